@@ -1,0 +1,847 @@
+"""Read news articles from files, folders and collections into `Article` records.
+
+Supported files, chosen by extension:
+
+- ``.txt``, ``.md``, ``.markdown``: one article. Optional YAML front matter between ``---``
+  lines gives ``title``, ``source`` (or ``publisher``), ``url`` (or ``link``), ``published``
+  (or ``date``) and ``id``. Scrape boilerplate lines ("Image | ...", "Caption: ...") and
+  markdown decoration are removed; the title is its own field and is not repeated in the text.
+- ``.html``, ``.htm``: one article, main text and metadata extracted by trafilatura.
+- ``.csv``, ``.jsonl``, ``.ndjson``: one article per row, columns chosen by `ColumnMap`.
+
+Bad input never raises: a file or row that cannot be read becomes a `ReadError` naming it
+(``path``, ``path#row N`` for CSV, ``path:line N`` for JSONL) and reading goes on.
+
+Manifest: users give metadata for their files in a ``manifest.yaml`` (or ``manifest.yml``,
+``manifest.csv``) in the folder holding them. It applies to the files of that folder, however
+they are reached, and its values override what is found in the files themselves::
+
+    # manifest.yaml: file name -> fields (all optional)
+    000_d48874956cc4c8e6.txt:
+      title: Syrian Army Retakes Key Aleppo District from Terrorists
+      source: Radio Habana Cuba
+      url: https://www.radiohc.cu/...
+      published: 2016-11-09
+      id: rhc-111542
+    reports.csv:           # for a collection: defaults for rows lacking these columns
+      source: Reuters
+
+``manifest.csv`` holds the same thing as a table: a ``file`` column, then any of the fields.
+Other keys (e.g. ``credit``) are kept for people and ignored by the reader.
+
+`Article.published_flag` says where `published` came from: None (metadata), "from-dateline"
+(a dateline with a year), "no-year" (a date without a year: no year is ever invented),
+"unparsed" (metadata we could not read as a date) or "missing".
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from geo.models import Article, ReadError
+
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+CSV_EXTENSIONS = frozenset({".csv"})
+JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | CSV_EXTENSIONS | JSONL_EXTENSIONS
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
+
+# Publishers known by web domain (a subdomain matches its parent, "en.sana.sy" -> SANA).
+# Unknown domains are kept as the bare domain.
+KNOWN_DOMAINS = {
+    "radiohc.cu": "Radio Habana Cuba",
+    "reuters.com": "Reuters",
+    "sana.sy": "SANA",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "apnews.com": "AP",
+    "afp.com": "AFP",
+    "aljazeera.com": "Al Jazeera",
+}
+
+# Agencies as abbreviated in datelines: "Damascus, November 9 (RHC)--".
+KNOWN_AGENCIES = {
+    "RHC": "Radio Habana Cuba",
+    "AFP": "AFP",
+    "AP": "AP",
+    "REUTERS": "Reuters",
+    "SANA": "SANA",
+    "PL": "Prensa Latina",
+    "TASS": "TASS",
+    "IRNA": "IRNA",
+    "XINHUA": "Xinhua",
+    "UPI": "UPI",
+    "DPA": "dpa",
+}
+
+_ID_COLUMNS = ("id", "article_id", "doc_id")
+_TITLE_COLUMNS = ("title", "article_title", "headline")
+_TEXT_COLUMNS = ("text", "content", "article_content", "body", "article_text")
+_SOURCE_COLUMNS = ("source", "publisher")
+_URL_COLUMNS = ("url", "link")
+# A bare "date" column is not guessed: in collections such as FA-KES it is the date of the
+# event, not of publication. Name it explicitly (ColumnMap(published="date")) when it is.
+_PUBLISHED_COLUMNS = ("published", "publication_date", "date_published", "pubdate")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Column names of a CSV/JSONL collection; None: detect from the usual names."""
+
+    id: str | None = None
+    title: str | None = None
+    text: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+# cp1252 for the bytes 0x80-0x9f where it defines them; browsers read "latin-1" this way too.
+_CP1252_HIGH = {
+    byte: char
+    for byte in range(0x80, 0xA0)
+    if (char := bytes([byte]).decode("cp1252", errors="replace")) != "\ufffd"
+}
+
+# Control characters other than tab and newline, stray BOMs and U+FFFD carry no text.
+_JUNK_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffd]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# Text files hold no control bytes but tab, newlines, form feed and escape.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Decode file bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else a guess; never fails."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    # Mostly valid UTF-8 with a few broken bytes is still UTF-8: Latin-1 text almost never
+    # forms valid multi-byte sequences.
+    if not bad or len(text) - len(text.encode("ascii", errors="ignore")) > 2 * bad:
+        return text
+    # Western text has few high bytes and charset detection misreads it (it calls the FA-KES
+    # file Baltic cp775); many high bytes mean a non-Latin script where detection is good.
+    high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
+    if high > 0.15 * len(raw):
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is not None:
+            return str(best)
+    return raw.decode("latin-1").translate(_CP1252_HIGH)
+
+
+def _looks_binary(raw: bytes) -> bool:
+    sample = raw[:65536]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > 0.01 * len(sample)
+
+
+def normalise_text(text: str) -> str:
+    """One newline convention, NFC, no control characters: the text offsets refer to."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _JUNK_CHARS.sub("", text))
+
+
+def content_hash(text: str, title: str | None = None) -> str:
+    """sha256 of the title and text with whitespace collapsed: stable across re-reads."""
+    key = " ".join((title or "").split()) + "\n" + " ".join(text.split())
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# --- small value parsers ----------------------------------------------------------------------
+
+
+def http_url(value: Any) -> str | None:
+    """The value as an http(s) URL, else None (javascript:, mailto:, relative links...)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip().strip("<>").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in url:
+        return url
+    return None
+
+
+def publisher_from_url(url: str | None) -> str | None:
+    """A known publisher for the URL's domain, else the bare domain."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if not host:
+        return None
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        name = KNOWN_DOMAINS.get(".".join(labels[i:]))
+        if name:
+            return name
+    return host
+
+
+_NO_YEAR_DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
+
+
+def parse_date(value: Any) -> tuple[date | None, str | None]:
+    """Parse a metadata date: (date, None), (None, "no-year"), (None, "unparsed") or missing.
+
+    Month-first for slashed dates ("11/9/16" is 9 November 2016), as in US sources.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "missing"
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date(), None
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date(), None
+    except (TypeError, ValueError, IndexError):
+        pass
+    from dateutil import parser as date_parser
+
+    # Parse with two different defaults: a part that changes was not in the text, and a
+    # year taken from a default would be invented.
+    try:
+        first, second = (date_parser.parse(text, default=d) for d in _NO_YEAR_DEFAULTS)
+    except (ValueError, OverflowError):
+        return None, "unparsed"
+    if first.year != second.year:
+        return None, "no-year"
+    if first.month != second.month or first.day != second.day:
+        return None, "unparsed"  # a month or a year alone is not a publication date
+    return first.date(), None
+
+
+# --- plain text and markdown ------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# "Damascus, November 9 (RHC)--", "BEIRUT, Sept. 8, 2016 (Reuters) -", "Aleppo, 9 Nov (AFP) —"
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][\w'’.-]*(?: [\w'’.-]+){0,3}(?:, [A-Z][\w'’.-]*(?: [\w'’.-]+){0,2})??)"
+    rf"(?:,\s*(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH}))"
+    r"(?:,?\s+(?P<year>\d{4}))?)?"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w .&-]{0,30})\))?"
+    r"\s*(?:--?|–|—)"
+)
+
+# Whole lines left by scrapers around pictures and embeds.
+_BOILERPLATE_LINES = (
+    re.compile(r"Image \| .*"),
+    re.compile(r"Caption: .*"),
+    re.compile(r"Media (?:Video|Audio) \| .*"),
+    re.compile(r"Advertisement"),
+)
+# The embed notice; text glued onto its end is kept.
+_EMBED_NOTICE = re.compile(
+    r"Open Full Embed in New Tab(?: \(external link\))?"
+    r"(?:Loading external pages may require significantly more data usage\.)?\s*"
+)
+_RULE = re.compile(r"\s*([-*_])(?:\s*\1){2,}\s*")
+_BARE_URL = re.compile(r"<?(https?://\S+?)>?")
+_HEADING = re.compile(r"#{1,6}\s+(.*?)(?:\s+#+)?")
+_BOLD_LINE = re.compile(r"(\*\*|__)([^*_]+)\1")
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+_FIELD_ALIASES = {
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "publisher": "source",
+    "url": "url",
+    "link": "url",
+    "published": "published",
+    "date": "published",
+    "publication_date": "published",
+    "id": "id",
+    "article_id": "id",
+}
+
+
+def _metadata_fields(metadata: dict | None) -> dict[str, Any]:
+    """Known fields of a metadata mapping, keys normalised ("publisher" -> "source")."""
+    fields: dict[str, Any] = {}
+    for key, value in (metadata or {}).items():
+        name = _FIELD_ALIASES.get(str(key).strip().lower())
+        if name and value not in (None, "") and name not in fields:
+            fields[name] = value
+    return fields
+
+
+def strip_markdown(line: str) -> str:
+    """A line without heading marks and whole-line emphasis: "# *Title*" -> "Title"."""
+    line = line.strip()
+    heading = _HEADING.fullmatch(line)
+    if heading:
+        line = heading.group(1)
+    while len(line) > 2 and line[0] in "*_`" and line[-1] == line[0]:
+        line = line[1:-1].strip()
+    return line
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text  # a rule and a paragraph, not front matter: keep it as text
+    fields = _metadata_fields(data) if isinstance(data, dict) else {}
+    if not fields:
+        return {}, text
+    return fields, text[match.end() :]
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= 150 and not line.endswith((".", ",", ";", ":"))
+
+
+def _clean_lines(body: str) -> tuple[list[str], str | None, str | None]:
+    """Body lines without boilerplate, rules and bare URL lines; the URL and a banner found."""
+    lines = [line.rstrip() for line in body.split("\n")]
+    url = None
+    kept: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if any(p.fullmatch(stripped) for p in _BOILERPLATE_LINES) or _RULE.fullmatch(stripped):
+            continue
+        bare = _BARE_URL.fullmatch(stripped)
+        if bare:
+            url = url or http_url(bare.group(1))
+            continue
+        notice = _EMBED_NOTICE.match(stripped)
+        if notice:
+            stripped = stripped[notice.end() :]
+            if not stripped:
+                continue
+            line = stripped
+        kept.append(line)
+
+    # The publisher's banner ("**Radio Habana Cuba**"): a short bold line closing the text, or
+    # opening it when it names a known publisher (a short bold first line may be the title).
+    banner = None
+    content = [i for i, line in enumerate(kept) if line.strip()]
+    known = {*KNOWN_DOMAINS.values(), *KNOWN_AGENCIES.values()}
+    for i, last in ((content[-1], True), (content[0], False)) if content else ():
+        bold = _BOLD_LINE.fullmatch(kept[i].strip())
+        name = bold.group(2).strip() if bold else ""
+        if name and ((last and len(name.split()) <= 5) or name in known):
+            banner = banner or name
+            kept[i] = ""
+    return kept, url, banner
+
+
+def _join_paragraphs(lines: list[str]) -> str:
+    """Lines joined with no leading/trailing blank lines and no runs of blank lines."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() or (out and out[-1]):
+            out.append(line if line.strip() else "")
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def _dateline(text: str) -> tuple[str | None, date | None, str | None]:
+    """(agency name, date, flag) from a dateline opening the text, if there is one."""
+    match = _DATELINE.match(text[:200])
+    if not match or not (match.group("month") or match.group("month2") or match.group("agency")):
+        return None, None, None
+    agency = match.group("agency")
+    name = KNOWN_AGENCIES.get(agency.strip().upper()) if agency else None
+    month = match.group("month") or match.group("month2")
+    if not month:
+        return name, None, None
+    if not match.group("year"):
+        return name, None, "no-year"
+    try:
+        found = date(
+            int(match.group("year")),
+            _MONTHS[month.rstrip(".").lower()],
+            int(match.group("day") or match.group("day2")),
+        )
+    except ValueError:
+        return name, None, None
+    return name, found, "from-dateline"
+
+
+def _finish(
+    article_id: str,
+    text: str,
+    fields: dict[str, Any],
+    origin: str,
+    *,
+    found_url: str | None = None,
+    banner: str | None = None,
+) -> Article:
+    """Build the Article: metadata first, then what the text says (dateline, banner, URL)."""
+    title = fields.get("title")
+    title = " ".join(str(title).split()) if title not in (None, "") else None
+    url = http_url(fields.get("url")) or found_url
+    agency, dateline_date, dateline_flag = _dateline(text)
+    source = fields.get("source")
+    source = str(source).strip() if source not in (None, "") else None
+    source = source or agency or banner or publisher_from_url(url)
+
+    published, flag = parse_date(fields.get("published"))
+    if published is None:
+        if dateline_date is not None:
+            published, flag = dateline_date, dateline_flag
+        elif dateline_flag == "no-year":
+            flag = "no-year"
+    return Article(
+        article_id=article_id,
+        text=text,
+        title=title or None,
+        source=source or None,
+        url=url,
+        published=published,
+        published_flag=flag,
+        origin=origin,
+        content_hash=content_hash(text, title),
+    )
+
+
+def _parse_text(text: str, origin: str, metadata: dict | None, default_id: str) -> Article:
+    """The .txt/.md reading: front matter, cleaning, title, then metadata resolution."""
+    front, body = _split_front_matter(normalise_text(text))
+    fields = {**front, **_metadata_fields(metadata)}  # given metadata beats front matter
+    lines, found_url, banner = _clean_lines(body)
+
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if content:
+        first = lines[content[0]].strip()
+        plain = strip_markdown(first)
+        is_heading = bool(_HEADING.fullmatch(first))
+        # An opening heading is the title even when metadata names another: never text.
+        if fields.get("title"):
+            if is_heading or _same_words(plain, str(fields["title"])):
+                lines[content[0]] = ""
+        elif is_heading or (len(content) > 1 and _looks_like_title(plain)):
+            fields["title"] = plain
+            lines[content[0]] = ""
+    # Remaining headings and emphasised lines lose their markup; other lines stay as written.
+    lines = [
+        strip_markdown(line) if line.lstrip().startswith(("#", "*", "_")) else line
+        for line in lines
+    ]
+    body = _join_paragraphs(lines)
+    if not body.strip():
+        raise ValueError("no article text found")
+    article_id = str(fields.get("id") or default_id)
+    return _finish(article_id, body, fields, origin, found_url=found_url, banner=banner)
+
+
+def read_text_article(text: str, origin: str, metadata: dict | None = None) -> Article:
+    """One article from plain or markdown text (a file's content or pasted text).
+
+    `metadata` (title, source, url, published, id) overrides what the text says. The id is
+    metadata's, else front matter's, else the file stem of `origin` when it names a text file,
+    else "text-" and the start of the content hash. Raises ValueError when there is no text.
+    """
+    stem = Path(origin).stem if Path(origin).suffix.lower() in TEXT_EXTENSIONS else ""
+    default_id = stem or "text-" + content_hash(normalise_text(text))[:12]
+    return _parse_text(text, origin, metadata, default_id)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def _read_html(raw: bytes, origin: str, metadata: dict | None, stem: str) -> Article | ReadError:
+    import trafilatura  # slow to import; only HTML needs it
+
+    try:
+        doc = trafilatura.bare_extraction(
+            raw,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            # Only dates the page states as its own, not ones guessed from the text.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # trafilatura and lxml raise many kinds on broken markup
+        return ReadError(origin, f"could not parse HTML: {exc}")
+    text = normalise_text(getattr(doc, "text", None) or "").strip() if doc else ""
+    if not text:
+        return ReadError(origin, "no article text found")
+    fields = {
+        key: value
+        for key, value in (
+            ("title", doc.title),
+            ("source", doc.sitename),
+            ("url", http_url(doc.url)),
+            ("published", doc.date),
+        )
+        if value
+    }
+    fields.update(_metadata_fields(metadata))
+    lines = text.split("\n")
+    if fields.get("title") and _same_words(lines[0], str(fields["title"])):
+        text = "\n".join(lines[1:]).strip()
+    if not text:
+        return ReadError(origin, "no article text found")
+    return _finish(str(fields.get("id") or stem), text, fields, origin)
+
+
+# --- collections ------------------------------------------------------------------------------
+
+
+def _pick_columns(columns: list[str], mapping: ColumnMap) -> dict[str, str] | str:
+    """Field -> column name, or an error message naming the columns the file has."""
+    by_lower = {}
+    for name in columns:
+        by_lower.setdefault(name.strip().lower(), name)
+    defaults = {
+        "id": _ID_COLUMNS,
+        "title": _TITLE_COLUMNS,
+        "text": _TEXT_COLUMNS,
+        "source": _SOURCE_COLUMNS,
+        "url": _URL_COLUMNS,
+        "published": _PUBLISHED_COLUMNS,
+    }
+    have = ", ".join(columns) or "none"
+    chosen: dict[str, str] = {}
+    for field, candidates in defaults.items():
+        wanted = getattr(mapping, field)
+        if wanted is not None:
+            if wanted.strip().lower() not in by_lower:
+                return f"no column {wanted!r} (the {field} column); columns are: {have}"
+            chosen[field] = by_lower[wanted.strip().lower()]
+            continue
+        for candidate in candidates:
+            if candidate in by_lower:
+                chosen[field] = by_lower[candidate]
+                break
+    if "text" not in chosen:
+        return f"no text column found (tried {', '.join(_TEXT_COLUMNS)}); columns are: {have}"
+    return chosen
+
+
+def _row_article(
+    row: dict[str, Any],
+    chosen: dict[str, str],
+    defaults: dict[str, Any],
+    origin: str,
+    default_id: str,
+) -> Article | ReadError:
+    text = row.get(chosen["text"])
+    if text is not None and not isinstance(text, str):
+        return ReadError(origin, f"the text field {chosen['text']!r} is not a string")
+    text = normalise_text(text or "").strip()
+    if not text:
+        return ReadError(origin, f"empty text in column {chosen['text']!r}")
+    fields = dict(defaults)  # the manifest's source/published for the whole collection
+    for field, column in chosen.items():
+        value = row.get(column)
+        if field != "text" and value not in (None, "") and not isinstance(value, dict | list):
+            fields[field] = value if field == "published" else normalise_text(str(value)).strip()
+    article_id = str(fields.get("id") or default_id)
+    return _finish(article_id, text, fields, origin)
+
+
+def _csv_rows(text: str) -> Iterator[list[str] | csv.Error]:
+    header_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in header_line:
+        delimiter = next((d for d in ";\t|" if d in header_line), ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        line = reader.line_num
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield exc
+            if reader.line_num == line:  # no progress: stop instead of looping
+                return
+
+
+def _read_csv(
+    text: str, origin: str, columns: ColumnMap, defaults: dict, stem: str
+) -> Iterator[Article | ReadError]:
+    # Articles are longer than the csv module's 128 KiB default field limit.
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    rows = _csv_rows(text)
+    header = next(rows, None)
+    if header is None:
+        yield ReadError(origin, "empty file")
+        return
+    if isinstance(header, csv.Error):
+        yield ReadError(origin, f"unreadable CSV header: {header}")
+        return
+    header = [name.strip() for name in header]
+    chosen = _pick_columns(header, columns)
+    if isinstance(chosen, str):
+        yield ReadError(origin, chosen)
+        return
+    number = 0
+    for row in rows:
+        if row == []:
+            continue  # a blank line is not a record
+        number += 1
+        row_origin = f"{origin}#row {number}"
+        if isinstance(row, csv.Error):
+            yield ReadError(row_origin, f"malformed CSV: {row}")
+        elif len(row) > len(header):
+            yield ReadError(row_origin, f"{len(row)} fields but the header has {len(header)}")
+        else:
+            record = dict(zip(header, row, strict=False))
+            yield _row_article(record, chosen, defaults, row_origin, f"{stem}-{number}")
+
+
+def _read_jsonl(
+    text: str, origin: str, columns: ColumnMap, defaults: dict, stem: str
+) -> Iterator[Article | ReadError]:
+    chosen: dict[str, str] | None = None
+    seen_any = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        seen_any = True
+        row_origin = f"{origin}:line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ReadError(row_origin, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield ReadError(row_origin, f"expected a JSON object, got {type(record).__name__}")
+            continue
+        if chosen is None:  # the first object decides the columns, as a CSV header does
+            picked = _pick_columns(list(record), columns)
+            if isinstance(picked, str):
+                yield ReadError(origin, picked)
+                return
+            chosen = picked
+        yield _row_article(record, chosen, defaults, row_origin, f"{stem}-{number}")
+    if not seen_any:
+        yield ReadError(origin, "empty file")
+
+
+# --- manifests --------------------------------------------------------------------------------
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """File name -> metadata fields from a manifest.yaml/.yml/.csv; raises ValueError if bad."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read: {exc.strerror or exc}") from exc
+    text = decode_bytes(raw)
+    entries: dict[str, dict[str, Any]] = {}
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(io.StringIO(normalise_text(text), newline="")))
+        for number, row in enumerate(rows, start=1):
+            name = row.get("file") or row.get("filename") or row.get("name")
+            if not name:
+                raise ValueError(f"row {number} has no 'file' value")
+            entries[name.strip()] = {k: v for k, v in row.items() if k and v}
+        return entries
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("expected a mapping of file names to fields")
+    for name, fields in data.items():
+        if not isinstance(fields, dict):
+            raise ValueError(f"the entry for {name!r} is not a mapping of fields")
+        entries[str(name)] = fields
+    return entries
+
+
+class _Manifests:
+    """Manifests by folder, read once per `read_paths` call; errors reported once."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, dict[str, dict[str, Any]]] = {}
+
+    def lookup(self, path: Path) -> tuple[dict[str, Any] | None, list[ReadError]]:
+        folder = path.parent
+        errors: list[ReadError] = []
+        if folder not in self._by_folder:
+            merged: dict[str, dict[str, Any]] = {}
+            for name in MANIFEST_NAMES:
+                manifest = folder / name
+                if manifest.is_file():
+                    try:
+                        merged.update(read_manifest(manifest))
+                    except ValueError as exc:
+                        errors.append(ReadError(str(manifest), f"bad manifest: {exc}"))
+            self._by_folder[folder] = merged
+        return self._by_folder[folder].get(path.name), errors
+
+
+# --- files and folders ------------------------------------------------------------------------
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Supported files under `folder`, depth first in name order, hidden ones skipped."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif (
+            Path(entry.name).suffix.lower() in SUPPORTED_EXTENSIONS
+            and entry.name.lower() not in MANIFEST_NAMES
+        ):
+            yield Path(entry.path)
+
+
+def _files(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path)
+        elif not path.exists():
+            yield ReadError(str(path), "no such file or directory")
+        elif path.name.lower() in MANIFEST_NAMES:
+            continue  # metadata, read with the files it describes
+        elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+            kind = f"'{path.suffix}'" if path.suffix else "without an extension"
+            yield ReadError(str(path), f"unsupported file type {kind} (supported: {supported})")
+        else:
+            yield path
+
+
+def read_file(
+    path: Path, columns: ColumnMap | None = None, metadata: dict | None = None
+) -> Iterator[Article | ReadError]:
+    """Articles of one file (one, or one per row); problems as ReadError, never raised."""
+    origin = str(path)
+    columns = columns or ColumnMap()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield ReadError(origin, f"cannot read file: {exc.strerror or exc}")
+        return
+    if not raw.strip():
+        yield ReadError(origin, "empty file")
+        return
+    if _looks_binary(raw):
+        yield ReadError(origin, "not a text file (binary content)")
+        return
+    suffix = path.suffix.lower()
+    if suffix in HTML_EXTENSIONS:
+        yield _read_html(raw, origin, metadata, path.stem)
+        return
+    text = decode_bytes(raw)
+    if suffix in TEXT_EXTENSIONS:
+        try:
+            yield _parse_text(text, origin, metadata, path.stem)
+        except ValueError as exc:
+            yield ReadError(origin, str(exc))
+        return
+    defaults = {k: v for k, v in _metadata_fields(metadata).items() if k in ("source", "published")}
+    reader = _read_csv if suffix in CSV_EXTENSIONS else _read_jsonl
+    yield from reader(normalise_text(text), origin, columns, defaults, path.stem)
+
+
+def read_paths(
+    paths: Iterable[str | Path], columns: ColumnMap | None = None
+) -> Iterator[Article | ReadError]:
+    """Read files and folders (recursively, in name order) into Articles and ReadErrors."""
+    manifests = _Manifests()
+    for item in _files(paths):
+        if isinstance(item, ReadError):
+            yield item
+            continue
+        metadata, errors = manifests.lookup(item)
+        yield from errors
+        yield from read_file(item, columns, metadata)
+
+
+def count_articles(paths: Iterable[str | Path]) -> int:
+    """About how many records `read_paths` will yield: a total for a progress bar."""
+    total = 0
+    for item in _files(paths):
+        if isinstance(item, ReadError) or item.suffix.lower() not in (
+            CSV_EXTENSIONS | JSONL_EXTENSIONS
+        ):
+            total += 1
+            continue
+        try:
+            raw = item.read_bytes()
+        except OSError:
+            total += 1
+            continue
+        if item.suffix.lower() in JSONL_EXTENSIONS:
+            total += sum(1 for line in raw.splitlines() if line.strip())
+        else:
+            rows = sum(1 for row in _csv_rows(normalise_text(decode_bytes(raw))) if row != [])
+            total += max(rows - 1, 1)
+    return total
