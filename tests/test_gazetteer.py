@@ -1,0 +1,129 @@
+"""The offline gazetteer: normalisation, look-ups on a fixture, and the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import (
+    NAME_MAIN,
+    NAME_VARIANT,
+    Gazetteer,
+    normalize_name,
+    strip_arabic_article,
+)
+from tests.helpers import build_fixture_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory) -> Gazetteer:
+    return build_fixture_gazetteer(tmp_path_factory.mktemp("gaz"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Aleppo", "aleppo"),
+        ("Dar'ā", "dara"),
+        ("Deir ez-Zor", "deir ez zor"),
+        ("U.S.", "u s"),
+        ("Ḩalab", "halab"),
+        ("  São   Paulo ", "sao paulo"),
+        ("Jarābulus", "jarabulus"),
+        ("", ""),
+        ("---", ""),
+    ],
+)
+def test_normalize_name(raw: str, expected: str) -> None:
+    assert normalize_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("al bab", "bab"), ("ar raqqah", "raqqah"), ("aleppo", "aleppo"), ("al", "al")],
+)
+def test_strip_arabic_article(raw: str, expected: str) -> None:
+    assert strip_arabic_article(raw) == expected
+
+
+def test_lookup_keeps_every_homonym_largest_first(gazetteer: Gazetteer) -> None:
+    found = [c.place.geonameid for c in gazetteer.lookup("Springfield")]
+    assert set(found) == {4250542, 4409896, 4951788}
+    populations = [c.place.population for c in gazetteer.lookup("Springfield")]
+    assert populations == sorted(populations, reverse=True)
+
+
+def test_lookup_matches_alternate_names_and_reports_the_kind(gazetteer: Gazetteer) -> None:
+    (candidate,) = gazetteer.lookup("Jarablus")
+    assert candidate.place.geonameid == 169179
+    assert candidate.matched_name == "Jarablus"
+    assert candidate.name_kind != NAME_MAIN
+
+
+def test_lookup_restricted_to_a_country(gazetteer: Gazetteer) -> None:
+    found = gazetteer.lookup("Paris", country_code="US")
+    assert [c.place.geonameid for c in found] == [4717560]
+
+
+def test_lookup_of_unknown_and_empty_names(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Ramouseh") == []
+    assert gazetteer.lookup("") == []
+    assert gazetteer.lookup("...") == []
+
+
+def test_get_country_and_admin1(gazetteer: Gazetteer) -> None:
+    assert gazetteer.get(170063).name == "Aleppo"
+    assert gazetteer.get(1) is None
+    assert gazetteer.country("SY").geonameid == 163843
+    assert gazetteer.admin1("SY", "09").geonameid == 170062
+
+
+def test_missing_index_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="no gazetteer index"):
+        Gazetteer(tmp_path / "nothing.sqlite")
+
+
+# The real index, compiled from the PyPI data packages (built once, about 15 s).
+
+
+@pytest.fixture(scope="session")
+def real_gazetteer() -> Gazetteer:
+    from geo.pipeline import default_gazetteer
+
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("name", "geonameid", "feature"),
+    [
+        ("Aleppo", 170063, "city"),
+        ("Jarablus", 169179, "city"),
+        ("Damascus", 170654, "city"),
+        ("Syria", 163843, "country"),
+        ("Aleppo Governorate", 170062, "admin1"),
+        ("Deir ez-Zor", 170794, "city"),
+        ("Raqqa", 172955, "city"),
+        ("Lattakia", 173576, "city"),
+        ("U.S.", 6252001, "country"),
+        ("UK", 2635167, "country"),
+    ],
+)
+def test_real_index_holds_the_places_news_names(
+    real_gazetteer: Gazetteer, name: str, geonameid: int, feature: str
+) -> None:
+    found = {(c.place.geonameid, c.place.feature) for c in real_gazetteer.lookup(name)}
+    assert (geonameid, feature) in found, f"{name}: {geonameid} not among {sorted(found)[:10]}"
+
+
+def test_real_index_names_regions_in_english(real_gazetteer: Gazetteer) -> None:
+    assert real_gazetteer.get(170062).name == "Aleppo"
+    assert real_gazetteer.get(170063).admin1 == "Aleppo"
+
+
+def test_country_points_are_not_capitals(real_gazetteer: Gazetteer) -> None:
+    syria, damascus = real_gazetteer.get(163843), real_gazetteer.get(170654)
+    assert abs(syria.latitude - damascus.latitude) + abs(syria.longitude - damascus.longitude) > 1
+
+
+def test_arabic_article_variants_are_indexed(real_gazetteer: Gazetteer) -> None:
+    kinds = {c.place.geonameid: c.name_kind for c in real_gazetteer.lookup("Hasakah")}
+    assert kinds.get(173811) in (NAME_VARIANT, NAME_MAIN, 1)
