@@ -1,0 +1,234 @@
+"""Choosing a gazetteer entry for each place name found (resolution).
+
+Each candidate gets a score from priors and document context:
+- population (log scale) and feature level (a country name means the country);
+- the countries and regions the article names: a candidate inside them gains;
+- "X, Y" patterns ("Paris, Texas"): the candidate must lie in Y;
+- a city and the region of the same name (Aleppo city / Aleppo governorate): the city,
+  unless the text says "province" or "governorate";
+- a name matched only through an alternate spelling, in a country the article never
+  names, for a village, is not trusted: kept unresolved rather than placed at a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from geo.gazetteer import NAME_ALTERNATE, NAME_VARIANT, Candidate, Gazetteer
+from geo.models import Mention, Place, ResolvedMention
+
+Fallback = Callable[[str, Iterable[str]], Place | None]
+
+FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": 1.0, "city": 0.0}
+REGION_CUES = ("province", "governorate", "region", "state", "county")
+IN_CONTEXT_COUNTRY = 3.0
+IN_CONTEXT_REGION = 1.5
+# Cues of places smaller than a town; unresolved, they are placed at the town around them.
+SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
+                 "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
+                 "airbase", "air base")  # fmt: skip
+ENCLOSING_WINDOW = 120  # characters after a name in which "... of Aleppo" is looked for
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the article says about where it is."""
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[tuple[str, str]] = frozenset()  # (country_code, admin1_code)
+
+
+def _score(candidate: Candidate, context: Context) -> float:
+    place = candidate.place
+    score = math.log10(place.population + 10) + FEATURE_PRIOR.get(place.feature, 0.0)
+    if place.country_code in context.countries:
+        score += IN_CONTEXT_COUNTRY
+    if (place.country_code, place.admin1_code) in context.regions:
+        score += IN_CONTEXT_REGION
+    if candidate.name_kind == NAME_ALTERNATE:
+        score -= 0.5
+    elif candidate.name_kind == NAME_VARIANT:
+        score -= 1.5
+    return score
+
+
+def _mention_has_region_cue(mention: Mention, text: str) -> bool:
+    after = text[mention.end : mention.end + 14].lower()
+    return any(cue in mention.finder or after.lstrip().startswith(cue) for cue in REGION_CUES)
+
+
+def _prefer_city_over_same_name_region(
+    ranked: list[tuple[float, Candidate]], region_cued: bool
+) -> list[tuple[float, Candidate]]:
+    best = ranked[0][1].place
+    if best.feature != "admin1" or region_cued:
+        return ranked
+    for _, candidate in ranked[1:]:
+        place = candidate.place
+        if (
+            place.feature == "city"
+            and place.country_code == best.country_code
+            and place.population >= 0.1 * best.population
+        ):
+            return [(ranked[0][0] + 0.01, candidate), *ranked]
+    return ranked
+
+
+def rank_candidates(
+    candidates: Sequence[Candidate], context: Context = Context(), region_cued: bool = False
+) -> list[tuple[float, Candidate]]:
+    """Candidates with their scores, best first."""
+    ranked = sorted(((_score(c, context), c) for c in candidates), key=lambda x: -x[0])
+    return _prefer_city_over_same_name_region(ranked, region_cued) if ranked else ranked
+
+
+def _trusted(candidate: Candidate, context: Context) -> bool:
+    place = candidate.place
+    return not (
+        place.feature == "city"
+        and candidate.name_kind != 0
+        and place.country_code not in context.countries
+        and place.population < 5000
+    )
+
+
+def document_context(
+    mentions: Sequence[Mention], candidates: Sequence[list[Candidate]], countries=()
+) -> Context:
+    """Countries and regions the article names outright (their main or alternate names)."""
+    named_countries, named_regions = set(countries), set()
+    for options in candidates:
+        for candidate in options[:1]:
+            if candidate.name_kind == NAME_VARIANT:
+                continue
+            if candidate.place.feature == "country":
+                named_countries.add(candidate.place.country_code)
+            elif candidate.place.feature == "admin1":
+                named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
+    # A region named is evidence for its country too.
+    named_countries |= {cc for cc, _ in named_regions}
+    return Context(frozenset(named_countries), frozenset(named_regions))
+
+
+def resolve_mentions(
+    text: str,
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    countries: Sequence[str] = (),
+    fallback: Fallback | None = None,
+) -> list[ResolvedMention]:
+    """Resolve every mention; the ones with no trusted candidate stay unresolved.
+
+    `fallback(name, country_codes)` is asked for names the gazetteer lacks (the opt-in
+    online geocoder of geo/geocoders.py); it returns a Place or None.
+    """
+    candidates = [gazetteer.lookup(m.text) for m in mentions]
+    context = document_context(mentions, candidates, countries)
+    resolved = []
+    for index, (mention, options) in enumerate(zip(mentions, candidates, strict=True)):
+        options = _restrict_to_container(text, mentions, candidates, index, options)
+        ranked = rank_candidates(options, context, _mention_has_region_cue(mention, text))
+        if not ranked or not _trusted(ranked[0][1], context):
+            online = fallback(mention.text, sorted(context.countries)) if fallback else None
+            if online is not None:
+                resolved.append(
+                    ResolvedMention(mention, online, mention.text, 0.5, method=online.source)
+                )
+            else:
+                resolved.append(ResolvedMention(mention, None))
+            continue
+        best_score, best = ranked[0]
+        total = sum(math.exp(s - best_score) for s, _ in ranked)
+        resolved.append(
+            ResolvedMention(
+                mention,
+                best.place,
+                matched_name=best.matched_name,
+                score=round(1.0 / total, 4),
+                method="gazetteer",
+            )
+        )
+    return _place_small_places_in_their_town(text, resolved)
+
+
+def _place_small_places_in_their_town(
+    text: str, resolved: list[ResolvedMention]
+) -> list[ResolvedMention]:
+    """A neighbourhood or road the gazetteer lacks is placed, flagged approximate, at the
+    town the text puts it in ("the Ramouseh neighbourhood on the southern edge of Aleppo"),
+    else at the town the article is about (the one it names most, at least twice)."""
+    towns = [r for r in resolved if r.place is not None and r.place.feature == "city"]
+    if not towns:
+        return resolved
+    counts: dict[int | None, int] = {}
+    for town in towns:
+        counts[town.place.geonameid] = counts.get(town.place.geonameid, 0) + 1
+    focus_id = max(counts, key=counts.get)
+    focus = (
+        next(t for t in towns if t.place.geonameid == focus_id) if counts[focus_id] > 1 else None
+    )
+    enclosing_by_name: dict[str, ResolvedMention] = {}
+    for r in resolved:
+        if r.place is not None or not r.mention.finder.startswith("cue:"):
+            continue
+        if not any(cue in r.mention.finder for cue in SUB_CITY_CUES):
+            continue
+        window_end = r.mention.end + ENCLOSING_WINDOW
+        sentence_end = text.find(". ", r.mention.end)
+        if sentence_end != -1:
+            window_end = min(window_end, sentence_end)
+        nearby = [t for t in towns if r.mention.end <= t.mention.start < window_end]
+        town = nearby[0] if nearby else focus
+        if town is not None:
+            enclosing_by_name[r.mention.text] = town
+    if not enclosing_by_name:
+        return resolved
+    out = []
+    for r in resolved:
+        town = enclosing_by_name.get(r.mention.text) if r.place is None else None
+        if town is None:
+            out.append(r)
+            continue
+        out.append(
+            ResolvedMention(
+                r.mention,
+                town.place,
+                matched_name=town.matched_name,
+                score=round(town.score * 0.5, 4),
+                method="enclosing",
+                approximate=True,
+            )
+        )
+    return out
+
+
+def _restrict_to_container(
+    text: str,
+    mentions: Sequence[Mention],
+    candidates: Sequence[list[Candidate]],
+    index: int,
+    options: list[Candidate],
+) -> list[Candidate]:
+    """'Paris, Texas': keep the candidates inside the place named right after the comma."""
+    if index + 1 >= len(mentions):
+        return options
+    following = mentions[index + 1]
+    between = text[mentions[index].end : following.start]
+    if between.strip() != ",":
+        return options
+    containers = [
+        c.place for c in candidates[index + 1] if c.place.feature in ("country", "admin1")
+    ]
+    inside = [
+        c
+        for c in options
+        if any(
+            c.place.country_code == box.country_code
+            and (box.feature == "country" or c.place.admin1_code == box.admin1_code)
+            for box in containers
+        )
+        and c.place.feature not in ("country",)
+    ]
+    return inside or options
