@@ -1,0 +1,71 @@
+"""Ingest throughput on FA-KES (../shared/data/fakes_dev.csv): articles per second.
+
+Each run ingests the whole file into a fresh database, with the gazetteer and the spaCy
+model already loaded (warm). The baseline, measured in the same run on the same texts, is
+spaCy's pipeline alone: the floor any spaCy-based ingest pays.
+
+    python bench/ingest.py [--runs 3] [--csv PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from geo.articles import ColumnMap, read_paths  # noqa: E402
+from geo.models import Article  # noqa: E402
+from geo.pipeline import default_gazetteer, ingest_articles  # noqa: E402
+from geo.toponyms import load_nlp  # noqa: E402
+
+FAKES = PROJECT_DIR.parent / "shared" / "data" / "fakes_dev.csv"
+COLUMNS = ColumnMap(id="unit_id", title="article_title", text="article_content", source="source")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--csv", type=Path, default=FAKES)
+    args = parser.parse_args()
+    if not args.csv.exists():
+        print(f"skipped: {args.csv} is absent")
+        return 0
+    started = time.perf_counter()
+    articles = [a for a in read_paths([args.csv], COLUMNS) if isinstance(a, Article)]
+    read_seconds = time.perf_counter() - started
+    gazetteer, nlp = default_gazetteer(), load_nlp()
+    texts = [a.text for a in articles]
+    chars = sum(map(len, texts))
+
+    ours, baseline = [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            summary = ingest_articles(articles, Path(tmp) / "bench.db", gazetteer=gazetteer)
+            ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=16):
+            pass
+        baseline.append(time.perf_counter() - started)
+
+    n = len(articles)
+    ours_median, base_median = statistics.median(ours), statistics.median(baseline)
+    print(f"corpus: {args.csv.name}, {n} articles, {chars / n:,.0f} characters on average")
+    print(f"reading (CSV, Latin-1): {read_seconds * 1000:.0f} ms")
+    print(f"runs: {args.runs} (medians below)")
+    print(f"ingest (find, resolve, events, store): {ours_median:.2f} s, {n / ours_median:.1f}/s")
+    print(f"baseline, spaCy pipeline alone:        {base_median:.2f} s, {n / base_median:.1f}/s")
+    print(f"ratio ingest / spaCy alone: {ours_median / base_median:.2f}")
+    unresolved = len(summary.unresolved)
+    print(f"events: {summary.events}, places: {summary.places}, unresolved: {unresolved}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
