@@ -113,6 +113,7 @@ def _known_place(
             return True
         if (
             min_population is not None
+            and place.feature == "city"
             and candidate.name_kind < 2
             and place.population >= min_population
         ):
@@ -152,7 +153,10 @@ def find_mentions(
         elif ent.label_ in MISLABELS:
             deferred.append((start, end, surface, ent.label_))
     for start, end, surface, label in deferred:
-        if _known_place(gazetteer, surface, context):
+        # People carry town names ("Austin", "Phoenix"); groups and nationalities that are
+        # a large town's name are the town ("Aleppo" tagged NORP).
+        anywhere = TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
+        if _known_place(gazetteer, surface, context, anywhere):
             found.append(Mention(start, end, surface, finder="ner-relabelled", label=label))
     found.extend(_proper_noun_places(doc, text, gazetteer, context, found))
     found.extend(_cue_mentions(text))
@@ -194,9 +198,11 @@ def _proper_noun_places(
             continue
         while run:
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-            if not any(s < end and start < e for s, e in taken) and _known_place(
-                gazetteer, text[start:end], context, TOWN_ANYWHERE
-            ):
+            name = text[start:end]
+            # An acronym is a place only as a country ("US", "UK"); "SANA" is no Sanaa.
+            limit = None if name.isupper() else TOWN_ANYWHERE
+            known = _known_place(gazetteer, name, set() if limit is None else context, limit)
+            if known and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
                 yield Mention(start, end, text[start:end], finder="gazetteer-propn")
                 break

@@ -1,0 +1,63 @@
+"""Recognition: what the small spaCy model misses or mislabels, with the real gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.pipeline import default_gazetteer
+from geo.toponyms import find_mentions
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return default_gazetteer()
+
+
+def names(text: str, gazetteer) -> list[str]:
+    return [m.text for m in find_mentions(text, gazetteer) if m.kind == "toponym"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the model finds no entity here; the gazetteer knows the proper noun
+        ("Shelling hit Aleppo on Thursday.", ["Aleppo"]),
+        # cue phrases for places no gazetteer of towns holds
+        ("Troops captured the Ramouseh neighbourhood.", ["Ramouseh"]),
+        ("Residents of the neighbourhood of al-Sukkari fled.", ["al-Sukkari"]),
+        ("Rebels resumed shelling the Castello road.", ["Castello road"]),
+        ("The army retook the 1070 Apartments area.", ["1070 Apartments"]),
+        # the same name again is the same place
+        ("Ramouseh neighbourhood fell. Ramouseh is now quiet.", ["Ramouseh", "Ramouseh"]),
+        ("Talks with the U.S. stalled.", ["U.S."]),
+    ],
+)
+def test_places_are_found(gazetteer, text, expected) -> None:
+    assert names(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places"),
+    [
+        ("An unnamed source told Syria's SANA news agency of the advance.", {"SANA"}),
+        ("Jaish al-Fatah and Jabhat Fateh al-Sham fought on.", {"Sham", "al-Sham"}),
+        ("Syrian and Western officials met.", {"Syrian", "Western"}),
+        ("The area covers 1200 square kilometres.", {"1200 square", "1200"}),
+        ("Reading the report, John Paris smiled.", {"Reading", "Paris"}),
+    ],
+)
+def test_names_that_are_not_places_are_not_found(gazetteer, text, not_places) -> None:
+    assert not set(names(text, gazetteer)) & not_places
+
+
+def test_offsets_point_at_the_name(gazetteer) -> None:
+    text = "Fighting raged in Aleppo and Homs while talks went on in Geneva."
+    for mention in find_mentions(text, gazetteer):
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_a_dateline_is_marked_as_such(gazetteer) -> None:
+    text = "Damascus, November 9 (RHC)-- Syrian forces advanced in Aleppo."
+    first, *rest = find_mentions(text, gazetteer)
+    assert (first.text, first.kind) == ("Damascus", "dateline")
+    assert [m.text for m in rest] == ["Aleppo"]
