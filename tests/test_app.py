@@ -1,0 +1,199 @@
+"""The dashboard through Streamlit's AppTest, on the real store and pipeline.
+
+The database is a temporary file (GEO_DB) that the dashboard seeds on its first run; an
+extra article from a second publisher is then ingested beside the seeds, so that every
+filter has something to separate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.filters import (
+    FilterState,
+    apply_filters,
+    count_label,
+    date_bounds,
+    publishers,
+)
+from geo.pipeline import ingest_paths
+from geo.store import load_events
+from tests.conftest import EXTRA_PUBLISHER, write_extra_article
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+FIRST_RUN_TIMEOUT = 600  # the first run seeds the database (and may build the gazetteer)
+TIMEOUT = 60
+
+
+def count(at: AppTest) -> str:
+    assert not at.exception, at.exception
+    return at.subheader[0].value
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """A database seeded by the dashboard's first run, plus the extra article."""
+    folder = tmp_path_factory.mktemp("app")
+    db = folder / "events.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GEO_DB", str(db))
+        first = AppTest.from_file(DASHBOARD, default_timeout=FIRST_RUN_TIMEOUT).run()
+        seeded = load_events(db)
+        first_label = count(first)
+    write_extra_article(folder / "extra")
+    ingest_paths([folder / "extra"], db)
+    return {"path": db, "seeded": seeded, "first_label": first_label}
+
+
+@pytest.fixture
+def app(database, monkeypatch):
+    """Run the dashboard on the test database; return (AppTest, all events)."""
+    monkeypatch.setenv("GEO_DB", str(database["path"]))
+
+    def run(**query_params) -> AppTest:
+        at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+        at.query_params.update(query_params)
+        return at.run()
+
+    return run, load_events(database["path"])
+
+
+def test_first_start_ingests_the_seeds(database):
+    seeded = database["seeded"]
+    assert len(seeded) > 0, "the seed articles gave no event"
+    assert database["first_label"] == count_label(len(seeded))
+
+
+def test_shows_every_event_with_map_and_table(app):
+    run, frame = app
+    at = run()
+    assert count(at) == count_label(len(frame))
+    assert at.slider(key="dates").value == date_bounds(frame)
+    assert set(at.multiselect(key="source").options) == set(publishers(frame))
+    assert EXTRA_PUBLISHER in at.multiselect(key="source").options
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(frame)
+    assert not at.info
+
+
+def test_date_slider_changes_the_count(app):
+    run, frame = app
+    lo, hi = date_bounds(frame)
+    candidates = [(lo, hi - timedelta(days=1)), (lo, lo), (hi, hi)]
+    chosen = next(
+        c
+        for c in candidates
+        if len(apply_filters(frame, FilterState(date_from=c[0], date_to=c[1]))) != len(frame)
+    )
+    expected = apply_filters(frame, FilterState(date_from=chosen[0], date_to=chosen[1]))
+
+    at = run()
+    before = count(at)
+    at.slider(key="dates").set_value(chosen).run()
+    assert count(at) == count_label(len(expected)) != before
+    assert len(at.dataframe[0].value) == len(expected)
+
+
+def test_publisher_filter_changes_the_count(app):
+    run, frame = app
+    expected = apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,)))
+    assert 0 < len(expected) < len(frame)
+
+    at = run()
+    before = count(at)
+    at.multiselect(key="source").select(EXTRA_PUBLISHER).run()
+    assert count(at) == count_label(len(expected)) != before
+    assert set(at.dataframe[0].value["publisher"]) == {EXTRA_PUBLISHER}
+
+
+def test_search_changes_the_count(app):
+    run, frame = app
+    expected = apply_filters(frame, FilterState(query="paris"))
+    assert 0 < len(expected) < len(frame)
+
+    at = run()
+    before = count(at)
+    at.text_input(key="q").input("paris").run()
+    assert count(at) == count_label(len(expected)) != before
+    assert at.caption[0].value == f"of {count_label(len(frame))} in the database"
+
+
+def test_link_reopens_the_same_view(app):
+    run, frame = app
+    lo, hi = date_bounds(frame)
+    state = FilterState(lo, hi - timedelta(days=1), (EXTRA_PUBLISHER,), "Paris")
+    params = {
+        "dates": [state.date_from.isoformat(), state.date_to.isoformat()],
+        "source": [EXTRA_PUBLISHER],
+        "q": "Paris",
+    }
+    expected = apply_filters(frame, state)
+    assert 0 < len(expected) < len(frame)
+
+    at = run(**params)
+    assert at.slider(key="dates").value == (state.date_from, state.date_to)
+    assert at.multiselect(key="source").value == [EXTRA_PUBLISHER]
+    assert at.text_input(key="q").value == "Paris"
+    assert count(at) == count_label(len(expected))
+
+
+def test_new_articles_widen_a_whole_date_range(database, tmp_path, monkeypatch):
+    """Articles ingested while the page is open: a whole range follows the data."""
+    db = tmp_path / "events.db"
+    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    monkeypatch.setenv("GEO_DB", str(db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    lo, _hi = at.slider(key="dates").value
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "later.txt").write_text(
+        "Clashes in Homs\n\nFighters clashed in Homs on 5 May 2018.\n", encoding="utf-8"
+    )
+    (later / "manifest.yaml").write_text(
+        "later.txt:\n  source: Later News\n  published: 2018-05-06\n", encoding="utf-8"
+    )
+    ingest_paths([later], db)
+    frame = load_events(db)
+    assert date_bounds(frame)[1] >= date(2018, 5, 5)
+
+    at.run()
+    assert at.slider(key="dates").value == date_bounds(frame) == (lo, date_bounds(frame)[1])
+    assert count(at) == count_label(len(frame))
+
+
+def test_bad_link_values_are_ignored(app):
+    run, frame = app
+    at = run(dates=["2016-13-40", "soon"], source=["Nobody"], q="")
+    assert count(at) == count_label(len(frame))
+
+
+def test_no_match_says_so(app):
+    run, _frame = app
+    at = run(q="no such place anywhere")
+    assert count(at) == "0 events"
+    assert "No events match" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_empty_database(tmp_path, monkeypatch):
+    """A database whose only article names no place: no seeding, no events, no crash."""
+    folder = tmp_path / "quiet"
+    folder.mkdir()
+    (folder / "quiet.txt").write_text(
+        "Nothing happened\n\nIt was a quiet day and nothing at all happened.\n", encoding="utf-8"
+    )
+    db = tmp_path / "events.db"
+    ingest_paths([folder], db)
+    assert load_events(db).empty
+    monkeypatch.setenv("GEO_DB", str(db))
+
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    assert count(at) == "0 events"
+    assert "holds no events yet" in at.info[0].value
+    assert not at.slider

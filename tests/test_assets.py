@@ -1,0 +1,137 @@
+"""The map loads every script and stylesheet from the app itself, never from a CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pytest
+import streamlit_folium
+
+from geo import assets
+from geo.assets import (
+    OUTLINE_FILE,
+    AssetError,
+    install_assets,
+    localize,
+    map_assets,
+    static_url,
+)
+from geo.mapview import base_map, build_map, events_layer
+
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+URL = re.compile(r"""(?:https?:)?//[^\s"'<>\\)]+""")
+
+
+def remote_urls(text: str) -> set[str]:
+    """http(s) and protocol-relative URLs, minus the tile template and <a href> links
+    in the attribution (links a reader may follow, not resources the page loads)."""
+    anchors = set(re.findall(r"""href=\\?["']([^"'\\]+)""", text))
+    return {u for u in URL.findall(text) if u != TILE_URL and u not in anchors}
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    """What st_folium hands to its frontend, captured instead of rendered."""
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw))
+    return calls
+
+
+def test_static_urls_respect_the_base_url_path():
+    assert static_url("leaflet/leaflet.js") == "/app/static/vendor/leaflet/leaflet.js"
+    assert static_url("a.js", "/news/") == "/news/app/static/vendor/a.js"
+    urls = dict(map_assets("news").js)
+    assert urls["leaflet"] == "/news/app/static/vendor/leaflet/leaflet.js"
+    assert map_assets(outline=False).outline_url is None
+
+
+def test_install_copies_leaflet_and_the_outline(tmp_path):
+    installed = install_assets(tmp_path)
+    vendor = tmp_path / "vendor"
+    for _name, url in (*map_assets().js, *map_assets().css):
+        path = vendor / url.split("/app/static/vendor/", 1)[1]
+        assert path.is_file() and path.stat().st_size > 1000, path
+    assert (vendor / "leaflet/images/layers.png").is_file()  # leaflet.css refers to it
+    assert "Leaflet 1.9" in (vendor / "leaflet/leaflet.js").read_text(encoding="utf-8")
+    assert OUTLINE_FILE in installed
+    outline = json.loads((vendor / OUTLINE_FILE).read_text(encoding="utf-8"))
+    assert outline["type"] == "FeatureCollection"
+    assert len(outline["features"]) > 150
+    names = {f["properties"]["name"] for f in outline["features"]}
+    assert {"France", "Syria", "Russia"} <= names
+    for feature in outline["features"]:
+        assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_install_is_idempotent(tmp_path):
+    install_assets(tmp_path)
+    leaflet = tmp_path / "vendor/leaflet/leaflet.js"
+    before = leaflet.stat().st_mtime_ns
+    install_assets(tmp_path)
+    assert leaflet.stat().st_mtime_ns == before
+
+
+def test_missing_package_is_an_error_naming_the_file(tmp_path, monkeypatch):
+    item = assets.VendorFile("x/x.js", (("no_such_package_xyz", "x.js"), ("/nonexistent", "x")))
+    monkeypatch.setitem(assets.VENDOR_FILES, "x", item)
+    with pytest.raises(AssetError, match=r"x/x\.js"):
+        install_assets(tmp_path)
+
+
+def test_rendered_map_loads_nothing_remote(events):
+    page = build_map(events).get_root().render()
+    assert remote_urls(page) == set()
+    assert TILE_URL in page
+    for src in re.findall(r'<script src="([^"]+)"', page):
+        assert src.startswith("/app/static/vendor/"), src
+    for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', page):
+        assert href.startswith("/app/static/vendor/"), href
+    assert "bootstrap" not in page and "awesome" not in page.lower()
+
+
+def test_st_folium_gets_only_local_links(events, captured, tmp_path):
+    installed = install_assets(tmp_path)
+    streamlit_folium.st_folium(
+        base_map(events, assets=map_assets("")),
+        key="map",
+        feature_group_to_add=events_layer(events),
+        returned_objects=[],
+    )
+    (call,) = captured
+    assert call["js_links"] and call["css_links"]
+    for link in (*call["js_links"], *call["css_links"]):
+        assert link.startswith("/app/static/vendor/"), link
+        relative = link.removeprefix("/app/static/vendor/")
+        assert any(relative == p or relative.startswith(p + "/") for p in installed)
+        assert (tmp_path / "vendor" / relative).is_file()
+    for part in ("script", "header", "html", "feature_group"):
+        assert remote_urls(call[part] or "") == set(), part
+    assert TILE_URL in call["script"]
+
+
+def test_folium_class_defaults_are_left_alone(events):
+    before = (list(folium.Map.default_js), list(folium.Map.default_css))
+    build_map(events)
+    assert (folium.Map.default_js, folium.Map.default_css) == before
+    assert any(url.startswith("https://") for _, url in folium.Map.default_js)
+
+
+def test_a_plugin_we_do_not_serve_is_refused(events):
+    m = build_map(events)
+    folium.plugins.MarkerCluster().add_to(m)
+    with pytest.raises(AssetError, match="MarkerCluster"):
+        localize(m, map_assets())
+
+
+def test_streamlit_folium_frontend_loads_nothing_remote():
+    build = Path(streamlit_folium.__file__).parent / "frontend" / "build"
+    index = (build / "index.html").read_text(encoding="utf-8")
+    for ref in re.findall(r"""(?:src|href)=["']?([^"' >]+)""", index):
+        assert not re.match(r"(https?:)?//", ref), ref
+    cdn = re.compile(r"cdn\.|unpkg|jsdelivr|cdnjs|googleapis|bootstrapcdn|code\.jquery")
+    for bundle in (build / "static" / "js").glob("*.js"):
+        assert not cdn.search(bundle.read_text(encoding="utf-8", errors="replace")), bundle

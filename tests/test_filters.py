@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.filters import (
+    MAX_QUERY_LENGTH,
+    FilterState,
+    apply_filters,
+    count_label,
+    date_bounds,
+    publishers,
+    state_from_query_params,
+    state_to_query_params,
+)
+from geo.schema import EVENT_COLUMNS, empty_events_frame
+from tests.conftest import make_events
+
+
+def ids(frame: pd.DataFrame) -> list[str]:
+    return list(frame["event_id"])
+
+
+def test_default_state_keeps_every_event(events):
+    assert FilterState().is_default
+    out = apply_filters(events, FilterState())
+    assert ids(out) == ids(events)
+
+
+def test_date_range_is_inclusive_at_both_ends(events):
+    state = FilterState(date_from=date(2016, 10, 1), date_to=date(2016, 11, 8))
+    assert ids(apply_filters(events, state)) == ["e2", "e3", "e4", "e5"]
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "expected"),
+    [
+        (date(2016, 11, 8), None, ["e3", "e4"]),
+        (None, date(2016, 9, 5), ["e1"]),
+        (date(2016, 9, 6), date(2016, 9, 30), []),
+    ],
+)
+def test_open_ended_and_empty_date_ranges(events, date_from, date_to, expected):
+    state = FilterState(date_from=date_from, date_to=date_to)
+    assert ids(apply_filters(events, state)) == expected
+
+
+def test_events_without_a_date_drop_out_only_when_dates_are_filtered():
+    frame = make_events([{"event_date": None}, {"event_date": "2016-10-01"}])
+    assert ids(apply_filters(frame, FilterState())) == ["e1", "e2"]
+    state = FilterState(date_from=date(2016, 1, 1))
+    assert ids(apply_filters(frame, state)) == ["e2"]
+
+
+def test_time_of_day_does_not_push_an_event_out_of_its_day():
+    frame = make_events([{"event_date": "2016-10-01 18:30"}])
+    state = FilterState(date_from=date(2016, 10, 1), date_to=date(2016, 10, 1))
+    assert ids(apply_filters(frame, state)) == ["e1"]
+
+
+def test_sources_match_the_publisher_column(events):
+    assert ids(apply_filters(events, FilterState(sources=("CBC",)))) == ["e4", "e5"]
+    both = FilterState(sources=("CBC", "RHC"))
+    assert ids(apply_filters(events, both)) == ["e3", "e4", "e5"]
+    assert apply_filters(events, FilterState(sources=("Nobody",))).empty
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "why"),
+    [
+        ("aleppo", ["e1", "e3"], "place, any case"),
+        ("RUSSIA", ["e5"], "mention"),
+        ("cease-fire", ["e5"], "sentence"),
+        ("regains", ["e1"], "title"),
+        ("  damascus  ", ["e2"], "surrounding blanks ignored"),
+        ("a.e", [], "a literal substring, not a regular expression"),
+        ("", ["e1", "e2", "e3", "e4", "e5"], "empty search is no filter"),
+    ],
+)
+def test_search_is_a_case_insensitive_substring(events, query, expected, why):
+    assert ids(apply_filters(events, FilterState(query=query))) == expected, why
+
+
+def test_search_survives_missing_text():
+    frame = make_events([{"title": None, "sentence": None, "mention": None, "place": "Homs"}])
+    assert ids(apply_filters(frame, FilterState(query="homs"))) == ["e1"]
+    assert apply_filters(frame, FilterState(query="x")).empty
+
+
+def test_filters_combine(events):
+    state = FilterState(
+        date_from=date(2016, 10, 1), date_to=date(2016, 11, 30), sources=("CBC",), query="ram"
+    )
+    assert ids(apply_filters(events, state)) == ["e4"]
+
+
+def test_result_keeps_the_schema_and_a_fresh_index(events):
+    out = apply_filters(events, FilterState(sources=("CBC",)))
+    assert list(out.columns) == list(EVENT_COLUMNS)
+    assert list(out.dtypes.astype(str)) == list(events.dtypes.astype(str))
+    assert list(out.index) == [0, 1]
+
+
+def test_empty_frame():
+    frame = empty_events_frame()
+    state = FilterState(date_from=date(2016, 1, 1), sources=("CBC",), query="x")
+    out = apply_filters(frame, state)
+    assert out.empty
+    assert list(out.columns) == list(EVENT_COLUMNS)
+    assert date_bounds(frame) is None
+    assert publishers(frame) == []
+
+
+def test_date_bounds_and_publishers(events):
+    assert date_bounds(events) == (date(2016, 9, 5), date(2016, 11, 8))
+    assert publishers(events) == ["CBC", "Reuters", "RHC"]
+
+
+def test_count_label():
+    assert [count_label(n) for n in (0, 1, 2, 12)] == [
+        "0 events",
+        "1 event",
+        "2 events",
+        "12 events",
+    ]
+
+
+# --- URL -----------------------------------------------------------------------------------
+
+
+def test_query_params_round_trip():
+    state = FilterState(
+        date_from=date(2016, 9, 1),
+        date_to=date(2016, 11, 30),
+        sources=("Radio Habana Cuba", "B & C"),
+        query="Aleppo",
+    )
+    params = state_to_query_params(state)
+    assert params == {
+        "dates": ["2016-09-01", "2016-11-30"],
+        "source": ["Radio Habana Cuba", "B & C"],
+        "q": ["Aleppo"],
+    }
+    assert state_from_query_params(params) == state
+
+
+def test_default_state_writes_no_parameter():
+    assert state_to_query_params(FilterState()) == {}
+    assert state_from_query_params({}) == FilterState()
+
+
+def test_single_string_values_are_accepted():
+    params = {"dates": "2016-09-01", "source": "CBC", "q": "x"}
+    state = state_from_query_params(params)
+    assert state == FilterState(date(2016, 9, 1), date(2016, 9, 1), ("CBC",), "x")
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["2016-13-01", "2016-11-30"], (None, date(2016, 11, 30))),
+        (["yesterday", "2016-02-30"], (None, None)),
+        (["2016-11-30", "2016-09-01"], (date(2016, 9, 1), date(2016, 11, 30))),
+        (["", "2016-11-30"], (None, date(2016, 11, 30))),
+        (["2016-09-01", ""], (date(2016, 9, 1), None)),
+        (["20160901", "2016-9-1"], (None, None)),
+        (["2016-09-01", "2016-09-02", "2016-09-03"], (date(2016, 9, 1), date(2016, 9, 2))),
+    ],
+)
+def test_bad_dates_are_ignored_not_an_error(dates, expected):
+    state = state_from_query_params({"dates": dates})
+    assert (state.date_from, state.date_to) == expected
+
+
+def test_open_ended_dates_round_trip():
+    state = FilterState(date_from=date(2016, 9, 1))
+    assert state_to_query_params(state) == {"dates": ["2016-09-01", ""]}
+    assert state_from_query_params(state_to_query_params(state)) == state
+
+
+def test_untrusted_values_are_bounded():
+    params = {
+        "source": ["", "  ", "CBC", "CBC", *[f"s{i}" for i in range(500)]],
+        "q": ["first", "x" * 10_000],
+        "other": ["ignored"],
+    }
+    state = state_from_query_params(params)
+    assert state.sources[0] == "CBC"
+    assert len(state.sources) == 100
+    assert len(state.query) == MAX_QUERY_LENGTH

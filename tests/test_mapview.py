@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pandas as pd
+import pytest
+
+from geo.export import events_geojson as events_to_geojson
+from geo.mapview import (
+    MAX_EVENTS_PER_POPUP,
+    base_map,
+    bounds,
+    build_map,
+    events_layer,
+    format_event_date,
+    geojson_layers,
+    map_features,
+    safe_http_url,
+)
+from geo.schema import empty_events_frame
+from tests.conftest import make_events
+
+HOSTILE = {
+    "place": '<img src=x onerror="alert(1)">',
+    "mention": "<b>Aleppo</b>",
+    "sentence": 'Shelling hit <b>Aleppo</b> <script>alert("x")</script></div> today.',
+    "source": "<i>Evil</i> & Co",
+    "title": "</a><script>alert(2)</script>",
+    "event_type": "<svg onload=alert(3)>",
+    "url": 'https://example.org/a?b="><script>alert(4)</script>',
+}
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def popup_of(frame: pd.DataFrame, index: int = 0) -> str:
+    return map_features(frame)["features"][index]["properties"]["popup"]
+
+
+# --- GeoJSON -------------------------------------------------------------------------------
+
+
+def test_geojson_is_longitude_first():
+    frame = make_events(
+        [{"latitude": 36.2, "longitude": 37.1}, {"latitude": -33.9, "longitude": 18.4}]
+    )
+    for collection in (events_to_geojson(frame), map_features(frame)):
+        coords = [f["geometry"]["coordinates"] for f in collection["features"]]
+        assert coords == [[37.1, 36.2], [18.4, -33.9]]
+
+
+def test_export_geojson_keeps_raw_values_as_json():
+    frame = make_events([{"url": None, "geonameid": None, "sentence": "a <b> & c"}])
+    feature = events_to_geojson(frame)["features"][0]
+    props = feature["properties"]
+    assert "latitude" not in props and "longitude" not in props
+    assert props["event_date"] == "2016-11-08"
+    assert props["url"] is None and props["geonameid"] is None
+    assert props["sentence"] == "a <b> & c"  # raw: escaping is the renderer's job
+    assert props["is_primary"] is True
+    json.dumps(events_to_geojson(frame), allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [(None, 37.0), (36.0, None), (91.0, 0.0), (0.0, 181.0), (float("nan"), 0.0)],
+)
+def test_events_without_valid_coordinates_are_left_out(latitude, longitude):
+    frame = make_events([{"latitude": latitude, "longitude": longitude}, {}])
+    assert len(events_to_geojson(frame)["features"]) == 1
+    assert len(map_features(frame)["features"]) == 1
+
+
+# --- escaping and links ----------------------------------------------------------------------
+
+
+def test_article_text_is_escaped_in_popups_and_tooltips():
+    frame = make_events([HOSTILE])
+    props = map_features(frame)["features"][0]["properties"]
+    for html_text in (props["popup"], props["tooltip"]):
+        for raw in ("<script", "<img", "<svg", "<i>", "</div> today", "</a><script"):
+            assert raw not in html_text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in props["popup"]
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in props["popup"]
+    assert "&lt;i&gt;Evil&lt;/i&gt; &amp; Co" in props["popup"]
+    assert "&lt;svg onload=alert(3)&gt;" in props["popup"]
+    # the mention is highlighted, escaped
+    assert "<mark>&lt;b&gt;Aleppo&lt;/b&gt;</mark>" in props["popup"]
+
+
+def test_hostile_link_is_escaped_inside_its_attribute():
+    popup = popup_of(make_events([HOSTILE]))
+    hrefs = re.findall(r'href="([^"]*)"', popup)
+    assert hrefs == ["https://example.org/a?b=&quot;&gt;&lt;script&gt;alert(4)&lt;/script&gt;"]
+
+
+def test_rendered_map_carries_no_live_markup_from_articles():
+    page = render(build_map(make_events([HOSTILE])))
+    for raw in ("<script>alert", "<img src=x", "<svg onload", "</a><script"):
+        assert raw not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a", True),
+        ("http://example.org/a?x=1#y", True),
+        ("HTTPS://EXAMPLE.ORG/", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox", False),
+        ("file:///etc/passwd", False),
+        ("//example.org/a", False),
+        ("/relative/path", False),
+        ("https://", False),
+        ("https://exa mple.org", False),
+        ("java\nscript:alert(1)", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_http_links(url, kept):
+    assert (safe_http_url(url) is not None) == kept
+    popup = popup_of(make_events([{"url": url, "title": "T"}]))
+    assert ("<a " in popup) == kept
+    assert "javascript:" not in popup.lower()
+
+
+def test_popup_without_a_link_still_names_the_article():
+    popup = popup_of(make_events([{"url": "javascript:alert(1)", "title": "The title"}]))
+    assert "The title" in popup and "href" not in popup
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def test_popup_shows_place_date_publisher_and_sentence():
+    frame = make_events(
+        [
+            {
+                "place": "Aleppo",
+                "event_date": "2016-11-08",
+                "source": "Reuters",
+                "sentence": "Fighting in Aleppo.",
+                "url": "https://example.org/x",
+                "title": "Headline",
+            }
+        ]
+    )
+    props = map_features(frame)["features"][0]["properties"]
+    text = re.sub(r"<[^>]+>", "", props["popup"])
+    for part in ("Aleppo", "2016-11-08", "Reuters", "Fighting in Aleppo.", "Headline"):
+        assert part in text
+    assert "Aleppo" in props["tooltip"] and "2016-11-08" in props["tooltip"]
+
+
+def test_events_at_one_point_share_one_marker():
+    frame = make_events(
+        [
+            {"sentence": "First."},
+            {"sentence": "Second.", "latitude": 33.5, "longitude": 36.3, "place": "Damascus"},
+            {"sentence": "Third."},
+        ]
+    )
+    features = map_features(frame)["features"]
+    assert [f["properties"]["count"] for f in features] == [2, 1]
+    popup = features[0]["properties"]["popup"]
+    assert popup.index("First.") < popup.index("Third.")
+    assert "2 events" in popup and "2 events" in features[0]["properties"]["tooltip"]
+    assert (
+        features[0]["properties"]["style"]["radius"] > features[1]["properties"]["style"]["radius"]
+    )
+
+
+def test_long_lists_are_cut_in_the_popup():
+    frame = make_events([{"sentence": f"Event {i}."} for i in range(MAX_EVENTS_PER_POPUP + 5)])
+    popup = popup_of(frame)
+    assert f"Event {MAX_EVENTS_PER_POPUP - 1}." in popup
+    assert f"Event {MAX_EVENTS_PER_POPUP}." not in popup
+    assert "and 5 more" in popup
+
+
+def test_approximate_places_are_marked():
+    props = map_features(make_events([{"approximate": True}]))["features"][0]["properties"]
+    assert "approximate location" in props["popup"]
+    assert props["style"]["dashArray"]
+
+
+@pytest.mark.parametrize(
+    ("precision", "expected"),
+    [
+        ("day", "2016-11-08"),
+        ("week", "week of 2016-11-08"),
+        ("month", "2016-11"),
+        ("year", "2016"),
+        (None, "2016-11-08"),
+    ],
+)
+def test_dates_are_shown_as_precisely_as_known(precision, expected):
+    assert format_event_date(pd.Timestamp("2016-11-08"), precision) == expected
+
+
+def test_missing_date_and_publication_date_flag():
+    assert format_event_date(None) == "undated"
+    popup = popup_of(make_events([{"date_from_text": False}]))
+    assert "(publication date)" in popup
+
+
+# --- the folium map ----------------------------------------------------------------------------
+
+
+def test_events_are_one_geojson_layer_of_circle_markers(events):
+    m = build_map(events)
+    layers = list(geojson_layers(m))
+    assert len(layers) == 1
+    layer = layers[0]
+    assert isinstance(layer.marker, folium.CircleMarker)
+    assert len(layer.data["features"]) == len(map_features(events)["features"])
+    page = render(m)
+    assert "L.CircleMarker" in page
+    assert not re.search(r"L\.marker\(", page)  # no per-event Marker
+
+
+def test_map_fits_the_events(events):
+    box = bounds(events)
+    assert box == [[33.5138, 36.2765], [55.7558, 37.6173]]
+    page = render(build_map(events))
+    assert re.search(r"\.fitBounds\(\s*\[\[33\.5138, 36\.2765\], \[55\.7558, 37\.6173\]\]", page)
+
+
+def test_empty_frame_draws_an_empty_layer():
+    m = build_map(empty_events_frame())
+    layers = list(geojson_layers(m))
+    assert len(layers) == 1 and layers[0].data == {"type": "FeatureCollection", "features": []}
+    page = render(m)
+    assert ".fitBounds(" not in page
+    assert "L.map(" in page
+
+
+def test_same_frame_same_html_apart_from_ids(events):
+    def normalised(frame: pd.DataFrame) -> str:
+        return re.sub(r"_[0-9a-f]{32}", "_ID", render(build_map(frame)))
+
+    assert normalised(events) == normalised(events.copy())
+
+
+def test_base_map_has_the_offline_background_and_outline():
+    page = render(base_map(None))
+    assert ".leaflet-container { background:" in page
+    assert "/app/static/vendor/countries/countries.json" in page
+    assert 'createPane("geoOutline")' in page
+    no_tiles = render(base_map(None, tiles=None))
+    assert "tile.openstreetmap.org" not in no_tiles
+
+
+def test_events_layer_alone_is_a_feature_group(events):
+    group = events_layer(events)
+    assert isinstance(group, folium.FeatureGroup)
+    assert len(list(geojson_layers(group))) == 1
