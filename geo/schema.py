@@ -32,6 +32,15 @@ EVENT_COLUMNS: dict[str, str] = {
     "geonameid": "Int64",
     "resolution": "string",  # how the place was resolved
     "cited_sources": "string",  # "; "-joined canonical names of who claims it
+    "denied_by": "string",  # "; "-joined canonical names of who denies it
+    "actors": "string",  # "; "-joined: who did it, where the text says
+    "killed": "Int64",
+    "injured": "Int64",
+    "civilians_killed": "Int64",
+    "children_killed": "Int64",
+    "report_group": "string",  # events of one happening (type, place, date ± 1 day) share it
+    "reported_by": "string",  # "; "-joined publishers of every report of that happening
+    "report_count": "Int64",  # how many articles report that happening
     "is_primary": "boolean",
     "sentence": "string",
     "sentence_start": "Int64",

@@ -59,7 +59,11 @@ SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
        e.event_date, e.date_precision, e.date_from_text, e.event_type,
        p.name AS place, p.text AS mention, p.latitude, p.longitude,
        p.feature AS precision, p.approximate, p.country_code, p.admin1, p.geonameid,
-       p.method AS resolution, e.cited_sources, e.is_primary, e.sentence, e.sentence_start
+       p.method AS resolution, e.cited_sources,
+       NULL AS denied_by, NULL AS actors, NULL AS killed, NULL AS injured,
+       NULL AS civilians_killed, NULL AS children_killed,
+       e.event_id AS report_group, a.source AS reported_by, 1 AS report_count,
+       e.is_primary, e.sentence, e.sentence_start
 FROM events e
 JOIN articles a ON a.article_id = e.article_id
 JOIN places p ON p.article_id = e.article_id AND p.start = e.place_start
