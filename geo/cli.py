@@ -48,11 +48,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("file", nargs="?", default="-", help="input JSONL (default: stdin)")
     parse.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+    parse.add_argument(
+        "--demonyms",
+        action="store_true",
+        help='also list demonyms and adjectival forms ("Syrian", "US-led"), kind "demonym"',
+    )
 
     export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
     _add_db(export)
     export.add_argument("--format", choices=("csv", "geojson"), required=True)
     export.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+
+    places = commands.add_parser(
+        "places",
+        help="correct the resolution of place names (overrides)",
+        description="Overrides: a name (optionally within a country or an article) -> a "
+        "place, or -> not a place. Each change is applied to the stored places at once.",
+    )
+    actions = places.add_subparsers(dest="action", required=True, metavar="ACTION")
+    override = actions.add_parser("override", help="add an override, then reapply them")
+    override.add_argument("name", help="the place name as written in articles")
+    target = override.add_mutually_exclusive_group(required=True)
+    target.add_argument("--geonameid", type=int, help="the gazetteer entry it means")
+    target.add_argument("--lat", type=float, help="latitude of the place it means (with --lon)")
+    target.add_argument("--not-a-place", action="store_true", help="the name is not a place")
+    override.add_argument("--lon", type=float, help="longitude (with --lat)")
+    override.add_argument(
+        "--feature", default="city", help="feature level with --lat/--lon (default: city)"
+    )
+    override.add_argument("--country", help="only in articles about this country (ISO code)")
+    override.add_argument("--article", help="only in this article (its id)")
+    override.add_argument("--note", default="", help="why")
+    _add_db(override)
+    listing = actions.add_parser("overrides", help="list the overrides")
+    _add_db(listing)
+    remove = actions.add_parser("remove", help="remove an override, then reapply them")
+    remove.add_argument("id", type=int)
+    _add_db(remove)
+    candidates = actions.add_parser("candidates", help="the gazetteer's entries for a name")
+    candidates.add_argument("name")
+    candidates.add_argument("--country", help="rank as in an article about this country")
+    candidates.add_argument("--limit", type=int, default=10)
 
     gazetteer = commands.add_parser("gazetteer", help="build or describe the offline gazetteer")
     gazetteer.add_argument("action", choices=("build", "info"))
@@ -100,11 +136,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if missing or (not summary.read and summary.skipped) else 0
 
 
+def _parse_inputs(source, errors: list[int]):
+    """(id, text, spans) of each JSONL line; bad lines are reported and counted."""
+    for number, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+            text = doc["text"]
+            if not isinstance(text, str):
+                raise TypeError("text is not a string")
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            print(f"error: line {number}: not a JSON object with text: {exc}", file=sys.stderr)
+            errors.append(number)
+            continue
+        yield doc.get("id"), text, doc.get("spans")
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
-    from geo.pipeline import default_gazetteer, parse_document
+    from geo.pipeline import default_gazetteer, parse_documents
 
     gazetteer = default_gazetteer()
-    errors = 0
+    errors: list[int] = []
     with contextlib.ExitStack() as stack:
         source = (
             sys.stdin
@@ -112,18 +165,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
             else stack.enter_context(open(args.file, encoding="utf-8"))
         )
         out = sys.stdout if args.output == "-" else stack.enter_context(_open_output(args.output))
-        for number, line in enumerate(source, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                text = doc["text"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                print(f"error: line {number}: not a JSON object with text: {exc}", file=sys.stderr)
-                errors += 1
-                continue
-            places = parse_document(text, gazetteer, doc.get("spans"))
-            record = {"id": doc.get("id"), "places": [_place_json(p) for p in places]}
+        ids: list = []
+
+        def texts():
+            for doc_id, text, spans in _parse_inputs(source, errors):
+                ids.append(doc_id)
+                yield text, spans
+
+        for index, places in enumerate(parse_documents(texts(), gazetteer)):
+            # Demonyms ("Syrian", "US-led") are kept as kind "demonym" in the data model but
+            # are not place names: `parse` lists them only on request.
+            shown = [p for p in places if args.demonyms or p.mention.kind != "demonym"]
+            record = {"id": ids[index], "places": [_place_json(p) for p in shown]}
             out.write(json.dumps(record) + "\n")
     return 1 if errors else 0
 
@@ -169,6 +222,66 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _place_line(place) -> str:
+    where = ", ".join(p for p in (place.admin1, place.country_code) if p)
+    return (
+        f"{place.geonameid or '-'}\t{place.name}\t{where}\t{place.feature}\t"
+        f"{place.latitude:.4f}, {place.longitude:.4f}\tpopulation {place.population:,}"
+    )
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    from geo import overrides as ov
+
+    if args.action == "candidates":
+        for place in ov.place_candidates(args.name, args.country, args.limit):
+            print(_place_line(place))
+        return 0
+    db_path = resolve_db_path(args.db)
+    if args.action == "overrides":
+        frame = ov.list_overrides(db_path)
+        if frame.empty:
+            print("no overrides", file=sys.stderr)
+        else:
+            print(frame.to_string(index=False))
+        return 0
+    if args.action == "remove":
+        if not ov.remove_override(db_path, args.id):
+            print(f"error: no override {args.id}", file=sys.stderr)
+            return 1
+        print(f"override {args.id} removed", file=sys.stderr)
+    else:
+        from geo.models import Place
+        from geo.pipeline import default_gazetteer
+
+        if args.not_a_place:
+            place = None
+        elif args.geonameid is not None:
+            place = ov.place_from_geonameid(default_gazetteer(), args.geonameid)
+        else:
+            if args.lon is None:
+                print("error: --lat needs --lon", file=sys.stderr)
+                return 1
+            country = args.country.upper() if args.country else None
+            place = Place(
+                None, args.name, args.lat, args.lon, country, feature=args.feature,
+                source="override",
+            )  # fmt: skip
+        override_id = ov.add_override(
+            db_path,
+            args.name,
+            place,
+            country_code=args.country,
+            article_id=args.article,
+            note=args.note,
+        )
+        target = "not a place" if place is None else _place_line(place)
+        print(f"override {override_id}: {args.name} -> {target}", file=sys.stderr)
+    changed = ov.reapply_overrides(db_path)
+    print(f"stored places changed: {changed}", file=sys.stderr)
+    return 0
+
+
 def cmd_gazetteer(args: argparse.Namespace) -> int:
     from geo.gazetteer import Gazetteer, build_gazetteer, default_gazetteer_path
 
@@ -192,6 +305,7 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "parse": cmd_parse,
     "export": cmd_export,
+    "places": cmd_places,
     "gazetteer": cmd_gazetteer,
 }
 

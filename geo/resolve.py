@@ -15,13 +15,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from geo.gazetteer import NAME_ALTERNATE, NAME_VARIANT, Candidate, Gazetteer
 from geo.models import Mention, Place, ResolvedMention
 
+if TYPE_CHECKING:
+    from geo.overrides import Overrides
+
 Fallback = Callable[[str, Iterable[str]], Place | None]
 
-FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": 1.0, "city": 0.0}
+# A county's population is the sum of its towns', so its prior is below a town's: a bare
+# name that is both ("Dallas", "Paris") is the town unless the text says "county".
+FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": -1.0, "city": 0.0}
 REGION_CUES = ("province", "governorate", "region", "state", "county")
 IN_CONTEXT_COUNTRY = 3.0
 IN_CONTEXT_REGION = 1.5
@@ -63,7 +69,7 @@ def _prefer_city_over_same_name_region(
     ranked: list[tuple[float, Candidate]], region_cued: bool
 ) -> list[tuple[float, Candidate]]:
     best = ranked[0][1].place
-    if best.feature != "admin1" or region_cued:
+    if best.feature not in ("admin1", "admin2") or region_cued:
         return ranked
     for _, candidate in ranked[1:]:
         place = candidate.place
@@ -118,11 +124,15 @@ def resolve_mentions(
     gazetteer: Gazetteer,
     countries: Sequence[str] = (),
     fallback: Fallback | None = None,
+    overrides: Overrides | None = None,
+    article_id: str | None = None,
 ) -> list[ResolvedMention]:
     """Resolve every mention; the ones with no trusted candidate stay unresolved.
 
     `fallback(name, country_codes)` is asked for names the gazetteer lacks (the opt-in
     online geocoder of geo/geocoders.py); it returns a Place or None.
+    `overrides` (geo/overrides.py): corrections made by hand, honoured first; an override
+    scoped to an article applies when `article_id` is that article's.
     """
     candidates = [gazetteer.lookup(m.text) for m in mentions]
     context = document_context(mentions, candidates, countries)
@@ -130,6 +140,14 @@ def resolve_mentions(
     for index, (mention, options) in enumerate(zip(mentions, candidates, strict=True)):
         options = _restrict_to_container(text, mentions, candidates, index, options)
         ranked = rank_candidates(options, context, _mention_has_region_cue(mention, text))
+        if overrides:
+            own = {c.place.country_code for _, c in ranked[:1] if c.place.country_code}
+            rule = overrides.match(
+                mention.text, article_id=article_id, countries=context.countries | own
+            )
+            if rule is not None:
+                resolved.append(overrides.resolve(mention, rule))
+                continue
         if not ranked or not _trusted(ranked[0][1], context):
             online = fallback(mention.text, sorted(context.countries)) if fallback else None
             if online is not None:
@@ -171,7 +189,7 @@ def _place_small_places_in_their_town(
     )
     enclosing_by_name: dict[str, ResolvedMention] = {}
     for r in resolved:
-        if r.place is not None or not r.mention.finder.startswith("cue:"):
+        if r.place is not None or r.method == "override" or not r.mention.finder.startswith("cue:"):
             continue
         if not any(cue in r.mention.finder for cue in SUB_CITY_CUES):
             continue
