@@ -1,96 +1,403 @@
-"""Events from sentences: what happened, where, when, and who says so (first version).
+"""Events from sentences: what happened, where, when, and who says so.
 
-A sentence gives an event when it has a trigger word of an event type and a resolved
-place. The place is the most specific one in the sentence; the date is the sentence's own
-date expression resolved against the publication date, else the publication date (flagged).
+The event model (documented in the README):
+
+- A sentence reports an event when it has a trigger of one of EVENT_TYPES and is not
+  background ("Since March 2011, Syria has been hit by militancy ..."). Strong triggers
+  (a chemical attack, an explosion, an execution) win over the others; among the rest the
+  first trigger in the sentence wins; weak ones ("attack", "killed") only when nothing else
+  is there.
+- Its place is the most specific resolved place the sentence names, preferring places
+  consistent with the rest of the article; demonyms ("Syrian troops") and places of the
+  source ("the Britain-based Observatory", "told Reuters in Beirut") do not count. A
+  sentence naming no place continues the event before it in its paragraph (its sources,
+  actors, casualties and denials are added to that event), or takes the place of the
+  nearest sentences ("the same neighbourhood").
+- Reports of one event in one article are merged: same type family, the same place or one
+  inside the other, dates compatible. The merged event keeps the most specific place.
+- Its date is the sentence's own date expression resolved against the publication date
+  (statement dates such as "said on Tuesday" only when nothing else dates it), else the
+  date of a merged report or of the sentence just before it in the paragraph, else the
+  publication date, flagged `date_from_text=False`.
+- `cited_sources` are who claims it, `denied_by` who denies it (a denial sentence gives no
+  event; it attaches to the event just before it).
+- The primary event is the one the headline and lead are about.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field
 from datetime import date
 
-from geo.dates import sentence_date
+from geo import attribution
+from geo.dates import DateMention, find_dates, find_publication_date, sentence_date
 from geo.models import FEATURE_LEVELS, Event, ResolvedMention
 
-# The event type vocabulary, in the order a sentence is tested: the first type with a
-# trigger wins ("retook the town after heavy clashes" is a capture, not a clash).
-EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "chemical": (r"chlorine", r"sarin", r"chemical (?:attack|weapon|strike)s?", r"toxic gas",
-                 r"poison(?:ous)? gas", r"mustard gas", r"suffocat\w*"),
-    "execution": (r"execut(?:ed|ion|ions)", r"behead\w*"),
-    "explosion": (r"car bomb\w*", r"suicide (?:bomb\w*|attack\w*)", r"explosions?", r"blasts?",
-                  r"IEDs?", r"explosive devices? (?:went off|exploded|detonated)",
-                  r"bomb (?:went off|exploded)", r"detonat\w*", r"landmines? (?:exploded|blast)"),
-    "airstrike": (r"air ?strikes?", r"air raids?", r"warplanes?", r"barrel bombs?",
-                  r"bombard\w* from the air", r"helicopters? dropped", r"jets? (?:struck|bombed)"),
-    "shelling": (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?"),
-    "capture": (r"(?:re)?captur(?:ed|e|es|ing)", r"retook", r"retak(?:en|es|ing)",
-                r"(?:seized|took|regained|wrest(?:ed)?|taken) (?:full )?control",
-                r"liberat(?:ed|ion)", r"advance[sd]? (?:into|on)", r"overran"),
-    "siege": (r"besieg\w*", r"sieges?", r"blockade\w*", r"encircl\w*"),
-    "shooting": (r"shot (?:dead|and killed)", r"snipers?", r"gunm[ae]n", r"opened fire",
-                 r"gunfire", r"shootings?"),
-    "clash": (r"clash(?:es|ed)?", r"fighting", r"battles?", r"fought", r"offensive",
-              r"attack(?:s|ed)?", r"ambush\w*", r"combat"),
-    "protest": (r"protest\w*", r"demonstrat(?:ion|ions|ors)", r"rall(?:y|ies)", r"march(?:ed)"),
-    "humanitarian": (r"humanitarian", r"aid (?:convoy|deliver)\w*", r"evacuat\w*",
-                     r"refugees?", r"displaced"),
-    "diplomacy": (r"talks", r"negotiat\w*", r"cease-?fire", r"summit", r"agreement",
-                  r"peace (?:plan|process)", r"met with"),
-    "other": (r"killed", r"injured", r"wounded", r"dead", r"arrested", r"kidnapped"),
-}  # fmt: skip
-_TRIGGERS = {
-    event_type: re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
-    for event_type, patterns in EVENT_TYPES.items()
+
+@dataclass(frozen=True)
+class ReportedEvent(Event):
+    """An Event with who denies it, who did it and what it cost, where the text says."""
+
+    denied_by: tuple[str, ...] = field(default_factory=tuple)
+    actors: tuple[str, ...] = field(default_factory=tuple)
+    killed: int | None = None
+    injured: int | None = None
+    civilians_killed: int | None = None
+    children_killed: int | None = None
+
+
+# The type vocabulary with a definition of each type (the README repeats it).
+EVENT_TYPE_DEFINITIONS: dict[str, str] = {
+    "airstrike": "attack from the air: air strikes and raids, warplanes, helicopters, "
+    "barrel bombs, drones",
+    "shelling": "fire from the ground at a distance: artillery, mortars, rockets, missiles, shells",
+    "explosion": "car bombs, IEDs, suicide attacks, explosions, blasts, landmines",
+    "chemical": "chlorine, sarin, toxic or poison gas, chemical attacks",
+    "shooting": "gunfire, snipers, gunmen, people shot",
+    "clash": "battles, fighting, clashes, ambushes, assaults and attacks on the ground",
+    "capture": "territory taken or retaken",
+    "execution": "executions and beheadings",
+    "siege": "besieging, blockading, encircling a place",
+    "protest": "protests, demonstrations, rallies",
+    "diplomacy": "talks, negotiations, agreements, truces, summits",
+    "humanitarian": "aid deliveries, evacuations, displacement, refugees",
+    "other": "killings, arrests, kidnappings with no more specific type",
 }
 
-# Who claims what: the canonical name for each way a text cites a source.
-CITED_SOURCES: dict[str, tuple[str, ...]] = {
-    "SANA": (r"SANA", r"Syrian Arab News Agency", r"Syria's state news agency",
-             r"state news agency SANA"),
-    "Syrian Observatory for Human Rights": (r"Syrian Observatory(?: for Human Rights)?",
-                                            r"SOHR", r"the Observatory"),
-    "Reuters": (r"Reuters",),
-    "AFP": (r"AFP", r"Agence France-Presse"),
-    "Associated Press": (r"Associated Press", r"AP"),
-    "Syrian Civil Defence": (r"Syrian Civil Defen[cs]e", r"White Helmets", r"Civil Defen[cs]e"),
-    "state media": (r"state media", r"state television", r"state TV"),
+# Triggers per type, as (strong, normal, weak) tuples of patterns.
+EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "chemical": ((r"chlorine", r"sarin",
+                  r"chemical (?:attack|weapon|strike|bomb|agent|munition)s?", r"toxic gas(?:es)?",
+                  r"poison(?:ous)? gas", r"mustard gas", r"nerve (?:agent|gas)",
+                  r"gas attacks?", r"suffocat\w*", r"chemicals?"), (), ()),
+    "execution": ((r"execut(?:ed|ion|ions|ing)", r"behead\w*", r"decapitat\w*"), (), ()),
+    "explosion": ((r"car[- ]bomb\w*", r"suicide (?:bomb\w*|attack\w*|car)", r"explosions?",
+                   r"blasts?", r"IEDs?", r"booby[- ]trap\w*",
+                   r"explosive devices? (?:went off|exploded)",
+                   r"bomb (?:went off|exploded|attack)", r"bombings?", r"detonat\w*", r"landmines?",
+                   r"exploded", r"suicide bombers?", r"explosive[- ]laden"), (), ()),
+    "airstrike": ((), (r"air ?strikes?", r"air raids?", r"warplanes?", r"war ?planes?",
+                       r"barrel bombs?", r"bombard\w* from the air", r"helicopters?",
+                       r"jets?", r"aerial (?:bombardment|attacks?|bombing)", r"air attacks?",
+                       r"drones?", r"aircraft", r"airstrikes?", r"air force", r"bombers?",
+                       r"raids?"), ()),
+    "shelling": ((), (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?",
+                      r"projectiles?", r"bombard\w*", r"shelled", r"tank fire", r"cannons?",
+                      r"bombs?", r"bombed"), ()),
+    "capture": ((), (r"(?:re)?captur(?:ed|e|es|ing)", r"retook", r"retak(?:en|es|ing|e)",
+                     r"(?:seized|took|regained|regain|wrest(?:ed)?|taken|gained|restored|"
+                     r"imposed) (?:full |complete |total )?control",
+                     r"liberat(?:ed|ion|e|ing)", r"advance[sd]? (?:into|on|in)", r"overran",
+                     r"(?:re)?gain(?:ed)? ground", r"took over", r"seized",
+                     r"(?:new )?ground on", r"fell to", r"recover(?:ed)?"), ()),
+    "siege": ((), (r"besieg\w*", r"sieges?", r"blockade\w*", r"encircl\w*"), ()),
+    "shooting": ((), (r"shot (?:dead|and killed|down)?", r"snipers?", r"gunm[ae]n", r"opened fire",
+                      r"gunfire", r"shootings?", r"gunshots?", r"machine[- ]gun\w*",
+                      r"sniper fire", r"shot"), ()),
+    "clash": ((), (r"clash(?:es|ed)?", r"fighting", r"battles?", r"fought", r"ambush\w*",
+                   r"combat", r"skirmish\w*", r"firefights?", r"counter-?attack\w*"),
+              (r"offensive", r"attack(?:s|ed|ing)?", r"assaults?", r"stormed")),
+    "protest": ((), (r"protest\w*", r"demonstrat(?:ion|ions|ors)", r"rall(?:y|ies)"), ()),
+    "humanitarian": ((), (r"aid convoys?", r"aid deliver\w*", r"evacuat\w*", r"refugees?",
+                          r"displaced", r"humanitarian aid"), ()),
+    "diplomacy": ((), (r"talks", r"negotiat\w*", r"cease-?fire", r"summit", r"truce",
+                       r"peace (?:plan|process|deal)", r"met with", r"agreement"), ()),
+    "other": ((), (), (r"killed", r"killing", r"died", r"dead", r"injured", r"wounded",
+                       r"arrested", r"kidnapped", r"abducted", r"massacre\w*", r"death toll",
+                       r"casualties")),
 }  # fmt: skip
-_SOURCES = {
-    name: re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
-    for name, patterns in CITED_SOURCES.items()
-}
+STRONG, NORMAL, WEAK = 2, 1, 0
+_TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
+    (
+        event_type,
+        strength - (event_type == "other"),  # a toll alone yields to any other trigger
+        re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE),
+    )
+    for event_type, tiers in EVENT_TYPES.items()
+    for strength, patterns in zip((STRONG, NORMAL, WEAK), tiers, strict=True)
+    if patterns
+]
+# Types that are not violence yield to violence in the same sentence.
+_CALM = {"protest", "humanitarian", "diplomacy"}
+# Types counted as one kind of happening when reports of one article are merged.
+FAMILY = {"airstrike": "bombardment", "shelling": "bombardment", "shooting": "fighting",
+          "clash": "fighting"}  # fmt: skip
+
+# Background and context: the war's span, its toll, what may happen.
+_BACKGROUND = re.compile(
+    r"\b(?:since\s+(?:(?:early|late|mid)[-\s])?(?:(?:March\s+)?2011|the\s+(?:start|beginning|"
+    r"outbreak)\s+of)|(?:war|conflict|uprising|crisis)\s+(?:that|which)\s+(?:began|erupted|"
+    r"started|broke\s+out|has\s+killed)|(?:war|conflict)\s+has\s+(?:killed|left|displaced)"
+    r"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:conflict|war|crisis)"
+    r"|(?:conflict|war)\s+(?:\w+\s+){0,3}(?:killed|left)\s+more\s+than"
+    r"|(?:six|five|seven|four|\d)-year(?:-old)?\s+(?:war|conflict|civil\s+war)"
+    r"|(?:dismantl|defus|clear)\w*\s+(?:the\s+)?(?:explosive|mines|landmines|IEDs|booby)"
+    r"|(?:could|would|might|may|will|threaten(?:s|ed)?\s+to|plans?\s+to|vowed\s+to)\s+"
+    r"(?:\w+\s+){0,2}?(?:launch|attack|strike|capture|retake|seize|bomb|be\s+used))\b",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:the\s+)?$", re.IGNORECASE)
+# A date attached to a statement ("said on Tuesday") dates the statement.
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+\w+(?:\s+\w+)?|reported|announced|stated|added|tweeted|"
+    r"confirmed|denied|published(?:\s+online)?)\s+(?:late\s+|early\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
 _SPECIFICITY = {level: rank for rank, level in enumerate(FEATURE_LEVELS)}
+# The place of a source, not of the event.
+_SOURCE_PLACE_AFTER = re.compile(r"^\W?\s*-?\s*based\b|^-based\b", re.IGNORECASE)
+_SOURCE_PLACE_BEFORE = re.compile(
+    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency)"
+    r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$",
+    re.IGNORECASE,
+)
+_LOOKBACK = 40
+_CONTEXT_SENTENCES = 6
+_HEADING_WORDS = 6  # a line this short without a full stop is a heading, not a report
+_LEAD_SENTENCES = 3
+_HEAD_CHARS = 300
+_NEAR_SENTENCES = 4  # a place inside another merges reports only this close together
 
 
 def classify_sentence(sentence: str) -> str | None:
     """The event type a sentence reports, or None when it has no trigger."""
-    for event_type, trigger in _TRIGGERS.items():
-        if trigger.search(sentence):
-            return event_type
-    return None
+    found = _classify(sentence)
+    return found[0] if found else None
+
+
+def _classify(sentence: str) -> tuple[str, int] | None:
+    best: tuple[int, int, int, str] | None = None  # (-strength, calm, position, type)
+    for event_type, strength, trigger in _TRIGGERS:
+        m = trigger.search(sentence)
+        if m is None:
+            continue
+        key = (-strength, event_type in _CALM, m.start(), event_type)
+        if best is None or key < best:
+            best = key
+    return (best[3], -best[0]) if best else None
 
 
 def cited_sources(sentence: str) -> tuple[str, ...]:
-    return tuple(name for name, pattern in _SOURCES.items() if pattern.search(sentence))
+    return attribution.cited_sources(sentence)
 
 
-def event_place(places: Sequence[ResolvedMention]) -> ResolvedMention | None:
-    """The most specific resolved place of a sentence; demonyms do not locate events."""
-    usable = [p for p in places if p.place is not None and p.mention.kind == "toponym"]
+def _rank(p: ResolvedMention) -> int:
+    return _SPECIFICITY["neighbourhood"] if p.approximate else _SPECIFICITY[p.place.feature]
+
+
+def _usable(text: str, p: ResolvedMention) -> bool:
+    if p.place is None or p.mention.kind != "toponym":
+        return False
+    after = text[p.mention.end : p.mention.end + 8]
+    before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
+    return not (_SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before))
+
+
+def event_place(
+    places: Sequence[ResolvedMention], text: str = "", dominant: str | None = None
+) -> ResolvedMention | None:
+    """The most specific resolved place of a sentence; demonyms do not locate events.
+
+    `dominant` is the admin1 most places of the article lie in: among places of one level,
+    one there wins.
+    """
+    usable = [p for p in places if (_usable(text, p) if text else p.place and
+                                    p.mention.kind == "toponym")]  # fmt: skip
     if not usable:
         return None
-    return max(usable, key=lambda p: (_SPECIFICITY[p.place.feature], -p.mention.start))
+    return max(
+        usable,
+        key=lambda p: (_rank(p), dominant is not None and p.place.admin1 == dominant,
+                       -p.mention.start),
+    )  # fmt: skip
+
+
+def _dominant_admin1(text: str, places: Sequence[ResolvedMention]) -> str | None:
+    counts = Counter(
+        p.place.admin1
+        for p in places
+        if _usable(text, p) and p.place.feature != "country" and p.place.admin1
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass
+class _Draft:
+    """An event being built: mutable until it is frozen into a ReportedEvent."""
+
+    index: int  # sentence index where the event is reported first
+    place_index: int  # sentence index where its place is named
+    start: int
+    end: int
+    event_type: str
+    strength: int
+    location: ResolvedMention
+    own_place: bool
+    found_date: DateMention | None
+    statement_date: bool
+    paragraph: int
+    sources: list[str] = field(default_factory=list)
+    denied: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    casualties: attribution.Casualties = field(default_factory=attribution.Casualties)
+    members: list[int] = field(default_factory=list)
+
+    def absorb(self, sentence: str) -> None:
+        _extend(self.sources, attribution.cited_sources(sentence))
+        _extend(self.actors, attribution.actors(sentence))
+        self.casualties = _more(self.casualties, attribution.casualties(sentence))
+
+
+def _extend(into: list[str], names: Sequence[str]) -> None:
+    for name in names:
+        if name not in into:
+            into.append(name)
+
+
+def _more(a: attribution.Casualties, b: attribution.Casualties) -> attribution.Casualties:
+    return attribution.Casualties(
+        *(x if x is not None else y for x, y in zip(_values(a), _values(b), strict=True))
+    )
+
+
+def _values(c: attribution.Casualties) -> tuple[int | None, ...]:
+    return (c.killed, c.injured, c.civilians_killed, c.children_killed)
 
 
 def _event_id(article_id: str, sentence_start: int, place: ResolvedMention) -> str:
     key = f"{article_id}|{sentence_start}|{place.mention.start}"
     return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _date_of(sentence: str, published: date | None) -> tuple[DateMention | None, bool]:
+    """The date of what the sentence reports, and whether it is only a statement's date."""
+    found = sentence_date(sentence, published)
+    if found is not None and _SINCE.search(sentence[: found.start]):
+        return None, False  # "the biggest advance since September" dates the past
+    if found is None or not _STATEMENT_BEFORE.search(sentence[: found.start]):
+        return found, False
+    # a statement date: is there another mention that dates the event itself?
+    rest = sentence[: found.start] + " " * (found.end - found.start) + sentence[found.end :]
+    other = sentence_date(rest, published)
+    if (
+        other is not None
+        and not _STATEMENT_BEFORE.search(rest[: other.start])
+        and not _SINCE.search(rest[: other.start])
+    ):
+        return other, False
+    return found, True
+
+
+def _mask_head_date(text: str, published: date | None) -> str:
+    """The text with the date stated at its head ("Wed 05 Apr 2017", "Damascus, November
+    9 (RHC)--") blanked: it dates the report, not the event."""
+    if published is None:
+        return text
+    head = find_publication_date(text)
+    if head is None or head.value != published:
+        head = next(
+            (
+                m
+                for m in find_dates(text[:_HEAD_CHARS], published)
+                if m.precision == "day"
+                and m.value == published
+                and any(c.isdigit() for c in m.text)
+            ),
+            None,
+        )
+    if head is None or head.start >= _HEAD_CHARS:
+        return text
+    return text[: head.start] + " " * (head.end - head.start) + text[head.end :]
+
+
+def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
+    """Whether `inner` lies in `outer` (the same place counts)."""
+    a, b = outer.place, inner.place
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        if outer.approximate == inner.approximate:
+            return not outer.approximate or _same_name(outer, inner)
+        return inner.approximate  # "1070 Apartments (at Aleppo)" lies in Aleppo
+    if a.country_code != b.country_code or _rank(outer) >= _rank(inner):
+        return False
+    if a.feature == "country":
+        return True
+    return a.feature == "admin1" and a.admin1 is not None and a.admin1 == b.admin1
+
+
+def _same_name(a: ResolvedMention, b: ResolvedMention) -> bool:
+    def norm(m: ResolvedMention) -> str:
+        return re.sub(r"^(?:al|el|the)[- ]", "", m.mention.text.lower())
+
+    return norm(a) == norm(b)
+
+
+def _compatible_dates(a: _Draft, b: _Draft) -> bool:
+    if a.found_date is None or b.found_date is None:
+        return True
+    return abs((a.found_date.value - b.found_date.value).days) <= 1
+
+
+def _same_kind(a: _Draft, b: _Draft) -> bool:
+    if a.event_type == b.event_type or "other" in (a.event_type, b.event_type):
+        return True
+    family = FAMILY.get(a.event_type)
+    return family is not None and family == FAMILY.get(b.event_type)
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Reports of one event in one article become one event with the sharpest place."""
+    out: list[_Draft] = []
+    for draft in drafts:
+        target = None
+        for kept in out:
+            if not (_same_kind(kept, draft) and _compatible_dates(kept, draft)):
+                continue
+            same = _contains(kept.location, draft.location) and _contains(
+                draft.location, kept.location
+            )
+            near = (
+                abs(draft.index - max([kept.index, *kept.members])) <= _NEAR_SENTENCES
+                and kept.own_place
+                and draft.own_place
+            )
+            if same or (
+                near
+                and (
+                    _contains(kept.location, draft.location)
+                    or _contains(draft.location, kept.location)
+                )
+            ):
+                target = kept
+                break
+        if target is None:
+            out.append(draft)
+            continue
+        _join(target, draft)
+    return out
+
+
+def _join(kept: _Draft, other: _Draft) -> None:
+    if _rank(other.location) > _rank(kept.location) or (not kept.own_place and other.own_place):
+        kept.location, kept.place_index, kept.own_place = (
+            other.location,
+            other.place_index,
+            other.own_place,
+        )
+        kept.start, kept.end = other.start, other.end
+    if kept.strength < other.strength or kept.event_type == "other":
+        kept.event_type, kept.strength = other.event_type, other.strength
+    if kept.found_date is None or (kept.statement_date and not other.statement_date and
+                                   other.found_date is not None):  # fmt: skip
+        kept.found_date, kept.statement_date = other.found_date, other.statement_date
+    _extend(kept.sources, other.sources)
+    _extend(kept.denied, other.denied)
+    _extend(kept.actors, other.actors)
+    kept.casualties = _more(kept.casualties, other.casualties)
+    kept.members.extend([other.index, *other.members])
 
 
 def extract_events(
@@ -99,41 +406,193 @@ def extract_events(
     sentences: Sequence[tuple[int, int]],
     places: Sequence[ResolvedMention],
     published: date | None,
-) -> list[Event]:
+    title: str | None = None,
+) -> list[ReportedEvent]:
     """Events of one article; `sentences` are (start, end) character offsets in `text`."""
-    events: list[Event] = []
-    for start, end in sentences:
+    dated_text = _mask_head_date(text, published)
+    dominant = _dominant_admin1(text, places)
+    by_sentence: list[list[ResolvedMention]] = [[] for _ in sentences]
+    starts = [s for s, _ in sentences]
+    for p in places:
+        for i, (start, end) in enumerate(sentences):
+            if start <= p.mention.start < end:
+                by_sentence[i].append(p)
+                break
+    paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
+    # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
+    own = [event_place(ps, text, dominant) for ps in by_sentence]
+    dates = [
+        _date_of(dated_text[start:end].strip(), published) if end > start else (None, False)
+        for start, end in sentences
+    ]
+    drafts: list[_Draft] = []
+    for i, (start, end) in enumerate(sentences):
         sentence = text[start:end].strip()
-        event_type = classify_sentence(sentence)
-        if event_type is None:
+        if not sentence:
             continue
-        location = event_place([p for p in places if start <= p.mention.start < end])
+        if len(sentence.split()) <= _HEADING_WORDS and sentence[-1] not in '.!?"':
+            continue
+        denied = attribution.denial(sentence)
+        previous = _previous_event(drafts, i, paragraphs)
+        if denied is not None:
+            # a denial answers the event reported just before it, even across paragraphs
+            answered = _previous_event(drafts, i, None)
+            if answered is not None:
+                _extend(answered.denied, denied)
+            continue
+        found = _classify(sentence)
+        if found is None or _BACKGROUND.search(sentence):
+            if previous is not None and found is None and previous.index >= i - 1:
+                _extend(previous.sources, attribution.cited_sources(sentence))
+            continue
+        event_type, strength = found
+        location = own[i]
+        if location is None and previous is not None and _same_time(previous, dates[i][0]):
+            previous.absorb(sentence)  # an elaboration of the event before it
+            if previous.strength < strength or previous.event_type == "other":
+                previous.event_type, previous.strength = event_type, strength
+            if previous.found_date is None and dates[i][0] is not None:
+                previous.found_date, previous.statement_date = dates[i]
+            continue
+        place_index = i
         if location is None:
-            continue
-        found = sentence_date(sentence, published)
-        if found is not None and _SINCE.search(sentence[: found.start]):
-            found = None  # "the biggest advance since September" dates the past, not the event
-        events.append(
-            Event(
-                event_id=_event_id(article_id, start, location),
-                article_id=article_id,
-                sentence=sentence,
-                sentence_start=start,
-                event_type=event_type,
-                location=location,
-                event_date=found.value if found else published,
-                date_precision=found.precision if found else "day",
-                date_from_text=found is not None,
-                cited_sources=cited_sources(sentence),
-            )
+            place_index, location = _context_place(i, own, paragraphs)
+            if location is None:
+                continue
+        draft = _Draft(
+            index=i,
+            place_index=place_index,
+            start=starts[i],
+            end=end,
+            event_type=event_type,
+            strength=strength,
+            location=location,
+            own_place=place_index == i,
+            found_date=dates[i][0],
+            statement_date=dates[i][1],
+            paragraph=paragraphs[i],
         )
-    return _mark_primary(events)
+        draft.absorb(sentence)
+        drafts.append(draft)
+    drafts = _merge(drafts)
+    events = [_freeze(article_id, text, d, dates, paragraphs, sentences, published) for d in drafts]
+    return _mark_primary(events, drafts, title, text)
 
 
-def _mark_primary(events: list[Event]) -> list[Event]:
-    """The article's main event: the first one located below country level, else the first."""
+def _same_time(draft: _Draft, found: DateMention | None) -> bool:
+    """Whether a sentence dated `found` can be about the event of `draft` (a sentence
+    dated days away reports another event: "... after troops recaptured the academies
+    over the weekend")."""
+    if found is None or draft.found_date is None:
+        return True
+    return abs((found.value - draft.found_date.value).days) <= 1
+
+
+def _previous_event(drafts: list[_Draft], i: int, paragraphs: list[int] | None) -> _Draft | None:
+    """The event reported in the sentence just before sentence i, or two sentences back in
+    its paragraph (any paragraph when `paragraphs` is None)."""
+    if not drafts:
+        return None
+    last = max(drafts, key=lambda d: max([d.index, *d.members]))
+    latest = max([last.index, *last.members])
+    if i - latest == 1 or (
+        (paragraphs is None or paragraphs[latest] == paragraphs[i]) and i - latest <= 2
+    ):
+        return last
+    return None
+
+
+def _context_place(
+    i: int, own: list[ResolvedMention | None], paragraphs: list[int]
+) -> tuple[int, ResolvedMention | None]:
+    """The place of the nearest sentences: before (any paragraph), else after (same one)."""
+    for j in range(i - 1, max(-1, i - 1 - _CONTEXT_SENTENCES), -1):
+        p = own[j]
+        if p is not None and p.place.feature != "country":
+            return j, p
+    for j in range(i + 1, min(len(own), i + 3)):
+        p = own[j]
+        if paragraphs[j] == paragraphs[i] and p is not None and p.place.feature != "country":
+            return j, p
+    return i, None
+
+
+def _freeze(
+    article_id: str,
+    text: str,
+    d: _Draft,
+    dates: list[tuple[DateMention | None, bool]],
+    paragraphs: list[int],
+    sentences: Sequence[tuple[int, int]],
+    published: date | None,
+) -> ReportedEvent:
+    found = d.found_date
+    if found is None:
+        # the sentence just before, in the same paragraph, dates the scene it continues
+        j = d.index - 1
+        if j >= 0 and paragraphs[j] == paragraphs[d.index] and dates[j][0] is not None:
+            found = dates[j][0]
+    start, end = (d.start, d.end) if d.own_place else sentences[d.index]
+    sentence = text[start:end].strip()
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    c = d.casualties
+    return ReportedEvent(
+        event_id=_event_id(article_id, start, d.location),
+        article_id=article_id,
+        sentence=sentence,
+        sentence_start=start,
+        event_type=d.event_type,
+        location=d.location,
+        event_date=found.value if found else published,
+        date_precision=found.precision if found else "day",
+        date_from_text=found is not None,
+        cited_sources=tuple(
+            s
+            for s in d.sources
+            if s not in d.denied and not (s == "state media" and "SANA" in d.sources)
+        ),
+        denied_by=tuple(d.denied),
+        actors=tuple(d.actors),
+        killed=c.killed,
+        injured=c.injured,
+        civilians_killed=c.civilians_killed,
+        children_killed=c.children_killed,
+    )
+
+
+def _mark_primary(
+    events: list[ReportedEvent], drafts: list[_Draft], title: str | None, text: str
+) -> list[ReportedEvent]:
+    """The article's main event: the one its headline and lead are about."""
     if not events:
         return events
-    below_country = [e for e in events if e.location.place.feature != "country"]
-    primary = (below_country or events)[0]
-    return [replace(e, is_primary=True) if e is primary else e for e in events]
+    title_type = classify_sentence(title) if title else None
+    title_words = (title or "").lower()
+
+    def key(pair: tuple[ReportedEvent, _Draft]):
+        event, d = pair
+        first = min([d.index, *d.members])
+        same = title_type is not None and (
+            event.event_type == title_type
+            or (FAMILY.get(title_type) is not None and FAMILY.get(title_type) ==
+                FAMILY.get(event.event_type))
+        )  # fmt: skip
+        named = bool(title_words) and any(
+            name and name.lower() in title_words
+            for name in (event.location.mention.text, event.location.place.name)
+        )
+        return (
+            same,
+            first < _LEAD_SENTENCES,
+            named,
+            event.location.place.feature != "country",
+            event.event_type != "other",
+            -first,
+        )
+
+    primary = max(zip(events, drafts, strict=True), key=key)[0]
+    return [ReportedEvent(**{**_fields(e), "is_primary": e is primary}) for e in events]
+
+
+def _fields(event: ReportedEvent) -> dict:
+    return {name: getattr(event, name) for name in ReportedEvent.__dataclass_fields__}

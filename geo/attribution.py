@@ -1,0 +1,297 @@
+"""Who says so: cited sources, denials, actors and casualty counts of a sentence.
+
+Everything here reads one sentence (or clause) and returns canonical names or numbers; the
+events module decides which event they belong to. Patterns are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- cited sources ------------------------------------------------------------------------
+
+# canonical name -> the ways a text cites it (case-sensitive: "AP" is not "ap").
+CITED_SOURCES: dict[str, tuple[str, ...]] = {
+    "SANA": (r"SANA", r"Sana", r"Syrian Arab News Agency", r"Syrias? state news agency",
+             r"Syria's state news agency", r"state news agency SANA"),
+    "Syrian Observatory for Human Rights": (
+        r"Syrian Observatory(?: for| of)? Human Rights", r"Syrian Observatory", r"SOHR",
+        r"[Tt]he Observatory"),
+    "Syrian Network for Human Rights": (r"Syrian Network for Human Rights", r"SNHR"),
+    "Reuters": (r"Reuters",),
+    "AFP": (r"AFP", r"Agence France[- ]Presse"),
+    "Associated Press": (r"Associated Press", r"AP(?= news| reported| said)"),
+    "Anadolu Agency": (r"Anadolu(?: Agency| news agency)?",),
+    "Al-Manar": (r"Al-?Manar",),
+    "Amaq": (r"Amaq(?: news agency)?",),
+    "Syrian Civil Defence": (r"Syrian Civil Defen[cs]e", r"White Helmets", r"Civil Defen[cs]e"),
+    "Russian Defence Ministry": (r"Russian Defen[cs]e Ministry", r"Russias? Defen[cs]e Ministry",
+                                 r"Russian Ministry of Defen[cs]e", r"Russian military"),
+    "Syrian army": (r"Syrian army(?= said| statement| command)", r"Syrian army command",
+                    r"Syrian military(?= said| statement| command)", r"army general command"),
+    "United Nations": (r"United Nations", r"UN(?= said| spokesman| official| envoy| agency)",
+                       r"UNICEF", r"OCHA", r"UNHCR"),
+    "World Health Organization": (r"World Health Organi[sz]ation", r"WHO(?= said)"),
+    "Doctors Without Borders": (r"Doctors Without Borders", r"MSF", r"Medecins Sans Frontieres"),
+    "US-led coalition": (r"(?:US|U\.S\.)-led coalition(?= said| statement| spokesman)",),
+    "Pentagon": (r"Pentagon",),
+    "state media": (r"state media", r"state television", r"state TV", r"state news agency",
+                    r"official news agency"),
+    "activists": (r"activists?(?! group)", r"activist group", r"local activists"),
+    "war monitor": (r"war monitor", r"monitoring group"),
+}  # fmt: skip
+_SOURCES = {
+    name: re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+    for name, patterns in CITED_SOURCES.items()
+}
+# Generic sources: "an unnamed military source", "Turkish security and hospital sources".
+_GENERIC = re.compile(
+    r"\b(?:(?:an?|the)\s+)?(?:unnamed\s+|local\s+)?"
+    r"(?P<adj>(?:(?:Syrian|Turkish|Russian|Iraqi|Kurdish|US|American|Israeli|Lebanese)\s+)?"
+    r"(?:military|security|medical|hospital|opposition|rebel|government|police|army|field"
+    r"|health|defen[cs]e)(?:\s+and\s+(?:military|security|medical|hospital)\s+)?)\s*"
+    r"(?P<noun>sources?|officials?)\b"
+)
+# "a spokesman for the rebel group Nour el-Din el-Zinki", "a spokesman for Jaish al-Islam".
+_SPOKESMAN = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|commander|official|leader)\s+(?:for|of|with)\s+(?:the\s+)?"
+    r"(?:(?:[a-z]+\s+){0,2}(?:group|faction|brigade|movement|militia|alliance)\s+)?"
+    r"(?P<name>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:al|el|ad|ash|as|ar|at)-[\w'-]+|of|for|al"
+    r"|el|(?:al|el)-\w+))*)"
+)
+# A sentence cites someone when it says who says so.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|reported|reports|quoted|according to|claimed|claims|confirmed"
+    r"|announced|stated|added|tweeted|cited|accused|blamed|warned|documented|denied|denies"
+    r"|deny|rejected)\b",
+    re.IGNORECASE,
+)
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|dismissed|refuted)\b(?!\s+(?:access|entry))"
+)
+_DENIAL_LEAD = re.compile(r"^(?:however|but|meanwhile|yet|and|in turn)\W+", re.IGNORECASE)
+_SPAN_WORDS = 6
+
+
+def cited_sources(sentence: str) -> tuple[str, ...]:
+    """Canonical names of everyone the sentence cites, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    for name, pattern in _SOURCES.items():
+        m = pattern.search(sentence)
+        if m:
+            found.append((m.start(), name))
+    if _SPEECH.search(sentence):
+        for m in _GENERIC.finditer(sentence):
+            found.append((m.start(), _generic_name(m)))
+        for m in _SPOKESMAN.finditer(sentence):
+            found.append((m.start("name"), m["name"].strip()))
+    names: list[str] = []
+    for _, name in sorted(found):
+        if name not in names:
+            names.append(name)
+    # "state media" is how a text names SANA once it named it; keep the sharper name only.
+    if "SANA" in names and "state media" in names:
+        names.remove("state media")
+    return tuple(names)
+
+
+def _generic_name(m: re.Match) -> str:
+    adj = " ".join(m["adj"].split())
+    noun = m["noun"].lower().rstrip("s") if m["noun"].lower() != "sources" else "source"
+    return f"{adj} {noun}"
+
+
+def denial(sentence: str) -> tuple[str, ...] | None:
+    """Who denies, when the sentence is a denial ("A Syrian military source denied ..."),
+    else None. Someone unnamed ("militant groups") is named as written."""
+    m = _DENIAL.search(sentence)
+    if not m:
+        return None
+    subject = sentence[: m.start()]
+    named = cited_sources(subject) or tuple(_generic_name(g) for g in _GENERIC.finditer(subject))
+    if named:
+        return named
+    subject = _DENIAL_LEAD.sub("", subject.strip().rstrip(","))
+    subject = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.IGNORECASE)
+    words = subject.split()
+    if not words or len(words) > _SPAN_WORDS:
+        return ()
+    return (" ".join(words),)
+
+
+# --- actors -------------------------------------------------------------------------------
+
+ACTORS: dict[str, tuple[str, ...]] = {
+    "Syrian government forces": (
+        r"(?:Syrian|government|regime|pro-government|pro-regime|Assad|loyalist)\s+"
+        r"(?:forces|troops|army|soldiers|aircraft|warplanes|jets|helicopters|artillery|planes)",
+        r"Syrian (?:Arab )?[Aa]rmy", r"the regime", r"the army", r"Syrian military",
+        r"Syrian (?:air force|air strikes|airstrikes)"),
+    "Russia": (r"Russian\s+(?:warplanes|jets|aircraft|air ?strikes|forces|military|troops|planes"
+               r"|bombers|air force|helicopters)",),
+    "US-led coalition": (r"(?:US|U\.S\.|American)-led coalition", r"international coalition",
+                         r"coalition (?:warplanes|jets|aircraft|air ?strikes|forces|planes)",
+                         r"(?:US|American) (?:warplanes|jets|aircraft|air ?strikes|forces)"),
+    "Islamic State": (r"Islamic State", r"ISIS", r"ISIL", r"IS (?:militants|fighters|group)",
+                      r"Daesh", r"Daish"),
+    "Nusra Front": (r"(?:al-)?Nusra(?: Front)?", r"Jabhat Fateh al-Sham", r"Fateh al-Sham",
+                    r"Hayat Tahrir al-Sham", r"Tahrir al-Sham", r"HTS"),
+    "rebels": (r"rebels?(?![- ](?:held|controlled|territory|areas?|districts?|parts))",
+               r"opposition (?:fighters|forces|groups|factions)", r"insurgents",
+               r"Free Syrian Army", r"FSA", r"militants(?![- ]held)", r"terrorists?",
+               r"armed groups", r"jihadists?"),
+    "Kurdish forces": (r"Kurdish (?:forces|fighters|militia|YPG)", r"YPG", r"SDF",
+                       r"Syrian Democratic Forces", r"PKK", r"PYD"),
+    "Turkey": (r"Turkish (?:forces|army|military|jets|warplanes|troops|artillery|tanks)",),
+    "Hezbollah": (r"Hezbollah", r"Hizbollah"),
+    "Israel": (r"Israeli (?:jets|warplanes|air ?strikes?|military|forces|aircraft|army)",),
+}  # fmt: skip
+_ACTORS = {
+    name: re.compile(
+        r"\b(?:" + "|".join(patterns) + r")\b(?!\s+(?:sources?|officials?|spokesm[ae]n|statement"
+        r"|said|media|news))"
+    )
+    for name, patterns in ACTORS.items()
+}
+# An actor named as the target or the holder of ground is not who did it.
+_TARGET_BEFORE = re.compile(
+    r"\b(?:against|targeting|targeted|on|at|of|from|held by|positions of|fighting)\s+"
+    r"(?:the\s+)?(?:\w+\s+){0,1}$",
+    re.IGNORECASE,
+)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.IGNORECASE)
+
+
+def actors(sentence: str) -> tuple[str, ...]:
+    """Who did it, where the sentence says: "by X" first, else X named not as a target."""
+    by: list[tuple[int, str]] = []
+    others: list[tuple[int, str]] = []
+    for name, pattern in _ACTORS.items():
+        for m in pattern.finditer(sentence):
+            lead = sentence[max(0, m.start() - 30) : m.start()]
+            if _BY_BEFORE.search(lead):
+                by.append((m.start(), name))
+            elif not _TARGET_BEFORE.search(lead):
+                others.append((m.start(), name))
+            break
+    chosen = by or others
+    out: list[str] = []
+    for _, name in sorted(chosen):
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+# --- casualties ---------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len)[::-1]) + ")"
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|some|nearly|almost|about|around|up\s+to)\s+)?"
+_WHO = (
+    r"(?P<who>(?:(?:\w+-?\w*)\s+){0,2}?(?P<noun>people|persons|civilians|children|kids|minors"
+    r"|women|soldiers|fighters|militants|rebels|members|troops|others|residents|men"
+    r"|individuals|students|worker?s|policemen|family members)\b)?"
+)
+_KILL_VERB = r"(?:killed|dead|died|slain|lost\s+their\s+lives|perished|massacred)"
+_HURT_VERB = r"(?:injured|wounded|hurt)"
+# "five people were killed", "23 civilians killed", "61 dead"
+_N_VERB = (
+    r"(?<![\d,.])"
+    + _QUALIFIER
+    + r"(?P<n>"
+    + _NUM
+    + r")\s+"
+    + _WHO
+    + (r"\s*(?:(?:\w+\s+){0,3}?)(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|being\s+)?")
+)
+_VERB_N = _QUALIFIER + r"(?P<n>" + _NUM + r")\b\s*" + _WHO
+_KILLED_RE = (
+    re.compile(_N_VERB + _KILL_VERB + r"\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:killing|killed|kill|kills|claimed\s+the\s+lives\s+of|death\s+toll\s+(?:\w+\s+)"
+        r"{0,4}?(?:to|at|of|reached|rose\s+to)|left)\s+" + _VERB_N,
+        re.IGNORECASE,
+    ),
+)
+_INJURED_RE = (
+    re.compile(
+        _N_VERB
+        + r"(?:(?:killed|dead)\s+(?:and|while)\s+(?:\w+\s+){0,2})?"
+        + _HURT_VERB
+        + r"\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:injuring|wounding|injured|wounded)\s+" + _VERB_N, re.IGNORECASE),
+    re.compile(r"\band\s+" + _VERB_N + r"(?=\s*(?:\w+\s+){0,2}?" + _HURT_VERB + r"\b)",
+               re.IGNORECASE),
+)  # fmt: skip
+_AND_OTHERS = re.compile(r"^\s+and\s+(?P<n>" + _NUM + r")\s+others\b", re.IGNORECASE)
+_INCLUDING = re.compile(
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+" + _QUALIFIER
+    + r"(?P<n>" + _NUM + r")\s+(?P<noun>civilians|children|kids|minors|women)\b",
+    re.IGNORECASE,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Casualties:
+    killed: int | None = None
+    injured: int | None = None
+    civilians_killed: int | None = None
+    children_killed: int | None = None
+
+
+def _number(word: str) -> int:
+    word = word.lower().replace(",", "")
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def _plausible(value: int, m: re.Match, sentence: str) -> bool:
+    # Years ("in 2015 killed") and counts glued to units ("40 days of fighting") are not tolls.
+    tail = sentence[m.end("n") : m.end("n") + 12].lower()
+    if re.match(r"\s*(?:days?|weeks?|months?|years?|km|kilometres|miles|percent|%)", tail):
+        return False
+    return not (1900 <= value <= 2100)
+
+
+def casualties(sentence: str) -> Casualties:
+    """Killed and injured counts a sentence states, with civilians and children if stated."""
+    killed = injured = civilians = children = None
+    for pattern in _KILLED_RE:
+        for m in pattern.finditer(sentence):
+            value = _number(m["n"])
+            if not _plausible(value, m, sentence):
+                continue
+            noun = (m["noun"] or "").lower()
+            if noun in ("children", "kids", "minors"):
+                children = children or value
+            elif noun == "civilians":
+                civilians = civilians or value
+            others = _AND_OTHERS.match(sentence[m.end() :]) or _AND_OTHERS.match(
+                sentence[m.end("who") if m["who"] else m.end("n") :]
+            )
+            total = value + (_number(others["n"]) if others else 0)
+            killed = max(killed or 0, total)
+        if killed is not None:
+            break
+    for pattern in _INJURED_RE:
+        for m in pattern.finditer(sentence):
+            value = _number(m["n"])
+            if _plausible(value, m, sentence) and value != killed:
+                injured = injured or value
+        if injured is not None:
+            break
+    if killed is not None:
+        for m in _INCLUDING.finditer(sentence):
+            noun = m["noun"].lower()
+            if noun == "civilians":
+                civilians = civilians or _number(m["n"])
+            elif noun != "women":
+                children = children or _number(m["n"])
+    return Casualties(killed, injured, civilians, children)

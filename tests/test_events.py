@@ -1,0 +1,244 @@
+"""Events from sentences: types, places, dates, attribution, casualties, primary event.
+
+Hand-made texts with hand-resolved places (no spaCy, no gazetteer): each test names the
+rule it checks.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from geo.attribution import actors, casualties, cited_sources, denial
+from geo.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
+from geo.models import Mention, Place, ResolvedMention
+
+ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)
+IDLIB = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", "07", "city", 128840)
+ATAREB = Place(172515, "Al Atarib", 36.14, 36.83, "SY", "Aleppo", "09", "city", 10000)
+SYRIA = Place(163843, "Syria", 35.0, 38.0, "SY", None, None, "country", 22000000)
+PLACES = {"Aleppo": ALEPPO, "Idlib": IDLIB, "Atareb": ATAREB, "Syria": SYRIA}
+THURSDAY = date(2016, 9, 8)
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+(?:\.|$)\s*", text)]
+
+
+def resolve(text: str, approximate: dict[str, Place] | None = None) -> list[ResolvedMention]:
+    """Every known name in `text` as a resolved toponym; `approximate` names are placed at
+    the town around them, as the resolver does for places the gazetteer lacks."""
+    out = []
+    for name, place in {**PLACES, **(approximate or {})}.items():
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            out.append(
+                ResolvedMention(
+                    Mention(m.start(), m.end(), name),
+                    place,
+                    name,
+                    0.9,
+                    "enclosing" if approximate and name in approximate else "gazetteer",
+                    approximate=bool(approximate and name in approximate),
+                )
+            )
+    for m in re.finditer(r"\bSyrian\b", text):
+        out.append(ResolvedMention(Mention(m.start(), m.end(), "Syrian", kind="demonym"), SYRIA))
+    return sorted(out, key=lambda p: p.mention.start)
+
+
+def events_of(text, published=THURSDAY, title=None, approximate=None):
+    return extract_events("a", text, sentences_of(text), resolve(text, approximate),
+                          published, title)  # fmt: skip
+
+
+def test_the_vocabulary_is_documented_and_complete() -> None:
+    required = {"airstrike", "shelling", "explosion", "chemical", "shooting", "clash", "capture",
+                "execution", "siege", "protest", "diplomacy", "humanitarian", "other"}  # fmt: skip
+    assert set(EVENT_TYPES) == required
+    assert set(EVENT_TYPE_DEFINITIONS) == required
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A car bomb exploded in the town.", "explosion"),
+        ("An IED killed three soldiers.", "explosion"),
+        ("A suicide attack on a checkpoint killed five.", "explosion"),
+        ("Chlorine gas was dropped on the district.", "chemical"),
+        ("Warplanes struck the market.", "airstrike"),
+        ("Rebels fired mortars at the city.", "shelling"),
+        ("Heavy fighting raged in the east.", "clash"),
+        ("Battles continued near the airport.", "clash"),
+        ("The army retook the town after heavy clashes.", "capture"),
+        ("Rebels captured the hill.", "capture"),
+        ("The group executed twelve men.", "execution"),
+        ("Snipers shot dead two civilians.", "shooting"),
+        ("Government forces tightened the siege.", "siege"),
+        ("Hundreds joined a protest in the square.", "protest"),
+        ("Aid convoys reached the town.", "humanitarian"),
+        ("Talks on a ceasefire resumed in Geneva.", "diplomacy"),
+        ("Shelling continued despite the ceasefire.", "shelling"),
+        ("Five people were killed.", "other"),
+        ("The attack killed five people.", "clash"),
+        ("The president gave a speech.", None),
+    ],
+)
+def test_sentence_types(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected, sentence
+
+
+def test_background_gives_no_event() -> None:
+    text = "Since March 2011, Syria has been hit by militancy and fighting in Aleppo."
+    assert events_of(text) == []
+
+
+def test_the_most_specific_place_not_every_place() -> None:
+    (event,) = events_of("Air strikes hit the market in Atareb west of Aleppo on Tuesday.")
+    assert event.location.mention.text == "Atareb"
+    assert event.event_type == "airstrike"
+
+
+def test_a_demonym_does_not_locate_an_event() -> None:
+    assert events_of("Syrian troops shelled rebel positions on Tuesday.") == []
+
+
+def test_the_place_of_the_source_is_not_the_place_of_the_event() -> None:
+    text = "Shelling hit Idlib on Monday, an official told Reuters in Aleppo."
+    (event,) = events_of(text)
+    assert event.location.mention.text == "Idlib"
+
+
+def test_a_sentence_without_a_place_takes_the_place_before_it() -> None:
+    text = "Residents of Atareb fled.\nA chlorine gas attack hit the same town on Tuesday."
+    (event,) = events_of(text)
+    assert event.event_type == "chemical"
+    assert event.location.mention.text == "Atareb"
+    assert event.event_date == date(2016, 9, 6)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "expected", "precision"),
+    [
+        ("on Tuesday", THURSDAY, date(2016, 9, 6), "day"),
+        ("on Thursday", THURSDAY, THURSDAY, "day"),  # published on a Thursday: that day
+        ("over the weekend", THURSDAY, date(2016, 9, 3), "week"),
+        ("last month", THURSDAY, date(2016, 8, 1), "month"),
+        ("on 5 September", THURSDAY, date(2016, 9, 5), "day"),
+        ("on September 5 2015", THURSDAY, date(2015, 9, 5), "day"),
+    ],
+)
+def test_event_dates_are_resolved_against_publication(phrase, published, expected, precision):
+    (event,) = events_of(f"Shelling hit Aleppo {phrase}.", published)
+    assert (event.event_date, event.date_precision, event.date_from_text) == (
+        expected,
+        precision,
+        True,
+    )
+
+
+def test_without_a_date_in_the_text_the_publication_date_stands_in_flagged() -> None:
+    (event,) = events_of("Shelling hit Aleppo.")
+    assert event.event_date == THURSDAY and not event.date_from_text
+
+
+def test_the_date_at_the_head_dates_the_report_not_the_event() -> None:
+    text = "Thu 08 Sep 2016 Air strikes hit Idlib on Tuesday killing 12 people."
+    (event,) = events_of(text)
+    assert event.event_date == date(2016, 9, 6)
+
+
+def test_a_statement_date_yields_to_the_event_date() -> None:
+    text = "Air strikes hit Idlib on Tuesday, the Observatory said on Thursday."
+    (event,) = events_of(text)
+    assert event.event_date == date(2016, 9, 6)
+    assert event.cited_sources == ("Syrian Observatory for Human Rights",)
+
+
+def test_attribution_from_the_paragraph_and_denials() -> None:
+    text = (
+        "A chlorine attack hit Atareb on Tuesday.\n"
+        "The Syrian Civil Defence said helicopters dropped the gas.\n"
+        "A Syrian military source denied the accusations on Wednesday."
+    )
+    (event,) = events_of(text)
+    assert event.cited_sources == ("Syrian Civil Defence",)
+    assert event.denied_by == ("Syrian military source",)
+
+
+def test_reports_of_one_event_in_one_article_are_merged() -> None:
+    text = (
+        "Government forces captured new ground in Aleppo on Thursday, state media said.\n"
+        "SANA said troops captured Ramouseh.\n"
+        "The Syrian Observatory for Human Rights confirmed the capture of Ramouseh."
+    )
+    ramouseh = {"Ramouseh": ALEPPO}
+    (event,) = events_of(text, approximate=ramouseh)
+    assert event.location.mention.text == "Ramouseh"
+    assert event.event_date == THURSDAY
+    assert set(event.cited_sources) == {"SANA", "Syrian Observatory for Human Rights"}
+    assert event.is_primary
+
+
+def test_the_primary_event_is_what_the_headline_and_lead_are_about() -> None:
+    text = (
+        "Peace talks on Aleppo resumed on Monday.\n"
+        "A car bomb killed 12 people in Idlib on Wednesday.\n"
+        "Rebels shelled Aleppo on Tuesday."
+    )
+    events = events_of(text, title="Car bomb kills 12 in Idlib")
+    (primary,) = [e for e in events if e.is_primary]
+    assert primary.event_type == "explosion" and primary.location.mention.text == "Idlib"
+    assert primary.killed == 12
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured", "civilians", "children"),
+    [
+        ("At least five people were killed and 12 injured in the attack.", 5, 12, None, None),
+        ("Raids killed nine children and 14 others.", 23, None, None, 9),
+        ("The strikes killed 23 civilians including four children.", 23, None, 23, 4),
+        ("A car bomb killed 12 people and wounded 30 others.", 12, 30, None, None),
+        ("Forty days of fighting left the town in ruins.", None, None, None, None),
+        ("In 2015 the town was shelled.", None, None, None, None),
+    ],
+)
+def test_casualties(sentence, killed, injured, civilians, children) -> None:
+    found = casualties(sentence)
+    assert (found.killed, found.injured, found.civilians_killed, found.children_killed) == (
+        killed,
+        injured,
+        civilians,
+        children,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("SANA quoted an unnamed military official as saying", ("SANA", "military official")),
+        ("the Syrian Observatory for Human Rights said", ("Syrian Observatory for Human Rights",)),
+        ("five people died, sources told Reuters", ("Reuters",)),
+        ("state media and an activist group said", ("state media", "activists")),
+        (
+            "a spokesman for the rebel group Nour el-Din el-Zinki said",
+            ("Nour el-Din el-Zinki",),
+        ),
+        ("The White Helmets reported the attack", ("Syrian Civil Defence",)),
+    ],
+)
+def test_cited_sources_are_canonical(sentence, expected) -> None:
+    assert cited_sources(sentence) == expected
+
+
+def test_denials_name_who_denies() -> None:
+    assert denial("A Syrian military source denied the accusations.") == ("Syrian military source",)
+    assert denial("However, militant groups denied suffering a setback.") == ("militant groups",)
+    assert denial("SANA said the army advanced.") is None
+
+
+def test_actors() -> None:
+    assert actors("The town was hit by Russian warplanes.") == ("Russia",)
+    assert actors("ISIS fighters attacked a checkpoint.") == ("Islamic State",)
+    assert "rebels" not in actors("Shelling hit a rebel-held district.")
