@@ -41,6 +41,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "report_group": "string",  # events of one happening (type, place, date ± 1 day) share it
     "reported_by": "string",  # "; "-joined publishers of every report of that happening
     "report_count": "Int64",  # how many articles report that happening
+    "group_cited_sources": "string",  # "; "-joined cited sources of every report of it
     "is_primary": "boolean",
     "sentence": "string",
     "sentence_start": "Int64",

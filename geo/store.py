@@ -4,16 +4,26 @@
   article a no-op, and a changed article replaces its old places and events.
 - Each batch is written in one transaction: a crash never leaves half an article, and
   readers (the dashboard) see either the old or the new state.
+- Reports of one happening are linked: events of the same type at the same place whose
+  dates chain within one day share a `report_group`. Groups are recomputed, in the batch's
+  transaction, for every (type, place) the batch touches, so a new article links to events
+  stored by earlier batches.
+- The schema has a version (`PRAGMA user_version`, SCHEMA_VERSION). A database of an older
+  version is migrated when opened: missing columns are added with ALTER TABLE (old events
+  keep empty denial, actor and casualty fields until the database is rebuilt: delete it
+  and ingest again) and report groups are computed. A database of a newer version is
+  refused with a clear message.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -48,11 +58,37 @@ CREATE TABLE IF NOT EXISTS events (
     event_type TEXT NOT NULL,
     event_date TEXT, date_precision TEXT NOT NULL, date_from_text INTEGER NOT NULL,
     place_start INTEGER NOT NULL, place_end INTEGER NOT NULL,
-    is_primary INTEGER NOT NULL, cited_sources TEXT NOT NULL
+    is_primary INTEGER NOT NULL, cited_sources TEXT NOT NULL,
+    denied_by TEXT, actors TEXT,
+    killed INTEGER, injured INTEGER, civilians_killed INTEGER, children_killed INTEGER,
+    report_group TEXT
 );
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
 CREATE INDEX IF NOT EXISTS events_date ON events (event_date);
 """
+SCHEMA_VERSION = 2
+# Columns added to `events` by each version, for migrating older databases.
+_ADDED_COLUMNS = {
+    2: (
+        ("denied_by", "TEXT"),
+        ("actors", "TEXT"),
+        ("killed", "INTEGER"),
+        ("injured", "INTEGER"),
+        ("civilians_killed", "INTEGER"),
+        ("children_killed", "INTEGER"),
+        ("report_group", "TEXT"),
+    ),
+}
+_EVENT_INSERT_COLUMNS = (
+    "event_id, article_id, sentence, sentence_start, event_type, event_date, date_precision, "
+    "date_from_text, place_start, place_end, is_primary, cited_sources, denied_by, actors, "
+    "killed, injured, civilians_killed, children_killed, report_group"
+)
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer version of this program."""
+
 
 EVENTS_QUERY = """
 SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
@@ -60,9 +96,8 @@ SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
        p.name AS place, p.text AS mention, p.latitude, p.longitude,
        p.feature AS precision, p.approximate, p.country_code, p.admin1, p.geonameid,
        p.method AS resolution, e.cited_sources,
-       NULL AS denied_by, NULL AS actors, NULL AS killed, NULL AS injured,
-       NULL AS civilians_killed, NULL AS children_killed,
-       e.event_id AS report_group, a.source AS reported_by, 1 AS report_count,
+       e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
+       coalesce(e.report_group, e.event_id) AS report_group,
        e.is_primary, e.sentence, e.sentence_start
 FROM events e
 JOIN articles a ON a.article_id = e.article_id
@@ -96,8 +131,31 @@ def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise SchemaVersionError(
+            f"{path} has schema version {version}, newer than this program's "
+            f"{SCHEMA_VERSION}: upgrade geo-news-map or use another --db"
+        )
+    existed = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'").fetchone()[0]
     db.executescript(SCHEMA)
+    if version < SCHEMA_VERSION:
+        if existed:
+            _migrate(db, version)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring an older database up to SCHEMA_VERSION, in one transaction."""
+    with transaction(db):
+        have = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+        for added in range(version + 1, SCHEMA_VERSION + 1):
+            for name, sql_type in _ADDED_COLUMNS.get(added, ()):
+                if name not in have:
+                    db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+        relink(db, None)
 
 
 @contextmanager
@@ -132,6 +190,7 @@ def write_batch(db: sqlite3.Connection, batch: Sequence[AnalyzedArticle]) -> Wri
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with transaction(db):
         existing = known_hashes(db, [item.article.article_id for item in batch])
+        touched: set[tuple[str, int]] = set()
         for item in batch:
             article = item.article
             old_hash = existing.get(article.article_id)
@@ -139,12 +198,83 @@ def write_batch(db: sqlite3.Connection, batch: Sequence[AnalyzedArticle]) -> Wri
                 result.unchanged.append(article.article_id)
                 continue
             if old_hash is not None:
+                touched.update(_link_keys_of(db, article.article_id))
                 db.execute("DELETE FROM articles WHERE article_id = ?", (article.article_id,))
                 result.replaced.append(article.article_id)
             _insert_article(db, item, now)
+            touched.update(
+                (e.event_type, e.location.place.geonameid)
+                for e in item.events
+                if e.location.place is not None and e.location.place.geonameid is not None
+            )
             existing[article.article_id] = article.content_hash
             result.written.append(article.article_id)
+        if touched:
+            relink(db, touched)
     return result
+
+
+def _link_keys_of(db: sqlite3.Connection, article_id: str) -> set[tuple[str, int]]:
+    rows = db.execute(
+        "SELECT e.event_type, p.geonameid FROM events e JOIN places p ON p.article_id = "
+        "e.article_id AND p.start = e.place_start AND p.end = e.place_end "
+        "WHERE e.article_id = ? AND p.geonameid IS NOT NULL",
+        (article_id,),
+    )
+    return {(t, g) for t, g in rows}
+
+
+_LINK_QUERY = """
+SELECT e.event_id, e.event_type, p.geonameid, p.approximate, p.text, e.event_date
+FROM events e JOIN places p ON p.article_id = e.article_id AND p.start = e.place_start
+                            AND p.end = e.place_end
+"""
+LINK_DAYS = 1
+
+
+def _place_key(geonameid: int | None, approximate: int, mention: str) -> str:
+    """Where an event is, for linking: the gazetteer entry, and for a place the gazetteer
+    lacks (placed approximately at its town) also its name as written."""
+    if not approximate:
+        return str(geonameid)
+    name = re.sub(r"^(?:al|el|the)[- ]", "", " ".join(mention.lower().split()))
+    return f"{geonameid}:{name}"
+
+
+def relink(db: sqlite3.Connection, keys: Iterable[tuple[str, int]] | None) -> None:
+    """Recompute report groups for events of the given (event_type, geonameid) pairs (all
+    events when None): same type, same place, dates chained within LINK_DAYS days."""
+    if keys is None:
+        rows = db.execute(_LINK_QUERY).fetchall()
+    else:
+        rows = []
+        for event_type, geonameid in sorted(keys):
+            rows.extend(
+                db.execute(
+                    _LINK_QUERY + " WHERE e.event_type = ? AND p.geonameid = ?",
+                    (event_type, geonameid),
+                ).fetchall()
+            )
+    clusters: dict[tuple[str, str], list[tuple[date, str]]] = {}
+    updates: list[tuple[str, str]] = []
+    for event_id, event_type, geonameid, approximate, mention, event_date in rows:
+        if event_date is None or geonameid is None:
+            updates.append((event_id, event_id))
+            continue
+        key = (event_type, _place_key(geonameid, approximate, mention))
+        clusters.setdefault(key, []).append((date.fromisoformat(event_date), event_id))
+    for members in clusters.values():
+        members.sort()
+        group: list[str] = []
+        last: date | None = None
+        for day, event_id in members:
+            if last is not None and (day - last).days > LINK_DAYS:
+                updates.extend((group[0], member) for member in group)
+                group = []
+            group.append(event_id)
+            last = day
+        updates.extend((group[0], member) for member in group)
+    db.executemany("UPDATE events SET report_group = ? WHERE event_id = ?", updates)
 
 
 def _insert_article(db: sqlite3.Connection, item: AnalyzedArticle, now: str) -> None:
@@ -169,7 +299,7 @@ def _insert_article(db: sqlite3.Connection, item: AnalyzedArticle, now: str) -> 
         [_place_row(article.article_id, p) for p in item.places],
     )
     db.executemany(
-        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO events ({_EVENT_INSERT_COLUMNS}) VALUES ({','.join('?' * 19)})",
         [
             (
                 e.event_id,
@@ -184,6 +314,13 @@ def _insert_article(db: sqlite3.Connection, item: AnalyzedArticle, now: str) -> 
                 e.location.mention.end,
                 int(e.is_primary),
                 "; ".join(e.cited_sources),
+                "; ".join(getattr(e, "denied_by", ())),
+                "; ".join(getattr(e, "actors", ())),
+                getattr(e, "killed", None),
+                getattr(e, "injured", None),
+                getattr(e, "civilians_killed", None),
+                getattr(e, "children_killed", None),
+                e.event_id,
             )
             for e in item.events
         ],
@@ -228,7 +365,21 @@ def load_events(db_path: str | os.PathLike[str]) -> pd.DataFrame:
         return empty_events_frame()
     for column in ("date_from_text", "is_primary", "approximate"):
         frame[column] = frame[column].astype(bool)
+    groups = frame.groupby("report_group", sort=False)
+    frame["reported_by"] = groups["source"].transform(_joined)
+    frame["report_count"] = groups["article_id"].transform("nunique")
+    frame["group_cited_sources"] = groups["cited_sources"].transform(_joined_lists)
     return conform(frame)
+
+
+def _joined(values: pd.Series) -> str:
+    """The distinct non-empty values, "; "-joined in order of first appearance."""
+    return "; ".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
+
+
+def _joined_lists(values: pd.Series) -> str:
+    names = (n for v in values if isinstance(v, str) for n in v.split("; ") if n)
+    return "; ".join(dict.fromkeys(names))
 
 
 def load_places(db_path: str | os.PathLike[str], article_id: str | None = None) -> pd.DataFrame:

@@ -8,35 +8,52 @@ from datetime import date
 
 import pytest
 
+from geo.events import ReportedEvent
 from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.schema import EVENT_COLUMNS, empty_events_frame
-from geo.store import AnalyzedArticle, connect, counts, load_events, load_places, write_batch
+from geo.store import (
+    SCHEMA_VERSION,
+    AnalyzedArticle,
+    SchemaVersionError,
+    connect,
+    counts,
+    load_events,
+    load_places,
+    write_batch,
+)
 
 ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)
 
 
-def analyzed(article_id: str, text: str = "Shelling hit Aleppo on Tuesday.") -> AnalyzedArticle:
+def analyzed(
+    article_id: str,
+    text: str = "Shelling hit Aleppo on Tuesday.",
+    source: str = "Publisher",
+    day: date = date(2016, 9, 6),
+    **fields,
+) -> AnalyzedArticle:
     article = Article(
         article_id=article_id,
         text=text,
         title="Title",
-        source="Publisher",
+        source=source,
         published=date(2016, 9, 8),
         content_hash=f"hash-{article_id}-{text}",
     )
     start = text.index("Aleppo")
     place = ResolvedMention(Mention(start, start + 6, "Aleppo"), ALEPPO, "Aleppo", 0.9, "gazetteer")
     unresolved = ResolvedMention(Mention(0, 8, "Shelling"), None)
-    event = Event(
+    event = (ReportedEvent if fields else Event)(
         event_id=f"e-{article_id}",
         article_id=article_id,
         sentence=text,
         sentence_start=0,
         event_type="shelling",
         location=place,
-        event_date=date(2016, 9, 6),
+        event_date=day,
         is_primary=True,
         cited_sources=("SANA", "Reuters"),
+        **fields,
     )
     return AnalyzedArticle(article, [unresolved, place], [event])
 
@@ -105,3 +122,79 @@ def test_unresolved_places_are_kept(tmp_path) -> None:
     unresolved = places[places["resolved"] == 0]
     assert list(unresolved["text"]) == ["Shelling"]
     assert unresolved["latitude"].isna().all()
+
+
+def test_new_fields_are_stored_and_exported(tmp_path) -> None:
+    path = tmp_path / "events.db"
+    item = analyzed(
+        "a", denied_by=("Syrian military source",), actors=("rebels",), killed=5, injured=12,
+        civilians_killed=4, children_killed=1,
+    )  # fmt: skip
+    write_batch(connect(path), [item])
+    row = load_events(path).iloc[0]
+    assert row["denied_by"] == "Syrian military source" and row["actors"] == "rebels"
+    assert (row["killed"], row["injured"], row["civilians_killed"], row["children_killed"]) == (
+        5,
+        12,
+        4,
+        1,
+    )
+
+
+def test_reports_of_one_happening_are_linked_across_batches(tmp_path) -> None:
+    path = tmp_path / "events.db"
+    db = connect(path)
+    write_batch(db, [analyzed("a", source="SANA")])
+    write_batch(db, [analyzed("b", source="Reuters", day=date(2016, 9, 7))])  # a day later
+    write_batch(db, [analyzed("c", source="AFP", day=date(2016, 9, 20))])  # another happening
+    frame = load_events(path).set_index("article_id")
+    assert frame.loc["a", "report_group"] == frame.loc["b", "report_group"]
+    assert frame.loc["c", "report_group"] != frame.loc["a", "report_group"]
+    assert frame.loc["b", "reported_by"] == "SANA; Reuters"
+    assert frame.loc["a", "report_count"] == 2 and frame.loc["c", "report_count"] == 1
+    assert frame.loc["a", "group_cited_sources"] == "SANA; Reuters"
+
+
+def test_replacing_an_article_unlinks_its_old_report(tmp_path) -> None:
+    path = tmp_path / "events.db"
+    db = connect(path)
+    write_batch(db, [analyzed("a"), analyzed("b", day=date(2016, 9, 7))])
+    write_batch(db, [analyzed("b", "Shelling hit Aleppo in October.", day=date(2016, 10, 1))])
+    frame = load_events(path).set_index("article_id")
+    assert frame.loc["a", "report_group"] != frame.loc["b", "report_group"]
+    assert frame.loc["a", "report_count"] == 1
+
+
+OLD_EVENTS_TABLE = """
+CREATE TABLE events (
+    event_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+    sentence TEXT NOT NULL, sentence_start INTEGER NOT NULL,
+    event_type TEXT NOT NULL,
+    event_date TEXT, date_precision TEXT NOT NULL, date_from_text INTEGER NOT NULL,
+    place_start INTEGER NOT NULL, place_end INTEGER NOT NULL,
+    is_primary INTEGER NOT NULL, cited_sources TEXT NOT NULL
+);
+"""
+
+
+def test_a_database_of_the_first_version_is_migrated(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_EVENTS_TABLE)
+    old.close()
+    db = connect(path)  # the rest of the schema is created, the events table migrated
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+    assert {"denied_by", "killed", "report_group"} <= columns
+    write_batch(db, [analyzed("a")])
+    assert load_events(path).loc[0, "report_count"] == 1
+
+
+def test_a_database_of_a_newer_version_is_refused_clearly(tmp_path) -> None:
+    path = tmp_path / "new.db"
+    newer = sqlite3.connect(path)
+    newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    newer.close()
+    with pytest.raises(SchemaVersionError, match="newer"):
+        connect(path)
