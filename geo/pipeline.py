@@ -6,6 +6,7 @@ batching, progress and the store.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,9 @@ from geo.store import AnalyzedArticle, connect, write_batch
 from geo.toponyms import find_mentions, load_nlp
 
 BATCH_SIZE = 64
+# spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes.
+N_PROCESS = max(1, min(2, os.cpu_count() or 1))
+MIN_ARTICLES_PER_PROCESS = 48  # below this, starting a second process costs more than it saves
 
 
 @cache
@@ -88,22 +92,50 @@ def with_publication_date(article: Article) -> Article:
     return replace(article, published=stated.value, published_flag="inferred-from-text")
 
 
-def analyze(article: Article, gazetteer: Gazetteer, doc=None) -> AnalyzedArticle:
+_RESOLVE_TAKES_ARTICLE_ID = "article_id" in inspect.signature(resolve_mentions).parameters
+
+
+def load_overrides_for(db_path: str | os.PathLike[str] | None) -> dict:
+    """Keyword arguments giving `resolve_mentions` the user's place overrides stored with
+    the database, when the resolver supports them (else none)."""
+    if db_path is None or "overrides" not in inspect.signature(resolve_mentions).parameters:
+        return {}
+    try:
+        from geo.overrides import load_overrides
+    except ImportError:
+        return {}
+    return {"overrides": load_overrides(db_path)}
+
+
+def analyze(
+    article: Article, gazetteer: Gazetteer, doc=None, resolve_options: dict | None = None
+) -> AnalyzedArticle:
     """Find, resolve and extract the events of one article."""
     article = with_publication_date(article)
     doc = doc if doc is not None else load_nlp()(article.text)
     mentions = find_mentions(article.text, gazetteer, doc)
-    places = resolve_mentions(article.text, mentions, gazetteer, fallback=default_fallback())
+    options = dict(resolve_options or {})
+    if _RESOLVE_TAKES_ARTICLE_ID:
+        options["article_id"] = article.article_id  # overrides can name one article
+    places = resolve_mentions(
+        article.text, mentions, gazetteer, fallback=default_fallback(), **options
+    )
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    events = extract_events(article.article_id, article.text, sentences, places, article.published)
+    events = extract_events(
+        article.article_id, article.text, sentences, places, article.published, article.title
+    )
     return AnalyzedArticle(article, places, events)
 
 
-def analyze_many(articles: Sequence[Article], gazetteer: Gazetteer) -> Iterable[AnalyzedArticle]:
+def analyze_many(
+    articles: Sequence[Article], gazetteer: Gazetteer, resolve_options: dict | None = None
+) -> Iterable[AnalyzedArticle]:
     nlp = load_nlp()
     texts = (a.text for a in articles)
-    for article, doc in zip(articles, nlp.pipe(texts, batch_size=16), strict=True):
-        yield analyze(article, gazetteer, doc)
+    n_process = N_PROCESS if len(articles) >= MIN_ARTICLES_PER_PROCESS * N_PROCESS else 1
+    docs = nlp.pipe(texts, batch_size=16, n_process=n_process)
+    for article, doc in zip(articles, docs, strict=True):
+        yield analyze(article, gazetteer, doc, resolve_options)
 
 
 def ingest_paths(
@@ -147,7 +179,7 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
         batch: list[AnalyzedArticle] = []
-        for analyzed in analyze_many(fresh, gazetteer):
+        for analyzed in analyze_many(fresh, gazetteer, load_overrides_for(db_path)):
             batch.append(analyzed)
             if len(batch) >= BATCH_SIZE:
                 done += _flush(db, batch, summary)

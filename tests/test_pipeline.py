@@ -99,3 +99,64 @@ def test_an_undated_article_is_not_given_a_date() -> None:
     analyzed = analyze(article, default_gazetteer())
     assert analyzed.article.published is None
     assert all(e.event_date is None for e in analyzed.events)
+
+
+def events_at(analyzed: AnalyzedArticle, mention: str, event_type: str | None = None):
+    return [
+        e
+        for e in analyzed.events
+        if e.location.mention.text == mention and event_type in (None, e.event_type)
+    ]
+
+
+def test_golden_1070_apartments_retaken(seeds) -> None:
+    (event,) = events_at(seeds["000"], "1070 Apartments", "capture")
+    assert event.event_date == date(2016, 11, 8)  # the Tuesday before the 9 Nov dateline
+    assert event.is_primary
+    assert {"SANA", "military source", "Syrian Observatory for Human Rights"} <= set(
+        event.cited_sources
+    )
+    assert event.denied_by == ("militant groups",)
+    assert event.location.place.geonameid == 170063  # placed at Aleppo, approximately
+
+
+def test_golden_ramouseh_captured(seeds) -> None:
+    (event,) = events_at(seeds["003"], "Ramouseh", "capture")
+    assert event.event_date == date(2016, 9, 8)
+    assert event.is_primary
+    assert {"SANA", "Syrian Observatory for Human Rights"} <= set(event.cited_sources)
+
+
+def test_golden_military_academies_recaptured_over_the_weekend(seeds) -> None:
+    (event,) = [e for e in seeds["003"].events if "military academies" in e.sentence]
+    assert event.event_type == "capture"
+    assert event.event_date in (date(2016, 9, 3), date(2016, 9, 4))
+    assert event.date_precision == "week"
+
+
+def test_golden_chlorine_attack_on_al_sukkari(seeds) -> None:
+    (event,) = events_at(seeds["003"], "al-Sukkari", "chemical")
+    assert event.event_date == date(2016, 9, 6)  # "on Tuesday", published Thursday 8 Sep
+    assert event.cited_sources == ("Syrian Civil Defence",)
+    assert event.denied_by == ("Syrian military source",)
+
+
+def test_golden_isis_attack_in_jarablus(seeds) -> None:
+    (event,) = events_at(seeds["003"], "Jarablus")
+    assert event.event_date == date(2016, 9, 8)
+    assert (event.killed, event.injured) == (5, 12)
+    assert "Reuters" in event.cited_sources
+    assert "Turkish security and hospital source" in event.cited_sources
+    assert event.actors == ("Islamic State",)
+
+
+def test_golden_rebel_shelling_of_the_castello_road(seeds) -> None:
+    (event,) = events_at(seeds["003"], "Castello road", "shelling")
+    assert event.cited_sources == ("Nour el-Din el-Zinki",)
+    assert "rebels" in event.actors
+
+
+def test_background_of_the_seeds_gives_no_event(seeds) -> None:
+    for analyzed in seeds.values():
+        for event in analyzed.events:
+            assert not event.sentence.startswith("Since March 2011"), event.sentence
