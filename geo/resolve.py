@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.gazetteer import NAME_ALTERNATE, NAME_VARIANT, Candidate, Gazetteer
+from geo.gazetteer import (
+    NAME_ALTERNATE,
+    NAME_VARIANT,
+    Candidate,
+    Gazetteer,
+    demonyms,
+    normalize_name,
+)
 from geo.models import Mention, Place, ResolvedMention
 
 if TYPE_CHECKING:
@@ -109,13 +116,22 @@ def document_context(
         for candidate in options[:1]:
             if candidate.name_kind == NAME_VARIANT:
                 continue
-            if candidate.place.feature == "country":
+            if candidate.place.feature == "country" and candidate.place.country_code:
                 named_countries.add(candidate.place.country_code)
             elif candidate.place.feature == "admin1":
                 named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
     # A region named is evidence for its country too.
     named_countries |= {cc for cc, _ in named_regions}
     return Context(frozenset(named_countries), frozenset(named_regions))
+
+
+def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
+    """The gazetteer's entries for a mention; a demonym ("Syrian", "US" of "US-led") is
+    looked up as the country or region it is of, and only as that."""
+    if mention.kind != "demonym":
+        return gazetteer.lookup(mention.text)
+    name = demonyms().get(normalize_name(mention.text), mention.text)
+    return [c for c in gazetteer.lookup(name) if c.place.feature == "country"]
 
 
 def resolve_mentions(
@@ -134,7 +150,7 @@ def resolve_mentions(
     `overrides` (geo/overrides.py): corrections made by hand, honoured first; an override
     scoped to an article applies when `article_id` is that article's.
     """
-    candidates = [gazetteer.lookup(m.text) for m in mentions]
+    candidates = [_lookup(gazetteer, m) for m in mentions]
     context = document_context(mentions, candidates, countries)
     resolved = []
     for index, (mention, options) in enumerate(zip(mentions, candidates, strict=True)):

