@@ -135,6 +135,7 @@ _BACKGROUND = re.compile(
     r"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:conflict|war|crisis)"
     r"|(?:conflict|war)\s+(?:\w+\s+){0,3}(?:killed|left)\s+more\s+than"
     r"|(?:six|five|seven|four|\d)-year(?:-old)?\s+(?:war|conflict|civil\s+war)"
+    r"|(?:has|have)\s+been\s+\w+ing\b[^.]*\bsince\b"  # an ongoing campaign
     r"|(?:dismantl|defus|clear)\w*\s+(?:the\s+)?(?:explosive|mines|landmines|IEDs|booby)"
     r"|(?:could|would|might|may|will|threaten(?:s|ed)?\s+to|plans?\s+to|vowed\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:launch|attack|strike|capture|retake|seize|bomb|be\s+used))\b",
@@ -155,8 +156,39 @@ _SOURCE_PLACE_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$",
     re.IGNORECASE,
 )
+_ACTOR_AFTER = re.compile(
+    r"^(?:-|\s)?(?:led|backed|based|born|made|brokered|sponsored|allied)\b"
+    r"|^\s+(?:forces|troops|warplanes|jets|aircraft|air ?strikes?|military|army|navy|destroyers"
+    r"|officials?|government|ministry|president|foreign|defen[cs]e|says|said|seeks|sought|has"
+    r"|have|had|accused|warned|condemned|denied|is|was|will|would|wants|believes|blamed"
+    r"|coalition|strikes|airstrikes|missiles|cruise|planes|drones|special)\b",
+    re.IGNORECASE,
+)
+_ACTOR_BEFORE = re.compile(
+    r"\b(?:by|told|urged|accused|between|with|and|blamed)\s+(?:the\s+)?$"
+    # a place inside an organisation's name: "the Islamic State of Iraq and the Levant"
+    r"|\b(?-i:State|Front|Army|Council|Coalition|Forces|Observatory|Committee|Ministry)\s+"
+    r"(?:of|in|for)\s+(?:[A-Z]\w+\s+and\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LINE_START = re.compile(r"(?:^|\n)\s*$")
+_CALENDAR_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+}  # fmt: skip
+# "in northern Syria": the part of the country the event is in.
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?P<d>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+    r"\s+$",
+    re.IGNORECASE,
+)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
+_ANAPHOR = re.compile(
+    r"\bthe\s+same\s+(?:[\w-]+\s+){0,2}?(?P<noun>neighbou?rhood|district|town|city|village)\b",
+    re.IGNORECASE,
+)
 _HEADING_WORDS = 6  # a line this short without a full stop is a heading, not a report
 _LEAD_SENTENCES = 3
 _HEAD_CHARS = 300
@@ -190,39 +222,104 @@ def _rank(p: ResolvedMention) -> int:
 
 
 def _usable(text: str, p: ResolvedMention) -> bool:
+    """Whether a place name can locate an event: a resolved toponym that names neither the
+    source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
+    ("US-led coalition", "Russia says", "brokered by the US")."""
     if p.place is None or p.mention.kind != "toponym":
         return False
-    after = text[p.mention.end : p.mention.end + 8]
+    after = text[p.mention.end : p.mention.end + 24]
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
-    return not (_SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before))
+    if _SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before):
+        return False
+    if _ACTOR_AFTER.search(after) or _ACTOR_BEFORE.search(before):
+        return False
+    if p.mention.text.lower() in _CALENDAR_WORDS:  # "August" is a month before a place
+        return False
+    # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
+    return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
 
 
 def event_place(
-    places: Sequence[ResolvedMention], text: str = "", dominant: str | None = None
+    places: Sequence[ResolvedMention],
+    text: str = "",
+    dominant: tuple[str | None, str | None] = (None, None),
 ) -> ResolvedMention | None:
     """The most specific resolved place of a sentence; demonyms do not locate events.
 
-    `dominant` is the admin1 most places of the article lie in: among places of one level,
-    one there wins.
+    `dominant` is the (country code, admin1) most places of the article lie in: places
+    there win over places elsewhere (a foreign name is more often a misreading or an
+    actor), and among places of one level the one in the dominant admin1 wins.
     """
-    usable = [p for p in places if (_usable(text, p) if text else p.place and
-                                    p.mention.kind == "toponym")]  # fmt: skip
+    usable = [
+        p
+        for p in places
+        if (_usable(text, p) if text else p.place is not None and p.mention.kind == "toponym")
+    ]
     if not usable:
         return None
+    country, admin1 = dominant
     return max(
         usable,
-        key=lambda p: (_rank(p), dominant is not None and p.place.admin1 == dominant,
-                       -p.mention.start),
-    )  # fmt: skip
-
-
-def _dominant_admin1(text: str, places: Sequence[ResolvedMention]) -> str | None:
-    counts = Counter(
-        p.place.admin1
-        for p in places
-        if _usable(text, p) and p.place.feature != "country" and p.place.admin1
+        key=lambda p: (
+            country is None or p.place.country_code == country,
+            _rank(p),
+            admin1 is not None and p.place.admin1 == admin1,
+            -p.mention.start,
+        ),
     )
-    return counts.most_common(1)[0][0] if counts else None
+
+
+def _dominant(text: str, places: Sequence[ResolvedMention]) -> tuple[str | None, str | None]:
+    """The country and the admin1 most usable places of the article lie in."""
+    usable = [p for p in places if _usable(text, p)]
+    countries = Counter(p.place.country_code for p in usable if p.place.country_code)
+    country = countries.most_common(1)[0][0] if countries else None
+    admin1s = Counter(
+        p.place.admin1
+        for p in usable
+        if p.place.feature != "country" and p.place.admin1 and p.place.country_code == country
+    )
+    return country, (admin1s.most_common(1)[0][0] if admin1s else None)
+
+
+def _direction(text: str, country: ResolvedMention) -> str | None:
+    before = text[max(0, country.mention.start - 20) : country.mention.start]
+    found = _DIRECTION_BEFORE.search(before)
+    return found["d"].lower() if found else None
+
+
+def _lies_towards(p: ResolvedMention, country: ResolvedMention, direction: str | None) -> bool:
+    """Whether `p` lies in the part of `country` the direction names (any: no direction)."""
+    if direction is None:
+        return True
+    dlat = p.place.latitude - country.place.latitude
+    dlon = p.place.longitude - country.place.longitude
+    return not (
+        ("north" in direction and dlat <= 0)
+        or ("south" in direction and dlat >= 0)
+        or ("east" in direction and dlon <= 0)
+        or ("west" in direction and dlon >= 0)
+    )
+
+
+def _main_place(
+    text: str, places: Sequence[ResolvedMention], country: ResolvedMention
+) -> ResolvedMention | None:
+    """The place below country level the article names most often in `country`, in the
+    part of it the text names ("in eastern Syria") if it names one."""
+    direction = _direction(text, country)
+    usable = [
+        p
+        for p in places
+        if _usable(text, p)
+        and p.place.feature != "country"
+        and p.place.country_code == country.place.country_code
+        and _lies_towards(p, country, direction)
+    ]
+    if not usable:
+        return None
+    counts = Counter(p.place.geonameid for p in usable)
+    return max(usable, key=lambda p: (counts[p.place.geonameid], -p.mention.start))
 
 
 @dataclass
@@ -410,7 +507,7 @@ def extract_events(
 ) -> list[ReportedEvent]:
     """Events of one article; `sentences` are (start, end) character offsets in `text`."""
     dated_text = _mask_head_date(text, published)
-    dominant = _dominant_admin1(text, places)
+    dominant = _dominant(text, places)
     by_sentence: list[list[ResolvedMention]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     for p in places:
@@ -421,6 +518,7 @@ def extract_events(
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
     own = [event_place(ps, text, dominant) for ps in by_sentence]
+    mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
     dates = [
         _date_of(dated_text[start:end].strip(), published) if end > start else (None, False)
         for start, end in sentences
@@ -456,9 +554,13 @@ def extract_events(
             continue
         place_index = i
         if location is None:
-            place_index, location = _context_place(i, own, paragraphs)
+            place_index, location = _context_place(i, own, paragraphs, sentence, mentioned)
             if location is None:
                 continue
+        if location.place.feature == "country":
+            # "in northern Syria": the sentences after it, else the article, say where
+            near = _place_after(text, i, own, paragraphs, location)
+            location = near or _main_place(text, places, location) or location
         draft = _Draft(
             index=i,
             place_index=place_index,
@@ -503,9 +605,25 @@ def _previous_event(drafts: list[_Draft], i: int, paragraphs: list[int] | None) 
 
 
 def _context_place(
-    i: int, own: list[ResolvedMention | None], paragraphs: list[int]
+    i: int,
+    own: list[ResolvedMention | None],
+    paragraphs: list[int],
+    sentence: str = "",
+    mentioned: Sequence[Sequence[ResolvedMention]] = (),
 ) -> tuple[int, ResolvedMention | None]:
-    """The place of the nearest sentences: before (any paragraph), else after (same one)."""
+    """The place of the nearest sentences: before (any paragraph), else after (same one).
+
+    "the same neighbourhood" refers back to the last neighbourhood named, however far.
+    """
+    anaphor = _ANAPHOR.search(sentence)
+    if anaphor:
+        small = anaphor["noun"].lower() in ("neighbourhood", "neighborhood", "district")
+        for j in range(i - 1, -1, -1):
+            for p in reversed(mentioned[j] if mentioned else []):
+                if (_rank(p) >= _SPECIFICITY["neighbourhood"]) == small and (
+                    p.place.feature != "country"
+                ):
+                    return j, p
     for j in range(i - 1, max(-1, i - 1 - _CONTEXT_SENTENCES), -1):
         p = own[j]
         if p is not None and p.place.feature != "country":
@@ -515,6 +633,28 @@ def _context_place(
         if paragraphs[j] == paragraphs[i] and p is not None and p.place.feature != "country":
             return j, p
     return i, None
+
+
+def _place_after(
+    text: str,
+    i: int,
+    own: list[ResolvedMention | None],
+    paragraphs: list[int],
+    country: ResolvedMention,
+) -> ResolvedMention | None:
+    """A place in `country` (in the part the text names) named in the next sentences."""
+    direction = _direction(text, country)
+    for j in range(i + 1, min(len(own), i + 1 + _NEAR_SENTENCES)):
+        p = own[j]
+        if (
+            paragraphs[j] == paragraphs[i]
+            and p is not None
+            and p.place.feature != "country"
+            and p.place.country_code == country.place.country_code
+            and _lies_towards(p, country, direction)
+        ):
+            return p
+    return None
 
 
 def _freeze(
