@@ -2,7 +2,8 @@
 
 Each run ingests the whole file into a fresh database, with the gazetteer and the spaCy
 model already loaded (warm). The baseline, measured in the same run on the same texts, is
-spaCy's pipeline alone: the floor any spaCy-based ingest pays.
+spaCy's pipeline alone (one process, and as many processes as the ingest uses): the floor
+any spaCy-based ingest pays.
 
     python bench/ingest.py [--runs 3] [--csv PATH]
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from geo.articles import ColumnMap, read_paths  # noqa: E402
 from geo.models import Article  # noqa: E402
-from geo.pipeline import default_gazetteer, ingest_articles  # noqa: E402
+from geo.pipeline import N_PROCESS, default_gazetteer, ingest_articles  # noqa: E402
 from geo.toponyms import load_nlp  # noqa: E402
 
 FAKES = PROJECT_DIR.parent / "shared" / "data" / "fakes_dev.csv"
@@ -43,7 +44,7 @@ def main() -> int:
     texts = [a.text for a in articles]
     chars = sum(map(len, texts))
 
-    ours, baseline = [], []
+    ours, baseline, parallel = [], [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
@@ -53,6 +54,10 @@ def main() -> int:
         for _doc in nlp.pipe(texts, batch_size=16):
             pass
         baseline.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=16, n_process=N_PROCESS):
+            pass
+        parallel.append(time.perf_counter() - started)
 
     n = len(articles)
     ours_median, base_median = statistics.median(ours), statistics.median(baseline)
@@ -61,6 +66,10 @@ def main() -> int:
     print(f"runs: {args.runs} (medians below)")
     print(f"ingest (find, resolve, events, store): {ours_median:.2f} s, {n / ours_median:.1f}/s")
     print(f"baseline, spaCy pipeline alone:        {base_median:.2f} s, {n / base_median:.1f}/s")
+    par_median = statistics.median(parallel)
+    print(
+        f"spaCy pipeline alone, {N_PROCESS} processes:  {par_median:.2f} s, {n / par_median:.1f}/s"
+    )
     print(f"ratio ingest / spaCy alone: {ours_median / base_median:.2f}")
     unresolved = len(summary.unresolved)
     print(f"events: {summary.events}, places: {summary.places}, unresolved: {unresolved}")

@@ -154,6 +154,7 @@ _ACTORS = {
     )
     for name, patterns in ACTORS.items()
 }
+_ANY_ACTOR = re.compile("|".join(f"(?:{p.pattern})" for p in _ACTORS.values()))
 # An actor named as the target or the holder of ground is not who did it.
 _TARGET_BEFORE = re.compile(
     r"\b(?:against|targeting|targeted|on|at|of|from|held by|positions of|fighting)\s+"
@@ -165,6 +166,8 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.IGNORECASE)
 
 def actors(sentence: str) -> tuple[str, ...]:
     """Who did it, where the sentence says: "by X" first, else X named not as a target."""
+    if not _ANY_ACTOR.search(sentence):
+        return ()
     by: list[tuple[int, str]] = []
     others: list[tuple[int, str]] = []
     for name, pattern in _ACTORS.items():
@@ -260,9 +263,16 @@ def _plausible(value: int, m: re.Match, sentence: str) -> bool:
     return not (1900 <= value <= 2100)
 
 
+_TOLL_HINT = re.compile(
+    r"kill|dead|died|slain|lives|perish|massacr|injur|wound|hurt|toll", re.IGNORECASE
+)
+
+
 def casualties(sentence: str) -> Casualties:
     """Killed and injured counts a sentence states, with civilians and children if stated."""
     killed = injured = civilians = children = None
+    if not _TOLL_HINT.search(sentence):
+        return Casualties()
     for pattern in _KILLED_RE:
         for m in pattern.finditer(sentence):
             value = _number(m["n"])

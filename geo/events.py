@@ -121,6 +121,13 @@ _TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
     for strength, patterns in zip((STRONG, NORMAL, WEAK), tiers, strict=True)
     if patterns
 ]
+# All triggers in one pattern, one named group per (type, strength): one pass a sentence.
+_GROUPS = {f"g{n}": (event_type, strength) for n, (event_type, strength, _) in
+           enumerate(_TRIGGERS)}  # fmt: skip
+_ANY_TRIGGER = re.compile(
+    "|".join(f"(?P<g{n}>{trigger.pattern})" for n, (_, _, trigger) in enumerate(_TRIGGERS)),
+    re.IGNORECASE,
+)
 # Types that are not violence yield to violence in the same sentence.
 _CALM = {"protest", "humanitarian", "diplomacy"}
 # Types counted as one kind of happening when reports of one article are merged.
@@ -203,10 +210,8 @@ def classify_sentence(sentence: str) -> str | None:
 
 def _classify(sentence: str) -> tuple[str, int] | None:
     best: tuple[int, int, int, str] | None = None  # (-strength, calm, position, type)
-    for event_type, strength, trigger in _TRIGGERS:
-        m = trigger.search(sentence)
-        if m is None:
-            continue
+    for m in _ANY_TRIGGER.finditer(sentence):
+        event_type, strength = _GROUPS[m.lastgroup]
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key

@@ -1,0 +1,97 @@
+"""Events on FA-KES (../shared/data/fakes_dev.csv): accuracy and ingest throughput.
+
+Ingests the file into a fresh database feeding only `unit_id, article_title,
+article_content, source` (the gold columns stay out), exports the events, scores them with
+`../shared/eval/score.py events` (needs `pip install reverse_geocoder`) and prints the
+figures with the ingest throughput (gazetteer and spaCy model warm, median of the runs).
+
+    python bench/events.py [--runs 1] [--csv PATH] [--keep DB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from geo.articles import ColumnMap, read_paths  # noqa: E402
+from geo.export import to_csv  # noqa: E402
+from geo.models import Article  # noqa: E402
+from geo.pipeline import default_gazetteer, ingest_articles  # noqa: E402
+from geo.store import load_events  # noqa: E402
+from geo.toponyms import load_nlp  # noqa: E402
+
+SHARED = PROJECT_DIR.parent / "shared"
+FAKES = SHARED / "data" / "fakes_dev.csv"
+SCORER = SHARED / "eval" / "score.py"
+FED = ("unit_id", "article_title", "article_content", "source")
+COLUMNS = ColumnMap(id="unit_id", title="article_title", text="article_content", source="source")
+
+
+def inputs_only(path: Path, out: Path) -> None:
+    """A copy of the collection with only the columns an ingest may see."""
+    with path.open(encoding="latin-1", newline="") as f:
+        rows = list(csv.DictReader(f))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FED, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    out.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--csv", type=Path, default=FAKES)
+    parser.add_argument("--keep", type=Path, help="keep the last run's database here")
+    args = parser.parse_args()
+    if not args.csv.exists() or not SCORER.exists():
+        print(f"skipped: {args.csv} or {SCORER} is absent")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        fed = Path(tmp) / "articles.csv"
+        inputs_only(args.csv, fed)
+        articles = [a for a in read_paths([fed], COLUMNS) if isinstance(a, Article)]
+        default_gazetteer(), load_nlp()  # warm
+        seconds = []
+        for run in range(args.runs):
+            db = args.keep if (args.keep and run == args.runs - 1) else Path(tmp) / f"{run}.db"
+            if db.exists():
+                db.unlink()
+            started = time.perf_counter()
+            summary = ingest_articles(articles, db)
+            seconds.append(time.perf_counter() - started)
+        events_csv = Path(tmp) / "events.csv"
+        events = load_events(db)
+        events_csv.write_text(to_csv(events), encoding="utf-8")
+        scored = subprocess.run(
+            [sys.executable, str(SCORER), "events", str(args.csv), str(events_csv)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    figures = json.loads(scored.stdout)
+    n = len(articles)
+    median = statistics.median(seconds)
+    print(f"corpus: {args.csv.name}, {n} articles (fed: {', '.join(FED)})")
+    for name in ("governorate_accuracy", "date_accuracy_1day", "type_accuracy"):
+        print(f"{name}: {figures[name]:.3f}")
+    print(f"articles with a located event: {figures['with_located_event']} of {n}")
+    print(f"typed articles: {figures['typed_articles']}")
+    print(f"events: {summary.events}, linked reports: {int((events['report_count'] > 1).sum())}")
+    print(f"ingest: {median:.2f} s, {n / median:.1f} articles/s (median of {args.runs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
