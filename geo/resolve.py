@@ -37,7 +37,7 @@ Fallback = Callable[[str, Iterable[str]], Place | None]
 
 # A county's population is the sum of its towns', so its prior is below a town's: a bare
 # name that is both ("Dallas", "Paris") is the town unless the text says "county".
-FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": -1.0, "city": 0.0}
+FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": -0.5, "city": 0.0}
 REGION_CUES = ("province", "governorate", "region", "state", "county")
 IN_CONTEXT_COUNTRY = 3.0
 IN_CONTEXT_REGION = 1.5
@@ -120,13 +120,15 @@ def rank_candidates(
 
 
 def _trusted(candidate: Candidate, context: Context) -> bool:
+    """Small towns abroad are not trusted on weak evidence: one matched only through an
+    alternate spelling, or a hamlet in a country other than those the article names
+    ("Java" in an Indonesian story is not the Georgian village of Java)."""
     place = candidate.place
-    return not (
-        place.feature == "city"
-        and candidate.name_kind != 0
-        and place.country_code not in context.countries
-        and place.population < 5000
-    )
+    if place.feature != "city" or place.country_code in context.countries:
+        return True
+    if candidate.name_kind != 0 and place.population < 5000:
+        return False
+    return not (context.countries and place.population < 1000)
 
 
 def document_context(
