@@ -78,16 +78,17 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
     "explosion": ((r"car[- ]bomb\w*", r"suicide (?:bomb\w*|attack\w*|car)", r"explosions?",
                    r"blasts?", r"IEDs?", r"booby[- ]trap\w*",
                    r"explosive devices? (?:went off|exploded)",
-                   r"bomb (?:went off|exploded|attack)", r"bombings?", r"detonat\w*", r"landmines?",
-                   r"exploded", r"suicide bombers?", r"explosive[- ]laden"), (), ()),
+                   r"bomb (?:went off|exploded|attack)", r"(?:double|twin|triple) bombings?",
+                   r"detonat\w*", r"landmines?",
+                   r"exploded", r"suicide bombers?", r"explosive[- ]laden"), (r"bombs?",), ()),
     "airstrike": ((), (r"air ?strikes?", r"air raids?", r"warplanes?", r"war ?planes?",
                        r"barrel bombs?", r"bombard\w* from the air", r"helicopters?",
                        r"jets?", r"aerial (?:bombardment|attacks?|bombing)", r"air attacks?",
                        r"drones?", r"aircraft", r"airstrikes?", r"air force", r"bombers?",
-                       r"raids?"), ()),
+                       r"raids?", r"bombings?", r"bombed"), ()),
     "shelling": ((), (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?",
-                      r"projectiles?", r"bombard\w*", r"shelled", r"tank fire", r"cannons?",
-                      r"bombs?", r"bombed"), ()),
+                      r"projectiles?", r"bombard\w*", r"shelled", r"tank fire", r"cannons?"),
+                  ()),
     "capture": ((), (r"(?:re)?captur(?:ed|e|es|ing)", r"retook", r"retak(?:en|es|ing|e)",
                      r"(?:seized|took|regained|regain|wrest(?:ed)?|taken|gained|restored|"
                      r"imposed) (?:full |complete |total )?control",
@@ -275,9 +276,15 @@ def event_place(
 
 
 def _dominant(text: str, places: Sequence[ResolvedMention]) -> tuple[str | None, str | None]:
-    """The country and the admin1 most usable places of the article lie in."""
+    """The country and the admin1 most usable places (and demonyms) of the article lie in."""
     usable = [p for p in places if _usable(text, p)]
-    countries = Counter(p.place.country_code for p in usable if p.place.country_code)
+    countries = Counter(
+        p.place.country_code
+        for p in places
+        if p.place is not None
+        and p.place.country_code
+        and (p.mention.kind == "demonym" or _usable(text, p))
+    )
     country = countries.most_common(1)[0][0] if countries else None
     admin1s = Counter(
         p.place.admin1
@@ -308,18 +315,22 @@ def _lies_towards(p: ResolvedMention, country: ResolvedMention, direction: str |
 
 
 def _main_place(
-    text: str, places: Sequence[ResolvedMention], country: ResolvedMention
+    text: str,
+    places: Sequence[ResolvedMention],
+    country: ResolvedMention | None,
+    country_code: str | None = None,
 ) -> ResolvedMention | None:
-    """The place below country level the article names most often in `country`, in the
-    part of it the text names ("in eastern Syria") if it names one."""
-    direction = _direction(text, country)
+    """The place below country level the article names most often in `country` (or in
+    `country_code`), in the part of it the text names ("in eastern Syria") if it does."""
+    direction = _direction(text, country) if country is not None else None
+    code = country.place.country_code if country is not None else country_code
     usable = [
         p
         for p in places
         if _usable(text, p)
         and p.place.feature != "country"
-        and p.place.country_code == country.place.country_code
-        and _lies_towards(p, country, direction)
+        and p.place.country_code == code
+        and (country is None or _lies_towards(p, country, direction))
     ]
     if not usable:
         return None
@@ -446,6 +457,8 @@ def _compatible_dates(a: _Draft, b: _Draft) -> bool:
 def _same_kind(a: _Draft, b: _Draft) -> bool:
     if a.event_type == b.event_type or "other" in (a.event_type, b.event_type):
         return True
+    if WEAK in (a.strength, b.strength):  # "an attack" is whatever the report says it was
+        return True
     family = FAMILY.get(a.event_type)
     return family is not None and family == FAMILY.get(b.event_type)
 
@@ -524,6 +537,9 @@ def extract_events(
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
     own = [event_place(ps, text, dominant) for ps in by_sentence]
     mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
+    named_countries = {
+        p.place.country_code for p in places if p.place is not None and p.place.feature == "country"
+    }
     dates = [
         _date_of(dated_text[start:end].strip(), published) if end > start else (None, False)
         for start, end in sentences
@@ -566,6 +582,13 @@ def extract_events(
             # "in northern Syria": the sentences after it, else the article, say where
             near = _place_after(text, i, own, paragraphs, location)
             location = near or _main_place(text, places, location) or location
+        elif (
+            location.place.country_code not in named_countries
+            and location.place.country_code != dominant[0]
+        ):
+            # a place in a country the article never names (nor its people) is more likely
+            # a misread name ("Castello" in Spain) than an event abroad
+            location = _main_place(text, places, None, dominant[0]) or location
         draft = _Draft(
             index=i,
             place_index=place_index,
@@ -727,8 +750,8 @@ def _mark_primary(
             for name in (event.location.mention.text, event.location.place.name)
         )
         return (
-            same,
             first < _LEAD_SENTENCES,
+            same,
             named,
             event.location.place.feature != "country",
             event.event_type != "other",
