@@ -85,7 +85,8 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
                        r"barrel bombs?", r"bombard\w* from the air", r"helicopters?",
                        r"jets?", r"aerial (?:bombardment|attacks?|bombing)", r"air attacks?",
                        r"drones?", r"aircraft", r"airstrikes?", r"air force", r"bombers?",
-                       r"raids?", r"bombings?", r"bombed"), ()),
+                       r"raids?", r"bombings?", r"bombed",
+                       r"(?<!hunger )(?<!general )(?<!on )strikes?"), ()),
     "shelling": ((), (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?",
                       r"projectiles?", r"bombard\w*", r"shelled", r"tank fire", r"cannons?"),
                   ()),
@@ -107,7 +108,7 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
                           r"displaced", r"humanitarian aid"), ()),
     "diplomacy": ((), (r"talks", r"negotiat\w*", r"cease-?fire", r"summit", r"truce",
                        r"peace (?:plan|process|deal)", r"met with", r"agreement"), ()),
-    "other": ((), (), (r"killed", r"killing", r"died", r"dead", r"injured", r"wounded",
+    "other": ((), (), (r"killed", r"killing", r"kills?", r"died", r"dead", r"injured", r"wounded",
                        r"arrested", r"kidnapped", r"abducted", r"massacre\w*", r"death toll",
                        r"casualties")),
 }  # fmt: skip
