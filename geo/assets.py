@@ -22,6 +22,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class VendorFile:
 
     target: str  # path under static/vendor/
     sources: tuple[tuple[str, str], ...]  # (python package or absolute folder, path under it)
+    optional: bool = False  # the map works without it (less well): skipped when missing
 
 
 def _xstatic(name: str) -> str:
@@ -69,6 +71,22 @@ VENDOR_FILES: dict[str, VendorFile] = {
         "leaflet/images",
         ((_xstatic("leaflet"), "images"), ("/usr/share/javascript/leaflet", "images")),
     ),
+    "markercluster": VendorFile(
+        "leaflet.markercluster/leaflet.markercluster.js",
+        (
+            (_xstatic("leaflet_markercluster"), "leaflet.markercluster.js"),
+            ("/usr/share/javascript/leaflet.markercluster", "leaflet.markercluster.js"),
+        ),
+        optional=True,  # without it, points are drawn unclustered
+    ),
+    "markercluster_css": VendorFile(
+        "leaflet.markercluster/MarkerCluster.css",
+        (
+            (_xstatic("leaflet_markercluster"), "MarkerCluster.css"),
+            ("/usr/share/javascript/leaflet.markercluster", "MarkerCluster.css"),
+        ),
+        optional=True,
+    ),
     "jquery": VendorFile(
         "jquery/jquery.min.js",
         (
@@ -80,8 +98,14 @@ VENDOR_FILES: dict[str, VendorFile] = {
 
 # folium link name -> file above. jQuery is kept: folium's own Popup(Html) and a few
 # plugins call `$`; it is small and local.
-LOCAL_JS: dict[str, str] = {"leaflet": "leaflet", "jquery": "jquery"}
-LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet_css"}
+# The marker clustering plugin (XStatic-Leaflet-MarkerCluster) under folium's own link
+# names for it. Its "Default" stylesheet is not loaded: geo/mapview.py styles the clusters.
+LOCAL_JS: dict[str, str] = {
+    "leaflet": "leaflet",
+    "jquery": "jquery",
+    "markerclusterjs": "markercluster",
+}
+LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css"}
 # Links folium adds that this map does not need: Bootstrap and the awesome-markers icons
 # style folium's Marker icons only; popups and tooltips are Leaflet's own.
 DROPPED: frozenset[str] = frozenset(
@@ -93,6 +117,7 @@ DROPPED: frozenset[str] = frozenset(
         "awesome_markers_font_css",
         "awesome_markers_css",
         "awesome_rotate_css",
+        "markerclusterdefaultcss",
     }
 )
 
@@ -126,6 +151,41 @@ def map_assets(base_url_path: str = "", *, outline: bool = True) -> MapAssets:
         ),
         outline_url=static_url(OUTLINE_FILE, base_url_path) if outline else None,
     )
+
+
+def inline_page(page: str, static_dir: Path | None = None) -> str:
+    """`page` (a rendered map) with every script and stylesheet the app serves inlined,
+    so the HTML file works on its own, opened from disk. Reads the installed packages."""
+    targets = {item.target: item for item in VENDOR_FILES.values()}
+
+    def content(url: str) -> str | None:
+        marker = f"/{STATIC_ROUTE}/{VENDOR}/"
+        if marker not in url:
+            return None
+        item = targets.get(url.split(marker, 1)[1])
+        if item is None:
+            return None
+        try:
+            return find_source(item).read_text(encoding="utf-8")
+        except AssetError:
+            if item.optional:
+                return ""
+            raise
+
+    def script(match: re.Match) -> str:
+        text = content(match.group(1))
+        if text is None:
+            return match.group(0)
+        return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+
+    def style(match: re.Match) -> str:
+        text = content(match.group(1))
+        if text is None:
+            return match.group(0)
+        return "<style>" + text.replace("</style", "<\\/style") + "</style>"
+
+    page = re.sub(r'<script src="([^"]+)"></script>', script, page)
+    return re.sub(r'<link rel="stylesheet" href="([^"]+)"\s*/?>', style, page)
 
 
 def _elements(element: object) -> Iterator[object]:
@@ -172,7 +232,10 @@ def _source_path(source: str, relative: str) -> Path | None:
     if source.startswith("/"):
         folder = Path(source)
     else:
-        spec = importlib.util.find_spec(source)
+        try:
+            spec = importlib.util.find_spec(source)
+        except ModuleNotFoundError:  # its parent package (xstatic) is missing
+            return None
         if spec is None or not spec.submodule_search_locations:
             return None
         # XStatic packages keep their files in a `data` folder beside __init__.py.
@@ -272,12 +335,18 @@ def install_assets(static_dir: Path = STATIC_DIR) -> tuple[str, ...]:
 
     Idempotent and safe to run from several processes at once (each file is replaced
     atomically, and only when its content changed). Raises AssetError when Leaflet
-    itself is not installed; the country outline is optional.
+    itself is not installed; the clustering plugin and the country outline are optional.
     """
     vendor = static_dir / VENDOR
     installed = []
     for item in VENDOR_FILES.values():
-        _copy(find_source(item), vendor / item.target)
+        try:
+            source = find_source(item)
+        except AssetError:
+            if item.optional:
+                continue
+            raise
+        _copy(source, vendor / item.target)
         installed.append(item.target)
     outline = outline_geojson()
     if outline is not None:

@@ -1,14 +1,17 @@
 """Which events the dashboard shows: the filter state, applying it, and its URL form.
 
-A `FilterState` is what the reader chose (date range, publishers, search text). It is
-applied to an events frame (see geo/schema.py) by `apply_filters`, and round-trips through
-URL query parameters so that a copied link reopens the same view:
+A `FilterState` is what the reader chose (date range, publishers, cited sources, event
+types, countries or regions, precision levels, search text). It is applied to an events
+frame (see geo/schema.py) by `apply_filters`, and round-trips through URL query parameters
+so that a copied link reopens the same view:
 
-    ?dates=2016-09-01&dates=2016-11-30&source=Reuters&source=CBC&q=aleppo
+    ?dates=2016-09-01&dates=2016-11-30&source=Reuters&source=CBC&cited=SOHR&type=airstrike
+    &country=SY&country=SY/Aleppo&precision=city&q=aleppo&event=1cc1c0b4d4a4f2a5
 
-Each filter is one predicate in `_PREDICATES` plus its query parameter, so later filters
-(cited source, event type, country) are added in one place each. Nothing here imports
-Streamlit.
+`country` takes a country code (`SY`) or a region inside one (`SY/Aleppo`, the admin1
+name). `event` is not a filter but the selected event (geo/evidence.py); it is read with
+`event_from_query_params`. Each filter is one predicate in `_PREDICATES` plus its query
+parameter. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -16,22 +19,49 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
 # The query parameters this module reads and writes, in the order they are written.
 DATES_PARAM = "dates"
 SOURCE_PARAM = "source"
+CITED_PARAM = "cited"
+TYPE_PARAM = "type"
+COUNTRY_PARAM = "country"
+PRECISION_PARAM = "precision"
 QUERY_PARAM = "q"
-QUERY_KEYS: tuple[str, ...] = (DATES_PARAM, SOURCE_PARAM, QUERY_PARAM)
+EVENT_PARAM = "event"
+QUERY_KEYS: tuple[str, ...] = (
+    DATES_PARAM,
+    SOURCE_PARAM,
+    CITED_PARAM,
+    TYPE_PARAM,
+    COUNTRY_PARAM,
+    PRECISION_PARAM,
+    QUERY_PARAM,
+    EVENT_PARAM,
+)
+
+# "; "-joined list columns (geo/schema.py).
+LIST_SEPARATOR = "; "
+REGION_SEPARATOR = "/"
+PRECISION_LEVELS: tuple[str, ...] = (
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "neighbourhood",
+    "landmark",
+)
 
 # Text columns the search box looks in.
 SEARCH_COLUMNS: tuple[str, ...] = ("place", "mention", "sentence", "title")
 
 # Bounds on what a URL may ask for: a link is untrusted input.
 MAX_QUERY_LENGTH = 200
-MAX_SOURCES = 100
+MAX_SOURCES = 100  # values of any repeatable parameter
+MAX_EVENT_ID_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,10 @@ class FilterState:
     date_to: date | None = None  # inclusive
     sources: tuple[str, ...] = ()  # publishers; empty: all
     query: str = ""  # case-insensitive substring; empty: no search
+    cited: tuple[str, ...] = ()  # cited sources (any of them); empty: all
+    types: tuple[str, ...] = ()  # event types; empty: all
+    countries: tuple[str, ...] = ()  # "SY" or "SY/Aleppo"; empty: everywhere
+    precisions: tuple[str, ...] = ()  # feature levels; empty: all
 
     @property
     def is_default(self) -> bool:
@@ -87,9 +121,55 @@ def _query_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
     return mask
 
 
+def split_list(value: object) -> list[str]:
+    """The names of a "; "-joined cell (empty, missing: none)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _list_mask(column: str, wanted: tuple[str, ...], frame: pd.DataFrame) -> pd.Series | None:
+    if not wanted:
+        return None
+    chosen = set(wanted)
+    return frame[column].map(lambda cell: bool(chosen.intersection(split_list(cell)))).astype(bool)
+
+
+def _cited_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
+    return _list_mask("cited_sources", state.cited, frame)
+
+
+def _type_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
+    if not state.types:
+        return None
+    return frame["event_type"].isin(state.types)
+
+
+def _country_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
+    if not state.countries:
+        return None
+    codes = {c for c in state.countries if REGION_SEPARATOR not in c}
+    regions = {c for c in state.countries if REGION_SEPARATOR in c}
+    mask = frame["country_code"].isin(codes).fillna(False).astype(bool)
+    if regions:
+        keys = frame["country_code"].fillna("") + REGION_SEPARATOR + frame["admin1"].fillna("")
+        mask |= keys.isin(regions).fillna(False).astype(bool)
+    return mask
+
+
+def _precision_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
+    if not state.precisions:
+        return None
+    return frame["precision"].isin(state.precisions)
+
+
 _PREDICATES: tuple[Callable[[pd.DataFrame, FilterState], pd.Series | None], ...] = (
     _date_mask,
     _source_mask,
+    _cited_mask,
+    _type_mask,
+    _country_mask,
+    _precision_mask,
     _query_mask,
 )
 
@@ -106,6 +186,40 @@ def publishers(frame: pd.DataFrame) -> list[str]:
     """The distinct publishers in `frame`, sorted case-insensitively."""
     values = {str(v) for v in frame["source"].dropna() if str(v).strip()}
     return sorted(values, key=lambda v: (v.casefold(), v))
+
+
+def _distinct(values) -> list[str]:
+    found = {str(v).strip() for v in values if str(v).strip()}
+    return sorted(found, key=lambda v: (v.casefold(), v))
+
+
+def cited_sources(frame: pd.DataFrame) -> list[str]:
+    """The distinct cited sources in `frame`, sorted case-insensitively."""
+    return _distinct(name for cell in frame["cited_sources"].dropna() for name in split_list(cell))
+
+
+def event_types(frame: pd.DataFrame) -> list[str]:
+    """The distinct event types in `frame`, sorted."""
+    return _distinct(frame["event_type"].dropna())
+
+
+def countries(frame: pd.DataFrame) -> list[str]:
+    """Country codes and `code/admin1` regions in `frame`: each country, then its regions."""
+    out: list[str] = []
+    pairs = frame[["country_code", "admin1"]].dropna(subset=["country_code"]).drop_duplicates()
+    for code in _distinct(pairs["country_code"]):
+        out.append(code)
+        regions = pairs.loc[pairs["country_code"] == code, "admin1"].dropna()
+        out.extend(f"{code}{REGION_SEPARATOR}{name}" for name in _distinct(regions))
+    return out
+
+
+def precisions(frame: pd.DataFrame) -> list[str]:
+    """The feature levels present in `frame`, from the coarsest to the finest."""
+    present = set(frame["precision"].dropna().astype(str))
+    return [level for level in PRECISION_LEVELS if level in present] + sorted(
+        present - set(PRECISION_LEVELS)
+    )
 
 
 def count_label(n: int) -> str:
@@ -126,11 +240,20 @@ def _values(params: Mapping[str, list[str] | str], key: str) -> list[str]:
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Streamlit writes a bound date slider to the URL as microseconds since the epoch (it
+# reads YYYY-MM-DD too); both forms are accepted.
+_MICROS = re.compile(r"\d{12,17}")
 
 
 def _parse_day(value: str) -> date | None:
-    """A YYYY-MM-DD day, or None for anything else (empty, malformed, impossible)."""
+    """A YYYY-MM-DD day (or Streamlit's microseconds since 1970), or None for anything
+    else (empty, malformed, impossible)."""
     value = value.strip()
+    if _MICROS.fullmatch(value):
+        try:
+            return (datetime(1970, 1, 1) + timedelta(microseconds=int(value))).date()
+        except OverflowError:
+            return None
     if not _DAY.fullmatch(value):
         return None
     try:
@@ -152,16 +275,41 @@ def state_from_query_params(params: Mapping[str, list[str] | str]) -> FilterStat
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
 
-    sources: list[str] = []
-    for value in _values(params, SOURCE_PARAM):
-        value = value.strip()
-        if value and value not in sources and len(sources) < MAX_SOURCES:
-            sources.append(value)
-
     queries = _values(params, QUERY_PARAM)
     query = queries[-1].strip()[:MAX_QUERY_LENGTH] if queries else ""
 
-    return FilterState(date_from=date_from, date_to=date_to, sources=tuple(sources), query=query)
+    return FilterState(
+        date_from=date_from,
+        date_to=date_to,
+        sources=_repeated(params, SOURCE_PARAM),
+        query=query,
+        cited=_repeated(params, CITED_PARAM),
+        types=_repeated(params, TYPE_PARAM),
+        countries=_repeated(params, COUNTRY_PARAM),
+        precisions=_repeated(params, PRECISION_PARAM),
+    )
+
+
+def _repeated(params: Mapping[str, list[str] | str], key: str) -> tuple[str, ...]:
+    """The distinct non-empty values of a repeatable parameter, at most MAX_SOURCES."""
+    out: list[str] = []
+    for value in _values(params, key):
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        if value and value not in out and len(out) < MAX_SOURCES:
+            out.append(value)
+    return tuple(out)
+
+
+_EVENT_ID = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def event_from_query_params(params: Mapping[str, list[str] | str]) -> str | None:
+    """The event id a URL selects (`event=<id>`), or None when absent or malformed."""
+    values = _values(params, EVENT_PARAM)
+    value = values[-1].strip() if values else ""
+    if not value or len(value) > MAX_EVENT_ID_LENGTH or not _EVENT_ID.fullmatch(value):
+        return None
+    return value
 
 
 def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
@@ -172,8 +320,15 @@ def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
             state.date_from.isoformat() if state.date_from else "",
             state.date_to.isoformat() if state.date_to else "",
         ]
-    if state.sources:
-        params[SOURCE_PARAM] = list(state.sources)
+    for key, values in (
+        (SOURCE_PARAM, state.sources),
+        (CITED_PARAM, state.cited),
+        (TYPE_PARAM, state.types),
+        (COUNTRY_PARAM, state.countries),
+        (PRECISION_PARAM, state.precisions),
+    ):
+        if values:
+            params[key] = list(values)
     if state.query.strip():
         params[QUERY_PARAM] = [state.query.strip()]
     return params

@@ -1,17 +1,30 @@
 """Draw an events frame (geo/schema.py) on a folium map. Pure: no Streamlit, no I/O.
 
-The events are one `folium.GeoJson` layer of circle markers: events at the same point
-share one marker whose popup lists them (place, date, publisher, sentence, link). Every
-string taken from an article is HTML-escaped here, before it reaches a property that a
-popup or tooltip renders as HTML, and links are kept only when they are http(s).
+Events at the same point share one marker (`map_features`: one GeoJSON Point per place,
+with the count, the main event type and how precisely the place is known). The layer
+(`_EventsLayer`, our own few lines of JavaScript over Leaflet and Leaflet.markercluster):
+
+- colours each marker by event type (legend: `_Legend`), and groups overlapping markers
+  into clusters labelled with the number of events under them;
+- shows precision honestly: a place known only as a country or a region (admin1) is drawn
+  as a dashed area of its uncertainty, never a pinpoint; approximate and city-level places
+  get a faint circle of their uncertainty around the point (from zoom 7);
+- or, in heat mode, one density layer (`_HeatLayer`, a small canvas layer of ours: no
+  third-party plugin needed).
+
+Every string taken from an article is HTML-escaped here, before it reaches a property that
+a popup or tooltip renders as HTML, and links are kept only when they are http(s).
+Clicking a marker reports the marker's own point (not the mouse position), so the
+dashboard finds its events with `events_at`.
 
 Coordinates are latitude first everywhere in our code; GeoJSON is longitude first, and the
-swap happens only in `_point` below.
+swap happens only in `map_features`.
 
-The map is two parts so the dashboard can keep the base map while filters change:
-`base_map` (tiles, the offline background, the assets) and `events_layer` (a FeatureGroup
-holding the GeoJson layer and a fit to its bounds), passed to st_folium as
-`feature_group_to_add`. `build_map` puts both together.
+The map is two parts so the dashboard keeps the base map while filters change:
+`base_map` (basemaps, the offline background, legend, assets: deterministic for the same
+data) and `events_layer` (a FeatureGroup holding the events and a fit to their bounds),
+passed to st_folium as `feature_group_to_add`. `build_map` puts both together;
+`standalone_html` is the same map as one self-contained HTML file.
 """
 
 from __future__ import annotations
@@ -24,22 +37,62 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
-from folium.utilities import JsCode
 
-from geo.assets import MapAssets, localize, map_assets
-from geo.export import geojson_point, is_missing
+from geo.assets import MapAssets, inline_page, localize, map_assets
+from geo.export import is_missing
 
 DEFAULT_TILES = "OpenStreetMap"
 BACKGROUND = "#eef1f4"  # shown where tiles are missing (offline): plain, light
 OUTLINE_COLOR = "#7f8c99"
 MARKER = {"color": "#7a1f0c", "weight": 1.5, "fill_color": "#e4572e", "fill_opacity": 0.85}
 APPROXIMATE_STYLE = {"fillColor": "#f2a541", "dashArray": "3"}
-MAX_EVENTS_PER_POPUP = 20
+MAX_EVENTS_PER_POPUP = 5  # the popup is a summary; the evidence panel has them all
+MAX_POPUP_SENTENCE = 240
 FIT_PADDING = 30
-FIT_MAX_ZOOM = 5
+FIT_MAX_ZOOM = 9
+FOCUS_ZOOM = 10
+RING_MIN_ZOOM = 7  # circles of uncertainty around points are drawn from this zoom on
+
+# Event types (geo/events.py's vocabulary) and their colours; anything else is "other".
+TYPE_COLORS: dict[str, str] = {
+    "airstrike": "#d62728",
+    "shelling": "#ff7f0e",
+    "explosion": "#8c564b",
+    "chemical": "#bcbd22",
+    "shooting": "#e377c2",
+    "clash": "#9467bd",
+    "capture": "#1f77b4",
+    "execution": "#393b79",
+    "siege": "#17becf",
+    "protest": "#e7ba52",
+    "diplomacy": "#5b7fa6",
+    "humanitarian": "#2ca02c",
+    "other": "#8a8f94",
+}
+OTHER_TYPE = "other"
+
+# How far from its point a place of each precision may be, in metres (the radius drawn).
+UNCERTAINTY_M: dict[str, int] = {
+    "country": 300_000,
+    "admin1": 60_000,
+    "admin2": 20_000,
+    "city": 5_000,
+    "neighbourhood": 0,
+    "landmark": 0,
+}
+APPROXIMATE_M = 5_000  # placed at the town around a place the gazetteer lacks
+AREA_PRECISIONS = frozenset({"country", "admin1"})  # drawn as areas, never as pinpoints
+
+BASEMAPS: dict[str, str] = {
+    "OpenStreetMap": "OpenStreetMap",
+    "Satellite (Esri)": "Esri.WorldImagery",
+    "Topographic (OpenTopoMap)": "OpenTopoMap",
+}
 
 
 # --- popups -------------------------------------------------------------------------------
@@ -96,7 +149,15 @@ def _highlight(sentence: str, mention: str) -> str:
     )
 
 
-def _event_html(event: dict) -> str:
+def type_color(event_type: Any) -> str:
+    return TYPE_COLORS.get(_text(event_type), TYPE_COLORS[OTHER_TYPE])
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _event_html(event: dict, *, full: bool = True) -> str:
     meta = [html.escape(format_event_date(event["event_date"], event["date_precision"]))]
     if event["date_from_text"] is False:
         meta[0] += " (publication date)"
@@ -105,7 +166,9 @@ def _event_html(event: dict) -> str:
     if _text(event["event_type"]):
         meta.append(_esc(event["event_type"]))
     parts = [f'<div class="geo-meta">{" · ".join(meta)}</div>']
-    sentence = _text(event["sentence"])
+    if not full:
+        return f'<div class="geo-event">{"".join(parts)}</div>'
+    sentence = _truncate(_text(event["sentence"]), MAX_POPUP_SENTENCE)
     if sentence:
         parts.append(
             f'<div class="geo-sentence">{_highlight(sentence, _text(event["mention"]))}</div>'
@@ -126,25 +189,48 @@ def _place_name(event: dict) -> str:
     return _text(event["place"]) or _text(event["mention"]) or "unnamed place"
 
 
-def popup_html(events: list[dict]) -> str:
-    """The popup of one marker: its place, then each event at it (at most 20 listed)."""
+def precision_note(precision: Any, approximate: Any) -> str:
+    """How precisely a place is known, in words ('' when exactly)."""
+    if approximate is True:
+        return "approximate location"
+    level = _text(precision)
+    if level in AREA_PRECISIONS:
+        return f"somewhere in this {'country' if level == 'country' else 'region'}"
+    if level in ("admin2", "city"):
+        return f"{'district' if level == 'admin2' else 'town'}-level location"
+    return ""
+
+
+def popup_html(events: list[dict], total: int | None = None) -> str:
+    """The popup of one marker: its place, then a summary of its events.
+
+    One event: its date, publisher, type, sentence (place highlighted) and link. Several:
+    a line each for the first MAX_EVENTS_PER_POPUP (the evidence panel shows them all).
+    """
+    total = len(events) if total is None else total
     first = events[0]
     head = html.escape(_place_name(first))
-    if first["approximate"] is True:
-        head += ' <span class="geo-note">(approximate location)</span>'
-    count = f'<div class="geo-count">{len(events)} events</div>' if len(events) > 1 else ""
-    body = "".join(_event_html(e) for e in events[:MAX_EVENTS_PER_POPUP])
-    more = len(events) - MAX_EVENTS_PER_POPUP
-    tail = f'<div class="geo-more">and {more} more: see the table</div>' if more > 0 else ""
-    return f'<div class="geo-popup"><div class="geo-place">{head}</div>{count}{body}{tail}</div>'
+    note = precision_note(first["precision"], first["approximate"])
+    if note:
+        head += f' <span class="geo-note">({html.escape(note)})</span>'
+    full = total == 1
+    count = f'<div class="geo-count">{total} events</div>' if total > 1 else ""
+    body = "".join(_event_html(e, full=full) for e in events[:MAX_EVENTS_PER_POPUP])
+    more = total - min(len(events), MAX_EVENTS_PER_POPUP)
+    tail = f'<div class="geo-more">and {more} more</div>' if more > 0 else ""
+    hint = '<div class="geo-hint">All reports: below the map</div>'
+    return (
+        f'<div class="geo-popup"><div class="geo-place">{head}</div>{count}{body}{tail}{hint}</div>'
+    )
 
 
-def tooltip_html(events: list[dict]) -> str:
+def tooltip_html(events: list[dict], total: int | None = None) -> str:
+    total = len(events) if total is None else total
     first = events[0]
     what = (
         format_event_date(first["event_date"], first["date_precision"])
-        if len(events) == 1
-        else f"{len(events)} events"
+        if total == 1
+        else f"{total} events"
     )
     return f"<b>{html.escape(_place_name(first))}</b> · {html.escape(what)}"
 
@@ -152,76 +238,148 @@ def tooltip_html(events: list[dict]) -> str:
 # --- the map's GeoJSON ------------------------------------------------------------------------
 
 
+def _point_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rounded latitude and longitude of each row, and whether they are valid."""
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").astype("float64")
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
+    valid = lat.between(-90.0, 90.0) & lon.between(-180.0, 180.0)
+    return lat.round(5), lon.round(5), valid.fillna(False).astype(bool)
+
+
 @dataclass(frozen=True)
-class _Marker:
+class Marker:
+    """One point of the map: the rows of the frame (positions) whose events are there."""
+
     latitude: float
     longitude: float
-    events: tuple[dict, ...]
+    positions: tuple[int, ...]
 
 
-def _markers(frame: pd.DataFrame) -> list[_Marker]:
-    """Events grouped by point, in the frame's order; events without valid coordinates
-    are left out."""
-    groups: dict[tuple[float, float], list[dict]] = {}
-    for record in frame.to_dict("records"):
-        point = geojson_point(record.get("latitude"), record.get("longitude"))
-        if point is None:
-            continue
-        lon, lat = point["coordinates"]
-        groups.setdefault((round(lat, 5), round(lon, 5)), []).append(
-            {k: (None if is_missing(v) else v) for k, v in record.items()}
-        )
-    return [_Marker(lat, lon, tuple(events)) for (lat, lon), events in groups.items()]
+def markers(frame: pd.DataFrame) -> list[Marker]:
+    """Events grouped by point (5 decimals), in the frame's order; events without valid
+    coordinates are left out."""
+    if frame.empty:
+        return []
+    lat, lon, valid = _point_keys(frame)
+    positions = np.flatnonzero(valid.to_numpy())
+    if not len(positions):
+        return []
+    keys = pd.DataFrame({"lat": lat.to_numpy()[positions], "lon": lon.to_numpy()[positions]})
+    groups = keys.groupby(["lat", "lon"], sort=False).indices
+    out = [
+        Marker(float(la), float(lo), tuple(int(positions[i]) for i in sorted(rows)))
+        for (la, lo), rows in groups.items()
+    ]
+    return sorted(out, key=lambda m: m.positions[0])
+
+
+def events_at(frame: pd.DataFrame, latitude: float, longitude: float) -> pd.DataFrame:
+    """The rows of `frame` at the marker at (latitude, longitude) (what a click reports)."""
+    lat, lon, valid = _point_keys(frame)
+    mask = valid & (lat == round(float(latitude), 5)) & (lon == round(float(longitude), 5))
+    return frame.loc[mask.to_numpy()].reset_index(drop=True)
+
+
+def _records(frame: pd.DataFrame, positions: Iterable[int]) -> list[dict]:
+    rows = frame.iloc[list(positions)].to_dict("records")
+    return [{k: (None if is_missing(v) else v) for k, v in row.items()} for row in rows]
+
+
+def uncertainty_m(precision: Any, approximate: Any) -> int:
+    """The radius, in metres, within which a place of this precision lies."""
+    radius = UNCERTAINTY_M.get(_text(precision), 0)
+    if approximate is True:
+        radius = max(radius, APPROXIMATE_M)
+    return radius
+
+
+def _main_type(types: list[Any]) -> str:
+    """The most frequent known type (ties: the first seen); 'other' when none is known."""
+    counts: dict[str, int] = {}
+    for value in types:
+        name = _text(value)
+        name = name if name in TYPE_COLORS else OTHER_TYPE
+        counts[name] = counts.get(name, 0) + 1
+    known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
+    return max(known, key=lambda k: known[k]) if known else OTHER_TYPE
 
 
 def map_features(frame: pd.DataFrame) -> dict:
     """The FeatureCollection the map draws: one Point per distinct place.
 
-    Its properties hold only HTML built from escaped text (`popup`, `tooltip`), a count
-    and a marker style; no raw article text.
+    Properties: `count`, `type` (the most frequent), `color`, `precision`, `approximate`,
+    `uncertainty_m`, `area` (True: drawn as an area, not a pinpoint), `popup` and `tooltip`
+    (HTML built from escaped text only), `style` (the marker's radius, in pixels).
     """
+    found = markers(frame)
+    if not found:
+        return {"type": "FeatureCollection", "features": []}
+    # One conversion to records for the few events each popup shows (fast at 20k events).
+    needed = sorted({p for m in found for p in m.positions[:MAX_EVENTS_PER_POPUP]})
+    records = dict(zip(needed, _records(frame, needed), strict=True))
+    types = frame["event_type"].tolist()
     features = []
-    for marker in _markers(frame):
-        events = list(marker.events)
-        radius = min(6 + 2.5 * math.sqrt(len(events) - 1), 18)
-        style: dict[str, Any] = {"radius": round(radius, 1)}
-        if all(e["approximate"] is True for e in events):
-            style.update(APPROXIMATE_STYLE)
+    for marker in found:
+        total = len(marker.positions)
+        shown = [records[p] for p in marker.positions[:MAX_EVENTS_PER_POPUP]]
+        first = shown[0]
+        main_type = _main_type([types[i] for i in marker.positions])
+        precision = _text(first["precision"])
+        approximate = first["approximate"] is True
+        radius = min(6 + 2.5 * math.sqrt(total - 1), 18)
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [marker.longitude, marker.latitude]},
                 "properties": {
-                    "count": len(events),
-                    "popup": popup_html(events),
-                    "tooltip": tooltip_html(events),
-                    "style": style,
+                    "count": total,
+                    "type": main_type,
+                    "color": TYPE_COLORS[main_type],
+                    "precision": precision,
+                    "approximate": approximate,
+                    "uncertainty_m": uncertainty_m(precision, approximate),
+                    "area": precision in AREA_PRECISIONS,
+                    "popup": popup_html(shown, total),
+                    "tooltip": tooltip_html(shown, total),
+                    "style": {"radius": round(radius, 1)},
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
-def bounds(frame: pd.DataFrame) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the events with valid coordinates, or None."""
-    points = [(m.latitude, m.longitude) for m in _markers(frame)]
-    if not points:
+def heat_points_from(features: dict) -> list[list[float]]:
+    """[latitude, longitude, events] per point of a `map_features` collection."""
+    return [
+        [f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0], f["properties"]["count"]]
+        for f in features["features"]
+    ]
+
+
+def bounds_from(features: dict) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of a `map_features` collection, or None."""
+    coords = [f["geometry"]["coordinates"] for f in features["features"]]
+    if not coords:
         return None
-    lats, lons = zip(*points, strict=True)
+    lons, lats = zip(*coords, strict=True)
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-# --- folium elements --------------------------------------------------------------------------
+def heat_points(frame: pd.DataFrame) -> list[list[float]]:
+    """[latitude, longitude, events] per point, for the heat layer."""
+    return [[m.latitude, m.longitude, len(m.positions)] for m in markers(frame)]
 
-_ON_EACH_FEATURE = JsCode(
-    """
-    function(feature, layer) {
-        var p = feature.properties || {};
-        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360, minWidth: 220}); }
-        if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top", sticky: true}); }
-    }
-    """
-)
+
+def bounds(frame: pd.DataFrame) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the events with valid coordinates, or None."""
+    lat, lon, valid = _point_keys(frame) if not frame.empty else (None, None, None)
+    if valid is None or not valid.any():
+        return None
+    lat, lon = lat[valid], lon[valid]
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+# --- folium elements --------------------------------------------------------------------------
 
 
 def _map_name(element: Any) -> str:
@@ -303,16 +461,329 @@ class _CountryOutline(MacroElement):
         return _map_name(self)
 
 
+class _ClusterAssets(JSCSSMixin, MacroElement):
+    """Loads Leaflet.markercluster (served by the app: geo/assets.py)."""
+
+    _template = Template("")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ClusterAssets"
+        # folium's names for the plugin; geo.assets.localize points them at local files.
+        self.default_js = [("markerclusterjs", "leaflet.markercluster.js")]
+        self.default_css = [("markerclustercss", "MarkerCluster.css")]
+
+
+class _Legend(MacroElement):
+    """What the colours and shapes mean: event types, points, areas, uncertainty."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "geo-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })({{ this.map_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, types: Iterable[str] | None = None):
+        super().__init__()
+        self._name = "Legend"
+        wanted = set(TYPE_COLORS)
+        if types is not None:
+            wanted = {t if t in TYPE_COLORS else OTHER_TYPE for t in types}
+        rows = "".join(
+            f'<span><i class="geo-swatch" style="background:{color}"></i>{html.escape(name)}</span>'
+            for name, color in TYPE_COLORS.items()
+            if name in wanted
+        )
+        shapes = (
+            '<div><i class="geo-swatch geo-ring"></i>approximate or town-level</div>'
+            '<div><i class="geo-swatch geo-area"></i>only the country or region known</div>'
+            '<div><i class="geo-swatch geo-clus">n</i>n events grouped</div>'
+        )
+        self.html = (
+            '<details open><summary>Legend</summary><div class="geo-legend-types">'
+            f"{rows}</div><hr>{shapes}</details>"
+        )
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
+class _EventsLayer(MacroElement):
+    """The events: clustered points coloured by type, areas for country/region-level
+    places, faint circles of uncertainty (from RING_MIN_ZOOM). Clicking a point or an
+    area reports its own centre, so the app can look its events up (`events_at`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group, map) {
+            var data = {{ this.data|tojson }};
+            var ringMinZoom = {{ this.ring_min_zoom }};
+            var clusters = (typeof L.markerClusterGroup === "function")
+                ? L.markerClusterGroup({
+                    chunkedLoading: true,
+                    showCoverageOnHover: false,
+                    maxClusterRadius: 40,
+                    iconCreateFunction: function(cluster) {
+                        var n = 0;
+                        cluster.getAllChildMarkers().forEach(function(m) {
+                            n += m.options.count || 1;
+                        });
+                        var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
+                        return L.divIcon({
+                            html: "<div><span>" + n + "</span></div>",
+                            className: "geo-cluster geo-cluster-" + size,
+                            iconSize: L.point(38, 38)
+                        });
+                    }
+                })
+                : L.featureGroup();
+            if (!map.getPane("geoAreas")) { map.createPane("geoAreas").style.zIndex = 390; }
+            if (!map.getPane("geoRings")) {
+                var ringPane = map.createPane("geoRings");
+                ringPane.style.zIndex = 380;
+                ringPane.style.pointerEvents = "none";  // under the points, never in the way
+            }
+            var areas = L.featureGroup(), rings = L.featureGroup(), points = [];
+            var ringRenderer = L.canvas({padding: 0.3, pane: "geoRings"});
+            function bind(layer, p) {
+                layer.on("click", function(e) { e.latlng = layer.getLatLng(); });
+                if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top", sticky: true}); }
+                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360, minWidth: 220}); }
+            }
+            data.features.forEach(function(f) {
+                var p = f.properties, c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
+                if (p.area) {
+                    var area = L.circle(ll, {
+                        radius: p.uncertainty_m, pane: "geoAreas", color: p.color, weight: 1.5,
+                        dashArray: "6 4", fillColor: p.color, fillOpacity: 0.08,
+                        className: "geo-area"
+                    });
+                    bind(area, p);
+                    areas.addLayer(area);
+                    return;
+                }
+                var marker = L.circleMarker(ll, {
+                    radius: p.style.radius, color: "#2b2b2b", weight: 1, fillColor: p.color,
+                    fillOpacity: 0.9, count: p.count, dashArray: p.approximate ? "3" : null,
+                    className: "geo-point"
+                });
+                bind(marker, p);
+                points.push(marker);
+                if (p.uncertainty_m > 0) {
+                    rings.addLayer(L.circle(ll, {
+                        radius: p.uncertainty_m, renderer: ringRenderer, pane: "geoRings",
+                        color: p.color, weight: 1, dashArray: "3 3", fillOpacity: 0.06,
+                        interactive: false
+                    }));
+                }
+            });
+            if (clusters.addLayers) { clusters.addLayers(points); }
+            else { points.forEach(function(m) { clusters.addLayer(m); }); }
+            group.addLayer(areas);
+            group.addLayer(clusters);
+            function showRings() {
+                if (!group._map) { return; }
+                var wanted = map.getZoom() >= ringMinZoom;
+                if (wanted && !group.hasLayer(rings)) { group.addLayer(rings); }
+                if (!wanted && group.hasLayer(rings)) { group.removeLayer(rings); }
+            }
+            map.on("zoomend", showRings);
+            group.on("add", showRings);
+            group.on("remove", function() { map.off("zoomend", showRings); });
+            showRings();
+        })({{ this._parent.get_name() }}, {{ this.map_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "EventsLayer"
+        self.data = data
+        self.ring_min_zoom = RING_MIN_ZOOM
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
+class _HeatLayer(MacroElement):
+    """A density layer: our own small canvas layer (a blurred stamp per point, weighted by
+    its events, coloured through a gradient), so no third-party heat plugin is needed."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group, map) {
+            if (!L.GeoHeat) {
+                L.GeoHeat = L.Layer.extend({
+                    initialize: function(points, options) {
+                        this._points = points;
+                        L.setOptions(this, options);
+                    },
+                    onAdd: function(map) {
+                        this._map = map;
+                        this._canvas = L.DomUtil.create("canvas", "geo-heat leaflet-zoom-hide");
+                        this._canvas.style.position = "absolute";
+                        this._canvas.style.pointerEvents = "none";
+                        map.getPanes().overlayPane.appendChild(this._canvas);
+                        map.on("moveend zoomend resize", this._draw, this);
+                        this._draw();
+                    },
+                    onRemove: function(map) {
+                        L.DomUtil.remove(this._canvas);
+                        map.off("moveend zoomend resize", this._draw, this);
+                    },
+                    _stamp: function(r) {
+                        var c = document.createElement("canvas");
+                        c.width = c.height = 2 * r;
+                        var ctx = c.getContext("2d");
+                        var g = ctx.createRadialGradient(r, r, 0, r, r, r);
+                        g.addColorStop(0, "rgba(0,0,0,1)");
+                        g.addColorStop(1, "rgba(0,0,0,0)");
+                        ctx.fillStyle = g;
+                        ctx.fillRect(0, 0, 2 * r, 2 * r);
+                        return c;
+                    },
+                    _palette: function() {
+                        var c = document.createElement("canvas");
+                        c.width = 256; c.height = 1;
+                        var ctx = c.getContext("2d"), g = ctx.createLinearGradient(0, 0, 256, 0);
+                        var stops = this.options.gradient;
+                        for (var i = 0; i < stops.length; i++) {
+                            g.addColorStop(stops[i][0], stops[i][1]);
+                        }
+                        ctx.fillStyle = g;
+                        ctx.fillRect(0, 0, 256, 1);
+                        return ctx.getImageData(0, 0, 256, 1).data;
+                    },
+                    _draw: function() {
+                        var map = this._map, size = map.getSize(), canvas = this._canvas;
+                        var r = this.options.radius;
+                        canvas.width = size.x; canvas.height = size.y;
+                        L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+                        if (!size.x || !size.y) { return; }
+                        var ctx = canvas.getContext("2d");
+                        this._stampCanvas = this._stampCanvas || this._stamp(r);
+                        this._colors = this._colors || this._palette();
+                        var pts = this._points, max = this.options.max;
+                        for (var i = 0; i < pts.length; i++) {
+                            var p = map.latLngToContainerPoint([pts[i][0], pts[i][1]]);
+                            if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) {
+                                continue;
+                            }
+                            ctx.globalAlpha = Math.min(1, Math.max(0.1, pts[i][2] / max));
+                            ctx.drawImage(this._stampCanvas, p.x - r, p.y - r);
+                        }
+                        var img = ctx.getImageData(0, 0, size.x, size.y), px = img.data;
+                        var colors = this._colors;
+                        for (var j = 3; j < px.length; j += 4) {
+                            var a = px[j];
+                            if (a) {
+                                var o = a * 4;
+                                px[j - 3] = colors[o]; px[j - 2] = colors[o + 1];
+                                px[j - 1] = colors[o + 2]; px[j] = Math.min(230, 60 + a);
+                            }
+                        }
+                        ctx.putImageData(img, 0, 0);
+                    }
+                });
+            }
+            group.addLayer(new L.GeoHeat({{ this.points|tojson }}, {
+                radius: {{ this.radius }}, max: {{ this.max }}, gradient: {{ this.gradient|tojson }}
+            }));
+        })({{ this._parent.get_name() }}, {{ this.map_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[list[float]], radius: int = 22):
+        super().__init__()
+        self._name = "HeatLayer"
+        self.points = points
+        self.radius = int(radius)
+        weights = sorted(p[2] for p in points)
+        # The 90th percentile of events per point saturates: a few hot spots do not wash
+        # out the rest.
+        self.max = max(1.0, float(weights[int(0.9 * (len(weights) - 1))])) if weights else 1.0
+        self.gradient = [[0.2, "#2c7bb6"], [0.45, "#abd9e9"], [0.65, "#ffffbf"], [1.0, "#d7191c"]]
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
+class _FocusWithoutScrolling(MacroElement):
+    """Leaflet focuses the map on the first mouse down (for its keyboard controls). Inside
+    st_folium's iframe that focus scrolls the page when the map is partly out of view,
+    between mouse down and up, so the first click on a point is lost. Focus it without
+    scrolling instead; the keyboard controls stay."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var keyboard = map.keyboard;
+            if (!keyboard || !keyboard.enabled()) { return; }
+            keyboard.disable();
+            keyboard._onMouseDown = function() {
+                if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+            };
+            keyboard.enable();
+        })({{ this.map_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusWithoutScrolling"
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
 _MAP_CSS = f"""
 <style>
     .leaflet-container {{ background: {BACKGROUND}; }}
     .geo-popup {{ max-height: 260px; overflow-y: auto; font-size: 13px; line-height: 1.35; }}
     .geo-place {{ font-weight: 600; font-size: 14px; margin-bottom: 4px; }}
-    .geo-note, .geo-count, .geo-more {{ color: #5b6670; font-weight: normal; }}
+    .geo-note, .geo-count, .geo-more, .geo-hint {{ color: #5b6670; font-weight: normal; }}
+    .geo-hint {{ font-size: 11px; margin-top: 4px; }}
     .geo-event {{ border-top: 1px solid #e3e6e8; padding: 4px 0; }}
     .geo-meta {{ color: #5b6670; font-size: 12px; }}
     .geo-sentence mark {{ background: #ffe9a8; padding: 0 1px; }}
     .geo-link {{ font-size: 12px; }}
+    .geo-legend {{ background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;
+        font: 11px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 250px; }}
+    .geo-legend-types {{ display: flex; flex-wrap: wrap; gap: 0 8px; }}
+    .geo-legend summary {{ cursor: pointer; font-weight: 600; }}
+    .geo-legend hr {{ margin: 4px 0; border: 0; border-top: 1px solid #ddd; }}
+    .geo-swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+        margin-right: 6px; vertical-align: -1px; border: 1px solid #2b2b2b; background: #888;
+        font-style: normal; font-size: 8px; text-align: center; line-height: 11px; }}
+    .geo-swatch.geo-ring {{ background: transparent; border: 1px dashed #555;
+        box-shadow: inset 0 0 0 3px #fff, inset 0 0 0 6px #888; }}
+    .geo-swatch.geo-area {{ background: rgba(120,120,120,0.15); border: 1.5px dashed #555; }}
+    .geo-swatch.geo-clus {{ background: #fff3c4; border-color: #c9a227; width: 14px;
+        height: 14px; line-height: 14px; }}
+    .geo-cluster {{ background: rgba(201,162,39,0.35); border-radius: 50%; }}
+    .geo-cluster div {{ width: 30px; height: 30px; margin: 4px; border-radius: 50%;
+        background: #fff3c4; border: 1.5px solid #c9a227; text-align: center;
+        font: 600 12px/27px sans-serif; color: #3b2f05; }}
+    .geo-cluster-medium div {{ background: #ffd68a; }}
+    .geo-cluster-large div {{ background: #ffab73; }}
 </style>
 """
 
@@ -323,7 +794,8 @@ def base_map(
     assets: MapAssets | None = None,
     tiles: str | None = DEFAULT_TILES,
 ) -> folium.Map:
-    """The map without events: tiles, the offline background, local assets.
+    """The map without events: basemaps (a choice of them, top right), the offline
+    background, the legend, local assets. The same data gives the same map.
 
     `fit_to` (events) only sets the opening view; the events layer fits itself.
     `tiles=None` draws no tile layer (the offline background alone).
@@ -338,27 +810,50 @@ def base_map(
     m = folium.Map(
         location=location,
         zoom_start=zoom,
-        tiles=tiles,
+        tiles=None,
         min_zoom=1,
         world_copy_jump=True,
         control_scale=True,
     )
+    if tiles is not None:
+        folium.TileLayer(tiles, name=_basemap_name(tiles)).add_to(m)
+        for name, provider in BASEMAPS.items():
+            if provider != tiles:
+                folium.TileLayer(provider, name=name, show=False).add_to(m)
+        folium.LayerControl(position="topright", collapsed=True).add_to(m)
     m.get_root().header.add_child(Element(_MAP_CSS), name="geo_map_css")
+    m.add_child(_ClusterAssets(), name="cluster_assets")
     if assets.outline_url:
         m.add_child(_CountryOutline(assets.outline_url), name="country_outline")
+    types = None if fit_to is None or fit_to.empty else fit_to["event_type"].dropna().astype(str)
+    m.add_child(_Legend(types), name="legend")
+    m.add_child(_FocusWithoutScrolling(), name="focus_without_scrolling")
     return localize(m, assets)
 
 
-def events_layer(frame: pd.DataFrame, *, name: str = "Events") -> folium.FeatureGroup:
-    """One FeatureGroup holding the events as ONE GeoJson layer, fitting the map to them."""
+def _basemap_name(tiles: str) -> str:
+    return next((name for name, provider in BASEMAPS.items() if provider == tiles), tiles)
+
+
+def events_layer(
+    frame: pd.DataFrame | None = None,
+    *,
+    heat: bool = False,
+    name: str = "Events",
+    features: dict | None = None,
+) -> folium.FeatureGroup:
+    """One FeatureGroup holding the events (points, or a heat layer), fitting the map to
+    them. `features` (from `map_features`, e.g. cached) stands for `frame`."""
+    if features is None:
+        if frame is None:
+            raise ValueError("events_layer needs a frame or its features")
+        features = map_features(frame)
     group = folium.FeatureGroup(name=name)
-    folium.GeoJson(
-        map_features(frame),
-        name=name,
-        marker=folium.CircleMarker(radius=6, fill=True, **MARKER),
-        on_each_feature=_ON_EACH_FEATURE,
-    ).add_to(group)
-    box = bounds(frame)
+    if heat:
+        group.add_child(_HeatLayer(heat_points_from(features)), name="heat")
+    else:
+        group.add_child(_EventsLayer(features), name="events")
+    box = bounds_from(features)
     if box is not None:
         group.add_child(_FitBoundsInGroup(box, FIT_PADDING, FIT_MAX_ZOOM), name="fit")
     return group
@@ -370,18 +865,26 @@ def build_map(
     fit_to: pd.DataFrame | None = None,
     assets: MapAssets | None = None,
     tiles: str | None = DEFAULT_TILES,
+    heat: bool = False,
 ) -> folium.Map:
     """The whole map of `frame`'s events (base map + events layer)."""
     m = base_map(frame if fit_to is None else fit_to, assets=assets, tiles=tiles)
-    events_layer(frame).add_to(m)
+    events_layer(frame, heat=heat).add_to(m)
     return localize(m, assets or map_assets())
 
 
-def geojson_layers(m: folium.Map) -> Iterable[folium.GeoJson]:
-    """The GeoJson layers of `m` (for tests and checks)."""
+def standalone_html(frame: pd.DataFrame, *, heat: bool = False) -> str:
+    """The map of `frame` as one HTML file that works opened from disk: Leaflet and the
+    clustering plugin inlined (from the installed packages), basemap tiles from the web."""
+    m = build_map(frame, assets=map_assets(outline=False), heat=heat)
+    return inline_page(m.get_root().render())
+
+
+def event_layers(m: Any) -> Iterable[MacroElement]:
+    """The events and heat layers of `m` (a map or a group; for tests and checks)."""
     stack: list[Any] = [m]
     while stack:
         element = stack.pop()
-        if isinstance(element, folium.GeoJson):
+        if isinstance(element, _EventsLayer | _HeatLayer):
             yield element
         stack.extend(getattr(element, "_children", {}).values())

@@ -27,10 +27,11 @@ URL = re.compile(r"""(?:https?:)?//[^\s"'<>\\)]+""")
 
 
 def remote_urls(text: str) -> set[str]:
-    """http(s) and protocol-relative URLs, minus the tile template and <a href> links
-    in the attribution (links a reader may follow, not resources the page loads)."""
+    """http(s) and protocol-relative URLs, minus basemap tile templates (the basemaps a
+    reader chooses from) and <a href> links in the attribution (links a reader may
+    follow, not resources the page loads)."""
     anchors = set(re.findall(r"""href=\\?["']([^"'\\]+)""", text))
-    return {u for u in URL.findall(text) if u != TILE_URL and u not in anchors}
+    return {u for u in URL.findall(text) if "{z}" not in u and u not in anchors}
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_install_copies_leaflet_and_the_outline(tmp_path):
     vendor = tmp_path / "vendor"
     for _name, url in (*map_assets().js, *map_assets().css):
         path = vendor / url.split("/app/static/vendor/", 1)[1]
-        assert path.is_file() and path.stat().st_size > 1000, path
+        assert path.is_file() and path.stat().st_size > 500, path
     assert (vendor / "leaflet/images/layers.png").is_file()  # leaflet.css refers to it
     assert "Leaflet 1.9" in (vendor / "leaflet/leaflet.js").read_text(encoding="utf-8")
     assert OUTLINE_FILE in installed
@@ -122,9 +123,18 @@ def test_folium_class_defaults_are_left_alone(events):
 
 def test_a_plugin_we_do_not_serve_is_refused(events):
     m = build_map(events)
-    folium.plugins.MarkerCluster().add_to(m)
-    with pytest.raises(AssetError, match="MarkerCluster"):
+    folium.plugins.HeatMap([[36.2, 37.1]]).add_to(m)
+    with pytest.raises(AssetError, match="HeatMap"):
         localize(m, map_assets())
+
+
+def test_marker_clustering_is_served_locally(events, tmp_path):
+    install_assets(tmp_path)
+    page = build_map(events).get_root().render()
+    for target in ("leaflet.markercluster.js", "MarkerCluster.css"):
+        url = f"/app/static/vendor/leaflet.markercluster/{target}"
+        assert url in page
+        assert (tmp_path / "vendor" / "leaflet.markercluster" / target).stat().st_size > 500
 
 
 def test_streamlit_folium_frontend_loads_nothing_remote():
@@ -135,3 +145,15 @@ def test_streamlit_folium_frontend_loads_nothing_remote():
     cdn = re.compile(r"cdn\.|unpkg|jsdelivr|cdnjs|googleapis|bootstrapcdn|code\.jquery")
     for bundle in (build / "static" / "js").glob("*.js"):
         assert not cdn.search(bundle.read_text(encoding="utf-8", errors="replace")), bundle
+
+
+def test_clustering_is_optional(tmp_path, monkeypatch):
+    """Without XStatic-Leaflet-MarkerCluster the map still installs (points unclustered)."""
+    for key in ("markercluster", "markercluster_css"):
+        item = assets.VENDOR_FILES[key]
+        monkeypatch.setitem(
+            assets.VENDOR_FILES, key, assets.VendorFile(item.target, (("no.such.pkg", "x"),), True)
+        )
+    installed = install_assets(tmp_path)
+    assert "leaflet/leaflet.js" in installed
+    assert not any("markercluster" in path for path in installed)

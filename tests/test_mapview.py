@@ -9,15 +9,23 @@ import pytest
 
 from geo.export import events_geojson as events_to_geojson
 from geo.mapview import (
+    APPROXIMATE_M,
+    BASEMAPS,
     MAX_EVENTS_PER_POPUP,
+    TYPE_COLORS,
+    UNCERTAINTY_M,
     base_map,
     bounds,
     build_map,
+    event_layers,
+    events_at,
     events_layer,
     format_event_date,
-    geojson_layers,
+    heat_points,
     map_features,
+    markers,
     safe_http_url,
+    standalone_html,
 )
 from geo.schema import empty_events_frame
 from tests.conftest import make_events
@@ -162,15 +170,16 @@ def test_popup_shows_place_date_publisher_and_sentence():
 def test_events_at_one_point_share_one_marker():
     frame = make_events(
         [
-            {"sentence": "First."},
+            {"sentence": "First.", "source": "Alpha"},
             {"sentence": "Second.", "latitude": 33.5, "longitude": 36.3, "place": "Damascus"},
-            {"sentence": "Third."},
+            {"sentence": "Third.", "source": "Omega"},
         ]
     )
     features = map_features(frame)["features"]
     assert [f["properties"]["count"] for f in features] == [2, 1]
     popup = features[0]["properties"]["popup"]
-    assert popup.index("First.") < popup.index("Third.")
+    assert popup.index("Alpha") < popup.index("Omega")
+    assert "First." not in popup  # several events: a line each; sentences in the panel
     assert "2 events" in popup and "2 events" in features[0]["properties"]["tooltip"]
     assert (
         features[0]["properties"]["style"]["radius"] > features[1]["properties"]["style"]["radius"]
@@ -178,17 +187,74 @@ def test_events_at_one_point_share_one_marker():
 
 
 def test_long_lists_are_cut_in_the_popup():
-    frame = make_events([{"sentence": f"Event {i}."} for i in range(MAX_EVENTS_PER_POPUP + 5)])
+    frame = make_events([{"source": f"Paper {i}"} for i in range(MAX_EVENTS_PER_POPUP + 5)])
     popup = popup_of(frame)
-    assert f"Event {MAX_EVENTS_PER_POPUP - 1}." in popup
-    assert f"Event {MAX_EVENTS_PER_POPUP}." not in popup
+    assert f"Paper {MAX_EVENTS_PER_POPUP - 1} ·" in popup
+    assert f"Paper {MAX_EVENTS_PER_POPUP} ·" not in popup
     assert "and 5 more" in popup
+    assert map_features(frame)["features"][0]["properties"]["count"] == MAX_EVENTS_PER_POPUP + 5
 
 
 def test_approximate_places_are_marked():
     props = map_features(make_events([{"approximate": True}]))["features"][0]["properties"]
     assert "approximate location" in props["popup"]
-    assert props["style"]["dashArray"]
+    assert props["approximate"] is True
+    assert props["uncertainty_m"] >= APPROXIMATE_M
+    assert props["area"] is False
+
+
+@pytest.mark.parametrize(
+    ("precision", "approximate", "area", "radius"),
+    [
+        ("country", False, True, UNCERTAINTY_M["country"]),
+        ("admin1", False, True, UNCERTAINTY_M["admin1"]),
+        ("admin2", False, False, UNCERTAINTY_M["admin2"]),
+        ("city", False, False, UNCERTAINTY_M["city"]),
+        ("neighbourhood", False, False, 0),
+        ("neighbourhood", True, False, APPROXIMATE_M),
+        ("landmark", False, False, 0),
+        (None, False, False, 0),
+    ],
+)
+def test_precision_is_drawn_honestly(precision, approximate, area, radius):
+    """Country- and region-level places are areas, never pinpoints; approximate and
+    town-level places carry a circle of their uncertainty."""
+    frame = make_events([{"precision": precision, "approximate": approximate}])
+    props = map_features(frame)["features"][0]["properties"]
+    assert (props["area"], props["uncertainty_m"]) == (area, radius)
+    if area:
+        assert "somewhere in this" in props["popup"]
+
+
+def test_markers_are_coloured_by_their_main_type():
+    frame = make_events(
+        [
+            {"event_type": "airstrike"},
+            {"event_type": "airstrike"},
+            {"event_type": "shelling"},
+            {"event_type": "talks", "latitude": 33.5, "longitude": 36.3},
+        ]
+    )
+    first, second = (f["properties"] for f in map_features(frame)["features"])
+    assert (first["type"], first["color"]) == ("airstrike", TYPE_COLORS["airstrike"])
+    assert (second["type"], second["color"]) == ("other", TYPE_COLORS["other"])
+
+
+def test_a_click_finds_the_events_of_its_marker():
+    frame = make_events(
+        [{}, {"latitude": 33.5138, "longitude": 36.2765}, {"latitude": 36.20211}, {}]
+    )
+    (first, *_rest) = markers(frame)
+    assert first.positions == (0, 3)
+    here = events_at(frame, 36.2021, 37.1343)
+    assert list(here["event_id"]) == ["e1", "e4"]
+    assert events_at(frame, 0.0, 0.0).empty
+
+
+def test_heat_points_weigh_each_place_by_its_events(events):
+    points = heat_points(events)
+    assert [36.2021, 37.1343, 2] in points
+    assert sum(p[2] for p in points) == len(events)
 
 
 @pytest.mark.parametrize(
@@ -214,16 +280,28 @@ def test_missing_date_and_publication_date_flag():
 # --- the folium map ----------------------------------------------------------------------------
 
 
-def test_events_are_one_geojson_layer_of_circle_markers(events):
+def test_events_are_one_layer_of_clustered_points(events):
     m = build_map(events)
-    layers = list(geojson_layers(m))
+    layers = list(event_layers(m))
     assert len(layers) == 1
-    layer = layers[0]
-    assert isinstance(layer.marker, folium.CircleMarker)
-    assert len(layer.data["features"]) == len(map_features(events)["features"])
+    assert layers[0].data == map_features(events)
     page = render(m)
-    assert "L.CircleMarker" in page
+    assert "L.markerClusterGroup(" in page and "L.circleMarker(" in page
+    assert "geo-legend" in page
     assert not re.search(r"L\.marker\(", page)  # no per-event Marker
+
+
+def test_heat_mode_draws_one_density_layer(events):
+    page = render(build_map(events, heat=True))
+    assert "L.GeoHeat" in page and "L.markerClusterGroup(" not in page
+    assert "leaflet-heat" not in page  # our own layer: no third-party plugin
+
+
+def test_basemaps_can_be_chosen(events):
+    page = render(base_map(events))
+    assert "L.control.layers(" in page
+    for name in BASEMAPS:
+        assert json.dumps(name) in page
 
 
 def test_map_fits_the_events(events):
@@ -235,7 +313,7 @@ def test_map_fits_the_events(events):
 
 def test_empty_frame_draws_an_empty_layer():
     m = build_map(empty_events_frame())
-    layers = list(geojson_layers(m))
+    layers = list(event_layers(m))
     assert len(layers) == 1 and layers[0].data == {"type": "FeatureCollection", "features": []}
     page = render(m)
     assert ".fitBounds(" not in page
@@ -261,4 +339,15 @@ def test_base_map_has_the_offline_background_and_outline():
 def test_events_layer_alone_is_a_feature_group(events):
     group = events_layer(events)
     assert isinstance(group, folium.FeatureGroup)
-    assert len(list(geojson_layers(group))) == 1
+    assert len(list(event_layers(group))) == 1
+    cached = events_layer(features=map_features(events))
+    assert next(iter(event_layers(cached))).data == next(iter(event_layers(group))).data
+
+
+def test_standalone_html_map_needs_no_server(events):
+    page = standalone_html(make_events([HOSTILE, {}]))
+    assert "/app/static/" not in page
+    assert "<script src=" not in page.replace('<script src="https://', "")
+    assert "L.markerClusterGroup(" in page and "Leaflet 1.9" in page
+    for raw in ("<script>alert", "<img src=x", "<svg onload"):
+        assert raw not in page
