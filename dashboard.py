@@ -1,29 +1,33 @@
 """The events dashboard: `streamlit run dashboard.py`.
 
 This script only wires widgets. The events come from geo.store (the database is seeded
-from seeds/ on first start), filtering is geo.filters, the map is built by geo.mapview, and
-the map's JavaScript and CSS are served by the app itself (geo.assets), so the page works
-without internet access.
+from seeds/ on first start), filtering is geo.filters, the map geo.mapview, the evidence
+panel and article reader geo.evidence, the timeline geo.timeline, adding articles
+geo.upload, and the map's JavaScript and CSS are served by the app itself (geo.assets),
+so the page works without internet access.
 
-The filters are bound to the URL (`?dates=YYYY-MM-DD&dates=YYYY-MM-DD&source=…&q=…`, the
-format of geo.filters.state_to_query_params): a copied link reopens the same view.
+Every filter is bound to the URL (geo.filters describes the parameters), and so is the
+selected event (`event=<id>`): a copied link reopens the same view.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, filters, mapview
+from geo import assets, corrections, evidence, filters, mapview, timeline, upload
 from geo.config import resolve_db_path
+from geo.export import to_csv, to_geojson
 from geo.pipeline import ensure_seeded
-from geo.store import load_events
+from geo.store import load_events, load_places
 
 MAP_HEIGHT = 560
+STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30}
 
 st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
 
@@ -63,6 +67,28 @@ def events(db_path: str, stamp: tuple) -> pd.DataFrame:
     return load_events(db_path)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def filtered(db_path: str, stamp: tuple, state: filters.FilterState) -> pd.DataFrame:
+    return filters.apply_filters(events(db_path, stamp), state)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def features(db_path: str, stamp: tuple, state: filters.FilterState) -> dict:
+    return mapview.map_features(filtered(db_path, stamp, state))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def choices(db_path: str, stamp: tuple) -> dict[str, list[str]]:
+    frame = events(db_path, stamp)
+    return {
+        "source": filters.publishers(frame),
+        "cited": filters.cited_sources(frame),
+        "type": filters.event_types(frame),
+        "country": filters.countries(frame),
+        "precision": filters.precisions(frame),
+    }
+
+
 # --- data ---------------------------------------------------------------------------------------
 
 db_path = resolve_db_path()
@@ -71,9 +97,33 @@ try:
 except Exception as exc:  # a broken seed must not take the whole page down
     st.error(f"Could not read the seed articles into {db_path}: {exc}")
 
-all_events = events(str(db_path), database_stamp(db_path))
+stamp = database_stamp(db_path)
+all_events = events(str(db_path), stamp)
+options = choices(str(db_path), stamp)
 
 # --- sidebar: the filters, bound to the URL ------------------------------------------------------
+
+
+def step_dates(forward: bool) -> None:
+    """Button callback: move the date window by the chosen step."""
+    bounds = filters.date_bounds(events(str(db_path), database_stamp(db_path)))
+    if bounds is None:
+        return
+    current = tuple(st.session_state.get(filters.DATES_PARAM) or bounds)
+    days = STEP_SIZES[st.session_state.get("step_size", "a week")]
+    st.session_state[filters.DATES_PARAM] = timeline.step_window(current, bounds, days, forward)
+
+
+def timeline_brushed() -> None:
+    """Chart callback: a range brushed on the timeline becomes the date filter."""
+    bounds = filters.date_bounds(events(str(db_path), database_stamp(db_path)))
+    chosen = timeline.selected_range(st.session_state.get("timeline"))
+    if bounds is None or chosen is None:
+        return
+    inside = timeline.clamp_range(chosen, bounds)
+    if inside is not None and bounds[0] < bounds[1]:
+        st.session_state[filters.DATES_PARAM] = inside
+
 
 st.sidebar.header("Filters")
 bounds = filters.date_bounds(all_events)
@@ -102,16 +152,39 @@ if bounds is not None and bounds[0] < bounds[1]:
     )
     if (start, end) != (lo, hi):
         date_from, date_to = start, end
+    back, size, forward = st.sidebar.columns([1, 2, 1], vertical_alignment="bottom")
+    size.selectbox("Step", list(STEP_SIZES), index=1, key="step_size", label_visibility="collapsed")
+    back.button("◀", key="step_back", help="previous period", on_click=step_dates, args=(False,))
+    forward.button("▶", key="step_forward", help="next period", on_click=step_dates, args=(True,))
+    playing = st.sidebar.toggle("Play through the period", key="play")
 elif bounds is not None:
+    playing = False
     st.sidebar.caption(f"All events are dated {bounds[0].isoformat()}.")
+else:
+    playing = False
 
-sources = st.sidebar.multiselect(
-    "Publisher",
-    filters.publishers(all_events),
-    key=filters.SOURCE_PARAM,
-    bind="query-params",
-    placeholder="All publishers",
+
+def multiselect(label: str, param: str, placeholder: str, **kwargs) -> list[str]:
+    return st.sidebar.multiselect(
+        label,
+        options[param],
+        key=param,
+        bind="query-params",
+        placeholder=placeholder,
+        **kwargs,
+    )
+
+
+sources = multiselect("Publisher", filters.SOURCE_PARAM, "All publishers")
+cited = multiselect("Cited source", filters.CITED_PARAM, "Anyone cited, or no one")
+types = multiselect("Event type", filters.TYPE_PARAM, "All types")
+countries = multiselect(
+    "Country or region",
+    filters.COUNTRY_PARAM,
+    "Everywhere",
+    format_func=lambda v: v.replace(filters.REGION_SEPARATOR, " · ", 1),
 )
+precisions = multiselect("Place known to", filters.PRECISION_PARAM, "Any precision")
 query = st.sidebar.text_input(
     "Search",
     key=filters.QUERY_PARAM,
@@ -119,55 +192,427 @@ query = st.sidebar.text_input(
     max_chars=filters.MAX_QUERY_LENGTH,
     placeholder="place, sentence or title",
 )
+st.sidebar.header("Map")
+heat = st.sidebar.toggle("Heat map", key="heat", bind="query-params")
 
 state = filters.FilterState(
-    date_from=date_from, date_to=date_to, sources=tuple(sources), query=query
+    date_from=date_from,
+    date_to=date_to,
+    sources=tuple(sources),
+    query=query,
+    cited=tuple(cited),
+    types=tuple(types),
+    countries=tuple(countries),
+    precisions=tuple(precisions),
 )
-shown = filters.apply_filters(all_events, state)
+shown = filtered(str(db_path), stamp, state)
 
-# --- main: count, map, table ---------------------------------------------------------------------
+if playing:
+
+    @st.fragment(run_every=2.0)
+    def play() -> None:
+        """Advance the date window every 2 s while "Play" is on."""
+        if st.session_state.get("play"):
+            step_dates(True)
+            st.rerun(scope="app")
+
+    with st.sidebar:
+        play()
+
+# --- the selected event (`event=<id>` in the URL) ----------------------------------------------
+
+if "selected_event" not in st.session_state:
+    st.session_state["selected_event"] = filters.event_from_query_params(st.query_params.to_dict())
+    st.session_state["focus_event"] = st.session_state["selected_event"]
+
+
+def select(event_id: str | None, *, focus: bool) -> None:
+    st.session_state["selected_event"] = event_id
+    if focus:
+        st.session_state["focus_event"] = event_id
+    if event_id:
+        st.query_params[filters.EVENT_PARAM] = event_id
+    elif filters.EVENT_PARAM in st.query_params:
+        del st.query_params[filters.EVENT_PARAM]
+
+
+def share_link() -> str:
+    params = filters.state_to_query_params(state)
+    if heat:
+        params["heat"] = ["true"]
+    if st.session_state.get("selected_event"):
+        params[filters.EVENT_PARAM] = [st.session_state["selected_event"]]
+    base = st.context.url or ""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params, doseq=True), ""))
+
+
+# --- main: count, timeline, map and evidence ---------------------------------------------------
 
 st.title("News events map")
-st.subheader(filters.count_label(len(shown)))
+head, link = st.columns([2, 3], vertical_alignment="bottom")
+head.subheader(filters.count_label(len(shown)))
+with link.popover("🔗 Copy share link"):
+    st.caption("This link reopens this view (filters, map mode and the selected event):")
+    st.code(share_link(), language=None, wrap_lines=True)
+
+# One slot, always there: the map below keeps its place in the page (and so is not
+# reloaded) whether or not a note shows.
+notice = st.container()
 if all_events.empty:
-    st.info(
+    notice.info(
         f"The database ({db_path}) holds no events yet. "
-        "Add articles with `python -m geo ingest PATH`."
+        "Add articles below (Add articles) or with `python -m geo ingest PATH`."
     )
 elif shown.empty:
-    st.info("No events match these filters: widen the dates, clear the publisher or the search.")
+    notice.info(
+        "No events match these filters: widen the dates, clear the publisher or the search."
+    )
 elif not state.is_default:
-    st.caption(f"of {filters.count_label(len(all_events))} in the database")
+    notice.caption(f"of {filters.count_label(len(all_events))} in the database")
 
-base_url_path = st.get_option("server.baseUrlPath") or ""
-st_folium(
-    mapview.base_map(all_events, assets=served_assets(base_url_path)),
-    key="map",
-    feature_group_to_add=mapview.events_layer(shown),
-    returned_objects=[],  # panning or clicking the map does not rerun the app
-    height=MAP_HEIGHT,
-    use_container_width=True,
+map_column, evidence_column = st.columns([3, 2])
+focus = None
+focus_id = st.session_state.get("focus_event")
+if focus_id:
+    row = all_events.loc[all_events["event_id"] == focus_id]
+    if not row.empty and pd.notna(row.iloc[0]["latitude"]):
+        focus = (float(row.iloc[0]["latitude"]), float(row.iloc[0]["longitude"]))
+
+with map_column:
+    base_url_path = st.get_option("server.baseUrlPath") or ""
+    clicked = st_folium(
+        mapview.base_map(all_events, assets=served_assets(base_url_path)),
+        key="map",
+        feature_group_to_add=mapview.events_layer(
+            heat=heat, features=features(str(db_path), stamp, state)
+        ),
+        returned_objects=["last_object_clicked"],  # panning does not rerun the app
+        center=focus,
+        zoom=mapview.FOCUS_ZOOM if focus else None,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+    )
+
+point = (clicked or {}).get("last_object_clicked")
+if point and point != st.session_state.get("last_click"):
+    st.session_state["last_click"] = point
+    here = mapview.events_at(shown, point["lat"], point["lng"])
+    st.session_state["clicked_point"] = (point["lat"], point["lng"])
+    if not here.empty:
+        select(str(here.iloc[0]["event_id"]), focus=False)
+
+with evidence_column:
+    st.subheader("Evidence")
+    selected = st.session_state.get("selected_event")
+    reports = evidence.reports_for(all_events, selected)
+    if reports.empty:
+        st.caption("Click a point on the map, or a row of the table, to see every report of it.")
+    else:
+        point_events = pd.DataFrame()
+        if st.session_state.get("clicked_point"):
+            point_events = mapview.events_at(shown, *st.session_state["clicked_point"])
+        if selected not in set(point_events.get("event_id", [])):
+            point_events = pd.DataFrame()
+        groups = evidence.happenings(point_events) if not point_events.empty else []
+        if len(groups) > 1:
+            labels = {
+                str(g.iloc[0]["event_id"]): (
+                    f"{mapview.format_event_date(g.iloc[0]['event_date'])} · "
+                    f"{g.iloc[0]['event_type']} · {g.iloc[0]['source']}"
+                    + (f" (+{len(g) - 1})" if len(g) > 1 else "")
+                )
+                for g in groups
+            }
+            current = next(
+                (k for k, g in zip(labels, groups, strict=True) if selected in set(g["event_id"])),
+                next(iter(labels)),
+            )
+            picked = st.selectbox(
+                f"{len(groups)} happenings at this place",
+                list(labels),
+                index=list(labels).index(current),
+                format_func=labels.get,
+                key=f"pick_{st.session_state.get('last_click')}",
+            )
+            if picked != current:
+                select(picked, focus=False)
+                st.rerun()
+        st.html(evidence.evidence_html(reports))
+        articles = list(dict.fromkeys(reports["article_id"].astype(str)))
+        with st.expander("Read the article, every place name highlighted"):
+            article_id = st.selectbox(
+                "Article",
+                articles,
+                format_func=lambda a: str(
+                    reports.loc[reports["article_id"] == a, "title"].iloc[0] or a
+                ),
+                key="reader_article",
+            )
+            article = evidence.read_article(db_path, article_id) if article_id else None
+            if article is None:
+                st.caption("The article is not in the database.")
+            else:
+                st.caption("Hover a highlighted name to see where it was placed and how.")
+                st.html(evidence.article_html(article.text, load_places(db_path, article_id)))
+        if st.button("Clear selection", key="clear_selection"):
+            select(None, focus=True)
+            st.session_state.pop("clicked_point", None)
+            st.rerun()
+
+if not shown.empty:  # the timeline: brushing a range sets the date filter
+    stack = st.segmented_control(
+        "Timeline stacked by",
+        ["type", "publisher"],
+        default="type",
+        key="stack",
+        label_visibility="collapsed",
+    )
+    counts = timeline.daily_counts(shown, stack or "type")
+    st.altair_chart(
+        timeline.timeline_chart(counts, stack or "type"),
+        key="timeline",
+        on_select=timeline_brushed,
+        selection_mode=timeline.BRUSH,
+        width="stretch",
+    )
+    st.caption("Drag across the timeline to set the date range.")
+
+
+# --- below: table, adding articles, corrections, export ---------------------------------------
+
+table_tab, add_tab, fix_tab, export_tab = st.tabs(
+    ["Table", "Add articles", "Correct a place", "Export"]
 )
 
-if not shown.empty:
-    table = pd.DataFrame(
-        {
-            "date": shown["event_date"].dt.date,
-            "type": shown["event_type"],
-            "place": shown["place"],
-            "as written": shown["mention"],
-            "publisher": shown["source"],
-            "sentence": shown["sentence"],
-            "article": shown["url"].map(mapview.safe_http_url),
-        }
+with table_tab:
+    if shown.empty:
+        st.caption("No events to list.")
+    else:
+        table = pd.DataFrame(
+            {
+                "date": shown["event_date"].dt.date,
+                "type": shown["event_type"],
+                "place": shown["place"],
+                "as written": shown["mention"],
+                "precision": shown["precision"],
+                "publisher": shown["source"],
+                "cited": shown["cited_sources"],
+                "sentence": shown["sentence"],
+                "article": shown["url"].map(mapview.safe_http_url),
+            }
+        )
+        if table["article"].isna().all():
+            table = table.drop(columns="article")
+        picked = st.dataframe(
+            table,
+            hide_index=True,
+            key="table",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "article": st.column_config.LinkColumn("article", display_text="open"),
+                "sentence": st.column_config.TextColumn("sentence", width="large"),
+            },
+        )
+        rows = picked.selection.rows if picked else []
+        if rows and rows[0] < len(shown):
+            chosen_id = str(shown.iloc[rows[0]]["event_id"])
+            if chosen_id != st.session_state.get("table_choice"):
+                st.session_state["table_choice"] = chosen_id
+                st.session_state.pop("clicked_point", None)
+                select(chosen_id, focus=True)
+                st.rerun()
+
+with add_tab:
+    st.caption(
+        f"Files: {', '.join(upload.ALLOWED_EXTENSIONS)}; at most {upload.MAX_FILES} files, "
+        f"{upload.MAX_FILE_BYTES // (1024 * 1024)} MB each. CSV and JSONL: one article per row."
     )
-    if table["article"].isna().all():
-        table = table.drop(columns="article")
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "article": st.column_config.LinkColumn("article", display_text="open"),
-            "sentence": st.column_config.TextColumn("sentence", width="large"),
-        },
+    with st.form("upload_form", clear_on_submit=True):
+        files = st.file_uploader(  # types are checked by geo.upload, one reason per file
+            "Upload articles",
+            accept_multiple_files=True,
+            key="upload_files",
+        )
+        sent = st.form_submit_button("Add the files")
+    with st.form("paste_form", clear_on_submit=True):
+        pasted_text = st.text_area("Or paste an article", height=160, key="paste_text")
+        c1, c2, c3, c4 = st.columns(4)
+        pasted_title = c1.text_input("Title", key="paste_title")
+        pasted_source = c2.text_input("Publisher", key="paste_source")
+        pasted_url = c3.text_input("URL", key="paste_url")
+        pasted_date = c4.date_input("Published", value=None, key="paste_date")
+        pasted = st.form_submit_button("Add the text")
+
+    def run_ingest(label: str, work) -> None:
+        bar = st.progress(0.0, text=f"{label}: reading…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{label}: {done} of {total}")
+
+        try:
+            result = work(progress)
+        except Exception as exc:  # report, never crash the page
+            bar.empty()
+            st.error(f"{label} failed: {exc}")
+            return
+        bar.progress(1.0, text=f"{label}: done")
+        st.session_state["upload_report"] = {
+            "lines": upload.result_lines(result),
+            "errors": [(e.origin, e.reason) for e in result.errors],
+        }
+        st.rerun()  # the database changed: reload the events
+
+    if sent and files:
+        payload = [(f.name, f.getvalue()) for f in files]
+        run_ingest("Upload", lambda p: upload.ingest_files(payload, db_path, progress=p))
+    elif sent:
+        st.warning("Choose one or more files first.")
+    if pasted:
+        article = upload.PastedArticle(
+            pasted_text, pasted_title, pasted_source, pasted_url, pasted_date
+        )
+        run_ingest("Pasted text", lambda p: upload.ingest_pasted(article, db_path, progress=p))
+    report = st.session_state.get("upload_report")
+    if report:
+        for line in report["lines"]:
+            st.success(line)
+        for origin, reason in report["errors"]:
+            st.error(f"{origin}: {reason}")
+
+with fix_tab:
+    selected_row = all_events.loc[all_events["event_id"] == st.session_state.get("selected_event")]
+    if not corrections.available():
+        st.info("Place corrections need the geo.overrides module, which this version lacks.")
+    elif selected_row.empty:
+        st.caption("Select an event (click a point or a table row) to correct its place.")
+    else:
+        event = selected_row.iloc[0]
+        mention = str(event["mention"] or event["place"] or "")
+        st.markdown(
+            f"Correct where **{mention}** is placed (now: {event['place']}, "
+            f"{event['country_code'] or '?'}, {event['precision'] or '?'}-level).",
+            help="Stored as an override; the events move without re-ingesting.",
+        )
+        how = st.radio(
+            "It is",
+            ["another gazetteer place", "where I drop a pin", "not a place"],
+            horizontal=True,
+            key="fix_how",
+        )
+        place = None
+        ready = True
+        if how == "another gazetteer place":
+            found = corrections.candidates(mention, str(event["country_code"] or "") or None)
+            if not found:
+                st.caption("The gazetteer has no other place of that name: drop a pin instead.")
+                ready = False
+            else:
+                place = st.selectbox(
+                    "Gazetteer places named so",
+                    found,
+                    format_func=corrections.candidate_label,
+                    key="fix_candidate",
+                )
+        elif how == "where I drop a pin":
+            st.caption("Click the map to drop the pin, or type the coordinates.")
+            pin_map = mapview.base_map(all_events, assets=served_assets(base_url_path))
+            pin = st_folium(
+                pin_map,
+                key="pin_map",
+                returned_objects=["last_clicked"],
+                center=(float(event["latitude"]), float(event["longitude"]))
+                if pd.notna(event["latitude"])
+                else None,
+                zoom=9,
+                height=320,
+                use_container_width=True,
+            )
+            clicked_pin = (pin or {}).get("last_clicked")
+            if clicked_pin and clicked_pin != st.session_state.get("pin_seen"):
+                st.session_state["pin_seen"] = clicked_pin
+                st.session_state["pin_lat"] = round(float(clicked_pin["lat"]), 6)
+                st.session_state["pin_lon"] = round(float(clicked_pin["lng"]), 6)
+            c1, c2, c3 = st.columns(3)
+            lat = c1.number_input(
+                "Latitude",
+                -90.0,
+                90.0,
+                float(event["latitude"] or 0.0),
+                format="%.6f",
+                key="pin_lat",
+            )
+            lon = c2.number_input(
+                "Longitude",
+                -180.0,
+                180.0,
+                float(event["longitude"] or 0.0),
+                format="%.6f",
+                key="pin_lon",
+            )
+            level = c3.selectbox(
+                "It is a", ["landmark", "neighbourhood", "city"], key="pin_feature"
+            )
+            place = corrections.pin_place(
+                mention, lat, lon, str(event["country_code"] or ""), level
+            )
+        scope = st.radio(
+            "Apply",
+            corrections.SCOPES,
+            format_func=corrections.SCOPE_LABELS.get,
+            horizontal=True,
+            key="fix_scope",
+        )
+        note = st.text_input("Note (why)", key="fix_note", max_chars=300)
+        if st.button("Save the correction", key="fix_save", disabled=not ready):
+            try:
+                fix = corrections.correction_for(event, place, scope, note)
+                override_id, moved = corrections.apply(db_path, fix)
+            except (ValueError, RuntimeError) as exc:
+                st.error(f"Not saved: {exc}")
+            else:
+                st.session_state["fix_report"] = (
+                    f"Correction {override_id} saved: {moved} place mention(s) changed."
+                )
+                st.rerun()
+    if st.session_state.get("fix_report"):
+        st.success(st.session_state.pop("fix_report"))
+    if corrections.available():
+        made = corrections.listing(db_path)
+        if not made.empty:
+            st.markdown("**Corrections made** (newest first)")
+            st.dataframe(made, hide_index=True, key="fix_list")
+            u1, u2 = st.columns([1, 3], vertical_alignment="bottom")
+            undo_id = u1.selectbox("Correction", made["id"].tolist(), key="undo_id")
+            if u2.button("Undo this correction", key="undo"):
+                changed = corrections.undo(db_path, int(undo_id))
+                st.session_state["fix_report"] = (
+                    f"Correction {undo_id} removed: {changed or 0} place mention(s) changed back."
+                )
+                st.rerun()
+
+with export_tab:
+    st.caption(f"The filtered view: {filters.count_label(len(shown))}.")
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(
+        "CSV",
+        data=lambda: to_csv(shown),
+        file_name="events.csv",
+        mime="text/csv",
+        key="export_csv",
+    )
+    e2.download_button(
+        "GeoJSON",
+        data=lambda: to_geojson(shown),
+        file_name="events.geojson",
+        mime="application/geo+json",
+        key="export_geojson",
+    )
+    e3.download_button(
+        "HTML map",
+        data=lambda: mapview.standalone_html(shown, heat=heat),
+        file_name="events-map.html",
+        mime="text/html",
+        key="export_html",
     )

@@ -119,13 +119,14 @@ def test_search_changes_the_count(app):
     before = count(at)
     at.text_input(key="q").input("paris").run()
     assert count(at) == count_label(len(expected)) != before
-    assert at.caption[0].value == f"of {count_label(len(frame))} in the database"
+    assert f"of {count_label(len(frame))} in the database" in [c.value for c in at.caption]
 
 
 def test_link_reopens_the_same_view(app):
     run, frame = app
-    lo, hi = date_bounds(frame)
-    state = FilterState(lo, hi - timedelta(days=1), (EXTRA_PUBLISHER,), "Paris")
+    paris = apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,), query="Paris"))
+    day = paris["event_date"].min().date()
+    state = FilterState(day - timedelta(days=1), day, (EXTRA_PUBLISHER,), "Paris")
     params = {
         "dates": [state.date_from.isoformat(), state.date_to.isoformat()],
         "source": [EXTRA_PUBLISHER],

@@ -43,7 +43,10 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 FIRST_LOAD_MS = 600_000  # the first page load seeds the database
 LOAD_MS = 60_000
 TILE_HOST = "tile.openstreetmap.org"
-SCREENSHOT = Path(tempfile.gettempdir()) / "geo-dashboard.png"
+# Screenshots of the main views, for the README (GEO_SCREENSHOTS=docs/screenshots to
+# refresh the committed ones); by default into the temporary folder.
+SCREENSHOTS = Path(os.environ.get("GEO_SCREENSHOTS") or tempfile.gettempdir())
+DRAWN = "path.geo-point, path.geo-area, .geo-cluster"  # whatever the map draws events as
 
 
 def _require_chromium() -> None:
@@ -162,50 +165,184 @@ def _map_frame(page):
     return next(f for f in page.frames if "streamlit_folium" in f.url)
 
 
+def _shot(page, name: str, **kwargs) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **kwargs)
+
+
+def _open(page, url: str, timeout: int = LOAD_MS):
+    """Open the dashboard and wait for the map to draw its events; the map's frame."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    expect(frame.locator(DRAWN).first).to_be_visible(timeout=timeout)
+    return frame
+
+
+def _count(page, n: int):
+    """The 'N events' heading."""
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", name=count_label(n), exact=True)
+    expect(heading).to_be_visible(timeout=LOAD_MS)
+    return heading
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar multiselect labelled `label`."""
+    page.get_by_role("region", name="Sidebar").get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
 def test_map_renders_without_internet(offline_page, server):
     from playwright.sync_api import expect
 
     page, aborted, served, _dialogs = offline_page
-    page.goto(server["url"])
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=FIRST_LOAD_MS)
+    frame = _open(page, server["url"], FIRST_LOAD_MS)
 
     events = load_events(server["db"])
     assert len(events) > 0, "the dashboard did not seed the database"
-    expect(page.get_by_text(count_label(len(events)), exact=True)).to_be_visible(timeout=LOAD_MS)
-
-    markers = frame.locator("path.leaflet-interactive")
-    expect(markers.first).to_be_visible(timeout=LOAD_MS)
-    assert markers.count() > 0
+    _count(page, len(events))
+    assert frame.locator(DRAWN).count() > 0
+    expect(frame.locator(".geo-legend")).to_be_visible()
+    expect(frame.locator(".leaflet-control-layers")).to_be_attached()  # the basemap choice
     # The offline background: country outlines drawn from the app's own file.
     expect(frame.locator(".leaflet-geoOutline-pane path").first).to_be_attached(timeout=LOAD_MS)
 
     page.wait_for_timeout(1000)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    _shot(page, "map")
 
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in served)
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.css") for u in served)
+    assert any(u.endswith("leaflet.markercluster/leaflet.markercluster.js") for u in served)
     outside = {urlsplit(u).hostname for u in aborted}
     assert outside <= {TILE_HOST}, f"requests outside the app: {sorted(set(aborted))}"
 
 
-def test_hostile_article_text_shows_as_text(offline_page, server):
-    from playwright.sync_api import expect
+def _add_extra_article(server) -> None:
+    """A second publisher beside the seeds (their publisher is one), with hostile text."""
+    from geo.pipeline import ingest_paths
 
     folder = server["db"].parent / "extra"
     write_extra_article(folder)
-    from geo.pipeline import ingest_paths
-
     ingest_paths([folder], server["db"])
+
+
+def test_dates_and_publisher_change_the_view_and_the_link_reopens_it(offline_page, browser, server):
+    from playwright.sync_api import expect
+
+    _add_extra_article(server)
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    _map_frame(page).evaluate("() => { window.__sameMap = true; }")
+    frame = load_events(server["db"])
+    _count(page, len(frame))
+
+    # The step control moves the date range to the first week of the period.
+    page.get_by_role("button", name="▶").click()
+    expect(page).to_have_url(re.compile(r"[?&]dates="), timeout=LOAD_MS)
+    state = state_from_query_params(parse_qs(urlsplit(page.url).query, keep_blank_values=True))
+    assert state.date_from is not None and state.date_to is not None
+    dated = apply_filters(frame, state)
+    assert len(dated) < len(frame)
+    _count(page, len(dated))
+
+    # Back to every date, then one publisher.
+    page.goto(server["url"])
+    _count(page, len(frame))
+    publisher = sorted(set(frame["source"].dropna()))[0]
+    _choose(page, "Publisher", publisher)
+    expected = apply_filters(frame, FilterState(sources=(publisher,)))
+    assert 0 < len(expected) < len(frame)
+    _count(page, len(expected))
+    expect(page).to_have_url(re.compile(r"[?&]source="), timeout=LOAD_MS)
+
+    # Both at once, then the link in a fresh browser: the same view.
+    page.get_by_role("button", name="▶").click()
+    expect(page).to_have_url(re.compile(r"[?&]dates=.*"), timeout=LOAD_MS)
+    page.wait_for_timeout(500)
+    link = page.url
+    state = state_from_query_params(parse_qs(urlsplit(link).query, keep_blank_values=True))
+    assert state.sources == (publisher,) and state.date_from is not None
+    both = apply_filters(frame, state)
+    _count(page, len(both))
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        again = other.new_page()
+        again.goto(link)
+        _count(again, len(both))
+        sidebar = again.get_by_role("region", name="Sidebar")
+        expect(sidebar.get_by_text(publisher, exact=True)).to_be_visible(timeout=LOAD_MS)
+        expect(sidebar.get_by_text(state.date_from.isoformat()).first).to_be_visible()
+        # The share link control shows the same link.
+        again.get_by_text("Copy share link").click()
+        code = again.locator('[data-testid="stCode"]').first
+        expect(code).to_be_visible(timeout=LOAD_MS)
+        shared = code.inner_text().strip()
+        assert state_from_query_params(parse_qs(urlsplit(shared).query)) == state
+    finally:
+        other.close()
+
+
+def test_search_is_written_to_the_url_and_the_map_is_kept(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    _map_frame(page).evaluate("() => { window.__sameMap = true; }")
+
+    search = page.get_by_role("textbox", name="Search")
+    search.fill("Aleppo")
+    search.press("Enter")
+    expected = apply_filters(load_events(server["db"]), FilterState(query="Aleppo"))
+    _count(page, len(expected))
+    expect(page).to_have_url(re.compile(r"[?&]q=Aleppo\b"), timeout=LOAD_MS)
+    # The filter swapped the events layer; the map itself was not reloaded.
+    assert _map_frame(page).evaluate("() => window.__sameMap") is True
+
+
+def test_clicking_a_point_opens_its_evidence(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    frame = _open(page, server["url"])
+    points = frame.locator("path.geo-point")
+    if points.count() == 0:  # everything clustered: open a cluster first
+        frame.locator(".geo-cluster").first.click()
+    expect(points.first).to_be_visible(timeout=LOAD_MS)
+    points.first.click()
+    expect(frame.locator(".leaflet-popup-content")).to_be_visible(timeout=LOAD_MS)
+
+    panel = page.locator(".ev-panel")
+    expect(panel).to_be_visible(timeout=LOAD_MS)
+    expect(panel.locator(".ev-report").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]event=[0-9a-f]+"), timeout=LOAD_MS)
+    event_id = parse_qs(urlsplit(page.url).query)["event"][0]
+    assert event_id in set(load_events(server["db"])["event_id"])
+    page.wait_for_timeout(500)
+    _shot(page, "evidence")
+
+    # The link with event=<id> opens the same evidence.
+    again = page.context.new_page()
+    again.goto(server["url"] + f"?event={event_id}")
+    expect(again.locator(".ev-panel .ev-report").first).to_be_visible(timeout=LOAD_MS)
+
+
+def test_hostile_article_shows_as_text_and_runs_nothing(offline_page, server):
+    from playwright.sync_api import expect
+
+    _add_extra_article(server)
     expected = apply_filters(load_events(server["db"]), FilterState(query="Paris"))
     assert len(expected) > 0
 
     page, _aborted, _served, dialogs = offline_page
-    page.goto(server["url"] + "?q=Paris")
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=LOAD_MS)
-    expect(page.get_by_text(count_label(len(expected)), exact=True)).to_be_visible(timeout=LOAD_MS)
-    marker = frame.locator("path.leaflet-interactive")
+    frame = _open(page, server["url"] + "?q=Paris")
+    _count(page, len(expected))
+    marker = frame.locator("path.geo-point")
     expect(marker).to_have_count(1, timeout=LOAD_MS)
     marker.first.click()
 
@@ -217,35 +354,54 @@ def test_hostile_article_text_shows_as_text(offline_page, server):
     assert "Example <i>Times</i>" in text
     assert popup.locator("script, img, i, b").count() == 0
     assert popup.locator("a").count() == 0  # the javascript: link was dropped
+
+    panel = page.locator(".ev-panel")
+    expect(panel).to_be_visible(timeout=LOAD_MS)
+    assert HOSTILE_SCRIPT in panel.inner_text()
+    assert panel.locator("script, img, i, b").count() == 0
+    assert panel.locator('a[href^="javascript"]').count() == 0
+    # The article reader: the whole text, place names marked, markup as text.
+    page.get_by_text("Read the article, every place name highlighted").click()
+    reader = page.locator(".ev-article")
+    expect(reader).to_be_visible(timeout=LOAD_MS)
+    assert HOSTILE_IMG in reader.inner_text()
+    assert reader.locator("script, img").count() == 0
+    assert reader.locator("mark").count() >= 1
+    assert reader.locator("mark").first.get_attribute("title")
+
     page.wait_for_timeout(500)
     assert _map_frame(page).evaluate("() => document.body.dataset.pwned") is None
+    assert page.evaluate("() => document.body.dataset.pwned") is None
     assert dialogs == []
-    page.screenshot(path=str(SCREENSHOT.with_name("geo-dashboard-popup.png")))
 
 
-def test_search_is_written_to_the_url_and_the_link_reopens_it(offline_page, browser, server):
+def test_uploaded_article_adds_its_events(offline_page, server, tmp_path):
     from playwright.sync_api import expect
 
-    page, _aborted, _served, _dialogs = offline_page
-    page.goto(server["url"])
-    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=LOAD_MS)
-    expect(page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first).to_be_visible(
-        timeout=LOAD_MS
+    page, _aborted, _served, dialogs = offline_page
+    _open(page, server["url"])
+    before = len(load_events(server["db"]))
+    _count(page, before)
+
+    article = tmp_path / "homs.md"
+    article.write_text(
+        "---\ntitle: Shelling in Homs\nsource: Upload Test News\npublished: 2016-10-02\n---\n"
+        "Artillery shelled Homs on 1 October 2016, witnesses said.\n",
+        encoding="utf-8",
     )
-    _map_frame(page).evaluate("() => { window.__sameMap = true; }")
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"%PDF-1.4 not an article")
+    page.get_by_role("tab", name="Add articles").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(article), str(bad)]
+    )
+    page.get_by_role("button", name="Add the files").click()
 
-    search = page.get_by_role("textbox", name="Search")
-    search.fill("Aleppo")
-    search.press("Enter")
-    expected = apply_filters(load_events(server["db"]), FilterState(query="Aleppo"))
-    expect(page.get_by_text(count_label(len(expected)), exact=True)).to_be_visible(timeout=LOAD_MS)
-    expect(page).to_have_url(re.compile(r"[?&]q=Aleppo\b"), timeout=LOAD_MS)
-    # The filter swapped the events layer; the map itself was not reloaded.
-    assert _map_frame(page).evaluate("() => window.__sameMap") is True
-    link = page.url
-    assert state_from_query_params(parse_qs(urlsplit(link).query)).query == "Aleppo"
-
-    again = page.context.new_page()
-    again.goto(link)
-    expect(again.get_by_role("textbox", name="Search")).to_have_value("Aleppo", timeout=LOAD_MS)
-    expect(again.get_by_text(count_label(len(expected)), exact=True)).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text(re.compile(r"1 article read, 1 stored"))).to_be_visible(timeout=LOAD_MS)
+    after = load_events(server["db"])
+    assert len(after) > before
+    assert "Upload Test News" in set(after["source"])
+    _count(page, len(after))
+    expect(page.get_by_text(re.compile(r"notes\.pdf: not a supported file type"))).to_be_visible()
+    assert dialogs == []
+    _shot(page, "upload")

@@ -1,0 +1,194 @@
+"""Correcting a place from the dashboard, over the geoparser's geo.overrides.
+
+A correction is an override: a place name (as written) -> another gazetteer place, a pin
+dropped on the map, or "not a place", with a scope (this article, articles about one
+country, everywhere), a note and the time it was made. Saving one re-applies the
+overrides to the stored places, so the events move without re-ingesting; removing one
+re-applies too, which gives the name back to the gazetteer. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from geo.models import FEATURE_LEVELS, Place, validate_location
+
+SCOPES = ("article", "country", "everywhere")
+SCOPE_LABELS = {
+    "article": "in this article only",
+    "country": "in articles about this country",
+    "everywhere": "everywhere",
+}
+PIN_SOURCE = "pin"
+
+
+def _overrides():
+    try:
+        from geo import overrides
+    except ImportError:
+        return None
+    needed = ("add_override", "list_overrides", "remove_override", "reapply_overrides")
+    return overrides if all(hasattr(overrides, n) for n in needed) else None
+
+
+def available() -> bool:
+    """Whether corrections can be stored (the geoparser's geo.overrides is present)."""
+    return _overrides() is not None
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def candidate_label(place: Place) -> str:
+    """'Aleppo (Aleppo, SY) · city · pop. 1,602,264 · #170063'."""
+    where = ", ".join(x for x in (place.admin1 or "", place.country_code or "") if x)
+    parts = [f"{place.name} ({where})" if where else place.name, place.feature]
+    if place.population:
+        parts.append(f"pop. {place.population:,}")
+    if place.geonameid:
+        parts.append(f"#{place.geonameid}")
+    return " · ".join(parts)
+
+
+def candidates(name: str, country_code: str | None = None, limit: int = 10) -> list[Place]:
+    """The gazetteer's places for `name`, best first ([] when corrections are unavailable)."""
+    module = _overrides()
+    if module is None or not hasattr(module, "place_candidates") or not name.strip():
+        return []
+    return list(module.place_candidates(name, country_code or None, limit=limit))
+
+
+def pin_place(
+    name: str,
+    latitude: float,
+    longitude: float,
+    country_code: str | None = None,
+    feature: str = "landmark",
+) -> Place:
+    """A place where the reader dropped a pin (validated coordinates; no GeoNames ID)."""
+    lat, lon = validate_location(latitude, longitude)
+    if feature not in FEATURE_LEVELS:
+        raise ValueError(f"feature must be one of {FEATURE_LEVELS}, got {feature!r}")
+    return Place(
+        geonameid=None,
+        name=name.strip() or "pinned place",
+        latitude=round(lat, 6),
+        longitude=round(lon, 6),
+        country_code=(country_code or None),
+        feature=feature,
+        source=PIN_SOURCE,
+    )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What the reader asked: `name` (as written) is `place` (None: not a place)."""
+
+    name: str
+    place: Place | None
+    scope: str  # one of SCOPES
+    article_id: str | None = None
+    country_code: str | None = None
+    note: str = ""
+
+    def scope_arguments(self) -> dict[str, str | None]:
+        if self.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}, got {self.scope!r}")
+        if self.scope == "article":
+            if not self.article_id:
+                raise ValueError("a correction for one article needs the article")
+            return {"article_id": self.article_id, "country_code": None}
+        if self.scope == "country":
+            if not self.country_code:
+                raise ValueError("a correction for one country needs the country")
+            return {"article_id": None, "country_code": self.country_code}
+        return {"article_id": None, "country_code": None}
+
+
+def correction_for(event: pd.Series | dict, place: Place | None, scope: str, note: str = ""):
+    """The correction of the place of `event` (a row of the events frame)."""
+    event = dict(event)
+    return Correction(
+        name=_text(event.get("mention")) or _text(event.get("place")),
+        place=place,
+        scope=scope,
+        article_id=_text(event.get("article_id")) or None,
+        country_code=_text(event.get("country_code")) or None,
+        note=note.strip(),
+    )
+
+
+def apply(db_path: str | os.PathLike[str], correction: Correction) -> tuple[int, int]:
+    """Store the correction and move the stored places; (override id, places changed)."""
+    module = _overrides()
+    if module is None:
+        raise RuntimeError("corrections need geo.overrides")
+    override_id = module.add_override(
+        db_path,
+        correction.name,
+        correction.place,
+        note=correction.note,
+        **correction.scope_arguments(),
+    )
+    return override_id, int(module.reapply_overrides(db_path))
+
+
+def undo(db_path: str | os.PathLike[str], override_id: int) -> int | None:
+    """Remove an override and re-apply the rest; places changed, or None when unknown."""
+    module = _overrides()
+    if module is None:
+        raise RuntimeError("corrections need geo.overrides")
+    if not module.remove_override(db_path, int(override_id)):
+        return None
+    return int(module.reapply_overrides(db_path))
+
+
+def listing(db_path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every correction, newest first, as a table for the page."""
+    module = _overrides()
+    if module is None:
+        return pd.DataFrame()
+    frame = module.list_overrides(db_path)
+    if frame.empty:
+        return frame
+    scope = [
+        f"article {a}" if _text(a) else (f"country {c}" if _text(c) else "everywhere")
+        for a, c in zip(frame["article_id"], frame["country_code"], strict=True)
+    ]
+    placed = [
+        "not a place"
+        if bool(n)
+        else f"{_text(p)} ({lat:.4f}, {lon:.4f})"
+        if pd.notna(lat) and pd.notna(lon)
+        else _text(p)
+        for n, p, lat, lon in zip(
+            frame["not_a_place"],
+            frame["place_name"],
+            frame["latitude"],
+            frame["longitude"],
+            strict=True,
+        )
+    ]
+    out = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "name": frame["name"],
+            "now placed at": placed,
+            "scope": scope,
+            "note": frame["note"],
+            "made (UTC)": frame["created_at"].astype(str).str.slice(0, 19).str.replace("T", " "),
+        }
+    )
+    return out.iloc[::-1].reset_index(drop=True)

@@ -1,0 +1,279 @@
+"""The evidence behind a point of the map: every report of a happening, and its article.
+
+- `reports_for` picks the reports to show for a selected event (every event sharing its
+  `report_group`, i.e. every article reporting that happening) or for a clicked point.
+- `evidence_html` renders them: publisher, date, type, who claims it (cited sources) and
+  who denies it, actors, casualties, the sentence with the place highlighted, how the
+  place was resolved, and a link to the article (http and https only).
+- `read_article` and `article_html`: the whole article, every place name found in it
+  highlighted with its resolution on hover.
+
+All text from articles is untrusted: it is HTML-escaped here, in one place, and only
+http(s) links are kept. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from geo.export import is_missing
+from geo.filters import split_list
+from geo.mapview import (
+    _highlight,
+    _text,
+    format_event_date,
+    precision_note,
+    safe_http_url,
+    type_color,
+)
+
+MAX_REPORTS = 50  # reports listed in the panel; the table has them all
+MAX_ARTICLE_CHARS = 200_000
+
+
+def _group_key(row: pd.Series) -> str:
+    return _text(row.get("report_group")) or _text(row.get("event_id"))
+
+
+def reports_for(frame: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
+    """Every report (event row) of the happening `event_id` belongs to, the selected one
+    first, then by date and publisher; empty when the id is unknown."""
+    if not event_id or frame.empty:
+        return frame.iloc[0:0]
+    hit = frame.loc[frame["event_id"] == event_id]
+    if hit.empty:
+        return frame.iloc[0:0]
+    group = _group_key(hit.iloc[0])
+    keys = frame["report_group"].fillna(frame["event_id"])
+    out = frame.loc[(keys == group) | (frame["event_id"] == event_id)]
+    first = (out["event_id"] != event_id).astype(int)
+    return (
+        out.assign(_first=first)
+        .sort_values(["_first", "event_date", "source"], na_position="last", kind="stable")
+        .drop(columns="_first")
+        .reset_index(drop=True)
+    )
+
+
+def happenings(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """`frame`'s events split by happening (report_group), in the frame's order."""
+    if frame.empty:
+        return []
+    keys = frame["report_group"].fillna(frame["event_id"]).astype(str)
+    return [frame.loc[keys == key].reset_index(drop=True) for key in dict.fromkeys(keys)]
+
+
+def _count(value: Any) -> int | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return int(value)
+
+
+def casualties_text(row: pd.Series | dict) -> str:
+    """'12 killed (5 civilians, 2 children), 30 injured', or '' when none is stated."""
+    killed = _count(row.get("killed"))
+    injured = _count(row.get("injured"))
+    civilians = _count(row.get("civilians_killed"))
+    children = _count(row.get("children_killed"))
+    parts = []
+    if killed is not None or civilians is not None or children is not None:
+        of = [
+            f"{civilians} civilians" if civilians is not None else "",
+            f"{children} children" if children is not None else "",
+        ]
+        of = [p for p in of if p]
+        head = f"{killed} killed" if killed is not None else "killed"
+        parts.append(head + (f" ({', '.join(of)})" if of else ""))
+    if injured is not None:
+        parts.append(f"{injured} injured")
+    return ", ".join(parts)
+
+
+def _row(label: str, value: str) -> str:
+    return f'<div class="ev-row"><span class="ev-label">{html.escape(label)}</span> {value}</div>'
+
+
+def _names(value: Any) -> str:
+    return ", ".join(html.escape(name) for name in split_list(value))
+
+
+def report_html(row: pd.Series | dict) -> str:
+    """One report: who published it and when, what it says, who claims and who denies."""
+    row = dict(row)
+    color = type_color(row.get("event_type"))
+    kind = html.escape(_text(row.get("event_type")) or "event")
+    when = html.escape(format_event_date(row.get("event_date"), row.get("date_precision")))
+    if row.get("date_from_text") is False:
+        when += " (publication date)"
+    publisher = html.escape(_text(row.get("source")) or "unknown publisher")
+    place = html.escape(_text(row.get("place")) or _text(row.get("mention")) or "unnamed place")
+    head = (
+        f'<div class="ev-head"><span class="ev-type" style="background:{color}">{kind}</span> '
+        f"<strong>{publisher}</strong> · {when} · {place}</div>"
+    )
+    parts = [head]
+    sentence = _text(row.get("sentence"))
+    if sentence:
+        parts.append(
+            f'<blockquote class="ev-sentence">{_highlight(sentence, _text(row.get("mention")))}'
+            "</blockquote>"
+        )
+    if split_list(row.get("cited_sources")):
+        parts.append(_row("Claimed by", _names(row.get("cited_sources"))))
+    if split_list(row.get("denied_by")):
+        parts.append(_row("Denied by", _names(row.get("denied_by"))))
+    if split_list(row.get("actors")):
+        parts.append(_row("Actors", _names(row.get("actors"))))
+    casualties = casualties_text(row)
+    if casualties:
+        parts.append(_row("Casualties", html.escape(casualties)))
+    where = html.escape(place)
+    mention = _text(row.get("mention"))
+    if mention and mention != _text(row.get("place")):
+        where += f" (written “{html.escape(mention)}”)"
+    note = precision_note(row.get("precision"), row.get("approximate"))
+    level = _text(row.get("precision"))
+    details = ", ".join(
+        x for x in (note or (level and f"{level}-level"), _text(row.get("resolution"))) if x
+    )
+    if details:
+        where += f' <span class="ev-note">{html.escape(details)}</span>'
+    parts.append(_row("Place", where))
+    url = safe_http_url(row.get("url"))
+    title = html.escape(_text(row.get("title")) or "the article")
+    if url:
+        parts.append(
+            f'<div class="ev-row"><a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer nofollow">{title}</a></div>'
+        )
+    elif _text(row.get("title")):
+        parts.append(f'<div class="ev-row">{title}</div>')
+    return f'<div class="ev-report">{"".join(parts)}</div>'
+
+
+EVIDENCE_CSS = """
+<style>
+.ev-panel { font-size: 14px; line-height: 1.4; }
+.ev-summary { margin-bottom: 6px; color: #444; }
+.ev-report { border-left: 3px solid #d0d4d8; padding: 4px 10px; margin: 8px 0; }
+.ev-head { margin-bottom: 2px; }
+.ev-type { color: #fff; border-radius: 3px; padding: 0 5px; font-size: 12px; }
+.ev-sentence { margin: 4px 0; padding: 2px 8px; border-left: 2px solid #eee; color: #222; }
+.ev-sentence mark, .ev-article mark { background: #ffe9a8; padding: 0 1px; }
+.ev-article mark.ev-unresolved { background: #e4e4e4; }
+.ev-label { color: #5b6670; font-size: 12px; }
+.ev-note { color: #5b6670; font-size: 12px; }
+.ev-article { white-space: pre-wrap; font-size: 14px; line-height: 1.5; max-height: 480px;
+  overflow-y: auto; border: 1px solid #e3e6e8; padding: 8px 12px; border-radius: 4px; }
+</style>
+"""
+
+
+def evidence_html(reports: pd.DataFrame) -> str:
+    """The panel for one happening (or one point): a summary line, then every report."""
+    if reports.empty:
+        return ""
+    publishers = sorted({_text(s) for s in reports["source"] if _text(s)}, key=str.casefold)
+    claimed = sorted({n for v in reports["cited_sources"] for n in split_list(v)})
+    denied = sorted({n for v in reports["denied_by"] for n in split_list(v)})
+    summary = [f"{len(reports)} report{'s' if len(reports) != 1 else ''}"]
+    if publishers:
+        summary.append("published by " + ", ".join(html.escape(p) for p in publishers))
+    if claimed:
+        summary.append("claimed by " + ", ".join(html.escape(n) for n in claimed))
+    if denied:
+        summary.append("denied by " + ", ".join(html.escape(n) for n in denied))
+    body = "".join(report_html(row) for _, row in reports.head(MAX_REPORTS).iterrows())
+    more = len(reports) - MAX_REPORTS
+    tail = f'<div class="ev-note">and {more} more: see the table</div>' if more > 0 else ""
+    return (
+        f'{EVIDENCE_CSS}<div class="ev-panel"><div class="ev-summary">'
+        f"{' · '.join(summary)}</div>{body}{tail}</div>"
+    )
+
+
+# --- the article reader -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    article_id: str
+    text: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+
+
+def read_article(db_path: str | os.PathLike[str], article_id: str) -> ArticleText | None:
+    """The stored article, or None when the database does not hold it."""
+    from geo.store import connect
+
+    db = connect(db_path)
+    try:
+        row = db.execute(
+            "SELECT text, title, source, url, published FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        return None
+    return ArticleText(article_id, row[0] or "", *row[1:])
+
+
+def place_label(place: dict) -> str:
+    """The hover text of a place name: where it was placed and how."""
+    if not place.get("resolved") or is_missing(place.get("latitude")):
+        return "not resolved: no place found for this name"
+    name = _text(place.get("name"))
+    where = ", ".join(
+        x for x in (_text(place.get("admin1")), _text(place.get("country_code"))) if x
+    )
+    parts = [f"{name} ({where})" if where else name]
+    if _text(place.get("feature")):
+        parts.append(f"{place['feature']}-level")
+    if place.get("approximate") is True or place.get("approximate") == 1:
+        parts.append("approximate: placed at the town around it")
+    if _text(place.get("method")):
+        parts.append(f"by {place['method']}")
+    try:
+        lat, lon = float(place["latitude"]), float(place["longitude"])
+        parts.append(f"{lat:.4f}, {lon:.4f}")
+    except (TypeError, ValueError, KeyError):
+        pass
+    return " · ".join(parts)
+
+
+def article_html(text: str, places: pd.DataFrame | list[dict]) -> str:
+    """The article's text, escaped, with each place name (start/end offsets) marked and
+    its resolution in the mark's title (shown on hover)."""
+    text = text[:MAX_ARTICLE_CHARS]
+    records = places.to_dict("records") if isinstance(places, pd.DataFrame) else list(places)
+    spans = sorted(
+        (r for r in records if 0 <= int(r["start"]) < int(r["end"]) <= len(text)),
+        key=lambda r: (int(r["start"]), -int(r["end"])),
+    )
+    out: list[str] = []
+    at = 0
+    for place in spans:
+        start, end = int(place["start"]), int(place["end"])
+        if start < at:  # overlapping names: keep the first
+            continue
+        out.append(html.escape(text[at:start]))
+        css = "" if place.get("resolved") else ' class="ev-unresolved"'
+        label = html.escape(place_label(place), quote=True)
+        out.append(f'<mark{css} title="{label}">{html.escape(text[start:end])}</mark>')
+        at = end
+    out.append(html.escape(text[at:]))
+    return f'{EVIDENCE_CSS}<div class="ev-article">{"".join(out)}</div>'

@@ -1,0 +1,131 @@
+"""The timeline: events per day stacked by type or publisher, and stepping through time.
+
+`daily_counts` is the data, `timeline_chart` the Altair chart (a brush over it chooses a
+date range: `selected_range` reads the chart's selection back), `step_window` moves a date
+window through the period (the step and play controls). Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from geo.mapview import OTHER_TYPE, TYPE_COLORS
+
+STACK_BY = {"type": "event_type", "publisher": "source"}
+BRUSH = "range"
+MAX_STACKED = 10  # publishers beyond the 10 largest are stacked as "others"
+
+
+def daily_counts(frame: pd.DataFrame, by: str = "type") -> pd.DataFrame:
+    """Columns day (datetime), group, events: one row per day and group with events."""
+    column = STACK_BY[by]
+    days = pd.to_datetime(frame["event_date"], errors="coerce").dt.normalize()
+    groups = frame[column].astype("string").fillna("unknown")
+    if by == "type":
+        groups = groups.where(groups.isin(list(TYPE_COLORS)), OTHER_TYPE)
+    else:
+        top = groups.value_counts().index[:MAX_STACKED]
+        groups = groups.where(groups.isin(top), "others")
+    data = pd.DataFrame({"day": days, "group": groups.astype(str)}).dropna(subset=["day"])
+    if data.empty:
+        return pd.DataFrame(
+            {
+                "day": pd.Series(dtype="datetime64[ns]"),
+                "group": pd.Series(dtype=str),
+                "events": pd.Series(dtype=int),
+            }
+        )
+    out = data.groupby(["day", "group"]).size().rename("events").reset_index()
+    return out.sort_values(["day", "group"]).reset_index(drop=True)
+
+
+def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) -> alt.Chart:
+    """Bars of events per day, stacked by group, with a brush named BRUSH over the days."""
+    brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    label = "event type" if by == "type" else "publisher"
+    if by == "type":
+        names = [n for n in TYPE_COLORS if n in set(counts["group"])]
+        color = alt.Color(
+            "group:N",
+            title=label,
+            scale=alt.Scale(domain=names, range=[TYPE_COLORS[n] for n in names]),
+        )
+    else:
+        color = alt.Color("group:N", title=label)
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("day:T", title=None),
+            y=alt.Y("sum(events):Q", title="events"),
+            color=color,
+            tooltip=[
+                alt.Tooltip("day:T", title="day", format="%Y-%m-%d"),
+                alt.Tooltip("group:N", title=label),
+                alt.Tooltip("events:Q", title="events"),
+            ],
+        )
+        .add_params(brush)
+        .properties(height=height)
+    )
+
+
+def _to_date(value: Any) -> date | None:
+    try:
+        if isinstance(value, int | float):
+            stamp = pd.Timestamp(value, unit="ms")
+        else:
+            stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if pd.isna(stamp):
+        return None
+    return stamp.date()
+
+
+def selected_range(selection: Any) -> tuple[date, date] | None:
+    """The (first, last) day a brush on the chart covers, from st.altair_chart's
+    selection state ({"selection": {BRUSH: {"day": [start, end]}}}), or None."""
+    try:
+        values = selection["selection"][BRUSH]["day"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if not isinstance(values, list | tuple) or len(values) != 2:
+        return None
+    first, last = _to_date(values[0]), _to_date(values[1])
+    if first is None or last is None:
+        return None
+    return (first, last) if first <= last else (last, first)
+
+
+def clamp_range(chosen: tuple[date, date], bounds: tuple[date, date]) -> tuple[date, date] | None:
+    """`chosen` within `bounds`, or None when they do not overlap."""
+    lo, hi = bounds
+    first, last = max(chosen[0], lo), min(chosen[1], hi)
+    return (first, last) if first <= last else None
+
+
+def step_window(
+    current: tuple[date, date], bounds: tuple[date, date], days: int, forward: bool = True
+) -> tuple[date, date]:
+    """The next (or previous) window of `days` days after (before) `current`, kept inside
+    `bounds`. From the whole period, the first step shows the first (last) window. At the
+    end of the period, a step forward starts again at its beginning (the play control)."""
+    lo, hi = bounds
+    width = timedelta(days=max(1, days) - 1)
+    if current == (lo, hi) or current[1] - current[0] != width:
+        start = lo if forward else max(lo, hi - width)
+        return start, min(hi, start + width)
+    if forward:
+        start = current[1] + timedelta(days=1)
+        if start > hi:
+            start = lo
+    else:
+        start = current[0] - timedelta(days=max(1, days))
+        if start < lo:
+            start = max(lo, hi - width)
+    return start, min(hi, start + width)
