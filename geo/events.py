@@ -98,7 +98,7 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
                      r"(?:new )?ground on", r"fell to", r"recover(?:ed)?"), ()),
     "siege": ((), (r"besieg\w*", r"sieges?", r"blockade\w*", r"encircl\w*"), ()),
     "shooting": ((), (r"shot (?:dead|and killed|down)?", r"snipers?", r"gunm[ae]n", r"opened fire",
-                      r"gunfire", r"shootings?", r"gunshots?", r"machine[- ]gun\w*",
+                      r"gunfire", r"shootings?", r"gunshots?",
                       r"sniper fire", r"shot"), ()),
     "clash": ((), (r"clash(?:es|ed)?", r"fighting", r"battles?", r"fought", r"ambush\w*",
                    r"combat", r"skirmish\w*", r"firefights?", r"counter-?attack\w*"),
@@ -194,6 +194,7 @@ _DIRECTION_BEFORE = re.compile(
 )
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
+_QUOTES = "\"'“‘«"
 _ANAPHOR = re.compile(
     r"\bthe\s+same\s+(?:[\w-]+\s+){0,2}?(?P<noun>neighbou?rhood|district|town|city|village)\b",
     re.IGNORECASE,
@@ -576,6 +577,8 @@ def extract_events(
             continue
         place_index = i
         if location is None:
+            if strength < NORMAL or sentence[0] in _QUOTES:
+                continue  # a toll or a quote naming no place starts no event of its own
             place_index, location = _context_place(i, own, paragraphs, sentence, mentioned)
             if location is None:
                 continue
