@@ -9,8 +9,13 @@ from geo.filters import (
     MAX_QUERY_LENGTH,
     FilterState,
     apply_filters,
+    cited_sources,
     count_label,
+    countries,
     date_bounds,
+    event_from_query_params,
+    event_types,
+    precisions,
     publishers,
     state_from_query_params,
     state_to_query_params,
@@ -190,3 +195,105 @@ def test_untrusted_values_are_bounded():
     assert state.sources[0] == "CBC"
     assert len(state.sources) == 100
     assert len(state.query) == MAX_QUERY_LENGTH
+
+
+# --- cited sources, types, countries and regions, precision --------------------------------
+
+
+def frame_for_facets() -> pd.DataFrame:
+    return make_events(
+        [
+            {
+                "cited_sources": "SOHR; White Helmets",
+                "event_type": "airstrike",
+                "precision": "city",
+            },
+            {
+                "cited_sources": "SANA",
+                "event_type": "shelling",
+                "country_code": "SY",
+                "admin1": "Idlib",
+                "precision": "country",
+            },
+            {
+                "cited_sources": None,
+                "event_type": "protest",
+                "country_code": "FR",
+                "admin1": "Île-de-France",
+                "precision": "neighbourhood",
+            },
+            {
+                "cited_sources": "",
+                "event_type": "airstrike",
+                "country_code": None,
+                "admin1": None,
+                "precision": None,
+            },
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (FilterState(cited=("SOHR",)), ["e1"]),
+        (FilterState(cited=("White Helmets", "SANA")), ["e1", "e2"]),
+        (FilterState(cited=("SOHR; White Helmets",)), []),  # names, not the joined cell
+        (FilterState(types=("airstrike",)), ["e1", "e4"]),
+        (FilterState(countries=("SY",)), ["e1", "e2"]),
+        (FilterState(countries=("SY/Idlib",)), ["e2"]),
+        (FilterState(countries=("SY/Aleppo", "FR")), ["e1", "e3"]),
+        (FilterState(precisions=("city", "neighbourhood")), ["e1", "e3"]),
+        (FilterState(types=("airstrike",), countries=("SY",)), ["e1"]),
+    ],
+)
+def test_facet_filters(state, expected):
+    assert ids(apply_filters(frame_for_facets(), state)) == expected
+
+
+def test_facet_choices():
+    frame = frame_for_facets()
+    assert cited_sources(frame) == ["SANA", "SOHR", "White Helmets"]
+    assert event_types(frame) == ["airstrike", "protest", "shelling"]
+    assert countries(frame) == ["FR", "FR/Île-de-France", "SY", "SY/Aleppo", "SY/Idlib"]
+    assert precisions(frame) == ["country", "city", "neighbourhood"]
+    empty = empty_events_frame()
+    assert (cited_sources(empty), event_types(empty), countries(empty)) == ([], [], [])
+
+
+def test_every_filter_round_trips_through_the_url():
+    state = FilterState(
+        date_from=date(2016, 9, 1),
+        date_to=date(2016, 11, 30),
+        sources=("Reuters",),
+        query="aleppo",
+        cited=("SOHR", "SANA"),
+        types=("airstrike",),
+        countries=("SY", "SY/Aleppo"),
+        precisions=("city",),
+    )
+    params = state_to_query_params(state)
+    assert params["cited"] == ["SOHR", "SANA"] and params["country"] == ["SY", "SY/Aleppo"]
+    assert state_from_query_params(params) == state
+
+
+def test_streamlit_writes_slider_dates_as_microseconds():
+    params = {"dates": ["1472860800000000", "1473379200000000"]}
+    state = state_from_query_params(params)
+    assert (state.date_from, state.date_to) == (date(2016, 9, 3), date(2016, 9, 9))
+    assert state_from_query_params({"dates": ["9" * 18, ""]}).date_from is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1cc1c0b4d4a4f2a5", "1cc1c0b4d4a4f2a5"),
+        (["a", "e-2"], "e-2"),
+        ("", None),
+        ("<script>", None),
+        ("x" * 65, None),
+    ],
+)
+def test_event_parameter(value, expected):
+    assert event_from_query_params({"event": value}) == expected
+    assert event_from_query_params({}) is None

@@ -1,0 +1,95 @@
+"""Correcting a place from the dashboard: over geo.overrides, visible and reversible."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import corrections
+from geo.models import Place
+from geo.pipeline import ingest_paths
+from geo.store import load_events
+
+pytestmark = pytest.mark.skipif(not corrections.available(), reason="geo.overrides is absent")
+
+
+@pytest.fixture
+def database(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "homs.md").write_text(
+        "---\ntitle: Shelling in Homs\nsource: Test News\npublished: 2016-10-02\n---\n"
+        "Artillery shelled Homs on 1 October 2016, witnesses said.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "events.db"
+    ingest_paths([folder], db)
+    assert len(load_events(db)) == 1
+    return db
+
+
+def test_pin_place_validates_coordinates():
+    place = corrections.pin_place("Old Souk", 36.1991234567, 37.1612, "SY")
+    assert (place.latitude, place.longitude, place.feature) == (36.199123, 37.1612, "landmark")
+    assert place.geonameid is None and place.source == corrections.PIN_SOURCE
+    with pytest.raises(ValueError):
+        corrections.pin_place("x", 91.0, 0.0)
+    with pytest.raises(ValueError):
+        corrections.pin_place("x", 1.0, 1.0, feature="planet")
+
+
+def test_scopes():
+    event = {"mention": "Homs", "article_id": "a1", "country_code": "SY"}
+    place = corrections.pin_place("Homs", 34.7, 36.7)
+    assert corrections.correction_for(event, place, "article").scope_arguments() == {
+        "article_id": "a1",
+        "country_code": None,
+    }
+    assert corrections.correction_for(event, place, "country").scope_arguments() == {
+        "article_id": None,
+        "country_code": "SY",
+    }
+    assert corrections.correction_for(event, None, "everywhere").scope_arguments() == {
+        "article_id": None,
+        "country_code": None,
+    }
+    with pytest.raises(ValueError):
+        corrections.correction_for(event, None, "galaxy").scope_arguments()
+
+
+def test_candidate_label():
+    place = Place(170063, "Aleppo", 36.2, 37.16, "SY", admin1="Aleppo", population=1602264)
+    assert (
+        corrections.candidate_label(place)
+        == "Aleppo (Aleppo, SY) · city · pop. 1,602,264 · #170063"
+    )
+
+
+def test_a_pin_moves_the_event_and_undo_moves_it_back(database):
+    event = load_events(database).iloc[0]
+    before = (event["latitude"], event["longitude"])
+    pin = corrections.pin_place("Homs", 34.75, 36.70, "SY", "neighbourhood")
+    fix = corrections.correction_for(event, pin, "article", note="the old city")
+    override_id, moved = corrections.apply(database, fix)
+    assert moved >= 1
+    after = load_events(database).iloc[0]
+    assert (after["latitude"], after["longitude"]) == (34.75, 36.70)
+
+    listed = corrections.listing(database)
+    assert list(listed["id"]) == [override_id]
+    row = listed.iloc[0]
+    assert row["name"] == "Homs" and row["scope"].startswith("article ")
+    assert row["note"] == "the old city" and row["made (UTC)"]
+
+    assert corrections.undo(database, override_id) >= 1
+    again = load_events(database).iloc[0]
+    assert (again["latitude"], again["longitude"]) == pytest.approx(before)
+    assert corrections.listing(database).empty
+    assert corrections.undo(database, override_id) is None
+
+
+def test_not_a_place_takes_the_event_off_the_map(database):
+    event = load_events(database).iloc[0]
+    corrections.apply(database, corrections.correction_for(event, None, "everywhere"))
+    left = load_events(database)
+    assert left.empty or left["latitude"].isna().all()  # dropped, or kept without a place
+    assert corrections.listing(database).iloc[0]["now placed at"] == "not a place"

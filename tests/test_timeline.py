@@ -1,0 +1,91 @@
+"""The timeline's data, its brush read back, and stepping through the period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.timeline import (
+    BRUSH,
+    clamp_range,
+    daily_counts,
+    selected_range,
+    step_window,
+    timeline_chart,
+)
+from tests.conftest import make_events
+
+
+def test_daily_counts_stack_by_type_or_publisher():
+    frame = make_events(
+        [
+            {"event_date": "2016-11-08", "event_type": "airstrike", "source": "A"},
+            {"event_date": "2016-11-08", "event_type": "airstrike", "source": "B"},
+            {"event_date": "2016-11-08", "event_type": "talks", "source": "B"},
+            {"event_date": "2016-11-09", "event_type": "shelling", "source": "A"},
+            {"event_date": None, "event_type": "shelling", "source": "A"},
+        ]
+    )
+    by_type = daily_counts(frame, "type")
+    assert by_type.to_dict("records") == [
+        {"day": pd.Timestamp("2016-11-08"), "group": "airstrike", "events": 2},
+        {"day": pd.Timestamp("2016-11-08"), "group": "other", "events": 1},
+        {"day": pd.Timestamp("2016-11-09"), "group": "shelling", "events": 1},
+    ]
+    by_source = daily_counts(frame, "publisher")
+    assert by_source["events"].sum() == 4
+    assert set(by_source["group"]) == {"A", "B"}
+    assert daily_counts(frame.iloc[0:0]).empty
+
+
+def test_chart_has_a_brush_over_the_days(events):
+    spec = timeline_chart(daily_counts(events)).to_dict()
+    assert spec["params"][0]["name"] == BRUSH
+    assert spec["params"][0]["select"]["encodings"] == ["x"]
+    assert spec["encoding"]["x"]["field"] == "day"
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (
+            {"selection": {BRUSH: {"day": [1478563200000, 1478736000000]}}},
+            (date(2016, 11, 8), date(2016, 11, 10)),
+        ),
+        (
+            {"selection": {BRUSH: {"day": ["2016-11-10", "2016-11-08"]}}},
+            (date(2016, 11, 8), date(2016, 11, 10)),
+        ),
+        ({"selection": {BRUSH: {}}}, None),
+        ({"selection": {}}, None),
+        ({"selection": {BRUSH: {"day": ["soon", 3]}}}, None),
+        (None, None),
+    ],
+)
+def test_selected_range_reads_the_brush(selection, expected):
+    assert selected_range(selection) == expected
+
+
+def test_clamp_range():
+    bounds = (date(2016, 9, 1), date(2016, 12, 1))
+    assert clamp_range((date(2016, 8, 1), date(2016, 9, 10)), bounds) == (
+        date(2016, 9, 1),
+        date(2016, 9, 10),
+    )
+    assert clamp_range((date(2017, 1, 1), date(2017, 2, 1)), bounds) is None
+
+
+def test_stepping_through_the_period():
+    bounds = (date(2016, 9, 1), date(2016, 9, 20))
+    first = step_window(bounds, bounds, 7)
+    assert first == (date(2016, 9, 1), date(2016, 9, 7))
+    second = step_window(first, bounds, 7)
+    assert second == (date(2016, 9, 8), date(2016, 9, 14))
+    third = step_window(second, bounds, 7)
+    assert third == (date(2016, 9, 15), date(2016, 9, 20))  # cut at the end
+    assert step_window(third, bounds, 7) == first  # and round again (play)
+    assert step_window(second, bounds, 7, forward=False) == first
+    assert step_window(bounds, bounds, 7, forward=False) == (date(2016, 9, 14), date(2016, 9, 20))
+    assert step_window(first, bounds, 1) == (date(2016, 9, 1), date(2016, 9, 1))
