@@ -245,3 +245,37 @@ def test_actors() -> None:
     assert actors("The town was hit by Russian warplanes.") == ("Russia",)
     assert actors("ISIS fighters attacked a checkpoint.") == ("Islamic State",)
     assert "rebels" not in actors("Shelling hit a rebel-held district.")
+
+
+CASTELLO_ES = Place(2519752, "Castelló de la Plana", 39.98, -0.05, "ES", "Valenciana", "60", "city")
+HASAKAH = Place(173057, "Al-Hasakah", 36.5, 40.75, "SY", "Al-Hasakah", "05", "city", 188160)
+LATAKIA = Place(173576, "Latakia", 35.52, 35.79, "SY", "Latakia", "08", "city", 383786)
+
+
+def test_a_country_level_event_takes_a_place_in_the_part_of_the_country_named() -> None:
+    text = (
+        "A car bomb killed 20 people in eastern Syria on Friday.\n"
+        "Residents of Latakia and Latakia port were safe.\n"
+        "Officials in Hasakah counted the dead."
+    )
+    places = resolve(text) + [
+        ResolvedMention(Mention(m.start(), m.end(), name), place, name, 0.9, "gazetteer")
+        for name, place in (("Latakia", LATAKIA), ("Hasakah", HASAKAH))
+        for m in re.finditer(name, text)
+    ]
+    places.sort(key=lambda p: p.mention.start)
+    (event, *_) = extract_events("a", text, sentences_of(text), places, THURSDAY)
+    assert event.event_type == "explosion"
+    assert event.location.place.name == "Al-Hasakah"  # east of the country's centre
+
+
+def test_a_place_in_a_country_the_article_never_names_is_a_misreading() -> None:
+    text = "Rebels shelled Castello on Tuesday.\nSyrian troops hold Aleppo and Aleppo airport."
+    places = resolve(text) + [
+        ResolvedMention(Mention(m.start(), m.end(), "Castello"), CASTELLO_ES, "Castello", 0.5)
+        for m in re.finditer("Castello", text)
+    ]
+    places.sort(key=lambda p: p.mention.start)
+    events = extract_events("a", text, sentences_of(text), places, THURSDAY)
+    (shelling,) = [e for e in events if e.event_type == "shelling"]
+    assert shelling.location.place.country_code == "SY"
