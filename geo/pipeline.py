@@ -24,8 +24,10 @@ from geo.store import AnalyzedArticle, connect, write_batch
 from geo.toponyms import find_mentions, load_nlp
 
 BATCH_SIZE = 64
-# spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes.
-N_PROCESS = max(1, min(2, os.cpu_count() or 1))
+# spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
+# ($GEO_NLP_PROCESSES, else two when a core is left for the rest of the ingest). On a busy
+# two-core machine a second spaCy process was measured slower than one (bench/ingest.py).
+N_PROCESS = int(os.environ.get("GEO_NLP_PROCESSES", 0)) or max(1, min(2, (os.cpu_count() or 1) - 1))
 MIN_ARTICLES_PER_PROCESS = 48  # below this, starting a second process costs more than it saves
 
 
