@@ -198,3 +198,90 @@ def test_empty_database(tmp_path, monkeypatch):
     assert count(at) == "0 events"
     assert "holds no events yet" in at.info[0].value
     assert not at.slider
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def test_every_filter_is_bound_to_the_url(app):
+    run, frame = app
+    kind = sorted(set(frame["event_type"].dropna()))[0]
+    code = sorted(set(frame["country_code"].dropna()))[0]
+    level = sorted(set(frame["precision"].dropna()))[0]
+    state = FilterState(types=(kind,), countries=(code,), precisions=(level,))
+    expected = apply_filters(frame, state)
+    at = run(type=[kind], country=[code], precision=[level])
+    assert at.multiselect(key="type").value == [kind]
+    assert at.multiselect(key="country").value == [code]
+    assert at.multiselect(key="precision").value == [level]
+    assert count(at) == count_label(len(expected))
+    # The share link carries the same view.
+    link = at.get("code")[0].proto.code_text
+    assert f"type={kind}" in link and f"country={code}" in link
+
+
+def test_event_link_opens_its_evidence(app):
+    run, frame = app
+    event = frame.iloc[0]
+    at = run(event=str(event["event_id"]))
+    assert not at.exception
+    panels = [b for b in html_bodies(at) if '<div class="ev-panel">' in b]
+    assert len(panels) == 1
+    assert str(event["source"]).split("<")[0] in panels[0]
+    assert "event=" + str(event["event_id"]) in at.get("code")[0].proto.code_text
+
+
+def test_unknown_event_link_is_ignored(app):
+    run, frame = app
+    at = run(event="no-such-event")
+    assert count(at) == count_label(len(frame))
+    assert not [b for b in html_bodies(at) if '<div class="ev-panel">' in b]
+
+
+def test_heat_map_and_timeline_by_publisher(app):
+    run, _frame = app
+    at = run(heat="true")
+    assert at.toggle(key="heat").value is True
+    at.toggle(key="heat").set_value(False).run()
+    assert not at.exception
+
+
+def test_step_buttons_move_the_dates(app):
+    run, frame = app
+    lo, hi = date_bounds(frame)
+    at = run()
+    at.button(key="step_forward").click().run()
+    first = at.slider(key="dates").value
+    assert first == (lo, min(hi, lo + timedelta(days=6)))
+    at.button(key="step_forward").click().run()
+    assert at.slider(key="dates").value[0] == first[1] + timedelta(days=1)
+    at.button(key="step_back").click().run()
+    assert at.slider(key="dates").value == first
+
+
+def test_pasted_article_adds_its_events(database, tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    monkeypatch.setenv("GEO_DB", str(db))
+    before = len(load_events(db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    at.text_area(key="paste_text").input(
+        "Artillery shelled Homs on 1 October 2016, witnesses said."
+    )
+    at.text_input(key="paste_source").input("Paste News")
+    next(b for b in at.button if b.label == "Add the text").click().run()
+    assert not at.exception
+    after = load_events(db)
+    assert len(after) > before and "Paste News" in set(after["source"])
+    assert count(at) == count_label(len(after))
+    assert any("1 article read, 1 stored" in s.value for s in at.success)
+
+
+def test_empty_paste_is_refused_with_a_reason(app):
+    run, frame = app
+    at = run()
+    next(b for b in at.button if b.label == "Add the text").click().run()
+    assert any("the text is empty" in e.value for e in at.error)
+    assert count(at) == count_label(len(frame))
