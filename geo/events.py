@@ -84,7 +84,7 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
     "airstrike": ((), (r"air ?strikes?", r"air raids?", r"warplanes?", r"war ?planes?",
                        r"barrel bombs?", r"bombard\w* from the air", r"helicopters?",
                        r"jets?", r"aerial (?:bombardment|attacks?|bombing)", r"air attacks?",
-                       r"drones?", r"aircraft", r"airstrikes?", r"air force", r"bombers?",
+                       r"drones?", r"aircraft", r"airstrikes?", r"air force",
                        r"raids?", r"bombings?", r"bombed",
                        r"(?<!hunger )(?<!general )(?<!on )strikes?"), ()),
     "shelling": ((), (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?",
@@ -266,11 +266,21 @@ def event_place(
     if not usable:
         return None
     country, admin1 = dominant
+    named = {p.place.geonameid for p in usable if not p.approximate}
+
+    def rank(p: ResolvedMention) -> float:
+        # A neighbourhood placed at a town the sentence does not name, next to a town it
+        # does name ("the Salihiah neighbourhood of Hasakah city"), may be placed wrongly:
+        # the named town wins.
+        if p.approximate and named and p.place.geonameid not in named:
+            return _SPECIFICITY["country"] + 0.5
+        return _rank(p)
+
     return max(
         usable,
         key=lambda p: (
             country is None or p.place.country_code == country,
-            _rank(p),
+            rank(p),
             admin1 is not None and p.place.admin1 == admin1,
             -p.mention.start,
         ),
