@@ -145,6 +145,7 @@ _BACKGROUND = re.compile(
     r"|(?:conflict|war)\s+(?:\w+\s+){0,3}(?:killed|left)\s+more\s+than"
     r"|(?:six|five|seven|four|\d)-year(?:-old)?\s+(?:war|conflict|civil\s+war)"
     r"|(?:has|have)\s+been\s+\w+ing\b[^.]*\bsince\b"  # an ongoing campaign
+    r"|^\(?Photo\b|\b(?:is|are)\s+seen\b"  # a photo caption
     r"|(?:dismantl|defus|clear)\w*\s+(?:the\s+)?(?:explosive|mines|landmines|IEDs|booby)"
     r"|(?:could|would|might|may|will|threaten(?:s|ed)?\s+to|plans?\s+to|vowed\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:launch|attack|strike|capture|retake|seize|bomb|be\s+used))\b",
@@ -202,6 +203,7 @@ _ANAPHOR = re.compile(
 _HEADING_WORDS = 6  # a line this short without a full stop is a heading, not a report
 _LEAD_SENTENCES = 3
 _HEAD_CHARS = 300
+_RECENT_DAYS = 7
 _NEAR_SENTENCES = 4  # a place inside another merges reports only this close together
 
 
@@ -460,10 +462,20 @@ def _same_name(a: ResolvedMention, b: ResolvedMention) -> bool:
     return norm(a) == norm(b)
 
 
-def _compatible_dates(a: _Draft, b: _Draft) -> bool:
-    if a.found_date is None or b.found_date is None:
+def _compatible_dates(a: _Draft, b: _Draft, published: date | None = None) -> bool:
+    """Dates a day apart at most; an undated report stands for the days just before the
+    publication (a week), so it does not join a report of months ago."""
+    if a.found_date is None and b.found_date is None:
         return True
+    if a.found_date is None or b.found_date is None:
+        found = (a.found_date or b.found_date).value
+        return published is None or -1 <= (published - found).days <= _RECENT_DAYS
     return abs((a.found_date.value - b.found_date.value).days) <= 1
+
+
+def _sharp(found: DateMention | None) -> bool:
+    """A date another sentence can lend: a day or a week, not a month or a year."""
+    return found is not None and found.precision in ("day", "week")
 
 
 def _same_kind(a: _Draft, b: _Draft) -> bool:
@@ -475,13 +487,13 @@ def _same_kind(a: _Draft, b: _Draft) -> bool:
     return family is not None and family == FAMILY.get(b.event_type)
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
     """Reports of one event in one article become one event with the sharpest place."""
     out: list[_Draft] = []
     for draft in drafts:
         target = None
         for kept in out:
-            if not (_same_kind(kept, draft) and _compatible_dates(kept, draft)):
+            if not (_same_kind(kept, draft) and _compatible_dates(kept, draft, published)):
                 continue
             same = _contains(kept.location, draft.location) and _contains(
                 draft.location, kept.location
@@ -582,7 +594,7 @@ def extract_events(
             previous.absorb(sentence)  # an elaboration of the event before it
             if previous.strength < strength or previous.event_type == "other":
                 previous.event_type, previous.strength = event_type, strength
-            if previous.found_date is None and dates[i][0] is not None:
+            if previous.found_date is None and _sharp(dates[i][0]):
                 previous.found_date, previous.statement_date = dates[i]
             continue
         place_index = i
@@ -618,7 +630,7 @@ def extract_events(
         )
         draft.absorb(sentence)
         drafts.append(draft)
-    drafts = _merge(drafts)
+    drafts = _merge(drafts, published)
     events = [_freeze(article_id, text, d, dates, paragraphs, sentences, published) for d in drafts]
     return _mark_primary(events, drafts, title, text)
 
@@ -712,7 +724,7 @@ def _freeze(
     if found is None:
         # the sentence just before, in the same paragraph, dates the scene it continues
         j = d.index - 1
-        if j >= 0 and paragraphs[j] == paragraphs[d.index] and dates[j][0] is not None:
+        if j >= 0 and paragraphs[j] == paragraphs[d.index] and _sharp(dates[j][0]):
             found = dates[j][0]
     start, end = (d.start, d.end) if d.own_place else sentences[d.index]
     sentence = text[start:end].strip()
