@@ -87,6 +87,24 @@ def strip_arabic_article(normalized: str) -> str:
     return _ARABIC_ARTICLE.sub("", normalized, count=1)
 
 
+_DOUBLED = re.compile(r"([a-z])\1+")
+_FEMININE_ENDING = re.compile(r"(?:eh|ah|ih|e|h)$")
+
+
+def skeleton(name: str) -> str:
+    """A coarse key for transliteration variants of a name: normalised, without its Arabic
+    article, spaces and doubled letters, "ou" as "u", "ee" as "i" and the Arabic feminine
+    ending (-eh, -ah, -a) as "a". "Al-Hasakah", "Hasakeh" -> "hasaka"; "Lattakia",
+    "Latakia" -> "latakia"; "Deir ez-Zor", "Deir Ezzor" -> "deirezor"."""
+    key = strip_arabic_article(normalize_name(name)).replace(" ", "")
+    key = key.replace("ou", "u").replace("ee", "i")
+    key = _DOUBLED.sub(r"\1", key)
+    if len(key) > 4:
+        key = _FEMININE_ENDING.sub("a", key)
+        key = _DOUBLED.sub(r"\1", key)
+    return key
+
+
 def _is_latin(name: str) -> bool:
     """True for names written in Latin script (with diacritics), the ones English text uses."""
     letters = [ch for ch in name if ch.isalpha()]
@@ -711,6 +729,56 @@ class Gazetteer:
             if previous is None or candidate.name_kind < previous.name_kind:
                 best[row[0]] = candidate
         return sorted(best.values(), key=lambda c: (-c.place.population, c.name_kind))
+
+    def fuzzy_lookup(
+        self, name: str, countries: Iterable[str], cutoff: float = 90.0
+    ) -> list[Candidate]:
+        """Entries of the given countries whose name is a transliteration variant of `name`:
+        "Hasakeh" ~ "Al-Hasakah", "Deir Ezzor" ~ "Deir ez-Zor", "Lattakia" ~ "Latakia".
+
+        Names are compared as `skeleton`s (no spaces, no article, no doubled letters, the
+        Arabic feminine ending folded), exactly, then by rapidfuzz's ratio (at least
+        `cutoff`) for names of seven letters or more. Only towns of 1,000+ people and regions,
+        only in `countries` (the article's), returned as NAME_VARIANT matches: a guard
+        against false hits. Empty without countries.
+        """
+        codes = tuple(sorted({c for c in countries if c}))
+        key = skeleton(name)
+        if not codes or len(key) < 4:
+            return []
+        index = self._skeletons(codes)
+        norms = index.get(key)
+        if norms is None and len(key) >= 7:
+            from rapidfuzz import fuzz, process
+
+            choices = [k for k in index if abs(len(k) - len(key)) <= 2]
+            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            norms = index[best[0]] if best else None
+        if not norms:
+            return []
+        found: dict[int, Candidate] = {}
+        for norm in norms:
+            for candidate in self.lookup(norm):
+                place = candidate.place
+                if place.country_code in codes and place.geonameid not in found:
+                    found[place.geonameid] = Candidate(place, candidate.matched_name, NAME_VARIANT)
+        return sorted(found.values(), key=lambda c: -c.place.population)
+
+    def _skeletons(self, codes: tuple[str, ...]) -> dict[str, list[str]]:
+        cache = self.__dict__.setdefault("_skeleton_cache", {})
+        if codes not in cache:
+            marks = ",".join("?" * len(codes))
+            rows = self._db().execute(
+                "SELECT DISTINCT n.norm FROM names n JOIN places p ON p.id = n.place_id "
+                f"WHERE p.country_code IN ({marks}) AND n.kind < 2 "
+                "AND (p.feature != 'city' OR p.population >= 1000)",
+                codes,
+            )
+            index: dict[str, list[str]] = defaultdict(list)
+            for (norm,) in rows:
+                index[skeleton(norm)].append(norm)
+            cache[codes] = dict(index)
+        return cache[codes]
 
     def get(self, geonameid: int) -> Place | None:
         row = self._db().execute("SELECT * FROM places WHERE geonameid = ?", (geonameid,))

@@ -45,7 +45,9 @@ IN_CONTEXT_REGION = 1.5
 SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
                  "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
                  "airbase", "air base")  # fmt: skip
-ENCLOSING_WINDOW = 120  # characters after a name in which "... of Aleppo" is looked for
+ENCLOSING_WINDOW = 120
+# A name with a trailing "s" is read as a possessive only for towns this large (or regions).
+TRUST_STEM_POPULATION = 10_000  # characters after a name in which "... of Aleppo" is looked for
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ def _prefer_city_over_same_name_region(
             and place.population >= 0.1 * best.population
             # "Aleppo" is the city's own name; "New York" only an alternate name of New York
             # City, and the state's own; a capital ("Washington") is meant as the capital.
-            and (candidate.name_kind == NAME_MAIN or _is_capital(candidate))
+            and (
+                candidate.name_kind in (NAME_MAIN, ranked[0][1].name_kind) or _is_capital(candidate)
+            )
         ):
             return [(ranked[0][0] + 0.01, candidate), *ranked]
     return ranked
@@ -158,6 +162,25 @@ def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
     return [c for c in gazetteer.lookup(name) if c.place.feature == "country"]
 
 
+def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) -> list[Candidate]:
+    """For a name the gazetteer lacks: a possessive written without its apostrophe
+    ("Aleppos Sukkari", "Syrias army", as scraped text has them), then a transliteration
+    variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
+    if mention.kind == "demonym" or mention.finder.startswith("cue:"):
+        return []  # a neighbourhood the gazetteer lacks is placed at its town instead
+    text = mention.text
+    if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
+        stem = [
+            Candidate(c.place, c.matched_name, NAME_VARIANT)
+            for c in gazetteer.lookup(text[:-1])
+            if c.name_kind != NAME_VARIANT
+            and (c.place.feature != "city" or c.place.population >= TRUST_STEM_POPULATION)
+        ]
+        if stem:
+            return stem
+    return gazetteer.fuzzy_lookup(text, context.countries)
+
+
 def resolve_mentions(
     text: str,
     mentions: Sequence[Mention],
@@ -176,6 +199,10 @@ def resolve_mentions(
     """
     candidates = [_lookup(gazetteer, m) for m in mentions]
     context = document_context(mentions, candidates, countries)
+    candidates = [
+        options or _variant_lookup(gazetteer, m, context)
+        for m, options in zip(mentions, candidates, strict=True)
+    ]
     resolved = []
     for index, (mention, options) in enumerate(zip(mentions, candidates, strict=True)):
         options = _restrict_to_container(text, mentions, candidates, index, options)
@@ -229,7 +256,14 @@ def _place_small_places_in_their_town(
     )
     enclosing_by_name: dict[str, ResolvedMention] = {}
     for r in resolved:
-        if r.place is not None or r.method == "override" or not r.mention.finder.startswith("cue:"):
+        if r.place is not None or r.method == "override":
+            continue
+        hint = normalize_name(r.mention.context_hint or "")
+        hinted = [t for t in towns if hint and normalize_name(t.place.name) == hint]
+        if hinted:  # "Aleppos Sukkari": the text says which town
+            enclosing_by_name[r.mention.text] = hinted[0]
+            continue
+        if not r.mention.finder.startswith("cue:"):
             continue
         if not any(cue in r.mention.finder for cue in SUB_CITY_CUES):
             continue

@@ -226,7 +226,11 @@ def _person_names(doc) -> tuple[set[str], set[str]]:
 
 
 def _not_a_place(
-    mention: Mention, text: str, gazetteer: Gazetteer, people: tuple[set[str], set[str]]
+    mention: Mention,
+    text: str,
+    gazetteer: Gazetteer,
+    people: tuple[set[str], set[str]],
+    context: set[str] = frozenset(),
 ) -> bool:
     """Guards against common words, dates, titles, diseases and people."""
     if mention.finder.startswith("cue:") or mention.kind == "demonym":
@@ -247,6 +251,8 @@ def _not_a_place(
     ):
         return True
     whole, parts = people
+    if _possessive_of_place(gazetteer, name, context):
+        return False  # "Aleppos Sukkari" is no person, whatever the model says
     if name in whole or name in parts or _SPEECH_AFTER.match(after):
         return _place_level(gazetteer, name) is None  # "Jordan" and "China said" stay
     return False
@@ -332,7 +338,9 @@ def find_mentions(
         # People carry town names ("Austin", "Phoenix"); groups and nationalities that are
         # a large town's name are the town ("Aleppo" tagged NORP).
         anywhere = TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
-        if _known_place(gazetteer, surface, context, anywhere):
+        if _known_place(gazetteer, surface, context, anywhere) or _possessive_of_place(
+            gazetteer, surface, context
+        ):
             found.append(Mention(start, end, surface, finder="ner-relabelled", label=label))
     taken = [(m.start, m.end) for m in found]
     for ent in organisations:
@@ -344,10 +352,62 @@ def find_mentions(
     found.extend(_cue_mentions(text))
     found.extend(_demonym_mentions(doc, text))
     people = _person_names(doc)
-    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people)]
+    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people, context)]
     found.extend(_repeats(text, found, doc))
-    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people)]
+    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people, context)]
+    found = [part for m in found for part in _split_possessive(m, gazetteer, context)]
     return [_mark_dateline(text, m) for m in found]
+
+
+def _possessive_of_place(gazetteer: Gazetteer, name: str, context: set[str]) -> bool:
+    """ "Syrias", "Aleppos Sukkari": a known place with its possessive, apostrophe lost.
+
+    Only a country or region, or a town of 10,000+ people in the article's countries
+    under its own name ("Centers for Disease Control" is no "Center's")."""
+    words = name.split()
+    first = words[0] if words else ""
+    if len(first) < 5 or not first.endswith("s") or first.endswith("ss") or first.isupper():
+        return False
+    if len(words) > 1 and words[1][:1].islower() and words[1] in _NAME_PARTICLES:
+        return False
+    if gazetteer.lookup(first):
+        return False
+    for candidate in gazetteer.lookup(first[:-1]):
+        place = candidate.place
+        if candidate.name_kind == 2:
+            continue
+        if place.feature in ("country", "admin1"):
+            return True
+        if (
+            candidate.name_kind == 0
+            and place.country_code in context
+            and place.population >= 10_000
+        ):
+            return True
+    return False
+
+
+def _split_possessive(mention: Mention, gazetteer: Gazetteer, context: set[str]) -> list[Mention]:
+    """Scraped text drops apostrophes: "Aleppos Sukkari district" is Aleppo's Sukkari.
+    Split into the town ("Aleppos", resolved as Aleppo) and the place in it, which keeps
+    the town as its `context_hint`."""
+    words = mention.text.split()
+    if mention.kind != "toponym" or len(words) < 2:
+        return [mention]
+    first, stem = words[0], words[0][:-1]
+    if gazetteer.lookup(mention.text) or not _possessive_of_place(gazetteer, mention.text, context):
+        return [mention]
+    rest_start = mention.start + mention.text.index(words[1], len(first))
+    return [
+        replace(mention, end=mention.start + len(first), text=first, finder="possessive"),
+        replace(
+            mention,
+            start=rest_start,
+            text=mention.text[rest_start - mention.start :],
+            finder=mention.finder if mention.finder.startswith("cue:") else "possessive-of",
+            context_hint=stem,
+        ),
+    ]
 
 
 def _demonym_mentions(doc, text: str) -> Iterable[Mention]:
@@ -408,9 +468,16 @@ def _proper_noun_places(
             # An acronym is a place only as a country ("US", "UK"); "SANA" is no Sanaa.
             limit = None if name.isupper() else TOWN_ANYWHERE
             known = _known_place(gazetteer, name, set() if limit is None else context, limit)
+            if not known and len(run) == 1 and limit is not None:
+                known = _possessive_of_place(gazetteer, name, context)
             # Part of a longer proper name is a place only as a country or region:
             # "Franklin Elementary" is a school, "Syria Aleppo" a heading.
-            if known and len(run) < full and _place_level(gazetteer, name) is None:
+            if (
+                known
+                and len(run) < full
+                and _place_level(gazetteer, name) is None
+                and _place_level(gazetteer, name[:-1]) is None
+            ):
                 known = False
             if known and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
