@@ -102,10 +102,11 @@ _FACILITY_HEADS = re.compile(
     r"Islands?|Valley|Bay|Port|Harbou?r|Dam|Canal|Desert|Sea|Ocean|Gulf|Strait|Coast|"
     r"Peninsula|Province|County|District|Village|Town|City|Proving Ground|Reserve)\b"
 )
-_ADJECTIVAL = re.compile(
-    r"\b(?P<name>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)-(?:led|backed|based|brokered|funded|born|"
-    r"made|owned|run|allied|sponsored|supported)\b"
+_ADJECTIVAL_SUFFIX = (
+    r"-(?:led|backed|based|brokered|funded|born|made|owned|run|allied|sponsored|supported)\b"
 )
+_ADJECTIVAL = re.compile(rf"\b(?P<name>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?){_ADJECTIVAL_SUFFIX}")
+_ADJECTIVAL_TAIL = re.compile(rf"^{_ADJECTIVAL_SUFFIX}")
 # Titles of newspapers, agencies and broadcasters: the place in them is not a place in the
 # story ("the New York Times", "China Daily", "Voice of America").
 _MEDIA = re.compile(
@@ -356,6 +357,7 @@ def find_mentions(
     found.extend(_repeats(text, found, doc))
     found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people, context)]
     found = [part for m in found for part in _split_possessive(m, gazetteer, context)]
+    found = [_mark_adjectival(text, m) for m in found]
     return [_mark_dateline(text, m) for m in found]
 
 
@@ -408,6 +410,13 @@ def _split_possessive(mention: Mention, gazetteer: Gazetteer, context: set[str])
             context_hint=stem,
         ),
     ]
+
+
+def _mark_adjectival(text: str, mention: Mention) -> Mention:
+    """ "US" in "US-led forces" is an adjective: kind "demonym", like "American"."""
+    if mention.kind == "toponym" and _ADJECTIVAL_TAIL.match(text[mention.end : mention.end + 20]):
+        return replace(mention, kind="demonym")
+    return mention
 
 
 def _demonym_mentions(doc, text: str) -> Iterable[Mention]:
@@ -465,9 +474,12 @@ def _proper_noun_places(
         while run:
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
             name = text[start:end]
-            # An acronym is a place only as a country ("US", "UK"); "SANA" is no Sanaa.
+            # An acronym is a place only as a country or region ("US", "UK", "NSW");
+            # "SANA" is no Sanaa.
             limit = None if name.isupper() else TOWN_ANYWHERE
             known = _known_place(gazetteer, name, set() if limit is None else context, limit)
+            if not known and limit is None and len(name) >= 3:
+                known = _place_level(gazetteer, name) == "admin1"
             if not known and len(run) == 1 and limit is not None:
                 known = _possessive_of_place(gazetteer, name, context)
             # Part of a longer proper name is a place only as a country or region:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from geo.gazetteer import Gazetteer
-from geo.models import Mention
+from geo.models import Mention, ResolvedMention
 from geo.resolve import Context, rank_candidates, resolve_mentions
 from tests.helpers import build_fixture_gazetteer
 
@@ -117,3 +117,83 @@ def test_online_fallback_is_asked_only_for_names_the_gazetteer_lacks(gazetteer) 
     assert asked == [("Ramouseh", ("SY",))]
     ramouseh = results[0]
     assert ramouseh.place.feature == "neighbourhood" and ramouseh.method == "fake"
+
+
+# Golden cases end to end (recognition and resolution) with the real gazetteer and model.
+
+
+@pytest.fixture(scope="module")
+def real_gazetteer():
+    from geo.pipeline import default_gazetteer
+
+    return default_gazetteer()
+
+
+def parsed(text: str, gazetteer) -> dict[str, ResolvedMention]:
+    from geo.pipeline import parse_document
+
+    return {r.mention.text: r for r in parse_document(text, gazetteer)}
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Protesters gathered in Paris on Sunday.", "Paris", 2988507),
+        ("The storm hit Paris, Texas, overnight.", "Paris", 4717560),
+        ("Flooding in Alexandria closed the port; Egypt sent aid.", "Alexandria", 361058),
+        ("A man was arrested in Alexandria, Virginia, on Monday.", "Alexandria", 4744091),
+        ("Fighting raged in Aleppo on Thursday.", "Aleppo", 170063),
+        ("Rebels advanced in the Aleppo province.", "Aleppo", 170062),
+        ("Talks between Moscow and Washington stalled.", "Washington", 4140963),
+        ("Wildfires spread across Washington State.", "Washington State", 5815135),
+        ("A court in London, Ontario, ruled on Monday.", "London", 6058560),
+        ("Floods hit Suffolk and Norfolk in England.", "Suffolk", 2636561),
+        ("Aid reached Syria on Friday.", "Syria", 163843),
+        ("Cases rose in the Democratic Republic of the Congo.", "Democratic Republic of the Congo",
+         203312),
+        ("Horses were moved out of regional NSW.", "NSW", 2155400),
+        ("The fire near Santa Rosa, Calif., spread.", "Calif.", 5332921),
+        ("The outbreak spread across Africa.", "Africa", 6255146),
+        ("Shelling hit Hasakeh and Deir Ezzor in Syria.", "Deir Ezzor", 170794),
+        ("Shelling hit Hasakeh and Deir Ezzor in Syria.", "Hasakeh", 173811),
+        ("Clashes were reported in Lattakia, Syria.", "Lattakia", 173576),
+    ],
+)  # fmt: skip
+def test_golden_places_end_to_end(real_gazetteer, text, target, expected) -> None:
+    found = parsed(text, real_gazetteer)
+    assert target in found, f"{target!r} not found in {text!r}: {sorted(found)}"
+    place = found[target].place
+    got = place.geonameid if place else None
+    assert got == expected, f"{target!r} in {text!r}: expected {expected}, got {got}"
+
+
+def test_country_names_are_placed_inside_the_country_not_at_the_capital(real_gazetteer) -> None:
+    us = parsed("Officials in the United States said so.", real_gazetteer)["United States"]
+    washington = real_gazetteer.get(4140963)
+    assert us.place.feature == "country" and us.place.geonameid == 6252001
+    assert abs(us.place.longitude - washington.longitude) > 10
+
+
+def test_macro_regions_resolve_to_a_region_not_a_town(real_gazetteer) -> None:
+    middle_east = parsed("Tension rose across the Middle East.", real_gazetteer)["Middle East"]
+    assert middle_east.place.feature == "country" and middle_east.place.country_code is None
+
+
+def test_demonyms_are_places_of_their_country_marked_as_such(real_gazetteer) -> None:
+    found = parsed("Syrian troops and US-led forces advanced.", real_gazetteer)
+    assert found["Syrian"].mention.kind == "demonym"
+    assert found["Syrian"].place.geonameid == 163843
+    assert found["US"].mention.kind == "demonym" and found["US"].place.geonameid == 6252001
+
+
+def test_a_place_the_gazetteer_lacks_is_placed_at_the_town_the_text_names(real_gazetteer):
+    text = "Troops captured the Ramouseh neighbourhood on the southern edge of Aleppo."
+    ramouseh = parsed(text, real_gazetteer)["Ramouseh"]
+    assert ramouseh.place.geonameid == 170063 and ramouseh.approximate
+    assert ramouseh.method == "enclosing" and ramouseh.place.feature == "city"
+
+
+def test_possessives_without_apostrophes(real_gazetteer) -> None:
+    found = parsed("Government forces shelled Aleppos Sukkari district in Syria.", real_gazetteer)
+    assert found["Aleppos"].place.geonameid == 170063
+    assert found["Sukkari"].place.geonameid == 170063 and found["Sukkari"].approximate

@@ -61,3 +61,51 @@ def test_a_dateline_is_marked_as_such(gazetteer) -> None:
     first, *rest = find_mentions(text, gazetteer)
     assert (first.text, first.kind) == ("Damascus", "dateline")
     assert [m.text for m in rest] == ["Aleppo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # multi-pattern matching over the gazetteer finds what the model splits or misses
+        ("Cases rose in the Democratic Republic of the Congo.",
+         ["Democratic Republic of the Congo"]),
+        ("Horses were moved out of regional NSW.", ["NSW"]),
+        # embedded place names (countries and regions) in organisations' names
+        ("Samples went to the U.S. Centers for Disease Control.", ["U.S."]),
+        # descriptive words are not part of the name
+        ("The virus spread in east Africa.", ["Africa"]),
+        ("Farms in Hebei province were closed.", ["Hebei"]),
+        # possessives written without the apostrophe (scraped text)
+        ("Government forces shelled Aleppos Sukkari district in Syria.",
+         ["Aleppos", "Sukkari", "Syria"]),
+    ],
+)  # fmt: skip
+def test_recognition_beyond_the_model(gazetteer, text, expected) -> None:
+    assert names(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places"),
+    [
+        # pathogens named after places
+        ("The Ebola outbreak and West Nile virus worried officials.", {"Ebola", "West Nile"}),
+        ("Reston ebolavirus was found in pigs.", {"Reston"}),
+        ("A new strain of H5N1 was reported.", {"H5N1"}),
+        # months, weekdays and titles
+        ("In May, Dr Smith said the August figures were wrong.", {"May", "August", "Dr"}),
+        # a town's name that is part of a person's name elsewhere in the text
+        ("Heinz Bruschke led the team. Bruschke said the tests were clear.", {"Bruschke"}),
+        # a newspaper reports from anywhere
+        ("Mr. Kemp told the New York Times on Monday.", {"New York"}),
+        # a company named after a town
+        ("A truck from Newmont Mining Company dumped mercury.", {"Newmont"}),
+    ],
+)
+def test_guards_against_false_places(gazetteer, text, not_places) -> None:
+    assert not set(names(text, gazetteer)) & not_places
+
+
+def test_demonyms_are_kept_and_marked(gazetteer) -> None:
+    found = find_mentions("Syrian troops and US-led forces met Canadian officials.", gazetteer)
+    kinds = {m.text: m.kind for m in found}
+    assert kinds == {"Syrian": "demonym", "US": "demonym", "Canadian": "demonym"}
