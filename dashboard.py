@@ -131,6 +131,15 @@ date_from: date | None = None
 date_to: date | None = None
 if bounds is not None and bounds[0] < bounds[1]:
     lo, hi = bounds
+    if "dates_from_url" not in st.session_state:  # a new session: the link's dates
+        st.session_state["dates_from_url"] = True
+        asked = filters.state_from_query_params(
+            {filters.DATES_PARAM: st.query_params.get_all(filters.DATES_PARAM)}
+        )
+        if asked.date_from or asked.date_to:
+            first = max(lo, min(asked.date_from or lo, hi))
+            last = max(lo, min(asked.date_to or hi, hi))
+            st.session_state[filters.DATES_PARAM] = (first, max(first, last))
     chosen = st.session_state.get(filters.DATES_PARAM)
     if chosen is not None:  # the data changed under a remembered range:
         chosen = tuple(chosen)
@@ -141,6 +150,9 @@ if bounds is not None and bounds[0] < bounds[1]:
         if new != chosen:
             st.session_state[filters.DATES_PARAM] = new
     st.session_state["date_bounds"] = (lo, hi)
+    # The dates are kept in the URL by this script (as YYYY-MM-DD), not by Streamlit's
+    # widget binding: steps, the play control and the timeline set them from code, and
+    # Streamlit 1.67 writes such changes to the URL one run late.
     start, end = st.sidebar.slider(
         "Event dates",
         min_value=lo,
@@ -148,10 +160,14 @@ if bounds is not None and bounds[0] < bounds[1]:
         value=(lo, hi),
         format="YYYY-MM-DD",
         key=filters.DATES_PARAM,
-        bind="query-params",
     )
     if (start, end) != (lo, hi):
         date_from, date_to = start, end
+        wanted = [start.isoformat(), end.isoformat()]
+        if st.query_params.get_all(filters.DATES_PARAM) != wanted:
+            st.query_params[filters.DATES_PARAM] = wanted
+    elif filters.DATES_PARAM in st.query_params:
+        del st.query_params[filters.DATES_PARAM]
     back, size, forward = st.sidebar.columns([1, 2, 1], vertical_alignment="bottom")
     size.selectbox("Step", list(STEP_SIZES), index=1, key="step_size", label_visibility="collapsed")
     back.button("◀", key="step_back", help="previous period", on_click=step_dates, args=(False,))

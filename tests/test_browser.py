@@ -181,6 +181,17 @@ def _open(page, url: str, timeout: int = LOAD_MS):
     return frame
 
 
+def _address(page, pattern: str) -> str:
+    """The address bar once it matches `pattern` (read from the page: Streamlit updates
+    it with history.replaceState, which Playwright's page.url may not follow)."""
+    page.wait_for_function(
+        "(pattern) => new RegExp(pattern).test(window.location.href)",
+        arg=pattern,
+        timeout=LOAD_MS,
+    )
+    return page.evaluate("() => window.location.href")
+
+
 def _count(page, n: int):
     """The 'N events' heading."""
     from playwright.sync_api import expect
@@ -243,28 +254,28 @@ def test_dates_and_publisher_change_the_view_and_the_link_reopens_it(offline_pag
 
     # The step control moves the date range to the first week of the period.
     page.get_by_role("button", name="▶").click()
-    expect(page).to_have_url(re.compile(r"[?&]dates="), timeout=LOAD_MS)
-    state = state_from_query_params(parse_qs(urlsplit(page.url).query, keep_blank_values=True))
+    link = _address(page, r"[?&]dates=")
+    state = state_from_query_params(parse_qs(urlsplit(link).query, keep_blank_values=True))
     assert state.date_from is not None and state.date_to is not None
     dated = apply_filters(frame, state)
     assert len(dated) < len(frame)
     _count(page, len(dated))
+    # The filter swapped the events layer; the map itself was not reloaded.
+    assert _map_frame(page).evaluate("() => window.__sameMap") is True
 
     # Back to every date, then one publisher.
     page.goto(server["url"])
     _count(page, len(frame))
-    publisher = sorted(set(frame["source"].dropna()))[0]
+    publisher = frame["source"].value_counts().index[0]  # the seeds': early dates
     _choose(page, "Publisher", publisher)
     expected = apply_filters(frame, FilterState(sources=(publisher,)))
     assert 0 < len(expected) < len(frame)
     _count(page, len(expected))
-    expect(page).to_have_url(re.compile(r"[?&]source="), timeout=LOAD_MS)
+    _address(page, r"[?&]source=")
 
     # Both at once, then the link in a fresh browser: the same view.
     page.get_by_role("button", name="▶").click()
-    expect(page).to_have_url(re.compile(r"[?&]dates=.*"), timeout=LOAD_MS)
-    page.wait_for_timeout(500)
-    link = page.url
+    link = _address(page, r"[?&]dates=.*[?&]source=|[?&]source=.*[?&]dates=")
     state = state_from_query_params(parse_qs(urlsplit(link).query, keep_blank_values=True))
     assert state.sources == (publisher,) and state.date_from is not None
     both = apply_filters(frame, state)
@@ -288,8 +299,26 @@ def test_dates_and_publisher_change_the_view_and_the_link_reopens_it(offline_pag
         other.close()
 
 
+def test_brushing_the_timeline_sets_the_dates(offline_page, server):
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    frame = load_events(server["db"])
+    page.get_by_text("Drag across the timeline").scroll_into_view_if_needed()
+    plot = page.locator('[data-testid="stVegaLiteChart"] .marks').first
+    box = plot.bounding_box()
+    y = box["y"] + box["height"] * 0.4
+    page.mouse.move(box["x"] + box["width"] * 0.06, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=12)
+    page.mouse.up()
+    link = _address(page, r"[?&]dates=")
+    state = state_from_query_params(parse_qs(urlsplit(link).query, keep_blank_values=True))
+    lo, hi = frame["event_date"].min().date(), frame["event_date"].max().date()
+    assert lo <= state.date_from <= state.date_to < hi
+    _count(page, len(apply_filters(frame, state)))
+
+
 def test_search_is_written_to_the_url_and_the_map_is_kept(offline_page, server):
-    from playwright.sync_api import expect
 
     page, _aborted, _served, _dialogs = offline_page
     _open(page, server["url"])
@@ -300,7 +329,7 @@ def test_search_is_written_to_the_url_and_the_map_is_kept(offline_page, server):
     search.press("Enter")
     expected = apply_filters(load_events(server["db"]), FilterState(query="Aleppo"))
     _count(page, len(expected))
-    expect(page).to_have_url(re.compile(r"[?&]q=Aleppo\b"), timeout=LOAD_MS)
+    _address(page, r"[?&]q=Aleppo\b")
     # The filter swapped the events layer; the map itself was not reloaded.
     assert _map_frame(page).evaluate("() => window.__sameMap") is True
 
@@ -320,8 +349,8 @@ def test_clicking_a_point_opens_its_evidence(offline_page, server):
     panel = page.locator(".ev-panel")
     expect(panel).to_be_visible(timeout=LOAD_MS)
     expect(panel.locator(".ev-report").first).to_be_visible()
-    expect(page).to_have_url(re.compile(r"[?&]event=[0-9a-f]+"), timeout=LOAD_MS)
-    event_id = parse_qs(urlsplit(page.url).query)["event"][0]
+    link = _address(page, r"[?&]event=[0-9a-f]+")
+    event_id = parse_qs(urlsplit(link).query)["event"][0]
     assert event_id in set(load_events(server["db"])["event_id"])
     page.wait_for_timeout(500)
     _shot(page, "evidence")
