@@ -103,6 +103,7 @@ FROM events e
 JOIN articles a ON a.article_id = e.article_id
 JOIN places p ON p.article_id = e.article_id AND p.start = e.place_start
                 AND p.end = e.place_end
+WHERE p.resolved = 1  -- a place corrected to "not a place" takes its events off the map
 ORDER BY e.event_date, a.article_id, e.sentence_start
 """
 
