@@ -338,7 +338,7 @@ def test_clicking_a_point_opens_its_evidence(offline_page, server):
     from playwright.sync_api import expect
 
     page, _aborted, _served, _dialogs = offline_page
-    frame = _open(page, server["url"])
+    frame = _open(page, server["url"] + "?q=Aleppo")
     points = frame.locator("path.geo-point")
     if points.count() == 0:  # everything clustered: open a cluster first
         frame.locator(".geo-cluster").first.click()
@@ -359,6 +359,35 @@ def test_clicking_a_point_opens_its_evidence(offline_page, server):
     again = page.context.new_page()
     again.goto(server["url"] + f"?event={event_id}")
     expect(again.locator(".ev-panel .ev-report").first).to_be_visible(timeout=LOAD_MS)
+
+
+def test_choosing_a_table_row_focuses_the_map_and_opens_the_evidence(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row_height = 35  # Streamlit's default; the header row is as high
+    page.mouse.click(box["x"] + 15, box["y"] + row_height * 2.5)  # the 2nd row's checkbox
+    link = _address(page, r"[?&]event=[0-9a-f]+")
+    event_id = parse_qs(urlsplit(link).query)["event"][0]
+    event = load_events(server["db"]).set_index("event_id").loc[event_id]
+    expect(page.locator(".ev-panel .ev-report").first).to_be_visible(timeout=LOAD_MS)
+    page.wait_for_function(
+        """([lat, lon]) => {
+            const frame = [...document.querySelectorAll('iframe')].find(
+                f => f.title === 'streamlit_folium.st_folium');
+            const map = frame && frame.contentWindow.map;
+            if (!map) { return false; }
+            const c = map.getCenter();
+            return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01
+                && map.getZoom() >= 9;
+        }""",
+        arg=[float(event["latitude"]), float(event["longitude"])],
+        timeout=LOAD_MS,
+    )
 
 
 def test_hostile_article_shows_as_text_and_runs_nothing(offline_page, server):
@@ -433,4 +462,6 @@ def test_uploaded_article_adds_its_events(offline_page, server, tmp_path):
     _count(page, len(after))
     expect(page.get_by_text(re.compile(r"notes\.pdf: not a supported file type"))).to_be_visible()
     assert dialogs == []
+    page.get_by_text(re.compile(r"1 article read, 1 stored")).scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     _shot(page, "upload")
