@@ -534,9 +534,14 @@ with fix_tab:
         elif how == "where I drop a pin":
             st.caption("Click the map to drop the pin, or type the coordinates.")
             pin_map = mapview.base_map(all_events, assets=served_assets(base_url_path))
+            here = (
+                st.session_state.get("pin_lat", event["latitude"]),
+                st.session_state.get("pin_lon", event["longitude"]),
+            )
             pin = st_folium(
                 pin_map,
                 key="pin_map",
+                feature_group_to_add=mapview.pin_layer(*here) if pd.notna(here[0]) else None,
                 returned_objects=["last_clicked"],
                 center=(float(event["latitude"]), float(event["longitude"]))
                 if pd.notna(event["latitude"])
@@ -550,6 +555,7 @@ with fix_tab:
                 st.session_state["pin_seen"] = clicked_pin
                 st.session_state["pin_lat"] = round(float(clicked_pin["lat"]), 6)
                 st.session_state["pin_lon"] = round(float(clicked_pin["lng"]), 6)
+                st.rerun()  # draw the pin where it was dropped
             c1, c2, c3 = st.columns(3)
             lat = c1.number_input(
                 "Latitude",
@@ -617,6 +623,7 @@ with export_tab:
         file_name="events.csv",
         mime="text/csv",
         key="export_csv",
+        on_click="ignore",  # no rerun: the file is made when asked for
     )
     e2.download_button(
         "GeoJSON",
@@ -624,6 +631,7 @@ with export_tab:
         file_name="events.geojson",
         mime="application/geo+json",
         key="export_geojson",
+        on_click="ignore",  # no rerun: the file is made when asked for
     )
     e3.download_button(
         "HTML map",
@@ -631,4 +639,5 @@ with export_tab:
         file_name="events-map.html",
         mime="text/html",
         key="export_html",
+        on_click="ignore",  # no rerun: the file is made when asked for
     )

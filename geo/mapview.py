@@ -45,6 +45,7 @@ from folium.template import Template
 
 from geo.assets import MapAssets, inline_page, localize, map_assets
 from geo.export import is_missing
+from geo.models import validate_location
 
 DEFAULT_TILES = "OpenStreetMap"
 BACKGROUND = "#eef1f4"  # shown where tiles are missing (offline): plain, light
@@ -888,3 +889,20 @@ def event_layers(m: Any) -> Iterable[MacroElement]:
         if isinstance(element, _EventsLayer | _HeatLayer):
             yield element
         stack.extend(getattr(element, "_children", {}).values())
+
+
+def pin_layer(latitude: float, longitude: float) -> folium.FeatureGroup:
+    """A FeatureGroup with one pin: where a correction will put a place."""
+    lat, lon = validate_location(latitude, longitude)
+    group = folium.FeatureGroup(name="Pin")
+    folium.CircleMarker(
+        [lat, lon],
+        radius=9,
+        color="#111111",
+        weight=3,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=0.9,
+        tooltip="the place will be here",
+    ).add_to(group)
+    return group

@@ -285,3 +285,37 @@ def test_empty_paste_is_refused_with_a_reason(app):
     next(b for b in at.button if b.label == "Add the text").click().run()
     assert any("the text is empty" in e.value for e in at.error)
     assert count(at) == count_label(len(frame))
+
+
+def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp_path, monkeypatch):
+    from geo import corrections
+
+    if not corrections.available():
+        pytest.skip("geo.overrides is absent")
+    db = tmp_path / "events.db"
+    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    monkeypatch.setenv("GEO_DB", str(db))
+    event = load_events(db).dropna(subset=["latitude"]).iloc[0]
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params["event"] = str(event["event_id"])
+    at.run()
+    at.radio(key="fix_how").set_value("where I drop a pin").run()
+    at.number_input(key="pin_lat").set_value(34.5).run()
+    at.number_input(key="pin_lon").set_value(36.5).run()
+    at.text_input(key="fix_note").input("checked on the ground").run()
+    at.button(key="fix_save").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Correction ") for s in at.success)
+    moved = load_events(db).set_index("event_id").loc[event["event_id"]]
+    assert (moved["latitude"], moved["longitude"]) == (34.5, 36.5)
+    listed = corrections.listing(db)
+    assert listed.iloc[0]["note"] == "checked on the ground"
+
+    at.button(key="undo").click().run()
+    assert any("removed" in s.value for s in at.success)
+    back = load_events(db).set_index("event_id").loc[event["event_id"]]
+    assert (back["latitude"], back["longitude"]) == pytest.approx(
+        (event["latitude"], event["longitude"])
+    )
+    assert corrections.listing(db).empty

@@ -24,6 +24,7 @@ from geo.mapview import (
     heat_points,
     map_features,
     markers,
+    pin_layer,
     safe_http_url,
     standalone_html,
 )
@@ -351,3 +352,10 @@ def test_standalone_html_map_needs_no_server(events):
     assert "L.markerClusterGroup(" in page and "Leaflet 1.9" in page
     for raw in ("<script>alert", "<img src=x", "<svg onload"):
         assert raw not in page
+
+
+def test_pin_layer_marks_one_point():
+    page = render(build_map(make_events([{}])).add_child(pin_layer(34.75, 36.7)))
+    assert "[34.75, 36.7]" in page
+    with pytest.raises(ValueError):
+        pin_layer(95.0, 0.0)
