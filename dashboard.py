@@ -150,6 +150,8 @@ if bounds is not None and bounds[0] < bounds[1]:
         if new != chosen:
             st.session_state[filters.DATES_PARAM] = new
     st.session_state["date_bounds"] = (lo, hi)
+    if st.session_state.pop("play_tick", False):  # the play control's step
+        step_dates(True)
     # The dates are kept in the URL by this script (as YYYY-MM-DD), not by Streamlit's
     # widget binding: steps, the play control and the timeline set them from code, and
     # Streamlit 1.67 writes such changes to the URL one run late.
@@ -157,7 +159,8 @@ if bounds is not None and bounds[0] < bounds[1]:
         "Event dates",
         min_value=lo,
         max_value=hi,
-        value=(lo, hi),
+        # set from code (a link, a step, the timeline): the state holds the value
+        **({} if filters.DATES_PARAM in st.session_state else {"value": (lo, hi)}),
         format="YYYY-MM-DD",
         key=filters.DATES_PARAM,
     )
@@ -224,16 +227,21 @@ state = filters.FilterState(
 shown = filtered(str(db_path), stamp, state)
 
 if playing:
+    in_full_run = {"now": True}
 
     @st.fragment(run_every=2.0)
     def play() -> None:
-        """Advance the date window every 2 s while "Play" is on."""
+        """Every 2 s while "Play" is on: one step forward, on a full run (the slider
+        can only be moved before it is drawn, see `play_tick` above)."""
+        if in_full_run["now"]:  # drawn with the page: wait for the timer
+            return
         if st.session_state.get("play"):
-            step_dates(True)
+            st.session_state["play_tick"] = True
             st.rerun(scope="app")
 
     with st.sidebar:
         play()
+    in_full_run["now"] = False
 
 # --- the selected event (`event=<id>` in the URL) ----------------------------------------------
 
