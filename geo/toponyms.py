@@ -129,15 +129,23 @@ def _newline_boundaries(doc):
 
 @cache
 def load_nlp():
-    """spaCy's small English model, loaded once, with only what recognition needs."""
+    """spaCy's small English model, loaded once, with only what recognition needs.
+
+    The dependency parser is replaced by the model's own sentence segmenter (`senter`):
+    nothing downstream reads the parse, only sentences, proper-noun tags and entities.
+    Measured on GeoVirus: entities identical in 225 of 229 documents, PROPN tags
+    unchanged (only function words' coarse tags differ, which the attribute ruler derives
+    from the parse), the model 10-20% faster (bench/geoparse.py).
+    """
     import spacy
     from spacy.language import Language
 
     with _nlp_lock:
         if "newline_boundaries" not in Language.factories:
             Language.component("newline_boundaries", func=_newline_boundaries)
-        nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
-        nlp.add_pipe("newline_boundaries", before="parser")
+        nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer"], disable=["parser"])
+        nlp.enable_pipe("senter")
+        nlp.add_pipe("newline_boundaries", after="senter")
         return nlp
 
 

@@ -159,10 +159,6 @@ def test_not_a_place_takes_its_events_off_the_map(seeded_db) -> None:
     assert not (events["latitude"].notna() & (events["mention"] == "Jarablus")).any()
 
 
-@pytest.mark.xfail(
-    reason="geo/store.py EVENTS_QUERY must keep only resolved places (p.resolved = 1)",
-    strict=False,
-)
 def test_events_of_a_place_that_is_not_a_place_leave_load_events(seeded_db) -> None:
     add_override(seeded_db, "Jarablus", None)
     assert reapply_overrides(seeded_db) > 0
