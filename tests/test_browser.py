@@ -343,12 +343,16 @@ def test_clicking_a_point_opens_its_evidence(offline_page, server):
     if points.count() == 0:  # everything clustered: open a cluster first
         frame.locator(".geo-cluster").first.click()
     expect(points.first).to_be_visible(timeout=LOAD_MS)
+    _map_frame(page).evaluate("() => { window.__sameMap = true; }")
     points.first.click()
     expect(frame.locator(".leaflet-popup-content")).to_be_visible(timeout=LOAD_MS)
 
     panel = page.locator(".ev-panel")
     expect(panel).to_be_visible(timeout=LOAD_MS)
     expect(panel.locator(".ev-report").first).to_be_visible()
+    # The click reran the app without reloading the map: its popup is still open.
+    assert _map_frame(page).evaluate("() => window.__sameMap") is True
+    expect(frame.locator(".leaflet-popup-content")).to_be_visible()
     link = _address(page, r"[?&]event=[0-9a-f]+")
     event_id = parse_qs(urlsplit(link).query)["event"][0]
     assert event_id in set(load_events(server["db"])["event_id"])
@@ -366,6 +370,7 @@ def test_choosing_a_table_row_focuses_the_map_and_opens_the_evidence(offline_pag
 
     page, _aborted, _served, _dialogs = offline_page
     _open(page, server["url"])
+    _map_frame(page).evaluate("() => { window.__sameMap = true; }")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -388,6 +393,7 @@ def test_choosing_a_table_row_focuses_the_map_and_opens_the_evidence(offline_pag
         arg=[float(event["latitude"]), float(event["longitude"])],
         timeout=LOAD_MS,
     )
+    assert _map_frame(page).evaluate("() => window.__sameMap") is True  # moved, not reloaded
 
 
 def test_hostile_article_shows_as_text_and_runs_nothing(offline_page, server):
