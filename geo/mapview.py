@@ -219,7 +219,7 @@ def popup_html(events: list[dict], total: int | None = None) -> str:
     body = "".join(_event_html(e, full=full) for e in events[:MAX_EVENTS_PER_POPUP])
     more = total - min(len(events), MAX_EVENTS_PER_POPUP)
     tail = f'<div class="geo-more">and {more} more</div>' if more > 0 else ""
-    hint = '<div class="geo-hint">All reports: below the map</div>'
+    hint = '<div class="geo-hint">Every report: in the Evidence panel</div>'
     return (
         f'<div class="geo-popup"><div class="geo-place">{head}</div>{count}{body}{tail}{hint}</div>'
     )
