@@ -45,7 +45,7 @@ from unidecode import unidecode
 from geo.config import data_dir
 from geo.models import Place
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -525,7 +525,7 @@ def _name_rows(place_id: int, main_name: str, names: set[str]) -> Iterator[tuple
         for key, key_kind in ((norm, kind), (strip_arabic_article(norm), NAME_VARIANT)):
             if key and key not in seen:
                 seen.add(key)
-                yield (key, place_id, name, key_kind)
+                yield (key, place_id, name, key_kind, skeleton(key))
 
 
 def build_gazetteer(
@@ -596,7 +596,8 @@ def write_index(
                 population INTEGER NOT NULL, source TEXT NOT NULL);
             CREATE TABLE names (
                 norm TEXT NOT NULL, place_id INTEGER NOT NULL, name TEXT NOT NULL,
-                kind INTEGER NOT NULL, PRIMARY KEY (norm, place_id)) WITHOUT ROWID;
+                kind INTEGER NOT NULL, skel TEXT NOT NULL,
+                PRIMARY KEY (norm, place_id)) WITHOUT ROWID;
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
             """
         )
@@ -627,9 +628,10 @@ def write_index(
                 )
                 name_rows.extend(_name_rows(place_id, row["name"], set(row["names"])))
             db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
-            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", name_rows)
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", name_rows)
         db.execute("CREATE INDEX places_geonameid ON places (geonameid)")
         db.execute("CREATE INDEX places_country ON places (country_code, feature)")
+        db.execute("CREATE INDEX names_skel ON names (skel)")
         places = db.execute("SELECT count(*) FROM places").fetchone()[0]
         names = db.execute("SELECT count(*) FROM names").fetchone()[0]
         all_meta = {
@@ -746,39 +748,34 @@ class Gazetteer:
         key = skeleton(name)
         if not codes or len(key) < 4:
             return []
-        index = self._skeletons(codes)
-        norms = index.get(key)
-        if norms is None and len(key) >= 7:
+        marks = ",".join("?" * len(codes))
+        sql = (
+            "SELECT DISTINCT n.norm, n.skel FROM names n JOIN places p ON p.id = n.place_id "
+            f"WHERE p.country_code IN ({marks}) AND n.kind < 2 "
+            "AND (p.feature != 'city' OR p.population >= 1000) AND n.skel {}"
+        )
+        rows = self._db().execute(sql.format("= ?"), (*codes, key)).fetchall()
+        if not rows and len(key) >= 7:
             from rapidfuzz import fuzz, process
 
-            choices = [k for k in index if abs(len(k) - len(key)) <= 2]
-            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            norms = index[best[0]] if best else None
-        if not norms:
-            return []
+            # Variants keep their first two letters (Hasakeh, Hasakah; Lattakia, Latakia).
+            prefix = key[:2]
+            near = self._db().execute(
+                sql.format(">= ? AND n.skel < ?"), (*codes, prefix, prefix + "\uffff")
+            )
+            by_skel: dict[str, list[tuple]] = defaultdict(list)
+            for row in near:
+                if abs(len(row[1]) - len(key)) <= 2:
+                    by_skel[row[1]].append(row)
+            best = process.extractOne(key, list(by_skel), scorer=fuzz.ratio, score_cutoff=cutoff)
+            rows = by_skel[best[0]] if best else []
         found: dict[int, Candidate] = {}
-        for norm in norms:
+        for norm, _ in rows:
             for candidate in self.lookup(norm):
                 place = candidate.place
                 if place.country_code in codes and place.geonameid not in found:
                     found[place.geonameid] = Candidate(place, candidate.matched_name, NAME_VARIANT)
         return sorted(found.values(), key=lambda c: -c.place.population)
-
-    def _skeletons(self, codes: tuple[str, ...]) -> dict[str, list[str]]:
-        cache = self.__dict__.setdefault("_skeleton_cache", {})
-        if codes not in cache:
-            marks = ",".join("?" * len(codes))
-            rows = self._db().execute(
-                "SELECT DISTINCT n.norm FROM names n JOIN places p ON p.id = n.place_id "
-                f"WHERE p.country_code IN ({marks}) AND n.kind < 2 "
-                "AND (p.feature != 'city' OR p.population >= 1000)",
-                codes,
-            )
-            index: dict[str, list[str]] = defaultdict(list)
-            for (norm,) in rows:
-                index[skeleton(norm)].append(norm)
-            cache[codes] = dict(index)
-        return cache[codes]
 
     def get(self, geonameid: int) -> Place | None:
         row = self._db().execute("SELECT * FROM places WHERE geonameid = ?", (geonameid,))
