@@ -276,7 +276,7 @@ def share_link() -> str:
 st.title("News events map")
 head, link = st.columns([2, 3], vertical_alignment="bottom")
 head.subheader(filters.count_label(len(shown)))
-with link.popover("🔗 Copy share link"):
+with link.popover("Copy share link", icon=":material/link:"):
     st.caption("This link reopens this view (filters, map mode and the selected event):")
     st.code(share_link(), language=None, wrap_lines=True)
 

@@ -232,6 +232,11 @@ def test_map_renders_without_internet(offline_page, server):
     outside = {urlsplit(u).hostname for u in aborted}
     assert outside <= {TILE_HOST}, f"requests outside the app: {sorted(set(aborted))}"
 
+    # The heat map: one density layer of our own, no plugin fetched from anywhere.
+    page.goto(server["url"] + "?heat=true")
+    expect(page.frame_locator(MAP_FRAME).locator("canvas.geo-heat")).to_be_attached(timeout=LOAD_MS)
+    assert page.get_by_role("switch", name="Heat map").is_checked()
+
 
 def _add_extra_article(server) -> None:
     """A second publisher beside the seeds (their publisher is one), with hostile text."""
