@@ -23,7 +23,7 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer, normalize_name
 from geo.models import Mention, Place, ResolvedMention
-from geo.store import connect, transaction
+from geo.store import connect, resolution_values, transaction
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS overrides (
@@ -259,24 +259,6 @@ _PLACE_COLUMNS = (
 )
 
 
-def _row_values(resolved: ResolvedMention) -> tuple:
-    p = resolved.place
-    return (
-        int(p is not None),
-        p.geonameid if p else None,
-        p.name if p else None,
-        p.latitude if p else None,
-        p.longitude if p else None,
-        p.country_code if p else None,
-        p.admin1 if p else None,
-        p.feature if p else None,
-        resolved.matched_name,
-        resolved.score,
-        resolved.method,
-        int(resolved.approximate),
-    )
-
-
 def reapply_overrides(db_path: str | os.PathLike[str], gazetteer: Gazetteer | None = None) -> int:
     """Re-resolve the stored places an override is about (or was about) and rewrite the
     rows that change; returns how many rows changed.
@@ -324,7 +306,7 @@ def reapply_overrides(db_path: str | os.PathLike[str], gazetteer: Gazetteer | No
                 )
                 for row, result in zip(article_rows, fresh, strict=True):
                     relevant = row[17] == "override" or normalize_name(row[3]) in names
-                    values = _row_values(result)
+                    values = resolution_values(result)
                     if not relevant or tuple(row[7:]) == values:
                         continue
                     db.execute(

@@ -6,7 +6,6 @@ batching, progress and the store.
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from geo.dates import find_publication_date
 from geo.events import extract_events
 from geo.gazetteer import Gazetteer
 from geo.models import Article, Mention, ReadError, ResolvedMention
+from geo.overrides import load_overrides
 from geo.resolve import resolve_mentions
 from geo.store import AnalyzedArticle, connect, write_batch
 from geo.toponyms import find_mentions, load_nlp
@@ -94,19 +94,10 @@ def with_publication_date(article: Article) -> Article:
     return replace(article, published=stated.value, published_flag="inferred-from-text")
 
 
-_RESOLVE_TAKES_ARTICLE_ID = "article_id" in inspect.signature(resolve_mentions).parameters
-
-
 def load_overrides_for(db_path: str | os.PathLike[str] | None) -> dict:
-    """Keyword arguments giving `resolve_mentions` the user's place overrides stored with
-    the database, when the resolver supports them (else none)."""
-    if db_path is None or "overrides" not in inspect.signature(resolve_mentions).parameters:
-        return {}
-    try:
-        from geo.overrides import load_overrides
-    except ImportError:
-        return {}
-    return {"overrides": load_overrides(db_path)}
+    """Keyword arguments giving `resolve_mentions` the place corrections stored with the
+    database (none without a database)."""
+    return {} if db_path is None else {"overrides": load_overrides(db_path)}
 
 
 def analyze(
@@ -116,11 +107,13 @@ def analyze(
     article = with_publication_date(article)
     doc = doc if doc is not None else load_nlp()(article.text)
     mentions = find_mentions(article.text, gazetteer, doc)
-    options = dict(resolve_options or {})
-    if _RESOLVE_TAKES_ARTICLE_ID:
-        options["article_id"] = article.article_id  # overrides can name one article
     places = resolve_mentions(
-        article.text, mentions, gazetteer, fallback=default_fallback(), **options
+        article.text,
+        mentions,
+        gazetteer,
+        fallback=default_fallback(),
+        article_id=article.article_id,  # corrections can be scoped to one article
+        **(resolve_options or {}),
     )
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     events = extract_events(

@@ -328,16 +328,10 @@ def _insert_article(db: sqlite3.Connection, item: AnalyzedArticle, now: str) -> 
     )
 
 
-def _place_row(article_id: str, resolved: ResolvedMention) -> tuple:
-    m, p = resolved.mention, resolved.place
+def resolution_values(resolved: ResolvedMention) -> tuple:
+    """The resolution columns of a `places` row, in table order (resolved ... approximate)."""
+    p = resolved.place
     return (
-        article_id,
-        m.start,
-        m.end,
-        m.text,
-        m.kind,
-        m.finder,
-        m.label,
         int(p is not None),
         p.geonameid if p else None,
         p.name if p else None,
@@ -351,6 +345,12 @@ def _place_row(article_id: str, resolved: ResolvedMention) -> tuple:
         resolved.method,
         int(resolved.approximate),
     )
+
+
+def _place_row(article_id: str, resolved: ResolvedMention) -> tuple:
+    m = resolved.mention
+    mention_values = (article_id, m.start, m.end, m.text, m.kind, m.finder, m.label)
+    return (*mention_values, *resolution_values(resolved))
 
 
 def load_events(db_path: str | os.PathLike[str]) -> pd.DataFrame:
