@@ -25,9 +25,10 @@ from geo.toponyms import find_mentions, load_nlp
 
 BATCH_SIZE = 64
 # spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
-# ($GEO_NLP_PROCESSES, else two when a core is left for the rest of the ingest). On a busy
-# two-core machine a second spaCy process was measured slower than one (bench/ingest.py).
-N_PROCESS = int(os.environ.get("GEO_NLP_PROCESSES", 0)) or max(1, min(2, (os.cpu_count() or 1) - 1))
+# ($GEO_NLP_PROCESSES, else two wherever there are two cores). On an idle two-core machine
+# two processes ingest FA-KES at 22.8 articles/s against 14.2 with one (bench/events.py);
+# on a machine busy with other work one can be faster: GEO_NLP_PROCESSES=1.
+N_PROCESS = int(os.environ.get("GEO_NLP_PROCESSES", 0)) or max(1, min(2, os.cpu_count() or 1))
 MIN_ARTICLES_PER_PROCESS = 48  # below this, starting a second process costs more than it saves
 
 
