@@ -438,11 +438,17 @@ def _demonym_mentions(doc, text: str) -> Iterable[Mention]:
                           finder="demonym")  # fmt: skip
     for match in _ADJECTIVAL.finditer(text):
         start, end = match.span("name")
-        yield Mention(start, end, text[start:end], kind="demonym", finder="adjectival")
+        article = _LEADING_ARTICLE.match(text[start:end])
+        if article:  # "The Britain-based Observatory": the place is "Britain"
+            start += article.end()
+        if start < end:
+            yield Mention(start, end, text[start:end], kind="demonym", finder="adjectival")
 
 
 def _mark_dateline(text: str, mention: Mention) -> Mention:
     """The place of a dateline says where the report was filed, not where things happened."""
+    if mention.kind != "toponym":
+        return mention
     line_start = text.rfind("\n", 0, mention.start) + 1
     if mention.start > 300 or text[line_start : mention.start].strip(" *_#"):
         return mention

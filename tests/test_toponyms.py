@@ -109,3 +109,9 @@ def test_demonyms_are_kept_and_marked(gazetteer) -> None:
     found = find_mentions("Syrian troops and US-led forces met Canadian officials.", gazetteer)
     kinds = {m.text: m.kind for m in found}
     assert kinds == {"Syrian": "demonym", "US": "demonym", "Canadian": "demonym"}
+
+
+def test_adjectival_form_at_the_head_of_a_text_is_a_demonym_not_a_dateline(gazetteer) -> None:
+    text = "The Britain-based Syrian Observatory for Human Rights said forces captured it."
+    (britain, *_) = find_mentions(text, gazetteer)
+    assert (britain.text, britain.kind) == ("Britain", "demonym")
