@@ -624,28 +624,21 @@ with fix_tab:
 
 with export_tab:
     st.caption(f"The filtered view: {filters.count_label(len(shown))}.")
-    e1, e2, e3 = st.columns(3)
-    e1.download_button(
-        "CSV",
-        data=lambda: to_csv(shown),
-        file_name="events.csv",
-        mime="text/csv",
-        key="export_csv",
-        on_click="ignore",  # no rerun: the file is made when asked for
-    )
-    e2.download_button(
-        "GeoJSON",
-        data=lambda: to_geojson(shown),
-        file_name="events.geojson",
-        mime="application/geo+json",
-        key="export_geojson",
-        on_click="ignore",  # no rerun: the file is made when asked for
-    )
-    e3.download_button(
-        "HTML map",
-        data=lambda: mapview.standalone_html(shown, heat=heat),
-        file_name="events-map.html",
-        mime="text/html",
-        key="export_html",
-        on_click="ignore",  # no rerun: the file is made when asked for
-    )
+    downloads = (
+        ("CSV", lambda: to_csv(shown), "events.csv", "text/csv", "export_csv"),
+        ("GeoJSON", lambda: to_geojson(shown), "events.geojson", "application/geo+json",
+         "export_geojson"),
+        ("HTML map", lambda: mapview.standalone_html(shown, heat=heat), "events-map.html",
+         "text/html", "export_html"),
+    )  # fmt: skip
+    for column, (label, make, file_name, mime, key) in zip(
+        st.columns(len(downloads)), downloads, strict=True
+    ):
+        column.download_button(
+            label,
+            data=make,
+            file_name=file_name,
+            mime=mime,
+            key=key,
+            on_click="ignore",  # no rerun: the file is made when asked for
+        )
