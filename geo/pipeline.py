@@ -18,7 +18,7 @@ from geo.dates import find_publication_date
 from geo.events import extract_events
 from geo.gazetteer import Gazetteer
 from geo.models import Article, Mention, ReadError, ResolvedMention
-from geo.overrides import load_overrides
+from geo.overrides import Overrides, load_overrides
 from geo.resolve import resolve_mentions
 from geo.store import AnalyzedArticle, connect, write_batch
 from geo.toponyms import find_mentions, load_nlp
@@ -95,14 +95,8 @@ def with_publication_date(article: Article) -> Article:
     return replace(article, published=stated.value, published_flag="inferred-from-text")
 
 
-def load_overrides_for(db_path: str | os.PathLike[str] | None) -> dict:
-    """Keyword arguments giving `resolve_mentions` the place corrections stored with the
-    database (none without a database)."""
-    return {} if db_path is None else {"overrides": load_overrides(db_path)}
-
-
 def analyze(
-    article: Article, gazetteer: Gazetteer, doc=None, resolve_options: dict | None = None
+    article: Article, gazetteer: Gazetteer, doc=None, overrides: Overrides | None = None
 ) -> AnalyzedArticle:
     """Find, resolve and extract the events of one article."""
     article = with_publication_date(article)
@@ -113,8 +107,8 @@ def analyze(
         mentions,
         gazetteer,
         fallback=default_fallback(),
+        overrides=overrides,
         article_id=article.article_id,  # corrections can be scoped to one article
-        **(resolve_options or {}),
     )
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     events = extract_events(
@@ -124,14 +118,14 @@ def analyze(
 
 
 def analyze_many(
-    articles: Sequence[Article], gazetteer: Gazetteer, resolve_options: dict | None = None
+    articles: Sequence[Article], gazetteer: Gazetteer, overrides: Overrides | None = None
 ) -> Iterable[AnalyzedArticle]:
     nlp = load_nlp()
     texts = (a.text for a in articles)
     n_process = N_PROCESS if len(articles) >= MIN_ARTICLES_PER_PROCESS * N_PROCESS else 1
     docs = nlp.pipe(texts, batch_size=16, n_process=n_process)
     for article, doc in zip(articles, docs, strict=True):
-        yield analyze(article, gazetteer, doc, resolve_options)
+        yield analyze(article, gazetteer, doc, overrides)
 
 
 def ingest_paths(
@@ -175,7 +169,7 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
         batch: list[AnalyzedArticle] = []
-        for analyzed in analyze_many(fresh, gazetteer, load_overrides_for(db_path)):
+        for analyzed in analyze_many(fresh, gazetteer, load_overrides(db_path)):
             batch.append(analyzed)
             if len(batch) >= BATCH_SIZE:
                 done += _flush(db, batch, summary)
