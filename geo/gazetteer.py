@@ -45,7 +45,7 @@ from unidecode import unidecode
 from geo.config import data_dir
 from geo.models import Place
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -158,14 +158,14 @@ def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
 
 
 def _polygon_points() -> dict[str, tuple[float, float]]:
-    """A representative point of each country from its Natural Earth outline (countryinfo).
+    """A representative point of each compact country from its Natural Earth outline.
 
     The centroid of the country's largest polygon (its main territory: the contiguous
-    United States, mainland China), or, when no polygon holds two thirds of the country's
-    land (archipelagos such as Indonesia, the Philippines or New Zealand), the area-weighted
-    centroid of all of them. This is how reference works (and GeoNames for most countries)
-    place a country: near the middle of its main landmass, not at the capital. Measured in
-    the README.
+    United States, mainland China), when that polygon holds at least two thirds of the
+    country's land. Countries split into islands (Indonesia, the Philippines, Malaysia,
+    New Zealand) get no point here: the area centroid of an archipelago falls at sea or on
+    a minor island, so the builder keeps the reference works' point (countrystatecity,
+    the CIA World Factbook's coordinates) for them. Measured in the README.
     """
     try:
         folder = _package_data("countryinfo", "data")
@@ -195,10 +195,6 @@ def _polygon_points() -> dict[str, tuple[float, float]]:
         largest = max(centroids, key=lambda c: c[0])
         if largest[0] >= total * 2 / 3:
             points[iso] = (round(largest[2], 5), round(largest[1], 5))
-        else:
-            lat = sum(c[0] * c[2] for c in centroids) / total
-            lon = sum(c[0] * c[1] for c in centroids) / total
-            points[iso] = (round(lat, 5), round(lon, 5))
     return points
 
 
@@ -673,6 +669,16 @@ def _place_from_row(row: sqlite3.Row | tuple) -> Place:
     )
 
 
+def _remove_older_indexes(current: Path) -> None:
+    """Indexes of older schema versions beside the new one (about 90 MB each)."""
+    for old in current.parent.glob("gazetteer-v*.sqlite"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # in use by another process (Windows): left for the next build
+
+
 class Gazetteer:
     """Read-only look-ups in a compiled gazetteer index."""
 
@@ -693,9 +699,12 @@ class Gazetteer:
         progress: Callable[[str], None] | None = None,
     ) -> Gazetteer:
         """Open the index, building it first if it is not there yet."""
+        default = path is None
         path = Path(path) if path else default_gazetteer_path()
         if not path.is_file():
             build_gazetteer(path, progress)
+            if default:
+                _remove_older_indexes(path)
         return cls(path)
 
     def _db(self) -> sqlite3.Connection:

@@ -10,8 +10,9 @@ from geo.gazetteer import (
     Gazetteer,
     normalize_name,
     strip_arabic_article,
+    write_index,
 )
-from tests.helpers import build_fixture_gazetteer
+from tests.helpers import build_fixture_gazetteer, fixture_rows
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +123,38 @@ def test_real_index_names_regions_in_english(real_gazetteer: Gazetteer) -> None:
 def test_country_points_are_not_capitals(real_gazetteer: Gazetteer) -> None:
     syria, damascus = real_gazetteer.get(163843), real_gazetteer.get(170654)
     assert abs(syria.latitude - damascus.latitude) + abs(syria.longitude - damascus.longitude) > 1
+
+
+def test_archipelagos_keep_the_reference_point_compact_countries_their_landmass(
+    real_gazetteer: Gazetteer,
+) -> None:
+    from geo.gazetteer import _polygon_points
+
+    outlines = _polygon_points()
+    # The area centroid of Indonesia's or the Philippines' islands falls in a sea.
+    assert "ID" not in outlines and "PH" not in outlines
+    indonesia = real_gazetteer.country("ID")
+    assert indonesia.source == "geonames+countrystatecity"
+    # The contiguous United States, not a point pulled north-west by Alaska.
+    us = real_gazetteer.country("US")
+    assert us.source == "geonames+naturalearth"
+    assert 35 < us.latitude < 42 and -105 < us.longitude < -92
+
+
+def test_a_new_index_replaces_older_versions(tmp_path, monkeypatch) -> None:
+    from geo import gazetteer as module
+
+    stale = tmp_path / "gazetteer-v1.sqlite"
+    stale.write_bytes(b"old")
+    current = tmp_path / f"gazetteer-v{module.SCHEMA_VERSION}.sqlite"
+    monkeypatch.setattr(module, "default_gazetteer_path", lambda: current)
+    monkeypatch.setattr(
+        module,
+        "build_gazetteer",
+        lambda path, progress=None: write_index(path, [("fixture", fixture_rows(), "fixture")]),
+    )
+    Gazetteer.open()
+    assert current.is_file() and not stale.exists()
 
 
 def test_arabic_article_variants_are_indexed(real_gazetteer: Gazetteer) -> None:
