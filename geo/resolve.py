@@ -3,11 +3,17 @@
 Each candidate gets a score from priors and document context:
 - population (log scale) and feature level (a country name means the country);
 - the countries and regions the article names: a candidate inside them gains;
-- "X, Y" patterns ("Paris, Texas"): the candidate must lie in Y;
+- "X, Y" patterns ("Paris, Texas"): the candidate must lie in Y; when none does, the
+  name is placed at Y, flagged approximate ("Stroud, Ontario" with no Stroud in Ontario);
+- the other places of the article: a candidate near them, or inside a region the article
+  names, gains; a name in a list of countries or states ("Armenia, Georgia and Iraq",
+  "Oregon, Washington and Wyoming") is read as one of its kind;
 - a city and the region of the same name (Aleppo city / Aleppo governorate): the city,
   unless the text says "province" or "governorate";
 - a name matched only through an alternate spelling, in a country the article never
-  names, for a village, is not trusted: kept unresolved rather than placed at a guess.
+  names, for a village, is not trusted: kept unresolved rather than placed at a guess;
+  so is a small town abroad far from every other place of the article, and a town when
+  the text says "province" but the only towns of that name are in other countries.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,7 +47,21 @@ Fallback = Callable[[str, Iterable[str]], Place | None]
 FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": -0.5, "city": 0.0}
 REGION_CUES = ("province", "governorate", "region", "state", "county")
 IN_CONTEXT_COUNTRY = 3.0
+# A country the article names only through one of its regions ("Massachusetts") is weaker
+# evidence: it must not send "London" to London, Ohio.
+IMPLIED_COUNTRY = 1.5
 IN_CONTEXT_REGION = 1.5
+# Proximity to the article's other places: the full bonus within NEAR_KM (or inside a region
+# the article names), nothing beyond FAR_KM, log-linear in between.
+PROXIMITY = 1.5
+NEAR_KM, FAR_KM = 50.0, 500.0
+# A name in a list whose other members are countries (or states) is read as one too.
+SAME_KIND_IN_LIST = 2.0
+# A town abroad smaller than this, farther than ISOLATED_KM from every other place the
+# article names, is a same-name accident ("Piccadilly" in a London story is not the
+# Australian hamlet).
+ISOLATED_POPULATION = 100_000
+ISOLATED_KM = 1500.0
 # Cues of places smaller than a town; unresolved, they are placed at the town around them.
 SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
                  "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
@@ -56,12 +77,19 @@ class Context:
 
     countries: frozenset[str] = frozenset()
     regions: frozenset[tuple[str, str]] = frozenset()  # (country_code, admin1_code)
+    # Those of `countries` the article names only through a region of theirs.
+    implied: frozenset[str] = frozenset()
+
+
+Evidence = Callable[[Candidate], float]
 
 
 def _score(candidate: Candidate, context: Context) -> float:
     place = candidate.place
     score = math.log10(place.population + 10) + FEATURE_PRIOR.get(place.feature, 0.0)
-    if place.country_code in context.countries:
+    if place.country_code in context.implied:
+        score += IMPLIED_COUNTRY
+    elif place.country_code in context.countries:
         score += IN_CONTEXT_COUNTRY
     if (place.country_code, place.admin1_code) in context.regions:
         score += IN_CONTEXT_REGION
@@ -73,8 +101,13 @@ def _score(candidate: Candidate, context: Context) -> float:
 
 
 def _mention_has_region_cue(mention: Mention, text: str) -> bool:
-    after = text[mention.end : mention.end + 14].lower()
-    return any(cue in mention.finder or after.lstrip().startswith(cue) for cue in REGION_CUES)
+    """ "Aleppo province", "Washington state", "the state of Washington"."""
+    after = text[mention.end : mention.end + 14].lower().lstrip()
+    before = text[max(0, mention.start - 16) : mention.start].lower().rstrip()
+    return any(
+        cue in mention.finder or after.startswith(cue) or before.endswith(f"{cue} of")
+        for cue in REGION_CUES
+    )
 
 
 def _prefer_city_over_same_name_region(
@@ -91,8 +124,14 @@ def _prefer_city_over_same_name_region(
             and place.population >= 0.1 * best.population
             # "Aleppo" is the city's own name; "New York" only an alternate name of New York
             # City, and the state's own; a capital ("Washington") is meant as the capital.
+            # Otherwise the town must lie in the region: Wyoming, Michigan is no reason to
+            # read "Wyoming" as a town.
             and (
-                candidate.name_kind in (NAME_MAIN, ranked[0][1].name_kind) or _is_capital(candidate)
+                _is_capital(candidate)
+                or (
+                    candidate.name_kind in (NAME_MAIN, ranked[0][1].name_kind)
+                    and place.admin1_code == best.admin1_code
+                )
             )
         ):
             return [(ranked[0][0] + 0.01, candidate), *ranked]
@@ -116,10 +155,15 @@ def _is_capital(candidate: Candidate) -> bool:
 
 
 def rank_candidates(
-    candidates: Sequence[Candidate], context: Context = Context(), region_cued: bool = False
+    candidates: Sequence[Candidate],
+    context: Context = Context(),
+    region_cued: bool = False,
+    evidence: Evidence | None = None,
 ) -> list[tuple[float, Candidate]]:
-    """Candidates with their scores, best first."""
-    ranked = sorted(((_score(c, context), c) for c in candidates), key=lambda x: -x[0])
+    """Candidates with their scores, best first. `evidence(candidate)` adds what the
+    article's other places say for it (see `_evidence_from_other_places`)."""
+    scored = ((_score(c, context) + (evidence(c) if evidence else 0.0), c) for c in candidates)
+    ranked = sorted(scored, key=lambda x: -x[0])
     return _prefer_city_over_same_name_region(ranked, region_cued) if ranked else ranked
 
 
@@ -148,9 +192,11 @@ def document_context(
                 named_countries.add(candidate.place.country_code)
             elif candidate.place.feature == "admin1":
                 named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
-    # A region named is evidence for its country too.
-    named_countries |= {cc for cc, _ in named_regions}
-    return Context(frozenset(named_countries), frozenset(named_regions))
+    # A region named is evidence for its country too, weaker than the country's own name.
+    implied = {cc for cc, _ in named_regions} - named_countries
+    return Context(
+        frozenset(named_countries | implied), frozenset(named_regions), frozenset(implied)
+    )
 
 
 def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
@@ -192,6 +238,10 @@ def resolve_mentions(
 ) -> list[ResolvedMention]:
     """Resolve every mention; the ones with no trusted candidate stay unresolved.
 
+    Two passes: each name is first ranked on its own (priors, the countries and regions
+    the article names, "X, Y"); then again with what the other places' first choices say
+    (proximity, lists of countries or states).
+
     `fallback(name, country_codes)` is asked for names the gazetteer lacks (the opt-in
     online geocoder of geo/geocoders.py); it returns a Place or None.
     `overrides` (geo/overrides.py): corrections made by hand, honoured first; an override
@@ -203,10 +253,26 @@ def resolve_mentions(
         options or _variant_lookup(gazetteer, m, context)
         for m, options in zip(mentions, candidates, strict=True)
     ]
+    lists = _coordination_lists(text, mentions)
+    cued = [_mention_has_region_cue(m, text) for m in mentions]
+    restricted = [
+        _restrict_to_container(text, mentions, candidates, i, options, i in lists)
+        for i, options in enumerate(candidates)
+    ]
+    first = [
+        rank_candidates(options, context, cued[i]) for i, (options, _) in enumerate(restricted)
+    ]
+    first_choices = [
+        ranked[0][1].place if ranked and _trusted(ranked[0][1], context) else None
+        for ranked in first
+    ]
     resolved = []
-    for index, (mention, options) in enumerate(zip(mentions, candidates, strict=True)):
-        options = _restrict_to_container(text, mentions, candidates, index, options)
-        ranked = rank_candidates(options, context, _mention_has_region_cue(mention, text))
+    for index, (mention, (options, container)) in enumerate(zip(mentions, restricted, strict=True)):
+        kind = _list_kind(index, lists, first_choices)
+        evidence = _evidence_from_other_places(index, mentions, first_choices, kind)
+        # in a list of states, "Washington" is the state, as in "Washington state"
+        region_cued = cued[index] or (kind is not None and kind[0] == "admin1")
+        ranked = rank_candidates(options, context, region_cued, evidence)
         if overrides:
             own = {c.place.country_code for _, c in ranked[:1] if c.place.country_code}
             rule = overrides.match(
@@ -215,7 +281,16 @@ def resolve_mentions(
             if rule is not None:
                 resolved.append(overrides.resolve(mention, rule))
                 continue
-        if not ranked or not _trusted(ranked[0][1], context):
+        if container is not None:
+            resolved.append(
+                ResolvedMention(
+                    mention, container, container.name, 0.5, "enclosing", approximate=True
+                )
+            )
+            continue
+        if not ranked or not _trusted_here(
+            ranked[0][1], index, mentions, first_choices, context, region_cued
+        ):
             online = fallback(mention.text, sorted(context.countries)) if fallback else None
             if online is not None:
                 resolved.append(
@@ -236,6 +311,125 @@ def resolve_mentions(
             )
         )
     return _place_small_places_in_their_town(text, resolved)
+
+
+def _km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _closeness(place: Place, anchor: Place) -> float:
+    """1 within NEAR_KM of the anchor, 0 beyond FAR_KM."""
+    distance = _km(place, anchor)
+    if distance <= NEAR_KM:
+        return 1.0
+    if distance >= FAR_KM:
+        return 0.0
+    return 1.0 - math.log(distance / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
+
+
+def _other_places(
+    index: int, mentions: Sequence[Mention], first_choices: Sequence[Place | None]
+) -> list[Place]:
+    """The first choices for the article's other names (not this name's other mentions)."""
+    own = normalize_name(mentions[index].text)
+    return [
+        place
+        for mention, place in zip(mentions, first_choices, strict=True)
+        if place is not None and normalize_name(mention.text) != own
+    ]
+
+
+def _list_kind(
+    index: int, lists: dict[int, list[int]], first_choices: Sequence[Place | None]
+) -> tuple[str, str | None] | None:
+    """("country", None) when most other members of the name's list are countries,
+    ("admin1", country code) when they are regions of one country; else None."""
+    siblings = [first_choices[i] for i in lists.get(index, ()) if first_choices[i] is not None]
+    if not siblings:
+        return None
+    kinds = [(p.feature, p.country_code if p.feature == "admin1" else None) for p in siblings]
+    top = max(set(kinds), key=kinds.count)
+    if top[0] in ("country", "admin1") and kinds.count(top) * 2 >= len(kinds):
+        return top
+    return None
+
+
+def _evidence_from_other_places(
+    index: int,
+    mentions: Sequence[Mention],
+    first_choices: Sequence[Place | None],
+    kind: tuple[str, str | None] | None,
+) -> Evidence:
+    # Towns and counties: a region's point says little about where in it a place lies,
+    # and the regions the article names already count (IN_CONTEXT_REGION).
+    anchors = [
+        p for p in _other_places(index, mentions, first_choices) if p.feature in ("city", "admin2")
+    ]
+
+    def evidence(candidate: Candidate) -> float:
+        place = candidate.place
+        bonus = 0.0
+        if kind is not None and place.feature == kind[0] and kind[1] in (None, place.country_code):
+            bonus += SAME_KIND_IN_LIST
+        if place.feature != "country" and anchors:
+            bonus += PROXIMITY * max(_closeness(place, a) for a in anchors)
+        return bonus
+
+    return evidence
+
+
+def _trusted_here(
+    candidate: Candidate,
+    index: int,
+    mentions: Sequence[Mention],
+    first_choices: Sequence[Place | None],
+    context: Context,
+    region_cued: bool,
+) -> bool:
+    """`_trusted`, and a town abroad is not the place meant when the text says "province",
+    or when it lies far from every other place the article names."""
+    if not _trusted(candidate, context):
+        return False
+    place = candidate.place
+    if place.feature != "city" or place.country_code in context.countries:
+        return True
+    if region_cued:
+        return False
+    if place.population >= ISOLATED_POPULATION:
+        return True
+    others = _other_places(index, mentions, first_choices)
+    return not others or any(_km(place, other) <= ISOLATED_KM for other in others)
+
+
+# Between two names of a list: "Armenia, Georgia", "Iraq and Iran", "Ohio, and Utah".
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s+(?:and|or)\b)\s*(?:the\s+)?\Z", re.IGNORECASE)
+
+
+def _coordination_lists(text: str, mentions: Sequence[Mention]) -> dict[int, list[int]]:
+    """Mentions in a list of names ("Armenia, Azerbaijan, Georgia and Iraq"): each index
+    to the indices of the list's other members. A list has three names or more, or two
+    joined by "and"/"or"; "Paris, Texas" alone is no list."""
+    runs: list[list[int]] = []
+    joined_by_word: list[bool] = []
+    for index in range(len(mentions)):
+        between = text[mentions[index - 1].end : mentions[index].start] if index else ""
+        if index and _LIST_SEPARATOR.match(between):
+            runs[-1].append(index)
+            joined_by_word[-1] |= "," not in between or len(between.strip()) > 1
+        else:
+            runs.append([index])
+            joined_by_word.append(False)
+    lists = {}
+    for run, by_word in zip(runs, joined_by_word, strict=True):
+        if len(run) >= 3 or (len(run) == 2 and by_word):
+            for index in run:
+                lists[index] = [i for i in run if i != index]
+    return lists
 
 
 def _place_small_places_in_their_town(
@@ -302,16 +496,34 @@ def _restrict_to_container(
     candidates: Sequence[list[Candidate]],
     index: int,
     options: list[Candidate],
-) -> list[Candidate]:
-    """'Paris, Texas': keep the candidates inside the place named right after the comma."""
+    in_list: bool = False,
+) -> tuple[list[Candidate], Place | None]:
+    """'Paris, Texas': keep the candidates inside the place named right after the comma.
+
+    Returns the candidates kept and, when the name has none inside that place and is no
+    region itself ("Stroud, Ontario" with no Stroud of Ontario in the gazetteer), the place
+    to put it at instead. Y must read as a country or region ("Kisumu, Nairobi" are two
+    towns); in a list of regions ("Illinois, Missouri, New Jersey", "Iraq, Iran and
+    Syria") the comma separates, it does not contain.
+    """
     if index + 1 >= len(mentions):
-        return options
+        return options, None
     following = mentions[index + 1]
     between = text[mentions[index].end : following.start]
     if between.strip() != ",":
-        return options
+        return options, None
+    is_region = any(
+        c.place.feature in ("country", "admin1") and c.name_kind != NAME_VARIANT for c in options
+    )
+    if in_list and is_region:
+        return options, None
+    read_as = rank_candidates(candidates[index + 1])
+    if not read_as or read_as[0][1].place.feature not in ("country", "admin1"):
+        return options, None  # "Kisumu, Nairobi": towns in a row, not a town in a region
     containers = [
-        c.place for c in candidates[index + 1] if c.place.feature in ("country", "admin1")
+        c.place
+        for c in candidates[index + 1]
+        if c.place.feature in ("country", "admin1") and c.name_kind != NAME_VARIANT
     ]
     inside = [
         c
@@ -323,4 +535,9 @@ def _restrict_to_container(
         )
         and c.place.feature not in ("country",)
     ]
-    return inside or options
+    if inside:
+        return inside, None
+    if not is_region:
+        # The smallest place the text supports: Y, read as the region it names.
+        return [], read_as[0][1].place
+    return options, None

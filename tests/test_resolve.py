@@ -135,6 +135,18 @@ def parsed(text: str, gazetteer) -> dict[str, ResolvedMention]:
     return {r.mention.text: r for r in parse_document(text, gazetteer)}
 
 
+STATES = "Cases were reported in Oregon, Utah, Washington, West Virginia and Wyoming."
+COUNTRIES = "The agency asked Armenia, Azerbaijan, Georgia, Iraq, Iran, and Syria to act."
+AUSTIN = (
+    "Austin, in Scott County, Indiana, was the epicenter of the outbreak. Louisville, "
+    "Kentucky, about 35 miles south of Austin, approved a program."
+)
+LONDON = (
+    "Villagers near Puno, Peru, fell ill. An expert at the Natural History Museum in London "
+    "doubted it. A lab in Massachusetts tested samples."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "target", "expected"),
     [
@@ -157,6 +169,17 @@ def parsed(text: str, gazetteer) -> dict[str, ResolvedMention]:
         ("Shelling hit Hasakeh and Deir Ezzor in Syria.", "Deir Ezzor", 170794),
         ("Shelling hit Hasakeh and Deir Ezzor in Syria.", "Hasakeh", 173811),
         ("Clashes were reported in Lattakia, Syria.", "Lattakia", 173576),
+        # a list of states or countries: each name is one of its kind
+        (STATES, "Washington", 5815135),
+        (STATES, "Wyoming", 5843591),
+        (COUNTRIES, "Georgia", 614540),
+        (COUNTRIES, "Iraq", 99237),
+        ("Health officials in Mexico, China, Japan and Brazil report cases.", "China", 1814991),
+        ("The first case was found in the state of Washington.", "Washington", 5815135),
+        # the other places of the article: Austin near Louisville, in Indiana
+        (AUSTIN, "Austin", 4254010),
+        # a region named (Massachusetts) does not outweigh the capital of a country
+        (LONDON, "London", 2643743),
     ],
 )  # fmt: skip
 def test_golden_places_end_to_end(real_gazetteer, text, target, expected) -> None:
@@ -197,3 +220,42 @@ def test_possessives_without_apostrophes(real_gazetteer) -> None:
     found = parsed("Government forces shelled Aleppos Sukkari district in Syria.", real_gazetteer)
     assert found["Aleppos"].place.geonameid == 170063
     assert found["Sukkari"].place.geonameid == 170063 and found["Sukkari"].approximate
+
+
+def test_a_town_missing_from_its_region_is_placed_at_the_region(real_gazetteer) -> None:
+    stroud = parsed("He was stopped in Stroud, Ontario, Canada.", real_gazetteer)["Stroud"]
+    assert stroud.place.geonameid == 6093943  # Ontario, not Stroud in England
+    assert stroud.approximate and stroud.method == "enclosing"
+    assert stroud.mention.text == "Stroud"
+
+
+def test_towns_in_a_row_are_not_a_town_in_a_region(real_gazetteer) -> None:
+    found = parsed("Cases rose in Nairobi, Kisumu and Mombasa.", real_gazetteer)
+    assert found["Nairobi"].place.geonameid == 184745 and not found["Nairobi"].approximate
+
+
+def test_a_hamlet_far_from_every_other_place_is_left_unresolved(real_gazetteer) -> None:
+    text = "He met Mario Scaramella at a sushi bar in Piccadilly in London, Britain."
+    found = parsed(text, real_gazetteer)
+    assert found["Piccadilly"].place is None  # not the Australian hamlet
+    assert found["London"].place.geonameid == 2643743
+
+
+def test_a_province_is_not_a_town_of_that_name_abroad(real_gazetteer) -> None:
+    found = parsed("Cases were reported in Nyanza province, Kenya.", real_gazetteer)
+    assert found["Nyanza"].place is None  # only Nyanza, Rwanda is in the gazetteer
+
+
+def test_coordination_lists() -> None:
+    from geo.resolve import _coordination_lists
+
+    def lists(text: str, *names: str) -> dict[int, list[int]]:
+        return _coordination_lists(text, mentions_of(text, *names))
+
+    assert lists("Iraq, Iran and Syria.", "Iraq", "Iran", "Syria") == {
+        0: [1, 2], 1: [0, 2], 2: [0, 1]
+    }  # fmt: skip
+    assert lists("China, Japan, and the United Kingdom", "China", "Japan", "United Kingdom")
+    assert lists("Moscow and Washington", "Moscow", "Washington") == {0: [1], 1: [0]}
+    assert lists("Paris, Texas", "Paris", "Texas") == {}
+    assert lists("Aleppo. Syria", "Aleppo", "Syria") == {}
