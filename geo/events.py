@@ -7,8 +7,9 @@ The event model (documented in the README):
   (a chemical attack, an explosion, an execution) win over the others; among the rest the
   first trigger in the sentence wins; weak ones ("attack", "killed") only when nothing else
   is there.
-- Its place is the most specific resolved place the sentence names, preferring places
-  consistent with the rest of the article; demonyms ("Syrian troops") and places of the
+- Its place is the most specific resolved place the sentence names (of two places apart,
+  the one next to the event word), preferring places consistent with the rest of the
+  article; demonyms ("Syrian troops") and places of the
   source ("the Britain-based Observatory", "told Reuters in Beirut") do not count. A
   sentence naming no place continues the event before it in its paragraph (its sources,
   actors, casualties and denials are added to that event), or takes the place of the
@@ -214,13 +215,19 @@ def classify_sentence(sentence: str) -> str | None:
 
 
 def _classify(sentence: str) -> tuple[str, int] | None:
-    best: tuple[int, int, int, str] | None = None  # (-strength, calm, position, type)
+    found = _trigger(sentence)
+    return (found[3], -found[0]) if found else None
+
+
+def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
+    """(-strength, calm, position, type) of the word that reports the sentence's event."""
+    best: tuple[int, int, int, str] | None = None
     for m in _ANY_TRIGGER.finditer(sentence):
         event_type, strength = _GROUPS[m.lastgroup]
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
-    return (best[3], -best[0]) if best else None
+    return best
 
 
 def cited_sources(sentence: str) -> tuple[str, ...]:
@@ -253,8 +260,12 @@ def event_place(
     places: Sequence[ResolvedMention],
     text: str = "",
     dominant: tuple[str | None, str | None] = (None, None),
+    trigger_at: int | None = None,
 ) -> ResolvedMention | None:
     """The most specific resolved place of a sentence; demonyms do not locate events.
+
+    `trigger_at`: where in `text` the event word is; of two places of which neither lies
+    in the other, the one nearer to it wins.
 
     `dominant` is the (country code, admin1) most places of the article lie in: places
     there win over places elsewhere (a foreign name is more often a misreading or an
@@ -278,7 +289,7 @@ def event_place(
             return _SPECIFICITY["country"] + 0.5
         return _rank(p)
 
-    return max(
+    best = max(
         usable,
         key=lambda p: (
             country is None or p.place.country_code == country,
@@ -287,6 +298,29 @@ def event_place(
             -p.mention.start,
         ),
     )
+    if trigger_at is None:
+        return best
+    # Places apart ("strikes in the province of Deir Ezzor and raids in Hasakeh"): the one
+    # the event word is next to, not the smaller one.
+    apart = [
+        p
+        for p in usable
+        if p.place.country_code == best.place.country_code
+        and p.place.feature != "country"
+        and not p.approximate
+        and not _contains(p, best)
+        and not _contains(best, p)
+    ]
+    nearest = min(apart, key=lambda p: _gap(p, trigger_at), default=None)
+    if nearest is not None and _gap(nearest, trigger_at) < _gap(best, trigger_at):
+        return nearest
+    return best
+
+
+def _gap(p: ResolvedMention, position: int) -> int:
+    if position < p.mention.start:
+        return p.mention.start - position
+    return max(0, position - p.mention.end)
 
 
 def _dominant(text: str, places: Sequence[ResolvedMention]) -> tuple[str | None, str | None]:
@@ -559,7 +593,11 @@ def extract_events(
                 break
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
-    own = [event_place(ps, text, dominant) for ps in by_sentence]
+    triggers = [_trigger(text[start:end]) for start, end in sentences]
+    own = [
+        event_place(ps, text, dominant, start + found[2] if found else None)
+        for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
+    ]
     mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
     named_countries = {
         p.place.country_code for p in places if p.place is not None and p.place.feature == "country"

@@ -103,6 +103,19 @@ def test_the_most_specific_place_not_every_place() -> None:
     assert event.event_type == "airstrike"
 
 
+def test_of_two_places_apart_the_one_the_event_word_is_next_to() -> None:
+    hama = Place(170016, "Hama", 35.2, 37.2, "SY", "Hama", "10", "admin1", 1600000)
+    text = "Militants were killed in strikes in the province of Hama and a man died in Idlib."
+    places = [
+        ResolvedMention(Mention(m.start(), m.end(), name), place, name, 0.9, "gazetteer")
+        for name, place in (("Hama", hama), ("Idlib", IDLIB))
+        for m in re.finditer(name, text)
+    ]
+    (event,) = extract_events("a", text, sentences_of(text), places, THURSDAY)
+    # Idlib, a town, is more specific than Hama province, but the strikes were in Hama
+    assert event.location.mention.text == "Hama"
+
+
 def test_a_demonym_does_not_locate_an_event() -> None:
     assert events_of("Syrian troops shelled rebel positions on Tuesday.") == []
 
