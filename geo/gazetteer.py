@@ -23,6 +23,7 @@ resolver's job (geo/resolve.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -673,10 +674,9 @@ def _remove_older_indexes(current: Path) -> None:
     """Indexes of older schema versions beside the new one (about 90 MB each)."""
     for old in current.parent.glob("gazetteer-v*.sqlite"):
         if old != current:
-            try:
+            # in use by another process (Windows): left for the next build
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass  # in use by another process (Windows): left for the next build
 
 
 class Gazetteer:
