@@ -267,11 +267,18 @@ def resolve_mentions(
         for ranked in first
     ]
     resolved = []
+    # Mentions whose own words say what they are ("Nyanza province", "Scott County,
+    # Indiana", a list of states); the name's other mentions follow them.
+    explicit = []
     for index, (mention, (options, container)) in enumerate(zip(mentions, restricted, strict=True)):
         kind = _list_kind(index, lists, first_choices)
         evidence = _evidence_from_other_places(index, mentions, first_choices, kind)
         # in a list of states, "Washington" is the state, as in "Washington state"
         region_cued = cued[index] or (kind is not None and kind[0] == "admin1")
+        explicit.append(
+            region_cued or kind is not None or container is not None
+            or len(options) != len(candidates[index])
+        )  # fmt: skip
         ranked = rank_candidates(options, context, region_cued, evidence)
         if overrides:
             own = {c.place.country_code for _, c in ranked[:1] if c.place.country_code}
@@ -310,7 +317,48 @@ def resolve_mentions(
                 method="gazetteer",
             )
         )
+    resolved = _same_name_same_place(resolved, explicit)
     return _place_small_places_in_their_town(text, resolved)
+
+
+def _same_name_same_place(
+    resolved: list[ResolvedMention], explicit: Sequence[bool]
+) -> list[ResolvedMention]:
+    """One name, one place in an article: a mention with nothing of its own to go on takes
+    the reading of the name's explicit mentions, when those agree."""
+    readings: dict[str, set[tuple[int | None, bool]]] = {}
+    chosen: dict[str, ResolvedMention] = {}
+    for r, own in zip(resolved, explicit, strict=True):
+        if own and r.method in ("gazetteer", "enclosing", "unresolved"):
+            key = normalize_name(r.mention.text)
+            readings.setdefault(key, set()).add(
+                (r.place.geonameid if r.place else None, r.approximate)
+            )
+            chosen[key] = r
+    out = []
+    for r, own in zip(resolved, explicit, strict=True):
+        key = normalize_name(r.mention.text)
+        model = chosen.get(key)
+        if (
+            own
+            or model is None
+            or len(readings[key]) != 1
+            or r.method not in ("gazetteer", "unresolved")
+            or (r.place and model.place and r.place.geonameid == model.place.geonameid)
+        ):
+            out.append(r)
+            continue
+        out.append(
+            ResolvedMention(
+                r.mention,
+                model.place,
+                model.matched_name,
+                model.score,
+                model.method,
+                approximate=model.approximate,
+            )
+        )
+    return out
 
 
 def _km(a: Place, b: Place) -> float:

@@ -259,3 +259,14 @@ def test_coordination_lists() -> None:
     assert lists("Moscow and Washington", "Moscow", "Washington") == {0: [1], 1: [0]}
     assert lists("Paris, Texas", "Paris", "Texas") == {}
     assert lists("Aleppo. Syria", "Aleppo", "Syria") == {}
+
+
+def test_a_name_keeps_the_reading_its_explicit_mention_gives(real_gazetteer) -> None:
+    text = (
+        "The outbreak hit Scott County, Indiana, in March. By May, cases in Scott County "
+        "had doubled."
+    )
+    results = resolve_mentions(text, mentions_of(text, "Scott County", "Indiana"), real_gazetteer)
+    counties = [r for r in results if r.mention.text == "Scott County"]
+    assert len(counties) == 2
+    assert {r.place.geonameid for r in counties} == {4264540}  # Scott County, Indiana
