@@ -270,3 +270,19 @@ def test_a_name_keeps_the_reading_its_explicit_mention_gives(real_gazetteer) -> 
     counties = [r for r in results if r.mention.text == "Scott County"]
     assert len(counties) == 2
     assert {r.place.geonameid for r in counties} == {4264540}  # Scott County, Indiana
+
+
+def test_same_name_same_place() -> None:
+    from geo.models import Place
+    from geo.resolve import _same_name_same_place
+
+    province = Mention(0, 6, "Nyanza")
+    bare = Mention(40, 46, "Nyanza")
+    rwanda = Place(7062967, "Nyanza", -2.35, 29.75, "RW", feature="city", population=32016)
+    unresolved_province = ResolvedMention(province, None)
+    town = ResolvedMention(bare, rwanda, "Nyanza", 0.7, "gazetteer")
+    # "Nyanza province" could not be placed: the bare "Nyanza" is that province too
+    out = _same_name_same_place([unresolved_province, town], [True, False])
+    assert out[1].place is None and out[1].mention is bare
+    # nothing explicit: each mention keeps its own reading
+    assert _same_name_same_place([unresolved_province, town], [False, False])[1] is town
