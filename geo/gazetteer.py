@@ -228,6 +228,8 @@ def _country_rows() -> Iterator[dict]:
         names = {country["name"]} | ({point["name"]} if point else set())
         names |= aliases.get(iso, set())
         names |= set(COUNTRY_ALIASES.get(iso, ()))
+        # "Democratic Republic of Congo", as news writes it, for "... of the Congo"
+        names |= {n.replace(" of the ", " of ") for n in names if " of the " in n}
         yield {
             "geonameid": country["geonameid"],
             "name": country["name"],

@@ -106,6 +106,7 @@ def real_gazetteer() -> Gazetteer:
         ("Lattakia", 173576, "city"),
         ("U.S.", 6252001, "country"),
         ("UK", 2635167, "country"),
+        ("Democratic Republic of Congo", 203312, "country"),
     ],
 )
 def test_real_index_holds_the_places_news_names(
