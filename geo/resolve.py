@@ -110,6 +110,16 @@ def _mention_has_region_cue(mention: Mention, text: str) -> bool:
     )
 
 
+TOWN_CUES = ("city", "town", "village")
+
+
+def _mention_has_town_cue(mention: Mention, text: str) -> bool:
+    """ "Deir Ezzor city", "the town of Jarablus"."""
+    after = text[mention.end : mention.end + 10].lower()
+    before = text[max(0, mention.start - 12) : mention.start].lower().rstrip()
+    return any(re.match(rf"\s+{cue}\b", after) or before.endswith(f"{cue} of") for cue in TOWN_CUES)
+
+
 def _prefer_city_over_same_name_region(
     ranked: list[tuple[float, Candidate]], region_cued: bool
 ) -> list[tuple[float, Candidate]]:
@@ -212,7 +222,7 @@ def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) ->
     """For a name the gazetteer lacks: a possessive written without its apostrophe
     ("Aleppos Sukkari", "Syrias army", as scraped text has them), then a transliteration
     variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
-    if mention.kind == "demonym" or mention.finder.startswith("cue:"):
+    if mention.kind == "demonym" or any(cue in mention.finder for cue in SUB_CITY_CUES):
         return []  # a neighbourhood the gazetteer lacks is placed at its town instead
     text = mention.text
     if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
@@ -255,8 +265,11 @@ def resolve_mentions(
     ]
     lists = _coordination_lists(text, mentions)
     cued = [_mention_has_region_cue(m, text) for m in mentions]
+    town_cued = [_mention_has_town_cue(m, text) and not cued[i] for i, m in enumerate(mentions)]
     restricted = [
-        _restrict_to_container(text, mentions, candidates, i, options, i in lists)
+        _restrict_to_container(
+            text, mentions, candidates, i, _towns_if(town_cued[i], options), i in lists
+        )
         for i, options in enumerate(candidates)
     ]
     first = [
@@ -276,8 +289,9 @@ def resolve_mentions(
         # in a list of states, "Washington" is the state, as in "Washington state"
         region_cued = cued[index] or (kind is not None and kind[0] == "admin1")
         explicit.append(
-            region_cued or kind is not None or container is not None
-            or len(options) != len(candidates[index])
+            (bool(options) or container is not None)
+            and (region_cued or town_cued[index] or kind is not None
+                 or container is not None or len(options) != len(candidates[index]))
         )  # fmt: skip
         ranked = rank_candidates(options, context, region_cued, evidence)
         if overrides:
@@ -359,6 +373,12 @@ def _same_name_same_place(
             )
         )
     return out
+
+
+def _towns_if(town_cued: bool, options: list[Candidate]) -> list[Candidate]:
+    """The towns among the candidates, when the text says "city" or "town" of the name."""
+    towns = [c for c in options if c.place.feature == "city"] if town_cued else []
+    return towns or options
 
 
 def _km(a: Place, b: Place) -> float:
@@ -446,8 +466,8 @@ def _trusted_here(
     place = candidate.place
     if place.feature != "city" or place.country_code in context.countries:
         return True
-    if region_cued:
-        return False
+    if region_cued and context.countries:
+        return False  # "Nyanza province" in a story on Kenya is not Nyanza, Rwanda
     if place.population >= ISOLATED_POPULATION:
         return True
     others = _other_places(index, mentions, first_choices)

@@ -286,3 +286,14 @@ def test_same_name_same_place() -> None:
     assert out[1].place is None and out[1].mention is bare
     # nothing explicit: each mention keeps its own reading
     assert _same_name_same_place([unresolved_province, town], [False, False])[1] is town
+
+
+def test_province_of_and_city_cues_decide_between_region_and_town(real_gazetteer) -> None:
+    from geo.pipeline import parse_document
+
+    text = (
+        "Strikes hit the eastern province of Deir Ezzor in Syria. The area is 30 kilometres "
+        "southeast of the provincial capital Deir Ezzor city."
+    )
+    found = [r for r in parse_document(text, real_gazetteer) if r.mention.text == "Deir Ezzor"]
+    assert [r.place.geonameid for r in found] == [170792, 170794]  # governorate, city
