@@ -62,6 +62,10 @@ SAME_KIND_IN_LIST = 2.0
 # Australian hamlet).
 ISOLATED_POPULATION = 100_000
 ISOLATED_KM = 1500.0
+# Rounds of ranking with the other places' choices, and how many of a name's candidates
+# (best first on their own) are ranked again in each.
+EVIDENCE_ROUNDS = 2
+EVIDENCE_CANDIDATES = 25
 # Cues of places smaller than a town; unresolved, they are placed at the town around them.
 SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
                  "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
@@ -263,37 +267,55 @@ def resolve_mentions(
         options or _variant_lookup(gazetteer, m, context)
         for m, options in zip(mentions, candidates, strict=True)
     ]
+    names = [normalize_name(m.text) for m in mentions]
     lists = _coordination_lists(text, mentions)
     cued = [_mention_has_region_cue(m, text) for m in mentions]
     town_cued = [_mention_has_town_cue(m, text) and not cued[i] for i, m in enumerate(mentions)]
+    alone = [rank_candidates(options, context, cued[i]) for i, options in enumerate(candidates)]
     restricted = [
         _restrict_to_container(
-            text, mentions, candidates, i, _towns_if(town_cued[i], options), i in lists
+            text,
+            mentions,
+            candidates,
+            i,
+            _towns_if(town_cued[i], options),
+            _in_list_of_regions(i, lists, alone),
         )
         for i, options in enumerate(candidates)
     ]
     first = [
         rank_candidates(options, context, cued[i]) for i, (options, _) in enumerate(restricted)
     ]
-    first_choices = [
-        ranked[0][1].place if ranked and _trusted(ranked[0][1], context) else None
-        for ranked in first
-    ]
+    choices = _choices(first, context)
+    # Each round ranks again with the other places' choices of the round before: a town
+    # chosen near its neighbours in one round is an anchor for them in the next.
+    for _ in range(EVIDENCE_ROUNDS):
+        kinds = [_list_kind(i, lists, choices) for i in range(len(mentions))]
+        # in a list of states, "Washington" is the state, as in "Washington state"
+        region_cued = [
+            cued[i] or (kind is not None and kind[0] == "admin1") for i, kind in enumerate(kinds)
+        ]
+        final = [
+            rank_candidates(
+                [c for _, c in first[i][:EVIDENCE_CANDIDATES]],
+                context,
+                region_cued[i],
+                _evidence_from_other_places(i, names, choices, kinds[i]),
+            )
+            for i in range(len(mentions))
+        ]
+        choices = _choices(final, context)
     resolved = []
     # Mentions whose own words say what they are ("Nyanza province", "Scott County,
     # Indiana", a list of states); the name's other mentions follow them.
     explicit = []
     for index, (mention, (options, container)) in enumerate(zip(mentions, restricted, strict=True)):
-        kind = _list_kind(index, lists, first_choices)
-        evidence = _evidence_from_other_places(index, mentions, first_choices, kind)
-        # in a list of states, "Washington" is the state, as in "Washington state"
-        region_cued = cued[index] or (kind is not None and kind[0] == "admin1")
         explicit.append(
             (bool(options) or container is not None)
-            and (region_cued or town_cued[index] or kind is not None
+            and (region_cued[index] or town_cued[index] or kinds[index] is not None
                  or container is not None or len(options) != len(candidates[index]))
         )  # fmt: skip
-        ranked = rank_candidates(options, context, region_cued, evidence)
+        ranked = final[index]
         if overrides:
             own = {c.place.country_code for _, c in ranked[:1] if c.place.country_code}
             rule = overrides.match(
@@ -310,7 +332,7 @@ def resolve_mentions(
             )
             continue
         if not ranked or not _trusted_here(
-            ranked[0][1], index, mentions, first_choices, context, region_cued
+            ranked[0][1], index, names, choices, context, region_cued[index]
         ):
             online = fallback(mention.text, sorted(context.countries)) if fallback else None
             if online is not None:
@@ -381,6 +403,24 @@ def _towns_if(town_cued: bool, options: list[Candidate]) -> list[Candidate]:
     return towns or options
 
 
+def _choices(ranked: Sequence[list[tuple[float, Candidate]]], context: Context):
+    """The place each name would get: its best candidate, if trusted."""
+    return [r[0][1].place if r and _trusted(r[0][1], context) else None for r in ranked]
+
+
+def _in_list_of_regions(
+    index: int, lists: dict[int, list[int]], alone: Sequence[list[tuple[float, Candidate]]]
+) -> bool:
+    """Whether the name is in a list of countries or regions ("Iraq, Iran and Syria"), as
+    its other members read on their own; the name right after it is left out, since that
+    may be its container ("Victoria, Texas, and Corpus Christi" is a list of towns)."""
+    others = [
+        alone[i][0][1].place.feature for i in lists.get(index, ()) if i != index + 1 and alone[i]
+    ]
+    regions = sum(feature in ("country", "admin1") for feature in others)
+    return bool(others) and regions * 2 >= len(others)
+
+
 def _km(a: Place, b: Place) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = (
@@ -400,24 +440,22 @@ def _closeness(place: Place, anchor: Place) -> float:
     return 1.0 - math.log(distance / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
 
 
-def _other_places(
-    index: int, mentions: Sequence[Mention], first_choices: Sequence[Place | None]
-) -> list[Place]:
-    """The first choices for the article's other names (not this name's other mentions)."""
-    own = normalize_name(mentions[index].text)
+def _other_places(index: int, names: Sequence[str], choices: Sequence[Place | None]) -> list[Place]:
+    """The choices for the article's other names (not this name's other mentions);
+    `names` are the mentions' normalised names."""
     return [
         place
-        for mention, place in zip(mentions, first_choices, strict=True)
-        if place is not None and normalize_name(mention.text) != own
+        for name, place in zip(names, choices, strict=True)
+        if place is not None and name != names[index]
     ]
 
 
 def _list_kind(
-    index: int, lists: dict[int, list[int]], first_choices: Sequence[Place | None]
+    index: int, lists: dict[int, list[int]], choices: Sequence[Place | None]
 ) -> tuple[str, str | None] | None:
     """("country", None) when most other members of the name's list are countries,
     ("admin1", country code) when they are regions of one country; else None."""
-    siblings = [first_choices[i] for i in lists.get(index, ()) if first_choices[i] is not None]
+    siblings = [choices[i] for i in lists.get(index, ()) if choices[i] is not None]
     if not siblings:
         return None
     kinds = [(p.feature, p.country_code if p.feature == "admin1" else None) for p in siblings]
@@ -429,15 +467,13 @@ def _list_kind(
 
 def _evidence_from_other_places(
     index: int,
-    mentions: Sequence[Mention],
-    first_choices: Sequence[Place | None],
+    names: Sequence[str],
+    choices: Sequence[Place | None],
     kind: tuple[str, str | None] | None,
 ) -> Evidence:
     # Towns and counties: a region's point says little about where in it a place lies,
     # and the regions the article names already count (IN_CONTEXT_REGION).
-    anchors = [
-        p for p in _other_places(index, mentions, first_choices) if p.feature in ("city", "admin2")
-    ]
+    anchors = [p for p in _other_places(index, names, choices) if p.feature in ("city", "admin2")]
 
     def evidence(candidate: Candidate) -> float:
         place = candidate.place
@@ -454,8 +490,8 @@ def _evidence_from_other_places(
 def _trusted_here(
     candidate: Candidate,
     index: int,
-    mentions: Sequence[Mention],
-    first_choices: Sequence[Place | None],
+    names: Sequence[str],
+    choices: Sequence[Place | None],
     context: Context,
     region_cued: bool,
 ) -> bool:
@@ -468,9 +504,9 @@ def _trusted_here(
         return True
     if region_cued and context.countries:
         return False  # "Nyanza province" in a story on Kenya is not Nyanza, Rwanda
-    if place.population >= ISOLATED_POPULATION:
+    if place.population >= ISOLATED_POPULATION or not context.countries:
         return True
-    others = _other_places(index, mentions, first_choices)
+    others = _other_places(index, names, choices)
     return not others or any(_km(place, other) <= ISOLATED_KM for other in others)
 
 
@@ -564,7 +600,7 @@ def _restrict_to_container(
     candidates: Sequence[list[Candidate]],
     index: int,
     options: list[Candidate],
-    in_list: bool = False,
+    in_list_of_regions: bool = False,
 ) -> tuple[list[Candidate], Place | None]:
     """'Paris, Texas': keep the candidates inside the place named right after the comma.
 
@@ -583,7 +619,7 @@ def _restrict_to_container(
     is_region = any(
         c.place.feature in ("country", "admin1") and c.name_kind != NAME_VARIANT for c in options
     )
-    if in_list and is_region:
+    if in_list_of_regions and is_region:
         return options, None
     read_as = rank_candidates(candidates[index + 1])
     if not read_as or read_as[0][1].place.feature not in ("country", "admin1"):

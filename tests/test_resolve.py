@@ -180,6 +180,11 @@ LONDON = (
         (AUSTIN, "Austin", 4254010),
         # a region named (Massachusetts) does not outweigh the capital of a country
         (LONDON, "London", 2643743),
+        # "X, Y" in a list of towns is still a town in a region
+        ("Flooding hit Victoria, Texas, and Corpus Christi.", "Victoria", 4739157),
+        # no country named: two towns of Maine near each other, not Portland, Oregon
+        ("Police in Portland said the suspect was arrested near Lewiston.", "Portland", 4975802),
+        ("Police in Portland said the suspect was arrested near Lewiston.", "Lewiston", 4969398),
     ],
 )  # fmt: skip
 def test_golden_places_end_to_end(real_gazetteer, text, target, expected) -> None:
