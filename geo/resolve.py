@@ -252,9 +252,10 @@ def resolve_mentions(
 ) -> list[ResolvedMention]:
     """Resolve every mention; the ones with no trusted candidate stay unresolved.
 
-    Two passes: each name is first ranked on its own (priors, the countries and regions
-    the article names, "X, Y"); then again with what the other places' first choices say
-    (proximity, lists of countries or states).
+    Each name is first ranked on its own (priors, the countries and regions the article
+    names, "X, Y", cues); then, in EVIDENCE_ROUNDS rounds, again with what the other
+    places' choices of the round before say (proximity, lists of countries or states);
+    last, a name's mentions with nothing of their own follow its explicit ones.
 
     `fallback(name, country_codes)` is asked for names the gazetteer lacks (the opt-in
     online geocoder of geo/geocoders.py); it returns a Place or None.
