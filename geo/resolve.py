@@ -22,6 +22,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,6 +51,9 @@ IN_CONTEXT_COUNTRY = 3.0
 # A country the article names only through one of its regions ("Massachusetts") is weaker
 # evidence: it must not send "London" to London, Ohio.
 IMPLIED_COUNTRY = 1.5
+# A country named less than a PASSING_SHARE-th as often as the article's main one is named
+# in passing.
+PASSING_SHARE = 4
 IN_CONTEXT_REGION = 1.5
 # Proximity to the article's other places: the full bonus within NEAR_KM (or inside a region
 # the article names), nothing beyond FAR_KM, log-linear in between.
@@ -83,6 +87,9 @@ class Context:
     regions: frozenset[tuple[str, str]] = frozenset()  # (country_code, admin1_code)
     # Those of `countries` the article names only through a region of theirs.
     implied: frozenset[str] = frozenset()
+    # Those it names in passing, far less often than its main country ("the US" once in a
+    # report on Syria): their towns are no anchors for the article's other names.
+    passing: frozenset[str] = frozenset()
 
 
 Evidence = Callable[[Candidate], float]
@@ -198,6 +205,7 @@ def document_context(
 ) -> Context:
     """Countries and regions the article names outright (their main or alternate names)."""
     named_countries, named_regions = set(countries), set()
+    times: Counter[str] = Counter()
     for options in candidates:
         for candidate in options[:1]:
             if candidate.name_kind == NAME_VARIANT:
@@ -206,10 +214,18 @@ def document_context(
                 named_countries.add(candidate.place.country_code)
             elif candidate.place.feature == "admin1":
                 named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
+            else:
+                continue
+            times[candidate.place.country_code] += 1
     # A region named is evidence for its country too, weaker than the country's own name.
     implied = {cc for cc, _ in named_regions} - named_countries
+    most = max(times.values(), default=0)
+    passing = {cc for cc in times if times[cc] * PASSING_SHARE < most} - set(countries)
     return Context(
-        frozenset(named_countries | implied), frozenset(named_regions), frozenset(implied)
+        frozenset(named_countries | implied),
+        frozenset(named_regions),
+        frozenset(implied),
+        frozenset(passing),
     )
 
 
@@ -301,7 +317,7 @@ def resolve_mentions(
                 [c for _, c in first[i][:EVIDENCE_CANDIDATES]],
                 context,
                 region_cued[i],
-                _evidence_from_other_places(i, names, choices, kinds[i]),
+                _evidence_from_other_places(i, names, choices, kinds[i], context),
             )
             for i in range(len(mentions))
         ]
@@ -461,7 +477,8 @@ def _list_kind(
         return None
     kinds = [(p.feature, p.country_code if p.feature == "admin1" else None) for p in siblings]
     top = max(set(kinds), key=kinds.count)
-    if top[0] in ("country", "admin1") and kinds.count(top) * 2 >= len(kinds):
+    # most of them: in "Aleppo, Idlib and Hama" one region reading (Hama) is no majority
+    if top[0] in ("country", "admin1") and kinds.count(top) * 2 > len(kinds):
         return top
     return None
 
@@ -471,10 +488,15 @@ def _evidence_from_other_places(
     names: Sequence[str],
     choices: Sequence[Place | None],
     kind: tuple[str, str | None] | None,
+    context: Context,
 ) -> Evidence:
     # Towns and counties: a region's point says little about where in it a place lies,
     # and the regions the article names already count (IN_CONTEXT_REGION).
-    anchors = [p for p in _other_places(index, names, choices) if p.feature in ("city", "admin2")]
+    anchors = [
+        p
+        for p in _other_places(index, names, choices)
+        if p.feature in ("city", "admin2") and p.country_code not in context.passing
+    ]
 
     def evidence(candidate: Candidate) -> float:
         place = candidate.place

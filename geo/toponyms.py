@@ -195,9 +195,14 @@ def _known_place(
 
 
 def _place_level(gazetteer: Gazetteer, name: str) -> str | None:
-    """'country' or 'admin1' when `name` names one outright (not through a variant)."""
+    """'country' or 'admin1' when `name` names one outright (not through a variant); an
+    acronym only as one of its names in capitals ("NSW", not "SANA" for Sana'a)."""
     for candidate in gazetteer.lookup(name):
-        if candidate.name_kind < 2 and candidate.place.feature in ("country", "admin1"):
+        if (
+            candidate.name_kind < 2
+            and candidate.place.feature in ("country", "admin1")
+            and (not name.isupper() or candidate.matched_name.replace(".", "").isupper())
+        ):
             return candidate.place.feature
     return None
 

@@ -302,3 +302,18 @@ def test_province_of_and_city_cues_decide_between_region_and_town(real_gazetteer
     )
     found = [r for r in parse_document(text, real_gazetteer) if r.mention.text == "Deir Ezzor"]
     assert [r.place.geonameid for r in found] == [170792, 170794]  # governorate, city
+
+
+def test_towns_of_a_country_named_in_passing_anchor_nothing(real_gazetteer) -> None:
+    text = (
+        "Syria said its army held Aleppo. In Syria, Syrian troops and Syria's allies moved "
+        "from Aleppo and Damascus. The US condemned it. Militants entered the Old City "
+        "and the historic city of Palmyra."
+    )
+    results = resolve_mentions(
+        text,
+        mentions_of(text, "Syria", "Syrian", "Aleppo", "Damascus", "US", "Old City", "Palmyra"),
+        real_gazetteer,
+    )
+    (palmyra,) = [r for r in results if r.mention.text == "Palmyra"]
+    assert palmyra.place.geonameid == 163808  # Tadmur, Syria; not near "Old City" in the US

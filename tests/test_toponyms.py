@@ -99,6 +99,8 @@ def test_recognition_beyond_the_model(gazetteer, text, expected) -> None:
         ("Mr. Kemp told the New York Times on Monday.", {"New York"}),
         # a company named after a town
         ("A truck from Newmont Mining Company dumped mercury.", {"Newmont"}),
+        # an acronym that spells a region's name in lower case (Sana'a): the news agency
+        ("Troops advanced in Aleppo, SANA reported. SANA said two soldiers died.", {"SANA"}),
     ],
 )
 def test_guards_against_false_places(gazetteer, text, not_places) -> None:
