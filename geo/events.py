@@ -9,8 +9,8 @@ The event model (documented in the README):
   is there.
 - Its place is the most specific resolved place the sentence names (of two places apart,
   the one next to the event word), preferring places consistent with the rest of the
-  article; demonyms ("Syrian troops") and places of the
-  source ("the Britain-based Observatory", "told Reuters in Beirut") do not count. A
+  article; demonyms ("Syrian troops") and places of the source ("the Britain-based
+  Observatory", "told Reuters in Beirut") do not count. A
   sentence naming no place continues the event before it in its paragraph (its sources,
   actors, casualties and denials are added to that event), or takes the place of the
   nearest sentences ("the same neighbourhood").
@@ -215,8 +215,11 @@ def classify_sentence(sentence: str) -> str | None:
 
 
 def _classify(sentence: str) -> tuple[str, int] | None:
-    found = _trigger(sentence)
-    return (found[3], -found[0]) if found else None
+    return _type_and_strength(_trigger(sentence))
+
+
+def _type_and_strength(trigger: tuple[int, int, int, str] | None) -> tuple[str, int] | None:
+    return (trigger[3], -trigger[0]) if trigger else None
 
 
 def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
@@ -621,7 +624,7 @@ def extract_events(
             if answered is not None:
                 _extend(answered.denied, denied)
             continue
-        found = _classify(sentence)
+        found = _type_and_strength(triggers[i])  # the sentence's trigger, found above
         if found is None or _BACKGROUND.search(sentence):
             if previous is not None and found is None and previous.index >= i - 1:
                 _extend(previous.sources, attribution.cited_sources(sentence))

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geopy.distance import great_circle
+
 from geo.gazetteer import (
     NAME_ALTERNATE,
     NAME_MAIN,
@@ -55,8 +57,8 @@ IMPLIED_COUNTRY = 1.5
 # in passing.
 PASSING_SHARE = 4
 IN_CONTEXT_REGION = 1.5
-# Proximity to the article's other places: the full bonus within NEAR_KM (or inside a region
-# the article names), nothing beyond FAR_KM, log-linear in between.
+# Proximity to the article's other towns: the full bonus within NEAR_KM, nothing beyond
+# FAR_KM, log-linear in between.
 PROXIMITY = 1.5
 NEAR_KM, FAR_KM = 50.0, 500.0
 # A name in a list whose other members are countries (or states) is read as one too.
@@ -122,13 +124,15 @@ def _mention_has_region_cue(mention: Mention, text: str) -> bool:
 
 
 TOWN_CUES = ("city", "town", "village")
+_TOWN_CUE_AFTER = re.compile(rf"\s+(?:{'|'.join(TOWN_CUES)})\b", re.IGNORECASE)
 
 
 def _mention_has_town_cue(mention: Mention, text: str) -> bool:
     """ "Deir Ezzor city", "the town of Jarablus"."""
-    after = text[mention.end : mention.end + 10].lower()
+    if _TOWN_CUE_AFTER.match(text, mention.end, mention.end + 10):
+        return True
     before = text[max(0, mention.start - 12) : mention.start].lower().rstrip()
-    return any(re.match(rf"\s+{cue}\b", after) or before.endswith(f"{cue} of") for cue in TOWN_CUES)
+    return any(before.endswith(f"{cue} of") for cue in TOWN_CUES)
 
 
 def _prefer_city_over_same_name_region(
@@ -370,27 +374,26 @@ def resolve_mentions(
                 method="gazetteer",
             )
         )
-    resolved = _same_name_same_place(resolved, explicit)
+    resolved = _same_name_same_place(resolved, explicit, names)
     return _place_small_places_in_their_town(text, resolved)
 
 
 def _same_name_same_place(
-    resolved: list[ResolvedMention], explicit: Sequence[bool]
+    resolved: list[ResolvedMention], explicit: Sequence[bool], names: Sequence[str]
 ) -> list[ResolvedMention]:
     """One name, one place in an article: a mention with nothing of its own to go on takes
-    the reading of the name's explicit mentions, when those agree."""
+    the reading of the name's explicit mentions, when those agree. `names` are the
+    mentions' normalised names."""
     readings: dict[str, set[tuple[int | None, bool]]] = {}
     chosen: dict[str, ResolvedMention] = {}
-    for r, own in zip(resolved, explicit, strict=True):
+    for r, own, key in zip(resolved, explicit, names, strict=True):
         if own and r.method in ("gazetteer", "enclosing", "unresolved"):
-            key = normalize_name(r.mention.text)
             readings.setdefault(key, set()).add(
                 (r.place.geonameid if r.place else None, r.approximate)
             )
             chosen[key] = r
     out = []
-    for r, own in zip(resolved, explicit, strict=True):
-        key = normalize_name(r.mention.text)
+    for r, own, key in zip(resolved, explicit, names, strict=True):
         model = chosen.get(key)
         if (
             own
@@ -420,7 +423,9 @@ def _towns_if(town_cued: bool, options: list[Candidate]) -> list[Candidate]:
     return towns or options
 
 
-def _choices(ranked: Sequence[list[tuple[float, Candidate]]], context: Context):
+def _choices(
+    ranked: Sequence[list[tuple[float, Candidate]]], context: Context
+) -> list[Place | None]:
     """The place each name would get: its best candidate, if trusted."""
     return [r[0][1].place if r and _trusted(r[0][1], context) else None for r in ranked]
 
@@ -439,12 +444,7 @@ def _in_list_of_regions(
 
 
 def _km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km
 
 
 def _closeness(place: Place, anchor: Place) -> float:

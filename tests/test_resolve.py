@@ -287,10 +287,11 @@ def test_same_name_same_place() -> None:
     unresolved_province = ResolvedMention(province, None)
     town = ResolvedMention(bare, rwanda, "Nyanza", 0.7, "gazetteer")
     # "Nyanza province" could not be placed: the bare "Nyanza" is that province too
-    out = _same_name_same_place([unresolved_province, town], [True, False])
+    names = ["nyanza", "nyanza"]
+    out = _same_name_same_place([unresolved_province, town], [True, False], names)
     assert out[1].place is None and out[1].mention is bare
     # nothing explicit: each mention keeps its own reading
-    assert _same_name_same_place([unresolved_province, town], [False, False])[1] is town
+    assert _same_name_same_place([unresolved_province, town], [False, False], names)[1] is town
 
 
 def test_province_of_and_city_cues_decide_between_region_and_town(real_gazetteer) -> None:
