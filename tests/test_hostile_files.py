@@ -354,6 +354,18 @@ def test_a_looping_yaml_alias_is_refused(tmp_path):
     }
 
 
+def test_deeply_nested_yaml_is_refused_by_name(tmp_path):
+    (tmp_path / "manifest.yaml").write_text("news.txt: " + "[" * 5000 + "\n")
+    (tmp_path / "deep.md").write_text("---\ntitle: " + "{a: " * 5000 + "\n---\nRain.\n")
+    (tmp_path / "news.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    articles, errors = read_all(tmp_path)
+    assert [a.text for a in articles] == [GOOD_TEXT.strip()]
+    assert errors == {
+        str(tmp_path / "manifest.yaml"): "bad manifest: invalid YAML: nested too deeply",
+        str(tmp_path / "deep.md"): "front matter refused: YAML nested too deeply",
+    }
+
+
 def test_a_small_yaml_merge_alias_still_works(tmp_path):
     (tmp_path / "manifest.yaml").write_text(
         "defaults: &wire\n  source: Example Wire\n  published: 2021-03-02\n"
