@@ -11,6 +11,10 @@ Supported files, chosen by extension:
 
 Bad input never raises: a file or row that cannot be read becomes a `ReadError` naming it
 (``path``, ``path#row N`` for CSV, ``path:line N`` for JSONL) and reading goes on.
+Only regular files are read (no pipes, devices or sockets), up to a size limit per kind;
+in a folder, a symbolic link leading out of it is reported and not followed. File names
+are shown and stored as `printable_name` gives them (bytes that are not UTF-8 as ``\xff``).
+YAML (manifests, front matter) is read safely, and aliases may not expand it much.
 
 Manifest: users give metadata for their files in a ``manifest.yaml`` (or ``manifest.yml``,
 ``manifest.csv``) in the folder holding them. It applies to the files of that folder, however
@@ -43,6 +47,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -126,42 +131,84 @@ _CP1252_HIGH = {
 # Control characters other than tab and newline, stray BOMs and U+FFFD carry no text.
 _JUNK_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffd]")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
-# Text files hold no control bytes but tab, newlines, form feed and escape.
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
+# Text files hold no control bytes but tab, newlines, form feed and escape (NUL apart).
+_CONTROL_BYTES = bytes([*range(1, 9), *range(14, 27), *range(28, 32)])
 
 
-def decode_bytes(raw: bytes) -> str:
-    """Decode file bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else a guess; never fails."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace")
+def _mostly_utf8(raw: bytes) -> bool:
+    """Valid UTF-8 with a few broken bytes is still UTF-8: Latin-1 text almost never forms
+    valid multi-byte sequences, so many of them and few errors mean UTF-8."""
     text = raw.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    # Mostly valid UTF-8 with a few broken bytes is still UTF-8: Latin-1 text almost never
-    # forms valid multi-byte sequences.
-    if not bad or len(text) - len(text.encode("ascii", errors="ignore")) > 2 * bad:
-        return text
+    return not bad or len(text) - len(text.encode("ascii", errors="ignore")) > 2 * bad
+
+
+_MIN_HIGH_BYTES_TO_DETECT = 32
+
+
+def _legacy_decoder(raw: bytes):
+    """How to decode bytes that are not UTF-8: cp1252 for Western text, else a guess."""
     # Western text has few high bytes and charset detection misreads it (it calls the FA-KES
-    # file Baltic cp775); many high bytes mean a non-Latin script where detection is good.
+    # file Baltic cp775, a line "Señor Núñez" Central European); many high bytes, and
+    # enough of them to go by, mean a non-Latin script where detection is good.
     high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
-    if high > 0.15 * len(raw):
+    if high > 0.3 * len(raw) and high >= _MIN_HIGH_BYTES_TO_DETECT:
         from charset_normalizer import from_bytes
 
         best = from_bytes(raw).best()
         if best is not None:
-            return str(best)
-    return raw.decode("latin-1").translate(_CP1252_HIGH)
+            encoding = best.encoding
+            return lambda chunk: chunk.decode(encoding, errors="replace")
+    return lambda chunk: chunk.decode("latin-1").translate(_CP1252_HIGH)
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Decode file bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else line by line; never fails.
+
+    Files pasted together from several sources mix encodings (a UTF-8 paragraph, then one
+    in Latin-1), so each line that is not UTF-8 is decoded on its own, with the encoding
+    guessed from all such lines together, while the UTF-8 lines stay as they are.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")  # a newline byte never falls inside a UTF-8 character
+    decoded: list[str | None] = []
+    foreign: list[bytes] = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            if _mostly_utf8(line):
+                decoded.append(line.decode("utf-8", errors="replace"))
+            else:
+                decoded.append(None)
+                foreign.append(line)
+    if not foreign:
+        return "\n".join(decoded)
+    legacy = _legacy_decoder(b"\n".join(foreign))
+    return "\n".join(
+        text if text is not None else legacy(line)
+        for text, line in zip(decoded, lines, strict=True)
+    )
 
 
 def _looks_binary(raw: bytes) -> bool:
+    """Control bytes, or NULs in great number: a picture, archive or program, not text.
+
+    NULs scattered through text (left by a broken export or a bad copy) do not make it
+    binary: they are removed with the other control characters.
+    """
     sample = raw[:65536]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if b"\x00" in sample:
-        return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls > 0.01 * len(sample)
+    return controls > max(1, 0.01 * len(sample)) or sample.count(0) > 0.3 * len(sample)
 
 
 def normalise_text(text: str) -> str:
@@ -250,6 +297,82 @@ def parse_date(value: Any) -> tuple[date | None, str | None]:
     return first.date(), None
 
 
+# --- YAML -------------------------------------------------------------------------------------
+
+# How much aliases may add to a YAML document, in nodes plus scalar characters. Metadata needs
+# few aliases (a `<<: *defaults` merge or two); a "billion laughs" document of 600 bytes
+# expands to gigabytes once its values are turned into strings.
+MAX_YAML_ALIAS_EXPANSION = 100_000
+
+
+class _AliasBomb(yaml.YAMLError):
+    """Aliases expanding a YAML document too far, or looping."""
+
+
+class _BoundedYamlLoader(yaml.SafeLoader):
+    """yaml.SafeLoader refusing documents whose aliases expand beyond a small size."""
+
+    def compose_document(self):
+        node = super().compose_document()
+        _check_alias_expansion(node)
+        return node
+
+
+def _check_alias_expansion(root: yaml.Node) -> None:
+    """Raise _AliasBomb when aliases make `root` grow by MAX_YAML_ALIAS_EXPANSION or loop.
+
+    A node reached through several aliases counts each time in the expanded size and once in
+    the written size; their difference is what the aliases add.
+    """
+    expanded: dict[int, int] = {}
+    written = 0
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        nonlocal written
+        key = id(node)
+        if key in expanded:
+            return expanded[key]
+        if key in active:
+            raise _AliasBomb("a YAML alias refers to the node holding it (a loop)")
+        active.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = []
+        total = 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+        written += total
+        for child in children:
+            total += size(child)
+            if total - written > MAX_YAML_ALIAS_EXPANSION:
+                raise _AliasBomb(
+                    f"YAML aliases expand the document beyond {MAX_YAML_ALIAS_EXPANSION:,} "
+                    "nodes and characters (an alias bomb?)"
+                )
+        active.discard(key)
+        expanded[key] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML as Python data, safely: no tags that build objects, no alias bombs.
+
+    Raises ValueError with the reason (invalid YAML, aliases expanding too far, nesting too
+    deep for the parser).
+    """
+    try:
+        return yaml.load(text, Loader=_BoundedYamlLoader)  # a SafeLoader: no object tags
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {exc}") from exc
+    except RecursionError:
+        raise ValueError("invalid YAML: nested too deeply") from None
+
+
 # --- plain text and markdown ------------------------------------------------------------------
 
 _MONTHS = {
@@ -332,9 +455,15 @@ def strip_markdown(line: str) -> str:
     heading = _HEADING.fullmatch(line)
     if heading:
         line = heading.group(1)
-    while len(line) > 2 and line[0] in "*_`" and line[-1] == line[0]:
-        line = line[1:-1].strip()
-    return line
+    # Indices, not slices: a line of 100,000 asterisks would be copied 50,000 times.
+    start, end = 0, len(line)
+    while end - start > 2 and line[start] in "*_`" and line[end - 1] == line[start]:
+        start, end = start + 1, end - 1
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+    return line[start:end]
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -342,9 +471,13 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+        data = yaml.load(match.group(1), Loader=_BoundedYamlLoader)  # a SafeLoader
+    except yaml.YAMLError as exc:
+        if isinstance(exc, _AliasBomb):
+            raise ValueError(f"front matter refused: {exc}") from None
         return {}, text  # a rule and a paragraph, not front matter: keep it as text
+    except RecursionError:
+        raise ValueError("front matter refused: YAML nested too deeply") from None
     fields = _metadata_fields(data) if isinstance(data, dict) else {}
     if not fields:
         return {}, text
@@ -645,12 +778,22 @@ def _read_csv(
         number += 1
         row_origin = f"{origin}#row {number}"
         if isinstance(row, csv.Error):
-            yield ReadError(row_origin, f"malformed CSV: {row}")
+            if "unexpected end of data" in str(row):
+                reason = "truncated row: the file ends inside a quoted field"
+            else:
+                reason = f"malformed CSV: {row}"
+            yield ReadError(row_origin, reason)
         elif len(row) > len(header):
             yield ReadError(row_origin, f"{len(row)} fields but the header has {len(header)}")
+        elif len(row) < len(header):
+            # A row cut short (a file truncated in transfer) would store its article cut off
+            # or without the fields it lost: refused, named.
+            yield ReadError(row_origin, f"truncated row ({len(row)} of {len(header)} columns)")
         else:
-            record = dict(zip(header, row, strict=False))
+            record = dict(zip(header, row, strict=True))
             yield _row_article(record, chosen, defaults, row_origin, f"{stem}-{number}")
+    if number == 0:
+        yield ReadError(origin, "no rows (only a header)")
 
 
 def _read_jsonl(
@@ -667,6 +810,12 @@ def _read_jsonl(
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield ReadError(row_origin, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except RecursionError:
+            yield ReadError(row_origin, "invalid JSON: arrays or objects nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            yield ReadError(row_origin, f"invalid JSON: {str(exc).split(';')[0]}")
             continue
         if not isinstance(record, dict):
             yield ReadError(row_origin, f"expected a JSON object, got {type(record).__name__}")
@@ -688,9 +837,9 @@ def _read_jsonl(
 def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
     """File name -> metadata fields from a manifest.yaml/.yml/.csv; raises ValueError if bad."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"cannot read: {exc.strerror or exc}") from exc
+        raw = _read_regular(path, MAX_MANIFEST_BYTES)
+    except _Refused as exc:
+        raise ValueError(str(exc)) from None
     text = decode_bytes(raw)
     entries: dict[str, dict[str, Any]] = {}
     if path.suffix.lower() == ".csv":
@@ -701,10 +850,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
                 raise ValueError(f"row {number} has no 'file' value")
             entries[name.strip()] = {k: v for k, v in row.items() if k and v}
         return entries
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"invalid YAML: {exc}") from exc
+    data = load_yaml(text)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -729,34 +875,146 @@ class _Manifests:
             merged: dict[str, dict[str, Any]] = {}
             for name in MANIFEST_NAMES:
                 manifest = folder / name
-                if manifest.is_file():
-                    try:
-                        merged.update(read_manifest(manifest))
-                    except ValueError as exc:
-                        errors.append(ReadError(str(manifest), f"bad manifest: {exc}"))
+                if not os.path.lexists(manifest):
+                    continue
+                try:
+                    if manifest.is_symlink() and _outside(
+                        os.path.realpath(manifest), os.path.realpath(folder)
+                    ):
+                        raise ValueError("a symbolic link to outside its folder: not followed")
+                    merged.update(read_manifest(manifest))
+                except ValueError as exc:
+                    errors.append(ReadError(printable_name(manifest), f"bad manifest: {exc}"))
             self._by_folder[folder] = merged
         return self._by_folder[folder].get(path.name), errors
 
 
 # --- files and folders ------------------------------------------------------------------------
 
+# Largest file read: one article (text or a web page with its scripts), a collection of them,
+# a manifest. Anything larger is refused by name instead of filling the memory.
+MAX_ARTICLE_FILE_BYTES = 16 * 1024 * 1024
+MAX_COLLECTION_FILE_BYTES = 512 * 1024 * 1024
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Supported files under `folder`, depth first in name order, hidden ones skipped."""
+# Characters a file name may hold that would change how a terminal, log or page shows the
+# line it is printed in: controls (newline, escape), line separators, bidirectional overrides.
+_UNPRINTABLE_NAME_CHARS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable_name(name: str | os.PathLike) -> str:
+    """A file name as printable, storable text.
+
+    Bytes that are not UTF-8 (on Linux a name is bytes; Python carries them as lone
+    surrogates) become ``\\xff``; controls and direction marks become ``\\n``, ``\\u202e``.
+    """
+    try:
+        raw = os.fsencode(name)
+    except UnicodeEncodeError:  # a lone surrogate that no file name decoded to
+        raw = os.fspath(name).encode("utf-8", errors="backslashreplace")
+    text = raw.decode("utf-8", errors="backslashreplace")
+    return _UNPRINTABLE_NAME_CHARS.sub(
+        lambda m: m[0].encode("unicode_escape").decode("ascii"), text
+    )
+
+
+class _Refused(Exception):
+    """A file that is not read, with the reason."""
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def _check_regular(mode: int, size: int, limit: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+        raise _Refused(f"not a regular file ({kind}): only regular files are read")
+    if size > limit:
+        raise _Refused(f"too large ({_size_text(size)}; at most {_size_text(limit)})")
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; raises _Refused otherwise.
+
+    Pipes and devices are refused before opening (a FIFO would block the read forever,
+    /dev/zero never ends) and again on the open file, which may have been swapped since.
+    """
+    try:
+        info = path.stat()
+        _check_regular(info.st_mode, info.st_size, limit)
+        # Non-blocking: opening a FIFO swapped in after the check must not wait for a writer.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _Refused(f"cannot read file: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        _check_regular(info.st_mode, info.st_size, limit)
+        try:
+            raw = file.read(limit + 1)
+        except OSError as exc:
+            raise _Refused(f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > limit:  # it grew while being read
+        raise _Refused(f"too large (over {_size_text(limit)})")
+    return raw
+
+
+def _file_limit(path: Path) -> int:
+    if path.suffix.lower() in CSV_EXTENSIONS | JSONL_EXTENSIONS:
+        return MAX_COLLECTION_FILE_BYTES
+    return MAX_ARTICLE_FILE_BYTES
+
+
+def _outside(path: str, root: str) -> bool:
+    """Whether `path` (resolved) lies outside the folder `root` (resolved)."""
+    try:
+        return os.path.commonpath([path, root]) != root
+    except ValueError:  # on another drive
+        return True
+
+
+def _walk(folder: Path, root: str | None = None) -> Iterator[Path | ReadError]:
+    """Supported files under `folder`, depth first in name order, hidden ones skipped.
+
+    `root` is the folder given by the user, resolved: a symbolic link leading out of it is
+    reported and not followed, and linked folders are not entered (they can loop).
+    """
+    root = root or os.path.realpath(folder)
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
+    except OSError as exc:
+        yield ReadError(printable_name(folder), f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif (
-            Path(entry.name).suffix.lower() in SUPPORTED_EXTENSIONS
-            and entry.name.lower() not in MANIFEST_NAMES
+            yield from _walk(Path(entry.path), root)
+            continue
+        if (
+            Path(entry.name).suffix.lower() not in SUPPORTED_EXTENSIONS
+            or entry.name.lower() in MANIFEST_NAMES
         ):
-            yield Path(entry.path)
+            continue
+        if entry.is_symlink() and _outside(os.path.realpath(entry.path), root):
+            yield ReadError(
+                printable_name(entry.path),
+                "a symbolic link to outside the folder given: not followed",
+            )
+            continue
+        yield Path(entry.path)
 
 
 def _files(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
@@ -764,16 +1022,18 @@ def _files(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
         paths = [paths]
     for given in paths:
         path = Path(given)
+        name = printable_name(path)
         if path.is_dir():
             yield from _walk(path)
         elif not path.exists():
-            yield ReadError(str(path), "no such file or directory")
+            yield ReadError(name, "no such file or directory")
         elif path.name.lower() in MANIFEST_NAMES:
             continue  # metadata, read with the files it describes
         elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
             supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-            kind = f"'{path.suffix}'" if path.suffix else "without an extension"
-            yield ReadError(str(path), f"unsupported file type {kind} (supported: {supported})")
+            suffix = printable_name(path.suffix)
+            kind = f"'{suffix}'" if suffix else "without an extension"
+            yield ReadError(name, f"unsupported file type {kind} (supported: {supported})")
         else:
             yield path
 
@@ -781,13 +1041,20 @@ def _files(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
 def read_file(
     path: Path, columns: ColumnMap | None = None, metadata: dict | None = None
 ) -> Iterator[Article | ReadError]:
-    """Articles of one file (one, or one per row); problems as ReadError, never raised."""
-    origin = str(path)
+    """Articles of one file (one, or one per row); problems as ReadError, never raised.
+
+    Only regular files up to a size limit are read; the file is named with
+    `printable_name` in the articles' `origin` and in errors, and its stem (the default id)
+    likewise.
+    """
+    path = Path(path)
+    origin = printable_name(path)
+    stem = printable_name(path.stem)
     columns = columns or ColumnMap()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(origin, f"cannot read file: {exc.strerror or exc}")
+        raw = _read_regular(path, _file_limit(path))
+    except _Refused as exc:
+        yield ReadError(origin, str(exc))
         return
     if not raw.strip():
         yield ReadError(origin, "empty file")
@@ -797,18 +1064,18 @@ def read_file(
         return
     suffix = path.suffix.lower()
     if suffix in HTML_EXTENSIONS:
-        yield _read_html(raw, origin, metadata, path.stem)
+        yield _read_html(raw, origin, metadata, stem)
         return
     text = decode_bytes(raw)
     if suffix in TEXT_EXTENSIONS:
         try:
-            yield _parse_text(text, origin, metadata, path.stem)
+            yield _parse_text(text, origin, metadata, stem)
         except ValueError as exc:
             yield ReadError(origin, str(exc))
         return
     defaults = {k: v for k, v in _metadata_fields(metadata).items() if k in ("source", "published")}
     reader = _read_csv if suffix in CSV_EXTENSIONS else _read_jsonl
-    yield from reader(normalise_text(text), origin, columns, defaults, path.stem)
+    yield from reader(normalise_text(text), origin, columns, defaults, stem)
 
 
 def read_paths(
@@ -835,8 +1102,8 @@ def count_articles(paths: Iterable[str | Path]) -> int:
             total += 1
             continue
         try:
-            raw = item.read_bytes()
-        except OSError:
+            raw = _read_regular(item, _file_limit(item))
+        except _Refused:
             total += 1
             continue
         if item.suffix.lower() in JSONL_EXTENSIONS:
