@@ -20,7 +20,6 @@ request after the N-th (counted from the moment it is set).
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -300,7 +299,7 @@ def serve_site(build: Callable[[Site], None] = build_site) -> Iterator[Site]:
     server.daemon_threads = True
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     build(site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield site
@@ -345,4 +344,3 @@ def record_connections(monkeypatch) -> Iterator[list[tuple[str, int]]]:
 
     monkeypatch.setattr(socket, "create_connection", guarded)
     yield attempts
-    time.sleep(0)

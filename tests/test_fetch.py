@@ -8,6 +8,7 @@ that tries to connect anywhere but loopback.
 from __future__ import annotations
 
 import gzip
+import itertools
 import socket
 import time
 from datetime import UTC, date, datetime
@@ -321,7 +322,7 @@ def test_the_crawl_delay_spaces_requests_to_a_host(site, clock):
     for slug in ("one", "two", "three"):
         fetcher.fetch(site.url(f"/news/{slug}.html"))
         times.append(clock())
-    assert [round(b - a, 6) for a, b in zip(times, times[1:], strict=False)] == [2.0, 2.0]
+    assert [round(b - a, 6) for a, b in itertools.pairwise(times)] == [2.0, 2.0]
 
 
 def test_one_request_a_second_per_host_by_default(site, clock):
