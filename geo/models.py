@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 # Feature levels of a gazetteer entry, from the largest to the smallest.
 FEATURE_LEVELS = ("country", "admin1", "admin2", "city", "neighbourhood", "landmark")
@@ -46,6 +46,11 @@ class Article:
     published_flag: str | None = None
     origin: str = ""  # file path, with "#row" for collections
     content_hash: str = ""
+    # For articles read from the web: when the page was fetched, how its text was extracted
+    # (e.g. "trafilatura 2.3.1") and the language it declares (e.g. "en"). None for files.
+    fetched_at: datetime | None = None
+    extraction: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Reading articles: files and folders, article URLs and feeds."""
