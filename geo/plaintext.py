@@ -32,9 +32,11 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 def markdown_text(value: object) -> str:
     """`value` as Markdown that shows exactly its text, on one line.
 
-    Line breaks become spaces (a report line is one line), ASCII punctuation that could
-    start markup is backslash-escaped, and would-be links are broken by an invisible
-    WORD JOINER."""
-    text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+    Line breaks become spaces (a report line is one line), the ends lose their spaces,
+    ASCII punctuation that could start markup is backslash-escaped, and would-be links
+    are broken by an invisible WORD JOINER."""
+    # Spaces or a tab at the start would make an indented code block, where escapes show;
+    # HTML does not show them anyway.
+    text = _LINE_BREAKS.sub(" ", "" if value is None else str(value)).strip()
     text = _LINK_STARTS.sub(WORD_JOINER, text)
     return _PUNCTUATION.sub(lambda m: "\\" + m.group(), text)
