@@ -950,7 +950,17 @@ def build_map(
     """The whole map of `frame`'s events (base map + events layer)."""
     m = base_map(frame if fit_to is None else fit_to, assets=assets, tiles=tiles)
     events_layer(frame, heat=heat).add_to(m)
+    _layer_control_last(m)
     return localize(m, assets or map_assets())
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """folium's layer control names, by their script variables, the layers before it in
+    the map: after the events layer, it can name that one too (before, the name was not
+    defined yet, and the page stopped drawing)."""
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
 
 
 def standalone_html(frame: pd.DataFrame, *, heat: bool = False) -> str:

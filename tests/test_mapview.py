@@ -419,3 +419,11 @@ def test_what_an_element_renders_is_not_parsed_again():
     m = base_map(None)
     m.add_child(Raw("{{ 7*7 }} {{ 5% }}"))
     assert "// {{ 7*7 }} {{ 5% }}" in render(m)
+
+
+def test_the_layer_control_comes_after_the_events_layer(events):
+    page = render(build_map(events))
+    group = re.search(r"var (feature_group_\w+) = L\.featureGroup\(", page).group(1)
+    control = page.index("L.control.layers(")
+    assert page.index(f"var {group} =") < control  # defined before the control names it
+    assert group in page[control:]
