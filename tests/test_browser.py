@@ -624,6 +624,11 @@ def test_standalone_html_export_draws_hostile_text_as_text(browser, tmp_path):
         page.goto(path.as_uri())
         points = page.locator("path.geo-point")
         expect(points).to_have_count(len(payloads), timeout=LOAD_MS)
+        page.wait_for_function(  # drawn where they belong once the map has fitted them
+            """() => [...document.querySelectorAll("path.geo-point")]
+                .every(p => p.getAttribute("d") && p.getAttribute("d") !== "M0 0")""",
+            timeout=LOAD_MS,
+        )
         assert errors == []
         shown = []
         for i in range(len(payloads)):  # the points are drawn in their own order
