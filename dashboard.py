@@ -8,6 +8,9 @@ so the page works without internet access.
 
 Every filter is bound to the URL (geo.filters describes the parameters), and so is the
 selected event (`event=<id>`): a copied link reopens the same view.
+
+Streamlit renders messages, captions and st.markdown as Markdown: every string from an
+article, a file name or an error goes through `text()` (geo.plaintext) and shows as it is.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from geo import assets, corrections, evidence, filters, mapview, timeline, uploa
 from geo.config import resolve_db_path
 from geo.export import to_csv, to_geojson
 from geo.pipeline import ensure_seeded
+from geo.plaintext import markdown_text as text
 from geo.store import load_events, load_places
 
 MAP_HEIGHT = 560
 STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30}
+MAX_REPORTED_PROBLEMS = 50  # lines of an upload's report; a broken CSV can have thousands
 
 st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
 
@@ -95,7 +100,7 @@ db_path = resolve_db_path()
 try:
     seeded(str(db_path))
 except Exception as exc:  # a broken seed must not take the whole page down
-    st.error(f"Could not read the seed articles into {db_path}: {exc}")
+    st.error(f"Could not read the seed articles into {text(db_path)}: {text(exc)}")
 
 stamp = database_stamp(db_path)
 all_events = events(str(db_path), stamp)
@@ -285,7 +290,7 @@ with link.popover("Copy share link", icon=":material/link:"):
 notice = st.container()
 if all_events.empty:
     notice.info(
-        f"The database ({db_path}) holds no events yet. "
+        f"The database ({text(db_path)}) holds no events yet. "
         "Add articles below (Add articles) or with `python -m geo ingest PATH`."
     )
 elif shown.empty:
@@ -479,11 +484,12 @@ with add_tab:
             result = work(progress)
         except Exception as exc:  # report, never crash the page
             bar.empty()
-            st.error(f"{label} failed: {exc}")
+            st.error(f"{label} failed: {text(exc)}")
             return
         bar.progress(1.0, text=f"{label}: done")
         st.session_state["upload_report"] = {
             "lines": upload.result_lines(result),
+            "notes": [(e.origin, e.reason) for e in result.notes],
             "errors": [(e.origin, e.reason) for e in result.errors],
         }
         st.rerun()  # the database changed: reload the events
@@ -501,9 +507,14 @@ with add_tab:
     report = st.session_state.get("upload_report")
     if report:
         for line in report["lines"]:
-            st.success(line)
-        for origin, reason in report["errors"]:
-            st.error(f"{origin}: {reason}")
+            st.success(text(line))
+        for origin, reason in report.get("notes", []):
+            st.warning(f"{text(origin)}: {text(reason)}")
+        for origin, reason in report["errors"][:MAX_REPORTED_PROBLEMS]:
+            st.error(f"{text(origin)}: {text(reason)}")
+        more = len(report["errors"]) - MAX_REPORTED_PROBLEMS
+        if more > 0:
+            st.caption(f"… and {more:,} more not read.")
 
 with fix_tab:
     selected_row = all_events.loc[all_events["event_id"] == st.session_state.get("selected_event")]
@@ -515,8 +526,8 @@ with fix_tab:
         event = selected_row.iloc[0]
         mention = str(event["mention"] or event["place"] or "")
         st.markdown(
-            f"Correct where **{mention}** is placed (now: {event['place']}, "
-            f"{event['country_code'] or '?'}, {event['precision'] or '?'}-level).",
+            f"Correct where **{text(mention)}** is placed (now: {text(event['place'])}, "
+            f"{text(event['country_code'] or '?')}, {text(event['precision'] or '?')}-level).",
             help="Stored as an override; the events move without re-ingesting.",
         )
         how = st.radio(
@@ -600,14 +611,14 @@ with fix_tab:
                 fix = corrections.correction_for(event, place, scope, note)
                 override_id, moved = corrections.apply(db_path, fix)
             except (ValueError, RuntimeError) as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(f"Not saved: {text(exc)}")
             else:
                 st.session_state["fix_report"] = (
                     f"Correction {override_id} saved: {moved} place mention(s) changed."
                 )
                 st.rerun()
     if st.session_state.get("fix_report"):
-        st.success(st.session_state.pop("fix_report"))
+        st.success(text(st.session_state.pop("fix_report")))
     if corrections.available():
         made = corrections.listing(db_path)
         if not made.empty:

@@ -1,6 +1,12 @@
 """Writing events out: CSV (the stable column contract) and GeoJSON.
 
 GeoJSON is the one place where coordinates are written longitude first.
+
+The CSV is opened in spreadsheets, which run a cell starting with `=` (or `+`, `-`, `@`)
+as a formula: `=IMPORTXML("http://…")` in a title would fetch an address, and worse.
+Text cells starting so are written with a leading `'` (OWASP's advice on CSV
+injection): a spreadsheet shows the text and runs nothing. Numbers (a longitude of
+-3.7) stay numbers. GeoJSON is data for programs and stays exact.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from geo.models import validate_location
 from geo.schema import EVENT_COLUMNS, EXPORT_COLUMNS
 
 DATE_COLUMNS = [name for name, dtype in EVENT_COLUMNS.items() if dtype.startswith("datetime")]
+TEXT_COLUMNS = [name for name, dtype in EVENT_COLUMNS.items() if dtype == "string"]
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_missing(value: Any) -> bool:
@@ -50,9 +59,26 @@ def geojson_point(latitude: Any, longitude: Any) -> dict | None:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: `'` before a formula's first character."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: str) -> str:
+    # The writer quotes a cell holding "\n" (the line end) but not a lone "\r", which
+    # spreadsheets read as a line end too: the rest of the cell would start a new row
+    # (and could be a formula). A carriage return becomes "\n", the store's newline.
+    return spreadsheet_safe(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    """The export columns in order; dates as YYYY-MM-DD, booleans as true/false."""
+    """The export columns in order; dates as YYYY-MM-DD, booleans as true/false; text
+    cells that a spreadsheet would run as a formula prefixed with `'`."""
     out = frame[EXPORT_COLUMNS].copy()
+    for column in TEXT_COLUMNS:
+        out[column] = out[column].map(_csv_text, na_action="ignore")
     for column in DATE_COLUMNS:
         out[column] = out[column].dt.strftime("%Y-%m-%d")
     for column, dtype in EVENT_COLUMNS.items():

@@ -14,6 +14,11 @@ with the count, the main event type and how precisely the place is known). The l
 
 Every string taken from an article is HTML-escaped here, before it reaches a property that
 a popup or tooltip renders as HTML, and links are kept only when they are http(s).
+Article text reaches the page's script only as data, never as template source: branca
+parses what an element renders as a new Jinja template (and streamlit_folium renders the
+events layer on its own), so `{{ 7*7 }}` in a title would run on the server. Our
+elements therefore write their data with `script_json` (no `{`, `}`, `%` or `#` left
+in a string) and keep their rendered output as plain text (`_DataElement`).
 Clicking a marker reports the marker's own point (not the mouse position), so the
 dashboard finds its events with `events_at`.
 
@@ -30,7 +35,9 @@ passed to st_folium as `feature_group_to_add`. `build_map` puts both together;
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,9 +46,9 @@ from urllib.parse import urlsplit
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.template import Template
+from folium.template import Environment, Template
 
 from geo.assets import MapAssets, inline_page, localize, map_assets
 from geo.export import is_missing
@@ -94,6 +101,29 @@ BASEMAPS: dict[str, str] = {
     "Satellite (Esri)": "Esri.WorldImagery",
     "Topographic (OpenTopoMap)": "OpenTopoMap",
 }
+
+
+# --- data in the page's script ------------------------------------------------------------
+
+# Inside a JSON string: what could close the <script> element or start an HTML comment
+# (< > &), end a JavaScript string in old parsers (' and the two line separators), or
+# start Jinja syntax ({ } % #) if anything parses the page as a template again.
+_SCRIPT_UNSAFE = re.compile("[<>&'{}%#\u2028\u2029]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _unicode_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def script_json(value: Any) -> str:
+    """`value` as JSON safe to put in a <script> element that a template engine may parse
+    again: the characters above are written as \\uXXXX inside strings, so the browser
+    reads the same text and neither HTML nor Jinja sees markup in it."""
+    text = json.dumps(value, ensure_ascii=False)
+    # json.dumps puts `"` outside strings only as their delimiters, so every string is
+    # one match, and nothing outside strings contains these characters.
+    return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
 
 
 # --- popups -------------------------------------------------------------------------------
@@ -392,15 +422,63 @@ def _map_name(element: Any) -> str:
     return parent.get_name()
 
 
-class _FitBoundsInGroup(MacroElement):
+class _Environment(Environment):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["script_json"] = script_json
+
+
+class _Template(Template):
+    """folium's templates, with the `script_json` filter: every value our elements write
+    into the page's script goes through it."""
+
+    environment_class = _Environment
+
+
+class _RenderedText(Element):
+    """What an element rendered, kept as it is: never parsed as a template again."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _DataElement(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as text.
+
+    branca's MacroElement.render wraps each rendered part in `Element(part)`, which
+    compiles it as a Jinja template when the figure renders: data in it would be template
+    source (evaluated, or a TemplateSyntaxError that stops the page). The same steps here,
+    without that second parse."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{type(self).__name__} can only be rendered inside a Figure")
+        module = self._template.module.__dict__
+        for part, section in (("header", figure.header), ("html", figure.html)):
+            macro = module.get(part)
+            if macro is not None:
+                section.add_child(_RenderedText(macro(self, kwargs)), name=self.get_name())
+        script = module.get("script")
+        if script is not None:
+            figure.script.add_child(_RenderedText(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _FitBoundsInGroup(_DataElement):
     """Fit the map to `bounds`, from inside a FeatureGroup (so it reruns when the
     group is replaced through st_folium's feature_group_to_add)."""
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
             {{ this.map_name() }}.fitBounds(
-                {{ this.bounds|tojson }},
+                {{ this.bounds|script_json }},
                 {padding: [{{ this.padding }}, {{ this.padding }}], maxZoom: {{ this.max_zoom }}}
             );
         {% endmacro %}
@@ -418,7 +496,7 @@ class _FitBoundsInGroup(MacroElement):
         return _map_name(self)
 
 
-class _CountryOutline(MacroElement):
+class _CountryOutline(_DataElement):
     """Country outlines fetched from the app, drawn under the tiles.
 
     The outline's pane sits below the tile pane, so loaded tiles hide it; when tiles
@@ -426,21 +504,21 @@ class _CountryOutline(MacroElement):
     readable. A failed fetch only logs to the console.
     """
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
         (function(map) {
             var pane = map.createPane("geoOutline");
             pane.style.zIndex = 150;
             pane.style.pointerEvents = "none";
-            fetch({{ this.url|tojson }})
+            fetch({{ this.url|script_json }})
                 .then(function(r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
                 .then(function(data) {
                     L.geoJSON(data, {
                         pane: "geoOutline",
                         interactive: false,
                         attribution: "Outlines: Natural Earth",
-                        style: {{ this.style|tojson }}
+                        style: {{ this.style|script_json }}
                     }).addTo(map);
                 })
                 .catch(function(e) { console.warn("country outline not loaded", e); });
@@ -462,10 +540,10 @@ class _CountryOutline(MacroElement):
         return _map_name(self)
 
 
-class _ClusterAssets(JSCSSMixin, MacroElement):
+class _ClusterAssets(JSCSSMixin, _DataElement):
     """Loads Leaflet.markercluster (served by the app: geo/assets.py)."""
 
-    _template = Template("")
+    _template = _Template("")
 
     def __init__(self):
         super().__init__()
@@ -475,17 +553,17 @@ class _ClusterAssets(JSCSSMixin, MacroElement):
         self.default_css = [("markerclustercss", "MarkerCluster.css")]
 
 
-class _Legend(MacroElement):
+class _Legend(_DataElement):
     """What the colours and shapes mean: event types, points, areas, uncertainty."""
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
         (function(map) {
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "geo-legend");
-                div.innerHTML = {{ this.html|tojson }};
+                div.innerHTML = {{ this.html|script_json }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -521,16 +599,16 @@ class _Legend(MacroElement):
         return _map_name(self)
 
 
-class _EventsLayer(MacroElement):
+class _EventsLayer(_DataElement):
     """The events: clustered points coloured by type, areas for country/region-level
     places, faint circles of uncertainty (from RING_MIN_ZOOM). Clicking a point or an
     area reports its own centre, so the app can look its events up (`events_at`)."""
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
         (function(group, map) {
-            var data = {{ this.data|tojson }};
+            var data = {{ this.data|script_json }};
             var ringMinZoom = {{ this.ring_min_zoom }};
             var clusters = (typeof L.markerClusterGroup === "function")
                 ? L.markerClusterGroup({
@@ -620,11 +698,11 @@ class _EventsLayer(MacroElement):
         return _map_name(self)
 
 
-class _HeatLayer(MacroElement):
+class _HeatLayer(_DataElement):
     """A density layer: our own small canvas layer (a blurred stamp per point, weighted by
     its events, coloured through a gradient), so no third-party heat plugin is needed."""
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
         (function(group, map) {
@@ -702,8 +780,9 @@ class _HeatLayer(MacroElement):
                     }
                 });
             }
-            group.addLayer(new L.GeoHeat({{ this.points|tojson }}, {
-                radius: {{ this.radius }}, max: {{ this.max }}, gradient: {{ this.gradient|tojson }}
+            group.addLayer(new L.GeoHeat({{ this.points|script_json }}, {
+                radius: {{ this.radius }}, max: {{ this.max }},
+                gradient: {{ this.gradient|script_json }}
             }));
         })({{ this._parent.get_name() }}, {{ this.map_name() }});
         {% endmacro %}
@@ -725,13 +804,13 @@ class _HeatLayer(MacroElement):
         return _map_name(self)
 
 
-class _FocusWithoutScrolling(MacroElement):
+class _FocusWithoutScrolling(_DataElement):
     """Leaflet focuses the map on the first mouse down (for its keyboard controls). Inside
     st_folium's iframe that focus scrolls the page when the map is partly out of view,
     between mouse down and up, so the first click on a point is lost. Focus it without
     scrolling instead; the keyboard controls stay."""
 
-    _template = Template(
+    _template = _Template(
         """
         {% macro script(this, kwargs) %}
         (function(map) {
@@ -871,7 +950,17 @@ def build_map(
     """The whole map of `frame`'s events (base map + events layer)."""
     m = base_map(frame if fit_to is None else fit_to, assets=assets, tiles=tiles)
     events_layer(frame, heat=heat).add_to(m)
+    _layer_control_last(m)
     return localize(m, assets or map_assets())
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """folium's layer control names, by their script variables, the layers before it in
+    the map: after the events layer, it can name that one too (before, the name was not
+    defined yet, and the page stopped drawing)."""
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
 
 
 def standalone_html(frame: pd.DataFrame, *, heat: bool = False) -> str:

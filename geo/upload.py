@@ -4,6 +4,10 @@ Uploaded files are checked (type, size, count), saved under safe names into a te
 folder and read by geo.articles like any folder; pasted text is one article. Both go
 through geo.pipeline, so they are stored exactly as `python -m geo ingest` would store
 them. Every rejected file gets its own reason. Nothing here imports Streamlit.
+
+An upload is ingested inside the visitor's own script run, and the language model takes
+its time on every article: an upload reads at most MAX_UPLOAD_ARTICLES records (and stops
+parsing a file there), and says so; larger collections go through `python -m geo ingest`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,15 @@ MAX_TOTAL_BYTES = 20 * 1024 * 1024  # per upload
 MAX_FILES = 20
 MAX_PASTE_CHARS = 200_000
 MAX_FIELD_CHARS = 300
+# Records (articles, or rows that turn out bad) read from one upload. An upload runs in the
+# visitor's own script run on the server's shared cores: a 180,000-row CSV kept one running
+# for many minutes and slowed every other visitor. At this cap an upload of one-line rows
+# takes about 10 s, of news-length articles about two minutes (14-23 articles/s).
+MAX_UPLOAD_ARTICLES = 2_000
+UPLOAD_CAP_REASON = (
+    f"only the first {MAX_UPLOAD_ARTICLES:,} articles of an upload are read; "
+    "use `python -m geo ingest` for larger collections"
+)
 
 Progress = Callable[[int, int], None]
 
@@ -34,6 +47,7 @@ class UploadResult:
 
     rejected: list[ReadError] = field(default_factory=list)
     summary: object | None = None  # geo.pipeline.IngestSummary, when anything was read
+    notes: list[ReadError] = field(default_factory=list)  # files read only in part, or not
 
     @property
     def errors(self) -> list[ReadError]:
@@ -126,14 +140,44 @@ def _original_names(errors: Iterable[ReadError], names: dict[str, str]) -> list[
     return out
 
 
+def read_saved(
+    saved: Iterable[tuple[Path, str]],
+    limit: int = MAX_UPLOAD_ARTICLES,
+    columns=None,
+) -> tuple[list, list[ReadError], list[ReadError]]:
+    """The articles of the saved files, the records that could not be read, and a note
+    for each file read only in part or not at all because the upload reached `limit`
+    records. Reading stops at the limit: the rest of a file is never parsed."""
+    from geo.articles import read_paths
+
+    articles: list = []
+    errors: list[ReadError] = []
+    notes: list[ReadError] = []
+    records = 0
+    for path, name in saved:
+        if records >= limit:
+            notes.append(ReadError(name, f"not read: {UPLOAD_CAP_REASON}"))
+            continue
+        for item in read_paths([path], columns):
+            if records >= limit:  # one record more than the limit: the file goes on
+                notes.append(ReadError(name, UPLOAD_CAP_REASON))
+                break
+            records += 1
+            (errors if isinstance(item, ReadError) else articles).append(item)
+    return articles, errors, notes
+
+
 def ingest_files(
     files: Iterable[tuple[str, bytes]],
     db_path: str | os.PathLike[str],
     progress: Progress | None = None,
+    columns=None,
+    limit: int = MAX_UPLOAD_ARTICLES,
     **kwargs,
 ) -> UploadResult:
-    """Check, save and ingest uploaded files ((name, content) pairs)."""
-    from geo.pipeline import ingest_paths
+    """Check, save and ingest uploaded files ((name, content) pairs), at most `limit`
+    records of them; `kwargs` go to geo.pipeline.ingest_articles."""
+    from geo.pipeline import IngestSummary, ingest_articles
 
     files = list(files)
     with tempfile.TemporaryDirectory(prefix="geo-upload-") as tmp:
@@ -142,7 +186,11 @@ def ingest_files(
         result = UploadResult(rejected=rejected)
         if not saved:
             return result
-        summary = ingest_paths([p for p, _ in saved], db_path, progress=progress, **kwargs)
+        articles, errors, result.notes = read_saved(saved, limit, columns)
+        summary = ingest_articles(
+            articles, db_path, progress=progress, summary=IngestSummary(skipped=errors), **kwargs
+        )
+        # After the pipeline: it may skip an article too, named by its temporary path.
         summary.skipped = _original_names(summary.skipped, {str(p): n for p, n in saved})
         result.summary = summary
     return result

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.filters import FilterState, apply_filters, count_label, state_from_query_params
+from geo.plaintext import WORD_JOINER
 from geo.store import load_events
 from tests.conftest import HOSTILE_IMG, HOSTILE_SCRIPT, write_extra_article
 
@@ -476,3 +477,172 @@ def test_uploaded_article_adds_its_events(offline_page, server, tmp_path):
     page.get_by_text(re.compile(r"1 article read, 1 stored")).scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     _shot(page, "upload")
+
+
+# --- hostile templates and names (tests/test_adversarial.py has the rest) ----------------------
+
+TEMPLATE_PAYLOADS = [
+    "{{ 7*7 }}",
+    "{% if 1 %}x{% endif %}",
+    "{{ 5% }}",
+    "{# hidden #}",
+    "{{constructor.constructor('document.body.dataset.pwned=1')()}}",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "${7*7} <%= 7*7 %>",
+]
+TEMPLATE_TITLE = "Adversarial " + " ".join(TEMPLATE_PAYLOADS) + " " + HOSTILE_IMG
+TEMPLATE_SOURCE = "{{ 7*7 }} News {% raw %}"
+BEACON = "198.51.100.7"  # TEST-NET-2: never a real host; any request to it is a leak
+
+
+def _add_template_article(server) -> None:
+    """An article with template syntax in its title, publisher, link and text."""
+    import json
+
+    from geo.pipeline import ingest_paths
+
+    folder = server["db"].parent / "templates"
+    folder.mkdir(exist_ok=True)
+    text = " ".join(TEMPLATE_PAYLOADS)
+    (folder / "templates.txt").write_text(
+        f"Shelling in Lyon\n\nArtillery shelled Lyon on 5 May 2017 {text} and clashes followed.\n",
+        encoding="utf-8",
+    )
+    manifest = {
+        "templates.txt": {
+            "title": TEMPLATE_TITLE,
+            "source": TEMPLATE_SOURCE,
+            "url": "javascript:alert('{{ 7*7 }}')",
+            "published": "2017-05-06",
+        }
+    }
+    (folder / "manifest.yaml").write_text(json.dumps(manifest), encoding="utf-8")
+    summary = ingest_paths([folder], server["db"])
+    assert summary.events >= 1, summary.lines()
+
+
+def _assert_nothing_ran(page, dialogs) -> None:
+    page.wait_for_timeout(500)
+    for frame in page.frames:
+        assert frame.evaluate("() => document.body && document.body.dataset.pwned") is None
+    assert dialogs == []
+
+
+def test_template_syntax_in_an_article_shows_as_text_and_the_map_draws(offline_page, server):
+    from playwright.sync_api import expect
+
+    _add_template_article(server)
+    page, aborted, _served, dialogs = offline_page
+    frame = _open(page, server["url"] + "?q=Adversarial")  # the map drew its markers
+    marker = frame.locator("path.geo-point")
+    expect(marker.first).to_be_visible(timeout=LOAD_MS)
+    marker.first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_be_visible(timeout=LOAD_MS)
+    shown = popup.inner_text()
+    for payload in (*TEMPLATE_PAYLOADS, TEMPLATE_SOURCE, HOSTILE_IMG):
+        assert payload in shown, payload
+    assert "49" not in shown  # {{ 7*7 }}, ${7*7}, <%= 7*7 %> stayed as written
+
+    panel = page.locator(".ev-panel")
+    expect(panel).to_be_visible(timeout=LOAD_MS)
+    evidence = panel.inner_text()
+    for payload in (*TEMPLATE_PAYLOADS, TEMPLATE_SOURCE):
+        assert payload in evidence, payload
+    assert "49" not in evidence
+    assert panel.locator("img, script, a[href^=javascript]").count() == 0
+    _assert_nothing_ran(page, dialogs)
+    outside = {urlsplit(u).hostname for u in aborted}
+    assert outside <= {TILE_HOST}, f"requests outside the app: {sorted(set(aborted))}"
+
+
+def test_hostile_file_names_show_as_text_in_the_upload_report(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, aborted, _served, dialogs = offline_page
+    _open(page, server["url"])
+    names = [
+        f"<img src=http://{BEACON}/beacon.png> {{{{ 7*7 }}}}.pdf",
+        f"**bold** [link](http://{BEACON}/x) ![i](http://{BEACON}/i.png) $x^2$ :red[r].pdf",
+        "www.example.org a@b.org :material/home: {{ 5% }}.exe",
+    ]
+    page.get_by_role("tab", name="Add articles").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": name, "mimeType": "application/octet-stream", "buffer": b"x"} for name in names]
+    )
+    page.get_by_role("button", name="Add the files").click()
+    alerts = page.locator('[data-testid="stAlert"]')
+    expect(alerts.filter(has_text="not a supported file type")).to_have_count(
+        len(names), timeout=LOAD_MS
+    )
+    # Each name as written (an invisible WORD JOINER keeps Markdown from linking a URL).
+    shown = [a.inner_text().replace(WORD_JOINER, "") for a in alerts.all()]
+    for name in names:
+        assert any(text.startswith(f"{name}: not a supported") for text in shown), shown
+    for alert in alerts.all():
+        assert alert.locator("a, img, strong, em, code, .katex, [role=img]").count() == 0
+    _assert_nothing_ran(page, dialogs)
+    assert not [u for u in aborted if BEACON in u], aborted
+
+
+def test_standalone_html_export_draws_hostile_text_as_text(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    from geo.mapview import standalone_html
+    from tests.conftest import make_events
+
+    payloads = [*TEMPLATE_PAYLOADS, HOSTILE_SCRIPT, HOSTILE_IMG]
+    rows = [
+        {
+            "title": payload,
+            "source": payload,
+            "place": payload,
+            "sentence": f"Shelling hit {payload} today.",
+            "url": "javascript:alert(1)",
+            "latitude": -40.0 + 10 * i,
+            "longitude": -120.0 + 30 * i,
+        }
+        for i, payload in enumerate(payloads)
+    ]
+    path = tmp_path / "events-map.html"
+    path.write_text(standalone_html(make_events(rows)), encoding="utf-8")
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    outside, dialogs, errors = [], [], []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("file:")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(path.as_uri())
+        points = page.locator("path.geo-point")
+        expect(points).to_have_count(len(payloads), timeout=LOAD_MS)
+        page.wait_for_function(  # drawn where they belong once the map has fitted them
+            """() => [...document.querySelectorAll("path.geo-point")]
+                .every(p => p.getAttribute("d") && p.getAttribute("d") !== "M0 0")""",
+            timeout=LOAD_MS,
+        )
+        assert errors == []
+        shown = []
+        for i in range(len(payloads)):  # the points are drawn in their own order
+            points.nth(i).click(force=True)
+            popup = page.locator(".leaflet-popup-content")
+            expect(popup).to_be_visible(timeout=LOAD_MS)
+            shown.append(popup.inner_text())
+            assert popup.locator("script, img, a").count() == 0
+            page.locator(".leaflet-popup-close-button").click()
+            expect(popup).to_have_count(0, timeout=LOAD_MS)
+        for payload in payloads:
+            assert any(f"Shelling hit {payload} today." in text for text in shown), payload
+        assert not any("49" in text for text in shown)
+        _assert_nothing_ran(page, dialogs)
+        assert {urlsplit(u).hostname for u in outside} <= {TILE_HOST}, outside
+    finally:
+        context.close()

@@ -359,3 +359,70 @@ def test_pin_layer_marks_one_point():
     assert "[34.75, 36.7]" in page
     with pytest.raises(ValueError):
         pin_layer(95.0, 0.0)
+
+
+# --- article text is data, never template source ---------------------------------------------
+
+TEMPLATES = ["{{ 7*7 }}", "{% if 1 %}x{% endif %}", "{{ 5% }}", "{# c #}", "100% {x} }}"]
+
+
+def map_data(page: str) -> dict:
+    """The events data as the page's script reads it (JSON after `var data = `)."""
+    start = page.index("var data = ") + len("var data = ")
+    return json.JSONDecoder().raw_decode(page, start)[0]
+
+
+def templated_events() -> pd.DataFrame:
+    rows = []
+    for i, payload in enumerate(TEMPLATES):
+        rows.append(
+            {
+                "title": f"Title {payload}",
+                "source": f"Source {payload}",
+                "place": f"Place {payload}",
+                "mention": payload,
+                "sentence": f"Shelling hit {payload} today.",
+                "latitude": 30.0 + i,
+            }
+        )
+    return make_events(rows)
+
+
+def test_template_syntax_in_articles_reaches_the_page_as_text():
+    frame = templated_events()
+    for page in (render(build_map(frame)), standalone_html(frame)):
+        assert map_data(page) == map_features(frame)  # exactly the data, nothing evaluated
+        for payload in TEMPLATES:
+            assert payload not in page  # written as \\u escapes: no template syntax left
+
+
+def test_the_events_layer_as_streamlit_folium_renders_it():
+    import streamlit_folium
+
+    frame = templated_events()
+    m = base_map(frame)
+    m.get_root().render()  # what st_folium does first
+    layer = streamlit_folium._get_feature_group_string(events_layer(frame), map=m)
+    assert map_data(layer) == map_features(frame)
+
+
+def test_what_an_element_renders_is_not_parsed_again():
+    from geo.mapview import _DataElement, _Template
+
+    class Raw(_DataElement):  # writes its text unescaped: only the second parse could bite
+        _template = _Template("{% macro script(this, kwargs) %}// {{ this.text }}{% endmacro %}")
+
+        def __init__(self, text):
+            super().__init__()
+            self.text = text
+
+    m = base_map(None)
+    m.add_child(Raw("{{ 7*7 }} {{ 5% }}"))
+    assert "// {{ 7*7 }} {{ 5% }}" in render(m)
+
+
+def test_the_layer_control_comes_after_the_events_layer(events):
+    page = render(build_map(events))
+    group = re.search(r"var (feature_group_\w+) = L\.featureGroup\(", page).group(1)
+    named = page.index(f'"Events" : {group}')  # where the layer control names it
+    assert page.index(f"var {group} =") < named  # defined before

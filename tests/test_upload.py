@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import date
 
 import pytest
@@ -11,10 +13,13 @@ from geo.upload import (
     MAX_FILE_BYTES,
     MAX_FILES,
     MAX_PASTE_CHARS,
+    MAX_UPLOAD_ARTICLES,
+    UPLOAD_CAP_REASON,
     PastedArticle,
     check_file,
     ingest_files,
     ingest_pasted,
+    read_saved,
     result_lines,
     safe_name,
     save_files,
@@ -110,3 +115,54 @@ def test_bad_pasted_text_is_refused(tmp_path, pasted, reason):
     result = ingest_pasted(pasted, tmp_path / "events.db")
     assert [e.reason[: len(reason)] for e in result.errors] == [reason]
     assert result.summary is None
+
+
+def generated_csv(rows: int, bad_after: int | None = None) -> bytes:
+    """A CSV of `rows` short invented articles; with `bad_after`, the rows after that one
+    have more fields than the header (each one an error if it were parsed)."""
+    lines = ["title,text,published"]
+    for n in range(1, rows + 1):
+        extra = ",x,y" if bad_after is not None and n > bad_after else ""
+        lines.append(f"Report {n},Shelling was reported in Homs on day {n}.,2016-10-02{extra}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_huge_csv_upload_is_read_only_up_to_the_cap(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_bytes(generated_csv(180_000, bad_after=MAX_UPLOAD_ARTICLES))
+    other = tmp_path / "later.md"
+    other.write_text(ARTICLE, encoding="utf-8")
+    started = time.perf_counter()
+    articles, errors, notes = read_saved([(path, "news.csv"), (other, "later.md")])
+    elapsed = time.perf_counter() - started
+    assert len(articles) == MAX_UPLOAD_ARTICLES
+    assert articles[-1].title == f"Report {MAX_UPLOAD_ARTICLES}"
+    assert errors == []  # the bad rows after the cap were never parsed
+    assert [(n.origin, n.reason) for n in notes] == [
+        ("news.csv", UPLOAD_CAP_REASON),
+        ("later.md", f"not read: {UPLOAD_CAP_REASON}"),
+    ]
+    assert UPLOAD_CAP_REASON.startswith("only the first 2,000 articles of an upload are read")
+    assert elapsed < 10, f"{elapsed:.1f} s to read the first {MAX_UPLOAD_ARTICLES} rows"
+
+
+def test_a_csv_at_the_cap_is_read_whole_without_a_note(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_bytes(generated_csv(MAX_UPLOAD_ARTICLES))
+    articles, errors, notes = read_saved([(path, "news.csv")])
+    assert len(articles) == MAX_UPLOAD_ARTICLES and errors == [] and notes == []
+
+
+def test_an_upload_over_its_cap_stores_the_first_articles_and_says_so(tmp_path):
+    db = tmp_path / "events.db"
+    files = [("news.csv", generated_csv(6)), ("homs.md", ARTICLE.encode())]
+    result = ingest_files(files, db, limit=4)
+    assert result.read == 4 and result.stored == 4
+    assert [(n.origin, n.reason) for n in result.notes] == [
+        ("news.csv", UPLOAD_CAP_REASON),
+        ("homs.md", f"not read: {UPLOAD_CAP_REASON}"),
+    ]
+    assert result.errors == []
+    with sqlite3.connect(db) as stored:
+        titles = [t for (t,) in stored.execute("SELECT title FROM articles ORDER BY title")]
+    assert titles == ["Report 1", "Report 2", "Report 3", "Report 4"]
