@@ -3,7 +3,8 @@
 Ingests the file into a fresh database feeding only `unit_id, article_title,
 article_content, source` (the gold columns stay out), exports the events, scores them with
 `../shared/eval/score.py events` (needs `pip install reverse_geocoder`) and prints the
-figures with the ingest throughput (gazetteer and spaCy model warm, median of the runs).
+figures with the ingest throughput (gazetteer and spaCy model warm, median of the runs),
+then the same figures on halves A and B of the file by `unit_id` (bench/halves.py).
 
     python bench/events.py [--runs 1] [--csv PATH] [--keep DB]
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from halves import HALVES, half_of, shared_dir  # noqa: E402
+
 from geo.articles import ColumnMap, read_paths  # noqa: E402
 from geo.export import to_csv  # noqa: E402
 from geo.models import Article  # noqa: E402
@@ -31,7 +34,7 @@ from geo.pipeline import default_gazetteer, ingest_articles  # noqa: E402
 from geo.store import load_events  # noqa: E402
 from geo.toponyms import load_nlp  # noqa: E402
 
-SHARED = PROJECT_DIR.parent / "shared"
+SHARED = shared_dir()
 FAKES = SHARED / "data" / "fakes_dev.csv"
 SCORER = SHARED / "eval" / "score.py"
 FED = ("unit_id", "article_title", "article_content", "source")
@@ -47,6 +50,27 @@ def inputs_only(path: Path, out: Path) -> None:
     writer.writeheader()
     writer.writerows(rows)
     out.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def gold_half(path: Path, half: str, out: Path) -> None:
+    """The gold rows of one half, in the file's own encoding (the scorer reads latin-1)."""
+    with path.open(encoding="latin-1", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, [r for r in reader if half_of(r["unit_id"]) == half]
+    with out.open("w", encoding="latin-1", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def score(gold: Path, events_csv: Path) -> dict:
+    scored = subprocess.run(
+        [sys.executable, str(SCORER), "events", str(gold), str(events_csv)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(scored.stdout)
 
 
 def main() -> int:
@@ -74,13 +98,12 @@ def main() -> int:
         events_csv = Path(tmp) / "events.csv"
         events = load_events(db)
         events_csv.write_text(to_csv(events), encoding="utf-8")
-        scored = subprocess.run(
-            [sys.executable, str(SCORER), "events", str(args.csv), str(events_csv)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    figures = json.loads(scored.stdout)
+        figures = score(args.csv, events_csv)
+        halves = {}
+        for half in HALVES:
+            gold = Path(tmp) / f"gold.half{half}.csv"
+            gold_half(args.csv, half, gold)
+            halves[half] = score(gold, events_csv)
     n = len(articles)
     median = statistics.median(seconds)
     print(f"corpus: {args.csv.name}, {n} articles (fed: {', '.join(FED)})")
@@ -90,6 +113,13 @@ def main() -> int:
     print(f"typed articles: {figures['typed_articles']}")
     print(f"events: {summary.events}, linked reports: {int((events['report_count'] > 1).sum())}")
     print(f"ingest: {median:.2f} s, {n / median:.1f} articles/s (median of {args.runs})")
+    for half, f in halves.items():
+        print(
+            f"half {half} ({f['articles']} articles): governorate_accuracy "
+            f"{f['governorate_accuracy']:.3f}, date_accuracy_1day {f['date_accuracy_1day']:.3f}, "
+            f"type_accuracy {f['type_accuracy']:.3f} of {f['typed_articles']} typed, "
+            f"located {f['with_located_event']}"
+        )
     return 0
 
 

@@ -1,6 +1,6 @@
 """Geoparsing benchmark on GeoVirus: accuracy end to end and in spans mode, and throughput.
 
-    python bench/geoparse.py [--gold ../shared/data/geovirus.jsonl] [--runs 3]
+    python bench/geoparse.py [--gold ../shared/data/geovirus.jsonl] [--runs 3] [--demonyms]
 
 1. End to end: `python -m geo parse GOLD` as a subprocess, scored by `../shared/eval/score.py`.
 2. Resolution only: the same file with each line's gold spans given (`spans` mode), scored.
@@ -11,6 +11,10 @@
    on two cores) and of the baseline (stock spaCy pipeline, one process), median of
    `--runs` interleaved runs.
 
+Items 1 and 2 are also scored on halves A and B of the file by id (bench/halves.py; tune on A,
+check on B). `--demonyms` adds both again with `parse --demonyms` (LGL counts demonyms and
+adjectival forms as toponyms; GeoVirus does not).
+
 Prints a JSON summary (and a table); `--errors` also lists the commonest errors.
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +35,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-SHARED = PROJECT.parent / "shared"
+from halves import HALVES, shared_dir, write_jsonl_halves  # noqa: E402
+
+SHARED = shared_dir()
 DEFAULT_GOLD = SHARED / "data" / "geovirus.jsonl"
 SCORER = SHARED / "eval" / "score.py"
 FIGURES = ("f1_strict", "precision_strict", "recall_strict", "acc161", "e2e161", "median_km")
@@ -57,10 +64,10 @@ def score(gold: Path, pred: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def run_cli(gold: Path, pred: Path) -> float:
+def run_cli(gold: Path, pred: Path, *options: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "geo", "parse", str(gold), "-o", str(pred)],
+        [sys.executable, "-m", "geo", "parse", str(gold), "-o", str(pred), *options],
         check=True,
         cwd=PROJECT,
     )
@@ -134,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="throughput runs (median)")
     parser.add_argument("--errors", action="store_true", help="list the commonest errors")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--out", type=Path, help="keep the predictions (JSONL) here")
+    parser.add_argument(
+        "--demonyms", action="store_true", help="also run `parse --demonyms`, scored the same"
+    )
     args = parser.parse_args(argv)
     if not args.gold.is_file() or not SCORER.is_file():
         print(f"skipped: {args.gold} or {SCORER} is missing", file=sys.stderr)
@@ -163,6 +174,32 @@ def main(argv: list[str] | None = None) -> int:
         results["spans"] = {k: score(spans_gold, spans_pred)[k] for k in FIGURES}
         if args.errors:
             results["errors_spans"] = error_report(spans_gold, spans_pred)
+
+        # The halves, end to end and in spans mode (with --demonyms too when asked).
+        halves = write_jsonl_halves(args.gold, docs, tmpdir)
+        spans_halves = write_jsonl_halves(spans_gold, read_jsonl(spans_gold), tmpdir)
+        runs = [("end_to_end", halves, pred), ("spans", spans_halves, spans_pred)]
+        if args.demonyms:
+            demonym_pred, demonym_spans_pred = tmpdir / "dem.jsonl", tmpdir / "dem_spans.jsonl"
+            run_cli(args.gold, demonym_pred, "--demonyms")
+            run_cli(spans_gold, demonym_spans_pred, "--demonyms")
+            results["end_to_end_demonyms"] = {k: score(args.gold, demonym_pred)[k] for k in FIGURES}
+            results["spans_demonyms"] = {
+                k: score(spans_gold, demonym_spans_pred)[k] for k in FIGURES
+            }
+            runs += [
+                ("end_to_end_demonyms", halves, demonym_pred),
+                ("spans_demonyms", spans_halves, demonym_spans_pred),
+            ]
+        results["halves"] = {
+            half: {name: {k: score(golds[half], p)[k] for k in FIGURES} for name, golds, p in runs}
+            for half in HALVES
+        }
+        results["documents_per_half"] = {h: len(read_jsonl(halves[h])) for h in HALVES}
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            for name, _, p in runs:
+                shutil.copy(p, args.out / f"{args.gold.stem}.{name}.jsonl")
 
         import spacy
 
@@ -195,10 +232,23 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(results, indent=1, ensure_ascii=False))
     rows = [("end to end", results["end_to_end"]), ("spans mode", results["spans"])]
     rows.append(("baseline end to end", results["baseline_end_to_end"]))
-    print(f"\n{'':24}{'f1_strict':>10}{'acc161':>8}{'e2e161':>8}{'median km':>11}")
+    labels = {
+        "end_to_end": "end to end",
+        "spans": "spans mode",
+        "end_to_end_demonyms": "demonyms end to end",
+        "spans_demonyms": "demonyms spans",
+    }
+    for name, label in labels.items():
+        if name in results:
+            if name.endswith("demonyms"):
+                rows.append((label, results[name]))
+            for half in HALVES:
+                rows.append((f"{label}, half {half}", results["halves"][half][name]))
+    width = max(24, 1 + max(len(label) for label, _ in rows))
+    print(f"\n{'':{width}}{'f1_strict':>10}{'acc161':>8}{'e2e161':>8}{'median km':>11}")
     for label, r in rows:
         print(
-            f"{label:24}{r['f1_strict']:>10.3f}{r['acc161']:>8.3f}{r['e2e161']:>8.3f}"
+            f"{label:{width}}{r['f1_strict']:>10.3f}{r['acc161']:>8.3f}{r['e2e161']:>8.3f}"
             f"{r['median_km']:>11.1f}"
         )
     if "docs_per_second" in results:

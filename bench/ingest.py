@@ -20,12 +20,14 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from halves import shared_dir  # noqa: E402
+
 from geo.articles import ColumnMap, read_paths  # noqa: E402
 from geo.models import Article  # noqa: E402
 from geo.pipeline import N_PROCESS, default_gazetteer, ingest_articles  # noqa: E402
 from geo.toponyms import load_nlp  # noqa: E402
 
-FAKES = PROJECT_DIR.parent / "shared" / "data" / "fakes_dev.csv"
+FAKES = shared_dir() / "data" / "fakes_dev.csv"
 COLUMNS = ColumnMap(id="unit_id", title="article_title", text="article_content", source="source")
 
 
