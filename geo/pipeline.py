@@ -35,7 +35,7 @@ from geo.models import Article, Mention, ReadError, ResolvedMention
 from geo.overrides import Overrides, load_overrides, overrides_version, reapply_overrides
 from geo.resolve import resolve_mentions
 from geo.store import AnalyzedArticle, connect, write_batch
-from geo.toponyms import find_mentions, load_nlp
+from geo.toponyms import find_mentions, load_nlp, text_for_model
 
 BATCH_SIZE = 64
 # spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
@@ -48,9 +48,12 @@ NLP_BATCH = 16  # texts per spaCy batch (and per task sent to a worker process)
 # spaCy refuses texts over `nlp.max_length` (1,000,000 characters, error E088); longer
 # ones are parsed in pieces of at most PIECE_CHARS, cut at paragraph or sentence ends.
 PIECE_CHARS = 100_000
-# Texts longer than this are refused by name: a book is no news article, and parsing it
-# would hold the ingest for minutes.
-MAX_TEXT_CHARS = 5_000_000
+# Texts longer than this, or of more tokens, are refused by name: a book is no news
+# article, and parsing it would hold the ingest for minutes (the model takes about
+# 5,000 tokens a second; a 1.2 MB article of prose is about 250,000 tokens).
+MAX_TEXT_CHARS = 2_000_000
+MAX_TOKENS = 300_000
+MAX_MENTIONS = 1_500  # news articles name tens of places; resolution time grows as its square
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +126,13 @@ def analyze(
 ) -> AnalyzedArticle:
     """Find, resolve and extract the events of one article."""
     article = with_publication_date(article)
-    doc = doc if doc is not None else load_nlp()(article.text)
+    doc = doc if doc is not None else parse_text(article.text)
     mentions = find_mentions(article.text, gazetteer, doc)
+    if len(mentions) > MAX_MENTIONS:
+        raise TextRefused(
+            f"{len(mentions):,} place names found, more than the {MAX_MENTIONS:,} an "
+            "article may have (resolution weighs every name against the others)"
+        )
     places = resolve_mentions(
         article.text,
         mentions,
@@ -198,28 +206,48 @@ def text_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     return pieces
 
 
-def _parse_one(nlp, text: str):
-    """One text through spaCy; a text over the model's limit in pieces joined back into
-    one Doc (its character offsets, entities and sentences those of the whole text)."""
+def _tokens(nlp, text: str):
+    """The text tokenized for the model (long junk runs tamed: `text_for_model`), or
+    TextRefused when it is too long to parse in bounded time."""
     if len(text) > MAX_TEXT_CHARS:
         raise TextRefused(
             f"text of {len(text):,} characters is longer than the {MAX_TEXT_CHARS:,} "
             "an article may have"
         )
+    return nlp.make_doc(text_for_model(text))
+
+
+def _check_tokens(count: int) -> None:
+    if count > MAX_TOKENS:
+        raise TextRefused(
+            f"text of {count:,} tokens is more than the {MAX_TOKENS:,} an article may have"
+        )
+
+
+def _parse_one(nlp, text: str):
+    """One text through spaCy; a text over the model's limit in pieces joined back into
+    one Doc (its character offsets, entities and sentences those of the whole text)."""
     if len(text) <= nlp.max_length:
-        return nlp(text)
+        tokens = _tokens(nlp, text)
+        _check_tokens(len(tokens))
+        return nlp(tokens)
     from spacy.tokens import Doc
 
-    pieces = list(nlp.pipe(text_pieces(text, min(PIECE_CHARS, nlp.max_length))))
-    return Doc.from_docs(pieces, ensure_whitespace=False)
+    if len(text) > MAX_TEXT_CHARS:
+        _tokens(nlp, text)  # raises TextRefused, naming the length
+    pieces = [_tokens(nlp, p) for p in text_pieces(text, min(PIECE_CHARS, nlp.max_length))]
+    _check_tokens(sum(len(p) for p in pieces))
+    return Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
 
 
 def _parse_batch(nlp, texts: Sequence[str]) -> list:
     """Docs (or the exception each text raised) for a batch of texts, in order."""
-    plain = all(len(t) <= min(nlp.max_length, MAX_TEXT_CHARS) for t in texts)
-    if plain:
+    if all(len(t) <= min(nlp.max_length, MAX_TEXT_CHARS) for t in texts):
         try:
-            return list(nlp.pipe(texts, batch_size=NLP_BATCH))
+            tokenized = [_tokens(nlp, t) for t in texts]
+            for doc in tokenized:
+                _check_tokens(len(doc))
+            return list(nlp.pipe(tokenized, batch_size=NLP_BATCH))
         except Exception:
             pass  # find the text at fault: the others are parsed one by one below
     out: list = []
@@ -229,6 +257,11 @@ def _parse_batch(nlp, texts: Sequence[str]) -> list:
         except Exception as exc:
             out.append(exc)
     return out
+
+
+def parse_text(text: str):
+    """One text through spaCy as the ingest parses it (bounded; long texts in pieces)."""
+    return _parse_one(load_nlp(), text)
 
 
 def parse_texts(texts: Iterable[str], n_process: int = 1) -> Iterator:
