@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from geo.config import resolve_db_path
@@ -97,6 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: stop like Ctrl-C does (not an Exception, so no handler of errors
+    swallows it)."""
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm():
+    """While inside, SIGTERM raises Terminated in the main thread (then cleanup runs)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _open_output(path: str):
     if path == "-":
         return sys.stdout
@@ -108,7 +133,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.articles import ColumnMap
-    from geo.pipeline import ingest_paths
+    from geo.pipeline import IngestSummary, ingest_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -129,7 +154,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
-    summary = ingest_paths(paths, db_path, columns, progress=progress)
+    summary = IngestSummary()
+    try:
+        with _stopped_by_sigterm():
+            ingest_paths(paths, db_path, columns, progress=progress, summary=summary)
+    except (KeyboardInterrupt, Terminated) as stop:
+        bar.close()
+        # Each batch is one transaction: what was committed stays, the batch under way is
+        # rolled back, and the worker processes have been stopped.
+        print(
+            f"interrupted: {summary.stored} articles stored, the rest not (database: {db_path})",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(stop, Terminated) else 130
     bar.close()
     print(f"database: {db_path}", file=sys.stderr)
     for line in summary.lines():

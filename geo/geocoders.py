@@ -39,7 +39,7 @@ from geopy.location import Location
 
 from geo.config import PROJECT_DIR, data_dir, load_settings
 from geo.gazetteer import Candidate, Gazetteer
-from geo.models import Place
+from geo.models import Place, validate_location
 from geo.resolve import REGION_CUES, Context, rank_candidates
 
 log = logging.getLogger(__name__)
@@ -611,7 +611,8 @@ def online_fallback(
     online service the settings opt in to (cached, rate limited), restricted to the
     article's countries when given. None when online geocoding is off.
 
-    A service error, no answer or an unusable answer all give None ("unresolved").
+    A service error, no answer or an unusable answer (coordinates off the globe, or any
+    exception from the service's wrapper) all give None ("unresolved"), logged.
     """
     section = _geocoding_settings(settings)
     cached = _online_from_section(section)
@@ -621,13 +622,26 @@ def online_fallback(
     source = cached.name
 
     def fallback(name: str, country_codes: Iterable[str] = ()) -> Place | None:
-        location = chain.geocode(name, exactly_one=True, country_codes=list(country_codes or ()))
-        if location is None:
-            return None
+        # The boundary between the resolver and a stranger's service: whatever comes back,
+        # or whatever its wrapper raises on a malformed answer (a latitude of 91.5 makes
+        # geopy raise ValueError; a missing field, KeyError), is "unresolved" for this
+        # name, logged, and never the end of an ingest.
         try:
+            location = chain.geocode(
+                name, exactly_one=True, country_codes=list(country_codes or ())
+            )
+            if location is None:
+                return None
+            validate_location(location.latitude, location.longitude)
             return place_from_location(location, source)
-        except (ValueError, TypeError) as exc:
-            log.warning("unusable %s answer for %r: %s", source, name, exc)
+        except Exception as exc:
+            log.warning(
+                "unusable %s answer for %r (%s: %s); left unresolved",
+                source,
+                name,
+                type(exc).__name__,
+                exc,
+            )
             return None
 
     fallback.geocoder = chain  # type: ignore[attr-defined]

@@ -223,6 +223,15 @@ def load_overrides(db_path: str | os.PathLike[str]) -> Overrides:
         db.close()
 
 
+def overrides_version(db) -> tuple[int, int]:
+    """Changes whenever an override is added or removed (ids are never reused): a cheap
+    test of whether `load_overrides` would give something new. `db`: a connection to the
+    events database (geo.store.connect)."""
+    db.executescript(TABLE)
+    count, newest = db.execute("SELECT count(*), coalesce(max(id), 0) FROM overrides").fetchone()
+    return int(count), int(newest)
+
+
 def list_overrides(db_path: str | os.PathLike[str]) -> pd.DataFrame:
     """Every override, oldest first, one row each (columns: LIST_COLUMNS)."""
     db = _connect(db_path)
@@ -350,5 +359,6 @@ def place_from_geonameid(gazetteer: Gazetteer, geonameid: int) -> Place:
 
 __all__: Sequence[str] = (
     "Override", "Overrides", "add_override", "list_overrides", "load_overrides",
+    "overrides_version",
     "place_candidates", "reapply_overrides", "remove_override",
 )  # fmt: skip

@@ -2,12 +2,26 @@
 
 `analyze` is pure (an article in, an AnalyzedArticle out); `ingest_paths` adds reading,
 batching, progress and the store.
+
+Article text comes from strangers, so one article never costs the others: an article
+that fails to analyse (any exception) is skipped and named in the summary with its
+reason, and the rest is stored. spaCy runs in our own worker processes (`parse_texts`),
+not spaCy's `n_process`, so that they die with the ingest: a parent-death signal on
+Linux and a watchdog elsewhere end a worker whose parent is gone (kill -9), and the pool
+is terminated whenever the ingest stops (an error, Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -18,10 +32,10 @@ from geo.dates import find_publication_date
 from geo.events import extract_events
 from geo.gazetteer import Gazetteer
 from geo.models import Article, Mention, ReadError, ResolvedMention
-from geo.overrides import Overrides, load_overrides
+from geo.overrides import Overrides, load_overrides, overrides_version, reapply_overrides
 from geo.resolve import resolve_mentions
 from geo.store import AnalyzedArticle, connect, write_batch
-from geo.toponyms import find_mentions, load_nlp
+from geo.toponyms import find_mentions, load_nlp, text_for_model
 
 BATCH_SIZE = 64
 # spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
@@ -30,6 +44,18 @@ BATCH_SIZE = 64
 # on a machine busy with other work one can be faster: GEO_NLP_PROCESSES=1.
 N_PROCESS = int(os.environ.get("GEO_NLP_PROCESSES", 0)) or max(1, min(2, os.cpu_count() or 1))
 MIN_ARTICLES_PER_PROCESS = 48  # below this, starting a second process costs more than it saves
+NLP_BATCH = 16  # texts per spaCy batch (and per task sent to a worker process)
+# spaCy refuses texts over `nlp.max_length` (1,000,000 characters, error E088); longer
+# ones are parsed in pieces of at most PIECE_CHARS, cut at paragraph or sentence ends.
+PIECE_CHARS = 100_000
+# Texts longer than this, or of more tokens, are refused by name: a book is no news
+# article, and parsing it would hold the ingest for minutes (the model takes about
+# 5,000 tokens a second; a 1.2 MB article of prose is about 250,000 tokens).
+MAX_TEXT_CHARS = 2_000_000
+MAX_TOKENS = 300_000
+MAX_MENTIONS = 1_500  # news articles name tens of places; resolution time grows as its square
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -100,8 +126,13 @@ def analyze(
 ) -> AnalyzedArticle:
     """Find, resolve and extract the events of one article."""
     article = with_publication_date(article)
-    doc = doc if doc is not None else load_nlp()(article.text)
+    doc = doc if doc is not None else parse_text(article.text)
     mentions = find_mentions(article.text, gazetteer, doc)
+    if len(mentions) > MAX_MENTIONS:
+        raise TextRefused(
+            f"{len(mentions):,} place names found, more than the {MAX_MENTIONS:,} an "
+            "article may have (resolution weighs every name against the others)"
+        )
     places = resolve_mentions(
         article.text,
         mentions,
@@ -118,14 +149,221 @@ def analyze(
 
 
 def analyze_many(
-    articles: Sequence[Article], gazetteer: Gazetteer, overrides: Overrides | None = None
-) -> Iterable[AnalyzedArticle]:
-    nlp = load_nlp()
-    texts = (a.text for a in articles)
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    overrides: Overrides | Callable[[], Overrides | None] | None = None,
+) -> Iterator[AnalyzedArticle | ReadError]:
+    """Analyse articles in order; one that fails gives a ReadError naming it and why.
+
+    `overrides` may be a function, asked before each article, so that a correction made
+    while a long ingest runs applies to the articles analysed after it.
+    """
+    current = overrides if callable(overrides) else lambda: overrides
     n_process = N_PROCESS if len(articles) >= MIN_ARTICLES_PER_PROCESS * N_PROCESS else 1
-    docs = nlp.pipe(texts, batch_size=16, n_process=n_process)
-    for article, doc in zip(articles, docs, strict=True):
-        yield analyze(article, gazetteer, doc, overrides)
+    docs = parse_texts((a.text for a in articles), n_process)
+    with contextlib.closing(docs):
+        for article, doc in zip(articles, docs, strict=True):
+            if isinstance(doc, BaseException):
+                yield _failed(article, doc)
+                continue
+            try:
+                yield analyze(article, gazetteer, doc, current())
+            except Exception as exc:  # a bug meeting a stranger's text: skip that article
+                log.exception("analysing %s failed", _origin(article))
+                yield _failed(article, exc)
+
+
+class TextRefused(ValueError):
+    """A text too long (or otherwise unfit) to be parsed at all."""
+
+
+def _origin(article: Article) -> str:
+    return article.origin or article.article_id
+
+
+def _failed(article: Article, exc: BaseException) -> ReadError:
+    reason = str(exc) if isinstance(exc, TextRefused) else f"{type(exc).__name__}: {exc}"
+    return ReadError(_origin(article), f"not analysed: {reason}")
+
+
+def text_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """`text` cut into consecutive pieces of at most `limit` characters, each ending at a
+    paragraph break where one is in the second half of the piece, else a line break, a
+    sentence end or a space; "".join(pieces) == text."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for boundary in ("\n\n", "\n", ". ", " "):
+            found = window.rfind(boundary, limit // 2)
+            if found != -1:
+                cut = found + len(boundary)
+                break
+        pieces.append(window[:cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _tokens(nlp, text: str):
+    """The text tokenized for the model (long junk runs tamed: `text_for_model`), or
+    TextRefused when it is too long to parse in bounded time."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextRefused(
+            f"text of {len(text):,} characters is longer than the {MAX_TEXT_CHARS:,} "
+            "an article may have"
+        )
+    return nlp.make_doc(text_for_model(text))
+
+
+def _check_tokens(count: int) -> None:
+    if count > MAX_TOKENS:
+        raise TextRefused(
+            f"text of {count:,} tokens is more than the {MAX_TOKENS:,} an article may have"
+        )
+
+
+def _parse_one(nlp, text: str):
+    """One text through spaCy; a text over the model's limit in pieces joined back into
+    one Doc (its character offsets, entities and sentences those of the whole text)."""
+    if len(text) <= nlp.max_length:
+        tokens = _tokens(nlp, text)
+        _check_tokens(len(tokens))
+        return nlp(tokens)
+    from spacy.tokens import Doc
+
+    if len(text) > MAX_TEXT_CHARS:
+        _tokens(nlp, text)  # raises TextRefused, naming the length
+    pieces = [_tokens(nlp, p) for p in text_pieces(text, min(PIECE_CHARS, nlp.max_length))]
+    _check_tokens(sum(len(p) for p in pieces))
+    return Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+
+
+def _parse_batch(nlp, texts: Sequence[str]) -> list:
+    """Docs (or the exception each text raised) for a batch of texts, in order."""
+    if all(len(t) <= min(nlp.max_length, MAX_TEXT_CHARS) for t in texts):
+        try:
+            tokenized = [_tokens(nlp, t) for t in texts]
+            for doc in tokenized:
+                _check_tokens(len(doc))
+            return list(nlp.pipe(tokenized, batch_size=NLP_BATCH))
+        except Exception:
+            pass  # find the text at fault: the others are parsed one by one below
+    out: list = []
+    for text in texts:
+        try:
+            out.append(_parse_one(nlp, text))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
+def parse_text(text: str):
+    """One text through spaCy as the ingest parses it (bounded; long texts in pieces)."""
+    return _parse_one(load_nlp(), text)
+
+
+def parse_texts(texts: Iterable[str], n_process: int = 1) -> Iterator:
+    """Each text through spaCy (`load_nlp`), in order: a Doc, or the exception that text
+    raised. With `n_process` > 1, in that many worker processes that end with this one.
+
+    Close the iterator (or exhaust it) to stop the workers; `analyze_many` does.
+    """
+    nlp = load_nlp()
+    batches = _batched(texts, NLP_BATCH)
+    if n_process <= 1:
+        for batch in batches:
+            yield from _parse_batch(nlp, batch)
+        return
+    # Workers are forked with the model already loaded (as spaCy's own n_process does);
+    # elsewhere than Linux the default start method, the model loaded in each worker.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    pool = context.Pool(n_process, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        # A few batches ahead of the reader, no more: the input is read here, in order,
+        # and parsed documents do not pile up in memory when analysis is the slower part.
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_worker_parse, (batch,)))
+            if len(pending) > 2 * n_process:
+                yield from _unpack(nlp, pending.popleft().get())
+        while pending:
+            yield from _unpack(nlp, pending.popleft().get())
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _unpack(nlp, results: list[tuple[bool, object]]) -> Iterator:
+    from spacy.tokens import Doc
+
+    for ok, payload in results:
+        yield Doc(nlp.vocab).from_bytes(payload) if ok else payload
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_start(parent_pid: int) -> None:
+    """A worker ends when its parent does, however the parent ended (kill -9 included)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not ours
+    if sys.platform == "linux":
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still notices
+    if os.getppid() != parent_pid:  # the parent died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _watch_parent(parent_pid: int, every: float = 1.0) -> None:
+    """Where there is no parent-death signal: an orphan is re-parented, so its parent
+    process id changes; then it exits."""
+    import time
+
+    while os.getppid() == parent_pid:
+        time.sleep(every)
+    os._exit(1)
+
+
+def _worker_parse(texts: list[str]) -> list[tuple[bool, object]]:
+    """In a worker: (True, Doc bytes) or (False, the exception) for each text."""
+    results: list[tuple[bool, object]] = []
+    for item in _parse_batch(load_nlp(), texts):
+        if isinstance(item, BaseException):
+            results.append((False, _portable(item)))
+        else:
+            results.append((True, item.to_bytes()))
+    return results
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception, or one naming it, if it cannot travel back to the parent."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def ingest_paths(
@@ -134,13 +372,15 @@ def ingest_paths(
     columns: ColumnMap | None = None,
     progress: Callable[[int, int], None] | None = None,
     gazetteer: Gazetteer | None = None,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
     """Read, analyse and store articles; `progress(done, total)` is called as it goes.
 
-    Bad files and rows are reported in the summary and skipped; every batch is one
-    transaction.
+    Bad files and rows, and articles that fail to analyse, are reported in the summary
+    and skipped; every batch is one transaction. `summary`: filled as it goes, so that a
+    caller stopped midway (Ctrl-C) can say what was stored.
     """
-    summary = IngestSummary()
+    summary = summary if summary is not None else IngestSummary()
     articles: list[Article] = []
     for item in read_paths(paths, columns):
         if isinstance(item, ReadError):
@@ -157,11 +397,12 @@ def ingest_articles(
     gazetteer: Gazetteer | None = None,
     summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    summary = summary or IngestSummary()
+    summary = summary if summary is not None else IngestSummary()
     summary.read += len(articles)
     gazetteer = gazetteer or default_gazetteer()
     db = connect(db_path)
     try:
+        overrides = _LiveOverrides(db_path, db)
         known = dict(db.execute("SELECT article_id, content_hash FROM articles"))
         fresh = [a for a in articles if known.get(a.article_id) != a.content_hash]
         summary.unchanged += len(articles) - len(fresh)
@@ -169,18 +410,53 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
         batch: list[AnalyzedArticle] = []
-        for analyzed in analyze_many(fresh, gazetteer, load_overrides(db_path)):
-            batch.append(analyzed)
-            if len(batch) >= BATCH_SIZE:
-                done += _flush(db, batch, summary)
-                if progress:
-                    progress(done, len(articles))
+        with contextlib.closing(analyze_many(fresh, gazetteer, overrides.current)) as results:
+            for analyzed in results:
+                if isinstance(analyzed, ReadError):
+                    summary.skipped.append(analyzed)
+                    done += 1
+                    continue
+                batch.append(analyzed)
+                if len(batch) >= BATCH_SIZE:
+                    done += _flush(db, batch, summary)
+                    overrides.catch_up(gazetteer)
+                    if progress:
+                        progress(done, len(articles))
         done += _flush(db, batch, summary)
+        overrides.catch_up(gazetteer)
         if progress:
             progress(done, len(articles))
     finally:
         db.close()
     return summary
+
+
+class _LiveOverrides:
+    """The overrides of the database as they are now: re-read when they change (a cheap
+    check per article), so a correction made during an ingest reaches the articles
+    analysed after it; `catch_up` re-applies them to the batch just stored when one came
+    while that batch was being analysed."""
+
+    def __init__(self, db_path: str | os.PathLike[str], db):
+        self.db_path, self.db = db_path, db
+        self.version = overrides_version(db)  # before the rules: a change between is seen
+        self.rules = load_overrides(db_path)
+        self.batch_start = self.version  # the version when this batch's analysis began
+
+    def current(self) -> Overrides:
+        version = self._version()
+        if version != self.version:
+            self.version, self.rules = version, load_overrides(self.db_path)
+        return self.rules
+
+    def catch_up(self, gazetteer: Gazetteer) -> None:
+        now = self._version()
+        if now != self.batch_start:
+            reapply_overrides(self.db_path, gazetteer)
+        self.batch_start = now
+
+    def _version(self) -> tuple[int, int]:
+        return overrides_version(self.db)
 
 
 def _flush(db, batch: list[AnalyzedArticle], summary: IngestSummary) -> int:
@@ -255,11 +531,17 @@ def parse_documents(
 
     for_model, for_results = tee(items)
     docs = None
-    for text, spans in for_results:
-        doc = None
-        if spans is None:
-            if docs is None:
-                texts = (t for t, s in for_model if s is None)
-                docs = load_nlp().pipe(texts, batch_size=batch_size, n_process=n_process)
-            doc = next(docs)
-        yield parse_document(text, gazetteer, spans, doc=doc, overrides=overrides)
+    try:
+        for text, spans in for_results:
+            doc = None
+            if spans is None:
+                if docs is None:
+                    texts = (t for t, s in for_model if s is None)
+                    docs = parse_texts(texts, n_process)
+                doc = next(docs)
+                if isinstance(doc, BaseException):
+                    raise doc
+            yield parse_document(text, gazetteer, spans, doc=doc, overrides=overrides)
+    finally:
+        if docs is not None:
+            docs.close()  # stops the worker processes

@@ -476,7 +476,7 @@ def _list_kind(
     if not siblings:
         return None
     kinds = [(p.feature, p.country_code if p.feature == "admin1" else None) for p in siblings]
-    top = max(set(kinds), key=kinds.count)
+    top = max(dict.fromkeys(kinds), key=kinds.count)  # ties: first seen, not hash order
     # most of them: in "Aleppo, Idlib and Hama" one region reading (Hama) is no majority
     if top[0] in ("country", "admin1") and kinds.count(top) * 2 > len(kinds):
         return top

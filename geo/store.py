@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,39 +126,74 @@ class WriteResult:
     replaced: list[str] = field(default_factory=list)
 
 
+BUSY_TIMEOUT_MS = 30_000
+OPEN_ATTEMPTS = 8  # "database is locked" while another process sets the database up
+
+
 def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (and create if needed) the database, in WAL mode with foreign keys on."""
+    """Open (and create if needed) the database, in WAL mode with foreign keys on.
+
+    Several processes may open a new database at once (ingests, the dashboard): switching
+    to WAL needs the file to itself, and SQLite does not wait on a busy handler for that,
+    so a "database is locked" there is retried after a short, growing pause.
+    """
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _open(path)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * 2**attempt + random.uniform(0, 0.02))
+    raise AssertionError("unreachable")
+
+
+def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
+    try:
+        # The busy timeout first: every later statement may meet another process's lock.
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{path} has schema version {version}, newer than this program's "
+                f"{SCHEMA_VERSION}: upgrade geo-news-map or use another --db"
+            )
+        if version < SCHEMA_VERSION:
+            # One writer sets the schema up; the others wait for it, then see it done.
+            with transaction(db):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION:
+                    existed = db.execute(
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'events'"
+                    ).fetchone()[0]
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    if existed:
+                        _migrate(db, version)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
         db.close()
-        raise SchemaVersionError(
-            f"{path} has schema version {version}, newer than this program's "
-            f"{SCHEMA_VERSION}: upgrade geo-news-map or use another --db"
-        )
-    existed = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'").fetchone()[0]
-    db.executescript(SCHEMA)
-    if version < SCHEMA_VERSION:
-        if existed:
-            _migrate(db, version)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        raise
     return db
 
 
 def _migrate(db: sqlite3.Connection, version: int) -> None:
-    """Bring an older database up to SCHEMA_VERSION, in one transaction."""
-    with transaction(db):
-        have = {row[1] for row in db.execute("PRAGMA table_info(events)")}
-        for added in range(version + 1, SCHEMA_VERSION + 1):
-            for name, sql_type in _ADDED_COLUMNS.get(added, ()):
-                if name not in have:
-                    db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
-        relink(db, None)
+    """Bring an older database up to SCHEMA_VERSION (inside the caller's transaction)."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+    for added in range(version + 1, SCHEMA_VERSION + 1):
+        for name, sql_type in _ADDED_COLUMNS.get(added, ()):
+            if name not in have:
+                db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+    relink(db, None)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ Recognisers, each proposing `Mention`s with character offsets:
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable
@@ -32,8 +33,11 @@ MISLABELS = {"NORP", "ORG", "PERSON"}
 PROPER_NOUN_TAGS = {"NNP", "NNPS"}
 TOWN_ANYWHERE = 100_000  # a proper noun naming a town this large is a place in any article
 
+# Words of a name are bounded (no place name has a word of 60 characters): an unbounded
+# word made the search quadratic on runs like "A-A-A-…", retried from every hyphen.
 _NAME = (
-    r"(?:(?:al|el|ar|as|ash|ad|az)-)?(?:[A-Z][\w'’-]+|\d{2,5})(?:\s+(?:al-|el-)?[A-Z][\w'’-]+){0,3}"
+    r"(?:(?:al|el|ar|as|ash|ad|az)-)?(?:[A-Z][\w'’-]{1,60}|\d{2,5})"
+    r"(?:\s+(?:al-|el-)?[A-Z][\w'’-]{1,60}){0,3}"
 )
 # "the Ramouseh neighbourhood", "the 1070 Apartments area", "the Castello road"
 _CUE_AFTER = re.compile(
@@ -108,7 +112,9 @@ _FACILITY_HEADS = re.compile(
 _ADJECTIVAL_SUFFIX = (
     r"-(?:led|backed|based|brokered|funded|born|made|owned|run|allied|sponsored|supported)\b"
 )
-_ADJECTIVAL = re.compile(rf"\b(?P<name>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?){_ADJECTIVAL_SUFFIX}")
+_ADJECTIVAL = re.compile(
+    rf"\b(?P<name>[A-Z][\w.]{{0,60}}(?:\s[A-Z][\w.]{{0,60}})?){_ADJECTIVAL_SUFFIX}"
+)
 _ADJECTIVAL_TAIL = re.compile(rf"^{_ADJECTIVAL_SUFFIX}")
 # Titles of newspapers, agencies and broadcasters: the place in them is not a place in the
 # story ("the New York Times", "China Daily", "Voice of America").
@@ -117,7 +123,8 @@ _MEDIA = re.compile(
     r"Guardian|Observer|Press|Agency|Radio|TV|Television|Broadcasting|Voice)\b"
 )
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad-|ed|es|er|et|ez|en)-")
-_LETTERS_AND_DIGITS = re.compile(r"[A-Za-z]+\d|\d+[A-Za-z]")
+# A letter next to a digit ("H5N1"); one character each side, so a search is linear.
+_LETTERS_AND_DIGITS = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 
 _nlp_lock = threading.Lock()
 
@@ -150,6 +157,28 @@ def load_nlp():
         nlp.enable_pipe("senter")
         nlp.add_pipe("newline_boundaries", after="senter")
         return nlp
+
+
+# The model's tokenizer does work that grows faster than the length of a run without
+# spaces (3 s for 5,000 "<", 10 s for 10,000), and a run of one symbol makes a token of
+# each character. `text_for_model` bounds both, keeping every offset.
+MAX_RUN_CHARS = 100
+MAX_SYMBOL_REPEATS = 8
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS}}}(?=\S)")
+_SYMBOL_REPEATS = re.compile(rf"([^\w\s])\1{{{MAX_SYMBOL_REPEATS},}}")
+
+
+def text_for_model(text: str) -> str:
+    """The text as the model is given it: of the same length, character for character the
+    same except in junk no place name is in: a run of more than MAX_SYMBOL_REPEATS of one
+    symbol ("<<<<<<", "=======") keeps its first ones, the rest become spaces; a run of
+    more than MAX_RUN_CHARS non-space characters gets a space after every MAX_RUN_CHARS.
+    Offsets into it are offsets into `text`."""
+    text = _SYMBOL_REPEATS.sub(
+        lambda m: m.group()[:MAX_SYMBOL_REPEATS] + " " * (len(m.group()) - MAX_SYMBOL_REPEATS),
+        text,
+    )
+    return _LONG_RUN.sub(lambda m: m.group()[:-1] + " ", text)
 
 
 def _trim(start: int, end: int, text: str) -> tuple[int, int]:
@@ -320,7 +349,7 @@ def find_mentions(
     countries named in the text are added to them. Demonyms and adjectival forms
     ("Syrian", "US" in "US-led") are returned with kind "demonym".
     """
-    doc = doc if doc is not None else load_nlp()(text)
+    doc = doc if doc is not None else load_nlp()(text_for_model(text))
     found: list[Mention] = []
     context = set(countries)
     deferred = []
@@ -359,10 +388,10 @@ def find_mentions(
             gazetteer, surface, context
         ):
             found.append(Mention(start, end, surface, finder="ner-relabelled", label=label))
-    taken = [(m.start, m.end) for m in found]
+    taken = _Spans((m.start, m.end) for m in found)
     for ent in organisations:
         for mention in _embedded(ent, text, gazetteer, context):
-            if not any(s < mention.end and mention.start < e for s, e in taken):
+            if not taken.overlaps(mention.start, mention.end):
                 found.append(mention)
     found.extend(_proper_noun_places(doc, text, gazetteer, context, found))
     found.extend(_gazetteer_matches(doc, text, gazetteer, context, found))
@@ -474,10 +503,12 @@ def _proper_noun_places(
     inside a person's or an organisation's name, and only names of countries, regions,
     towns of the article's countries or towns of TOWN_ANYWHERE people or more.
     """
-    taken = [(m.start, m.end) for m in found]
+    taken = _Spans((m.start, m.end) for m in found)
     # Names of people and organisations hold town names ("Jabhat Fateh al-Sham"); the
     # model's other labels (WORK_OF_ART for "Aleppo and Jarablus") are often wrong.
-    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in MISLABELS]
+    for e in doc.ents:
+        if e.label_ in MISLABELS:
+            taken.add(e.start_char, e.end_char)
 
     def proper(token) -> bool:
         return (
@@ -513,8 +544,8 @@ def _proper_noun_places(
                 and _place_level(gazetteer, name[:-1]) is None
             ):
                 known = False
-            if known and not any(s < end and start < e for s, e in taken):
-                taken.append((start, end))
+            if known and not taken.overlaps(start, end):
+                taken.add(start, end)
                 yield Mention(start, end, text[start:end], finder="gazetteer-propn")
                 break
             run = run[:-1] if len(run) > 1 else []
@@ -585,12 +616,12 @@ def _gazetteer_matches(
     if not spans:
         return
     spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
-    taken = [(m.start, m.end) for m in found]
-    blocked = [
+    taken = _Spans((m.start, m.end) for m in found)
+    blocked = _Spans(
         (e.start_char, e.end_char)
         for e in doc.ents
         if e.label_ in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
-    ]
+    )
     by_char = {t.idx: t for t in doc}
     last_end = -1
     for start, end in spans:
@@ -604,9 +635,12 @@ def _gazetteer_matches(
             continue
         # A longer name may take over a shorter one ("Congo" -> "Democratic Republic of
         # the Congo"): `_dedupe` keeps the longest.
-        if any(s < end and start < e and not (start <= s and e <= end) for s, e in taken):
+        if any(
+            s < end and start < e and not (start <= s and e <= end)
+            for s, e in taken.near(start, end)
+        ):
             continue
-        if any(s <= start and end <= e for s, e in blocked):
+        if any(s <= start and end <= e for s, e in blocked.near(start, end)):
             continue
         first = by_char.get(start)
         if first is None:
@@ -619,7 +653,7 @@ def _gazetteer_matches(
         ):
             continue
         last_end = end
-        taken.append((start, end))
+        taken.add(start, end)
         yield Mention(start, end, surface, finder="gazetteer-match")
 
 
@@ -643,28 +677,64 @@ def _repeats(text: str, found: list[Mention], doc=None) -> Iterable[Mention]:
     """Other occurrences of names already found (the model finds "Ramouseh" only once),
     except inside a longer name of a person or organisation ("John Paris", "Newmont Mining
     Company")."""
-    covered = [(m.start, m.end) for m in found]
-    names = [
+    covered = _Spans((m.start, m.end) for m in found)
+    names = _Spans(
         (e.start_char, e.end_char)
         for e in (doc.ents if doc is not None else ())
         if e.label_ in ("PERSON", "ORG")
-    ]
-    for name in {m.text for m in found if len(m.text) > 3}:
+    )
+    # The first mention of each name, in the order found (a set's order would depend on
+    # the hash seed, and overlapping names claim text in this order).
+    sources: dict[str, Mention] = {}
+    for m in found:
+        if len(m.text) > 3:
+            sources.setdefault(m.text, m)
+    for name, source in sources.items():
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in covered):
+            if covered.overlaps(start, end):
                 continue
-            if any(s <= start and end <= e and e - s > end - start for s, e in names):
+            if any(
+                s <= start and end <= e and e - s > end - start for s, e in names.near(start, end)
+            ):
                 continue
-            source = next(m for m in found if m.text == name)
             yield replace(source, start=start, end=end, finder="repeat")
-            covered.append((start, end))
+            covered.add(start, end)
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (a cue span beats the bare name)."""
     chosen: list[Mention] = []
+    spans = _Spans()
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+        if not spans.overlaps(mention.start, mention.end):
             chosen.append(mention)
+            spans.add(mention.start, mention.end)
     return sorted(chosen, key=lambda m: m.start)
+
+
+class _Spans:
+    """Character spans, for overlap tests that look only at the spans nearby: a text may
+    hold thousands of names, and testing each against all the others is quadratic."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._starts: list[int] = []
+        self._spans: list[tuple[int, int]] = []
+        self._longest = 0
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._spans.insert(index, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def near(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Every span that may overlap or contain [start, end) (and a few more)."""
+        low = bisect.bisect_left(self._starts, start - self._longest)
+        high = bisect.bisect_right(self._starts, max(start, end))
+        return self._spans[low:high]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.near(start, end))

@@ -581,3 +581,43 @@ def test_place_from_a_nominatim_answer():
     assert (place.name, place.country_code, place.admin1) == ("Aleppo", "SY", "Aleppo Governorate")
     assert (place.feature, place.source, place.geonameid) == ("city", "nominatim", None)
     assert (place.latitude, place.longitude) == (36.19924, 37.1637253)
+
+
+class _OffTheGlobe(Location):
+    """An answer whose latitude no place has (a service bug, or a hostile proxy)."""
+
+    @property
+    def latitude(self):
+        return 91.5
+
+
+class FakeBroken(FakeOnline):
+    """A service whose answers are unusable in the ways a real one's can be."""
+
+    def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL, **kwargs):
+        self.calls.append((query, {"exactly_one": exactly_one, **kwargs}))
+        if query.lower() == "north pole plus":  # geopy itself refuses to build this point
+            return Location(query, (91.5, 10.0), {"lat": "91.5", "lon": "10"})
+        if query.lower() == "off the globe":
+            return _OffTheGlobe(query, (10.0, 10.0), {"name": query})
+        if query.lower() == "no mapping":
+            return {}["lat"]  # a wrapper's KeyError on a malformed answer
+        if query.lower() == "wrong type":
+            raise TypeError("float() argument must be a string or a real number")
+        return super().geocode(query, exactly_one=exactly_one, timeout=timeout, **kwargs)
+
+
+@pytest.mark.parametrize("query", ["North Pole plus", "Off the globe", "No mapping", "Wrong type"])
+def test_an_unusable_online_answer_is_unresolved_not_a_crash(
+    monkeypatch, fake_clock, tmp_path, caplog, query
+):
+    made: list[FakeBroken] = []
+    monkeypatch.setitem(
+        geocoders.ONLINE_BACKENDS, "broken", lambda **kw: made.append(FakeBroken(**kw)) or made[-1]
+    )
+    fallback = online_fallback(
+        {"geocoding": {"online": "broken", "max_retries": 0, "cache": str(tmp_path / "c.db")}}
+    )
+    assert fallback(query, ["SY"]) is None
+    assert query in caplog.text  # the reason is logged with the name asked
+    assert fallback("Atlantis", []).latitude == 10.0  # the service still answers the rest

@@ -198,3 +198,39 @@ def test_a_database_of_a_newer_version_is_refused_clearly(tmp_path) -> None:
     newer.close()
     with pytest.raises(SchemaVersionError, match="newer"):
         connect(path)
+
+
+def _open_and_count(path: str, barrier, results) -> None:
+    barrier.wait()  # every process opens the new database at the same moment
+    try:
+        db = connect(path)
+        try:
+            results.put(str(db.execute("SELECT count(*) FROM articles").fetchone()[0]))
+        finally:
+            db.close()
+    except Exception as exc:  # reported to the parent by name, not lost in a worker
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_many_processes_can_open_a_new_database_at_once(tmp_path) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    workers = 12
+    for attempt in range(12):
+        path = str(tmp_path / f"new-{attempt}.db")
+        barrier, results = context.Barrier(workers), context.Queue()
+        processes = [
+            context.Process(target=_open_and_count, args=(path, barrier, results))
+            for _ in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        answers = sorted(results.get(timeout=60) for _ in processes)
+        for process in processes:
+            process.join(timeout=10)
+        assert answers == ["0"] * workers, answers
+        db = connect(path)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        db.close()

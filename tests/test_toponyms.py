@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from geo.models import Mention
 from geo.pipeline import default_gazetteer
-from geo.toponyms import find_mentions
+from geo.toponyms import find_mentions, load_nlp
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +120,50 @@ def test_adjectival_form_at_the_head_of_a_text_is_a_demonym_not_a_dateline(gazet
     text = "The Britain-based Syrian Observatory for Human Rights said forces captured it."
     (britain, *_) = find_mentions(text, gazetteer)
     assert (britain.text, britain.kind) == ("Britain", "demonym")
+
+
+# ---------------------------------------------------------------------------- bounded work
+
+
+def test_the_letters_and_digits_guard_looks_at_two_characters() -> None:
+    from geo.toponyms import _LETTERS_AND_DIGITS
+
+    for name, mixed in [("H5N1", True), ("1070 Apartments", False), ("A1", True),
+                        ("Aleppo", False), ("3a", True), ("x" * 20_000, False)]:  # fmt: skip
+        assert bool(_LETTERS_AND_DIGITS.search(name)) is mixed, name
+    # No repetition in the pattern: a search is one pass, however long the name.
+    assert "+" not in _LETTERS_AND_DIGITS.pattern and "*" not in _LETTERS_AND_DIGITS.pattern
+
+
+def test_name_words_of_the_cue_patterns_are_bounded() -> None:
+    from geo.toponyms import _ADJECTIVAL, _CUE_AFTER, _CUE_BEFORE
+
+    for pattern in (_CUE_AFTER, _CUE_BEFORE, _ADJECTIVAL):
+        assert not re.search(r"\][+*]", pattern.pattern), pattern.pattern
+    assert _CUE_AFTER.search("the Ramouseh neighbourhood").group("name") == "Ramouseh"
+    assert _ADJECTIVAL.search("US-led forces").group("name") == "US"
+
+
+def test_the_model_gets_junk_runs_tamed_with_offsets_kept() -> None:
+    from geo.toponyms import MAX_RUN_CHARS, MAX_SYMBOL_REPEATS, text_for_model
+
+    text = "Shelling hit Aleppo. " + "<" * 10_000 + " " + "a1" * 5_000 + " More in Homs.\n"
+    tamed = text_for_model(text)
+    assert len(tamed) == len(text)
+    assert tamed.index("Aleppo") == text.index("Aleppo") and tamed.endswith(" More in Homs.\n")
+    assert max(len(run) for run in tamed.split()) <= MAX_RUN_CHARS
+    assert "<" * (MAX_SYMBOL_REPEATS + 1) not in tamed
+    tokens = load_nlp().make_doc(tamed)
+    assert len(tokens) < 200  # 10,000 "<" were 10,000 tokens
+    ordinary = "Troops entered al-Sukkari on Tuesday (a U.S.-backed push), officials said.\n"
+    assert text_for_model(ordinary) == ordinary
+
+
+def test_a_name_found_thousands_of_times_is_found_in_near_linear_work() -> None:
+    from geo.toponyms import _dedupe, _Spans
+
+    mentions = [Mention(i * 7, i * 7 + 6, "Aleppo") for i in range(5_000)]
+    assert _dedupe([*mentions, Mention(0, 13, "Aleppo Aleppo")])[:2] == [
+        Mention(0, 13, "Aleppo Aleppo"), Mention(14, 20, "Aleppo")]  # fmt: skip
+    spans = _Spans((m.start, m.end) for m in mentions)
+    assert len(spans.near(7_000, 7_006)) <= 3  # an overlap test looks at the neighbours only
