@@ -1,16 +1,16 @@
 """The events dashboard: `streamlit run dashboard.py`.
 
-This script only wires widgets. The events come from geo.store (the database is seeded
-from seeds/ on first start), filtering is geo.filters, the map geo.mapview, the evidence
-panel and article reader geo.evidence, the timeline geo.timeline, adding articles
-geo.upload, and the map's JavaScript and CSS are served by the app itself (geo.assets),
+This script only wires widgets. The events come from geo.store.sqlite (the database is seeded
+from seeds/ on first start), filtering is geo.view.filters, the map geo.view.mapview, the evidence
+panel and article reader geo.view.evidence, the timeline geo.view.timeline, adding articles
+geo.ingest.upload, and the map's JavaScript and CSS are served by the app itself (geo.view.assets),
 so the page works without internet access.
 
-Every filter is bound to the URL (geo.filters describes the parameters), and so is the
+Every filter is bound to the URL (geo.view.filters describes the parameters), and so is the
 selected event (`event=<id>`): a copied link reopens the same view.
 
 Streamlit renders messages, captions and st.markdown as Markdown: every string from an
-article, a file name or an error goes through `text()` (geo.plaintext) and shows as it is.
+article, a file name or an error goes through `text()` (geo.view.plaintext) and shows as it is.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, corrections, evidence, filters, mapview, timeline, upload
 from geo.config import resolve_db_path
-from geo.export import to_csv, to_geojson
-from geo.pipeline import ensure_seeded
-from geo.plaintext import markdown_text as text
-from geo.store import load_events, load_places
+from geo.ingest import corrections, upload
+from geo.ingest.pipeline import ensure_seeded
+from geo.store.sqlite import load_events, load_places
+from geo.view import assets, evidence, filters, mapview, timeline
+from geo.view.export import to_csv, to_geojson
+from geo.view.plaintext import markdown_text as text
 
 MAP_HEIGHT = 560
 STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30}
@@ -459,7 +460,7 @@ with add_tab:
         f"{upload.MAX_FILE_BYTES // (1024 * 1024)} MB each. CSV and JSONL: one article per row."
     )
     with st.form("upload_form", clear_on_submit=True):
-        files = st.file_uploader(  # types are checked by geo.upload, one reason per file
+        files = st.file_uploader(  # types are checked by geo.ingest.upload, one reason per file
             "Upload articles",
             accept_multiple_files=True,
             key="upload_files",
@@ -519,7 +520,7 @@ with add_tab:
 with fix_tab:
     selected_row = all_events.loc[all_events["event_id"] == st.session_state.get("selected_event")]
     if not corrections.available():
-        st.info("Place corrections need the geo.overrides module, which this version lacks.")
+        st.info("Place corrections need the geo.place.overrides module, which this version lacks.")
     elif selected_row.empty:
         st.caption("Select an event (click a point or a table row) to correct its place.")
     else:

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd
 
-from geo.mapview import TYPE_COLORS
 from geo.schema import EVENT_COLUMNS, conform
+from geo.view.mapview import TYPE_COLORS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEED = 20161108
@@ -107,11 +107,11 @@ def _patch(frame: pd.DataFrame, captured: list[dict]):
     """Serve `frame` as the database and capture what the map component receives."""
     import streamlit_folium
 
-    import geo.pipeline
-    import geo.store
+    import geo.ingest.pipeline
+    import geo.store.sqlite
 
-    geo.store.load_events = lambda db_path: frame
-    geo.pipeline.ensure_seeded = lambda db_path: None
+    geo.store.sqlite.load_events = lambda db_path: frame
+    geo.ingest.pipeline.ensure_seeded = lambda db_path: None
 
     def component(**kwargs):
         captured.append(kwargs)

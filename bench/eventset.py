@@ -28,12 +28,13 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from halves import HALVES, read_jsonl, shared_dir, write_jsonl, write_jsonl_halves  # noqa: E402
 
-from geo.articles import ColumnMap, read_paths  # noqa: E402
-from geo.export import to_csv  # noqa: E402
+from geo.ingest.pipeline import ingest_articles  # noqa: E402
 from geo.models import Article  # noqa: E402
-from geo.pipeline import default_gazetteer, ingest_articles  # noqa: E402
-from geo.store import load_events  # noqa: E402
-from geo.toponyms import load_nlp  # noqa: E402
+from geo.place.gazetteer import default_gazetteer  # noqa: E402
+from geo.place.toponyms import load_nlp  # noqa: E402
+from geo.read.articles import ColumnMap, read_paths  # noqa: E402
+from geo.store.sqlite import load_events  # noqa: E402
+from geo.view.export import to_csv  # noqa: E402
 
 SHARED = shared_dir()
 GOLD_FILES = (

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.gazetteer import Gazetteer, build_gazetteer, normalize_name
-from geo.geocoders import GazetteerGeocoder
+from geo.place.gazetteer import Gazetteer, build_gazetteer, normalize_name
+from geo.place.geocoders import GazetteerGeocoder
 
 SEED = 20161108
 MISS_SYLLABLES = ("qua", "zor", "vex", "plim", "trak", "onu", "bry", "xel")

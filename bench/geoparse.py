@@ -7,7 +7,7 @@
 3. Baseline measured in the same run, the common recipe: spaCy `en_core_web_sm` entities
    (GPE, LOC, FAC) + the most populous gazetteer entry of that name; scored the same way.
 4. Throughput in process, model and gazetteer warm: documents per second of
-   `geo.pipeline.parse_documents` as `python -m geo parse` runs it (spaCy in two processes
+   `geo.ingest.pipeline.parse_documents` as `python -m geo parse` runs it (spaCy in two processes
    on two cores) and of the baseline (stock spaCy pipeline, one process), median of
    `--runs` interleaved runs.
 
@@ -150,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {args.gold} or {SCORER} is missing", file=sys.stderr)
         return 0
 
-    from geo.pipeline import default_gazetteer, parse_documents
-    from geo.toponyms import load_nlp
+    from geo.ingest.pipeline import parse_documents
+    from geo.place.gazetteer import default_gazetteer
+    from geo.place.toponyms import load_nlp
 
     docs = read_jsonl(args.gold)
     chars = statistics.mean(len(d["text"]) for d in docs)
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
 
         import spacy
 
-        from geo.toponyms import SPACY_MODEL
+        from geo.place.toponyms import SPACY_MODEL
 
         # The recipe as commonly run: the stock pipeline of the same model, one process.
         gazetteer, nlp = default_gazetteer(), spacy.load(SPACY_MODEL)

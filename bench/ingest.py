@@ -22,10 +22,11 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from halves import shared_dir  # noqa: E402
 
-from geo.articles import ColumnMap, read_paths  # noqa: E402
+from geo.ingest.pipeline import N_PROCESS, ingest_articles  # noqa: E402
 from geo.models import Article  # noqa: E402
-from geo.pipeline import N_PROCESS, default_gazetteer, ingest_articles  # noqa: E402
-from geo.toponyms import load_nlp  # noqa: E402
+from geo.place.gazetteer import default_gazetteer  # noqa: E402
+from geo.place.toponyms import load_nlp  # noqa: E402
+from geo.read.articles import ColumnMap, read_paths  # noqa: E402
 
 FAKES = shared_dir() / "data" / "fakes_dev.csv"
 COLUMNS = ColumnMap(id="unit_id", title="article_title", text="article_content", source="source")

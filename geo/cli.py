@@ -132,8 +132,8 @@ def _open_output(path: str):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.articles import ColumnMap
-    from geo.pipeline import IngestSummary, ingest_paths
+    from geo.ingest.pipeline import IngestSummary, ingest_paths
+    from geo.read.articles import ColumnMap
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -192,7 +192,8 @@ def _parse_inputs(source, errors: list[int]):
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from geo.pipeline import default_gazetteer, parse_documents
+    from geo.ingest.pipeline import parse_documents
+    from geo.place.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
     errors: list[int] = []
@@ -239,8 +240,8 @@ def _place_json(resolved) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import to_csv, to_geojson
-    from geo.store import load_events
+    from geo.store.sqlite import load_events
+    from geo.view.export import to_csv, to_geojson
 
     db_path = resolve_db_path(args.db)
     if not db_path.exists():
@@ -270,7 +271,7 @@ def _place_line(place) -> str:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from geo import overrides as ov
+    from geo.place import overrides as ov
 
     if args.action == "candidates":
         for place in ov.place_candidates(args.name, args.country, args.limit):
@@ -291,7 +292,7 @@ def cmd_places(args: argparse.Namespace) -> int:
         print(f"override {args.id} removed", file=sys.stderr)
     else:
         from geo.models import Place
-        from geo.pipeline import default_gazetteer
+        from geo.place.gazetteer import default_gazetteer
 
         if args.not_a_place:
             place = None
@@ -322,7 +323,7 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geo.gazetteer import Gazetteer, build_gazetteer, default_gazetteer_path
+    from geo.place.gazetteer import Gazetteer, build_gazetteer, default_gazetteer_path
 
     path = Path(args.path) if args.path else default_gazetteer_path()
     if args.action == "build":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from geo.gazetteer import Gazetteer, write_index
+from geo.place.gazetteer import Gazetteer, write_index
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent

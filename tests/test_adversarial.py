@@ -25,9 +25,10 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from geo.evidence import MAX_ARTICLE_CHARS, article_html, evidence_html
-from geo.export import FORMULA_STARTS, to_csv, to_geojson
-from geo.mapview import (
+from geo.ingest.upload import UPLOAD_CAP_REASON, ingest_files, read_saved, result_lines
+from geo.view.evidence import MAX_ARTICLE_CHARS, article_html, evidence_html
+from geo.view.export import FORMULA_STARTS, to_csv, to_geojson
+from geo.view.mapview import (
     MAX_POPUP_SENTENCE,
     base_map,
     build_map,
@@ -37,8 +38,7 @@ from geo.mapview import (
     script_json,
     standalone_html,
 )
-from geo.plaintext import WORD_JOINER, markdown_text
-from geo.upload import UPLOAD_CAP_REASON, ingest_files, read_saved, result_lines
+from geo.view.plaintext import WORD_JOINER, markdown_text
 from tests.conftest import make_events
 
 PROBE = "GEO_ADVERSARIAL_PROBE"  # set in the environment only if a template ran
@@ -352,7 +352,7 @@ def test_upload_cap_note_names_a_hostile_file_as_given(tmp_path):
 
 
 def test_result_lines_hold_counts_only():
-    from geo.upload import UploadResult
+    from geo.ingest.upload import UploadResult
 
     assert result_lines(UploadResult()) == []
 

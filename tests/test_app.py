@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.filters import (
+from geo.ingest.pipeline import ingest_paths
+from geo.store.sqlite import load_events
+from geo.view.filters import (
     FilterState,
     apply_filters,
     count_label,
     date_bounds,
     publishers,
 )
-from geo.pipeline import ingest_paths
-from geo.store import load_events
 from tests.conftest import EXTRA_PUBLISHER, write_extra_article
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -288,10 +288,10 @@ def test_empty_paste_is_refused_with_a_reason(app):
 
 
 def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp_path, monkeypatch):
-    from geo import corrections
+    from geo.ingest import corrections
 
     if not corrections.available():
-        pytest.skip("geo.overrides is absent")
+        pytest.skip("geo.place.overrides is absent")
     db = tmp_path / "events.db"
     with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
         source.backup(copy)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import (
+from geo.models import Article, ReadError
+from geo.read.articles import (
     ColumnMap,
     count_articles,
     decode_bytes,
@@ -19,7 +20,6 @@ from geo.articles import (
     read_paths,
     read_text_article,
 )
-from geo.models import Article, ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -11,8 +11,8 @@ import folium.plugins
 import pytest
 import streamlit_folium
 
-from geo import assets
-from geo.assets import (
+from geo.view import assets
+from geo.view.assets import (
     OUTLINE_FILE,
     AssetError,
     install_assets,
@@ -20,7 +20,7 @@ from geo.assets import (
     map_assets,
     static_url,
 )
-from geo.mapview import base_map, build_map, events_layer
+from geo.view.mapview import base_map, build_map, events_layer
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 URL = re.compile(r"""(?:https?:)?//[^\s"'<>\\)]+""")

@@ -23,9 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.filters import FilterState, apply_filters, count_label, state_from_query_params
-from geo.plaintext import WORD_JOINER
-from geo.store import load_events
+from geo.store.sqlite import load_events
+from geo.view.filters import FilterState, apply_filters, count_label, state_from_query_params
+from geo.view.plaintext import WORD_JOINER
 from tests.conftest import HOSTILE_IMG, HOSTILE_SCRIPT, write_extra_article
 
 pytestmark = pytest.mark.browser
@@ -241,7 +241,7 @@ def test_map_renders_without_internet(offline_page, server):
 
 def _add_extra_article(server) -> None:
     """A second publisher beside the seeds (their publisher is one), with hostile text."""
-    from geo.pipeline import ingest_paths
+    from geo.ingest.pipeline import ingest_paths
 
     folder = server["db"].parent / "extra"
     write_extra_article(folder)
@@ -499,7 +499,7 @@ def _add_template_article(server) -> None:
     """An article with template syntax in its title, publisher, link and text."""
     import json
 
-    from geo.pipeline import ingest_paths
+    from geo.ingest.pipeline import ingest_paths
 
     folder = server["db"].parent / "templates"
     folder.mkdir(exist_ok=True)
@@ -588,7 +588,7 @@ def test_hostile_file_names_show_as_text_in_the_upload_report(offline_page, serv
 def test_standalone_html_export_draws_hostile_text_as_text(browser, tmp_path):
     from playwright.sync_api import expect
 
-    from geo.mapview import standalone_html
+    from geo.view.mapview import standalone_html
     from tests.conftest import make_events
 
     payloads = [*TEMPLATE_PAYLOADS, HOSTILE_SCRIPT, HOSTILE_IMG]

@@ -1,15 +1,15 @@
-"""Correcting a place from the dashboard: over geo.overrides, visible and reversible."""
+"""Correcting a place from the dashboard: over geo.place.overrides, visible and reversible."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo import corrections
+from geo.ingest import corrections
+from geo.ingest.pipeline import ingest_paths
 from geo.models import Place
-from geo.pipeline import ingest_paths
-from geo.store import load_events
+from geo.store.sqlite import load_events
 
-pytestmark = pytest.mark.skipif(not corrections.available(), reason="geo.overrides is absent")
+pytestmark = pytest.mark.skipif(not corrections.available(), reason="geo.place.overrides is absent")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Date expressions resolved against the publication date (geo.dates)."""
+"""Date expressions resolved against the publication date (geo.event.dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from geo.dates import DateMention, find_dates, find_publication_date, sentence_date
+from geo.event.dates import DateMention, find_dates, find_publication_date, sentence_date
 
 WED_2016_11_09 = date(2016, 11, 9)
 THU_2016_09_08 = date(2016, 9, 8)

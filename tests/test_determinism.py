@@ -45,7 +45,7 @@ def _run(args: list[str], seed: str, **kwargs) -> subprocess.Popen:
 def test_repeats_claim_overlapping_names_the_same_way_under_any_hash_seed() -> None:
     code = (
         "from geo.models import Mention\n"
-        "from geo.toponyms import _repeats\n"
+        "from geo.place.toponyms import _repeats\n"
         "text = 'Deir az-Zour was hit. Fighters left az-Zour. Deir az-Zour burned.'\n"
         "found = [Mention(0, 12, 'Deir az-Zour'), Mention(37, 44, 'az-Zour')]\n"
         "print([(m.start, m.end, m.text) for m in _repeats(text, found)])\n"

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from geo.attribution import actors, casualties, cited_sources, denial
-from geo.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
+from geo.event.attribution import actors, casualties, cited_sources, denial
+from geo.event.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
 from geo.models import Mention, Place, ResolvedMention
 
 ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)

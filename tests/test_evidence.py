@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.evidence import (
+from geo.store.sqlite import connect
+from geo.view.evidence import (
     article_html,
     casualties_text,
     evidence_html,
@@ -13,7 +14,6 @@ from geo.evidence import (
     read_article,
     reports_for,
 )
-from geo.store import connect
 from tests.conftest import make_events
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)">'

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from geo.export import FORMULA_STARTS, spreadsheet_safe, to_csv, to_geojson
 from geo.schema import EXPORT_COLUMNS
+from geo.view.export import FORMULA_STARTS, spreadsheet_safe, to_csv, to_geojson
 from tests.conftest import make_events
 
 FORMULAS = [

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from geo.articles import content_hash
 from geo.models import Article, ReadError
+from geo.read.articles import content_hash
 from geo.read.fetch import Fetcher, FetchError, FetchSettings, Response, _retry_after
 from geo.read.pages import extract_page, page_article, url_article_id
 from tests.http_fixture import (

@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.filters import (
+from geo.schema import EVENT_COLUMNS, empty_events_frame
+from geo.view.filters import (
     MAX_QUERY_LENGTH,
     FilterState,
     apply_filters,
@@ -20,7 +21,6 @@ from geo.filters import (
     state_from_query_params,
     state_to_query_params,
 )
-from geo.schema import EVENT_COLUMNS, empty_events_frame
 from tests.conftest import make_events
 
 

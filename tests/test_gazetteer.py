@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import (
+from geo.place.gazetteer import (
     NAME_MAIN,
     NAME_VARIANT,
     Gazetteer,
@@ -88,7 +88,7 @@ def test_missing_index_is_a_clear_error(tmp_path) -> None:
 
 @pytest.fixture(scope="session")
 def real_gazetteer() -> Gazetteer:
-    from geo.pipeline import default_gazetteer
+    from geo.place.gazetteer import default_gazetteer
 
     return default_gazetteer()
 
@@ -129,7 +129,7 @@ def test_country_points_are_not_capitals(real_gazetteer: Gazetteer) -> None:
 def test_archipelagos_keep_the_reference_point_compact_countries_their_landmass(
     real_gazetteer: Gazetteer,
 ) -> None:
-    from geo.gazetteer import _polygon_points
+    from geo.place.gazetteer import _polygon_points
 
     outlines = _polygon_points()
     # The area centroid of Indonesia's or the Philippines' islands falls in a sea.
@@ -143,7 +143,7 @@ def test_archipelagos_keep_the_reference_point_compact_countries_their_landmass(
 
 
 def test_a_new_index_replaces_older_versions(tmp_path, monkeypatch) -> None:
-    from geo import gazetteer as module
+    from geo.place import gazetteer as module
 
     stale = tmp_path / "gazetteer-v1.sqlite"
     stale.write_bytes(b"old")

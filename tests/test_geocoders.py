@@ -1,4 +1,4 @@
-"""geopy geocoders (geo.geocoders): the offline gazetteer as a geopy geocoder, the chain,
+"""geopy geocoders (geo.place.geocoders): the offline gazetteer as a geopy geocoder, the chain,
 the persistent cache, rate limiting, and the opt-in settings. No test uses the network:
 online services are fakes, and an autouse fixture makes any socket connection fail."""
 
@@ -15,9 +15,10 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-import geo.geocoders as geocoders
-from geo.gazetteer import Gazetteer
-from geo.geocoders import (
+import geo.place.geocoders as geocoders
+from geo.models import FEATURE_LEVELS, Place
+from geo.place.gazetteer import Gazetteer
+from geo.place.geocoders import (
     CachedGeocoder,
     ChainedGeocoder,
     GazetteerGeocoder,
@@ -28,8 +29,7 @@ from geo.geocoders import (
     online_fallback,
     place_from_location,
 )
-from geo.models import FEATURE_LEVELS, Place
-from geo.resolve import rank_candidates
+from geo.place.resolve import rank_candidates
 from tests.helpers import build_fixture_gazetteer
 
 NOMINATIM_ALEPPO_RAW = {

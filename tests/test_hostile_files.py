@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.articles
-from geo.articles import count_articles, decode_bytes, printable_name, read_paths
+import geo.read.articles
 from geo.models import Article, ReadError
+from geo.read.articles import count_articles, decode_bytes, printable_name, read_paths
 from tests.helpers import PROJECT_DIR
 
 GOOD_TEXT = "Rain closed the coastal road near Latakia on Monday.\n"
@@ -158,8 +158,8 @@ def test_a_link_out_of_the_folder_is_not_followed_but_one_inside_is(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_by_name(tmp_path, monkeypatch):
-    monkeypatch.setattr(geo.articles, "MAX_ARTICLE_FILE_BYTES", 1000)
-    monkeypatch.setattr(geo.articles, "MAX_COLLECTION_FILE_BYTES", 2000)
+    monkeypatch.setattr(geo.read.articles, "MAX_ARTICLE_FILE_BYTES", 1000)
+    monkeypatch.setattr(geo.read.articles, "MAX_COLLECTION_FILE_BYTES", 2000)
     (tmp_path / "big.txt").write_text("Shelling near Hama. " * 60, encoding="utf-8")
     (tmp_path / "fine.txt").write_text(GOOD_TEXT, encoding="utf-8")
     row = '{"text": "Markets reopened in Idlib."}\n'

@@ -9,11 +9,11 @@ import threading
 
 import pytest
 
-import geo.pipeline as pipeline
+import geo.ingest.pipeline as pipeline
+from geo.ingest.pipeline import ingest_articles, ingest_paths, text_pieces
 from geo.models import Article, Place
-from geo.overrides import add_override
-from geo.pipeline import ingest_articles, ingest_paths, text_pieces
-from geo.toponyms import load_nlp
+from geo.place.overrides import add_override
+from geo.place.toponyms import load_nlp
 from tests.invented import invented_text, write_articles
 
 

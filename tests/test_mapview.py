@@ -7,8 +7,9 @@ import folium
 import pandas as pd
 import pytest
 
-from geo.export import events_geojson as events_to_geojson
-from geo.mapview import (
+from geo.schema import empty_events_frame
+from geo.view.export import events_geojson as events_to_geojson
+from geo.view.mapview import (
     APPROXIMATE_M,
     BASEMAPS,
     MAX_EVENTS_PER_POPUP,
@@ -28,7 +29,6 @@ from geo.mapview import (
     safe_http_url,
     standalone_html,
 )
-from geo.schema import empty_events_frame
 from tests.conftest import make_events
 
 HOSTILE = {
@@ -407,7 +407,7 @@ def test_the_events_layer_as_streamlit_folium_renders_it():
 
 
 def test_what_an_element_renders_is_not_parsed_again():
-    from geo.mapview import _DataElement, _Template
+    from geo.view.mapview import _DataElement, _Template
 
     class Raw(_DataElement):  # writes its text unescaped: only the second parse could bite
         _template = _Template("{% macro script(this, kwargs) %}// {{ this.text }}{% endmacro %}")

@@ -9,7 +9,7 @@ import pytest
 
 from geo.cli import main
 from geo.models import Mention, Place
-from geo.overrides import (
+from geo.place.overrides import (
     LIST_COLUMNS,
     Override,
     Overrides,
@@ -20,8 +20,8 @@ from geo.overrides import (
     reapply_overrides,
     remove_override,
 )
-from geo.resolve import resolve_mentions
-from geo.store import load_events, load_places
+from geo.place.resolve import resolve_mentions
+from geo.store.sqlite import load_events, load_places
 from tests.helpers import PROJECT_DIR, build_fixture_gazetteer
 
 PARIS_TX = Place(4717560, "Paris", 33.66094, -95.55551, "US", "Texas", "TX", population=24782)

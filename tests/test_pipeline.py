@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from geo.articles import read_paths
 from geo.config import SEEDS_DIR
+from geo.ingest.pipeline import analyze, with_publication_date
 from geo.models import Article
-from geo.pipeline import analyze, default_gazetteer, with_publication_date
-from geo.store import AnalyzedArticle
+from geo.place.gazetteer import default_gazetteer
+from geo.read.articles import read_paths
+from geo.store.sqlite import AnalyzedArticle
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from geo.gazetteer import Gazetteer
 from geo.models import Mention, ResolvedMention
-from geo.resolve import Context, rank_candidates, resolve_mentions
+from geo.place.gazetteer import Gazetteer
+from geo.place.resolve import Context, rank_candidates, resolve_mentions
 from tests.helpers import build_fixture_gazetteer
 
 
@@ -124,13 +124,13 @@ def test_online_fallback_is_asked_only_for_names_the_gazetteer_lacks(gazetteer) 
 
 @pytest.fixture(scope="module")
 def real_gazetteer():
-    from geo.pipeline import default_gazetteer
+    from geo.place.gazetteer import default_gazetteer
 
     return default_gazetteer()
 
 
 def parsed(text: str, gazetteer) -> dict[str, ResolvedMention]:
-    from geo.pipeline import parse_document
+    from geo.ingest.pipeline import parse_document
 
     return {r.mention.text: r for r in parse_document(text, gazetteer)}
 
@@ -252,7 +252,7 @@ def test_a_province_is_not_a_town_of_that_name_abroad(real_gazetteer) -> None:
 
 
 def test_coordination_lists() -> None:
-    from geo.resolve import _coordination_lists
+    from geo.place.resolve import _coordination_lists
 
     def lists(text: str, *names: str) -> dict[int, list[int]]:
         return _coordination_lists(text, mentions_of(text, *names))
@@ -279,7 +279,7 @@ def test_a_name_keeps_the_reading_its_explicit_mention_gives(real_gazetteer) -> 
 
 def test_same_name_same_place() -> None:
     from geo.models import Place
-    from geo.resolve import _same_name_same_place
+    from geo.place.resolve import _same_name_same_place
 
     province = Mention(0, 6, "Nyanza")
     bare = Mention(40, 46, "Nyanza")
@@ -295,7 +295,7 @@ def test_same_name_same_place() -> None:
 
 
 def test_province_of_and_city_cues_decide_between_region_and_town(real_gazetteer) -> None:
-    from geo.pipeline import parse_document
+    from geo.ingest.pipeline import parse_document
 
     text = (
         "Strikes hit the eastern province of Deir Ezzor in Syria. The area is 30 kilometres "

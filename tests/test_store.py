@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from geo.events import ReportedEvent
+from geo.event.events import ReportedEvent
 from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.schema import EVENT_COLUMNS, empty_events_frame
-from geo.store import (
+from geo.store.sqlite import (
     SCHEMA_VERSION,
     AnalyzedArticle,
     SchemaVersionError,

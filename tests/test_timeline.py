@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.timeline import (
+from geo.view.timeline import (
     BRUSH,
     clamp_range,
     daily_counts,

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from geo.models import Mention
-from geo.pipeline import default_gazetteer
-from geo.toponyms import find_mentions, load_nlp
+from geo.place.gazetteer import default_gazetteer
+from geo.place.toponyms import find_mentions, load_nlp
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_adjectival_form_at_the_head_of_a_text_is_a_demonym_not_a_dateline(gazet
 
 
 def test_the_letters_and_digits_guard_looks_at_two_characters() -> None:
-    from geo.toponyms import _LETTERS_AND_DIGITS
+    from geo.place.toponyms import _LETTERS_AND_DIGITS
 
     for name, mixed in [("H5N1", True), ("1070 Apartments", False), ("A1", True),
                         ("Aleppo", False), ("3a", True), ("x" * 20_000, False)]:  # fmt: skip
@@ -136,7 +136,7 @@ def test_the_letters_and_digits_guard_looks_at_two_characters() -> None:
 
 
 def test_name_words_of_the_cue_patterns_are_bounded() -> None:
-    from geo.toponyms import _ADJECTIVAL, _CUE_AFTER, _CUE_BEFORE
+    from geo.place.toponyms import _ADJECTIVAL, _CUE_AFTER, _CUE_BEFORE
 
     for pattern in (_CUE_AFTER, _CUE_BEFORE, _ADJECTIVAL):
         assert not re.search(r"\][+*]", pattern.pattern), pattern.pattern
@@ -145,7 +145,7 @@ def test_name_words_of_the_cue_patterns_are_bounded() -> None:
 
 
 def test_the_model_gets_junk_runs_tamed_with_offsets_kept() -> None:
-    from geo.toponyms import MAX_RUN_CHARS, MAX_SYMBOL_REPEATS, text_for_model
+    from geo.place.toponyms import MAX_RUN_CHARS, MAX_SYMBOL_REPEATS, text_for_model
 
     text = "Shelling hit Aleppo. " + "<" * 10_000 + " " + "a1" * 5_000 + " More in Homs.\n"
     tamed = text_for_model(text)
@@ -160,7 +160,7 @@ def test_the_model_gets_junk_runs_tamed_with_offsets_kept() -> None:
 
 
 def test_a_name_found_thousands_of_times_is_found_in_near_linear_work() -> None:
-    from geo.toponyms import _dedupe, _Spans
+    from geo.place.toponyms import _dedupe, _Spans
 
     mentions = [Mention(i * 7, i * 7 + 6, "Aleppo") for i in range(5_000)]
     assert _dedupe([*mentions, Mention(0, 13, "Aleppo Aleppo")])[:2] == [

@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 
-from geo.store import load_events
-from geo.upload import (
+from geo.ingest.upload import (
     MAX_FILE_BYTES,
     MAX_FILES,
     MAX_PASTE_CHARS,
@@ -24,6 +23,7 @@ from geo.upload import (
     safe_name,
     save_files,
 )
+from geo.store.sqlite import load_events
 
 ARTICLE = (
     "---\ntitle: Shelling in Homs\nsource: Upload Test News\npublished: 2016-10-02\n---\n"

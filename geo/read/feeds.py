@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import urljoin
 
-from geo.articles import http_url
+from geo.read.articles import http_url
 
 ATOM_NAMESPACES = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 RSS1_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")

@@ -24,8 +24,8 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from geo.articles import content_hash, http_url, normalise_text, parse_date, publisher_from_url
 from geo.models import Article, ReadError
+from geo.read.articles import content_hash, http_url, normalise_text, parse_date, publisher_from_url
 from geo.read.fetch import Response
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")

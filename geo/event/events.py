@@ -34,8 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from geo import attribution
-from geo.dates import DateMention, find_dates, find_publication_date, sentence_date
+from geo.event import attribution
+from geo.event.dates import DateMention, find_dates, find_publication_date, sentence_date
 from geo.models import FEATURE_LEVELS, Event, ResolvedMention
 
 

@@ -31,7 +31,8 @@ from pathlib import Path
 import folium
 import folium.elements
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from geo.config import PROJECT_DIR
+
 # Streamlit serves the `static` folder beside the main script (dashboard.py).
 STATIC_DIR = PROJECT_DIR / "static"
 VENDOR = "vendor"

@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from geo.mapview import OTHER_TYPE, TYPE_COLORS
+from geo.view.mapview import OTHER_TYPE, TYPE_COLORS
 
 STACK_BY = {"type": "event_type", "publisher": "source"}
 BRUSH = "range"

@@ -50,9 +50,9 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Environment, Template
 
-from geo.assets import MapAssets, inline_page, localize, map_assets
-from geo.export import is_missing
 from geo.models import validate_location
+from geo.view.assets import MapAssets, inline_page, localize, map_assets
+from geo.view.export import is_missing
 
 DEFAULT_TILES = "OpenStreetMap"
 BACKGROUND = "#eef1f4"  # shown where tiles are missing (offline): plain, light

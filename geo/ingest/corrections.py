@@ -28,7 +28,7 @@ PIN_SOURCE = "pin"
 
 def _overrides():
     try:
-        from geo import overrides
+        from geo.place import overrides
     except ImportError:
         return None
     needed = ("add_override", "list_overrides", "remove_override", "reapply_overrides")
@@ -36,7 +36,7 @@ def _overrides():
 
 
 def available() -> bool:
-    """Whether corrections can be stored (the geoparser's geo.overrides is present)."""
+    """Whether corrections can be stored (the geoparser's geo.place.overrides is present)."""
     return _overrides() is not None
 
 
@@ -134,7 +134,7 @@ def apply(db_path: str | os.PathLike[str], correction: Correction) -> tuple[int,
     """Store the correction and move the stored places; (override id, places changed)."""
     module = _overrides()
     if module is None:
-        raise RuntimeError("corrections need geo.overrides")
+        raise RuntimeError("corrections need geo.place.overrides")
     override_id = module.add_override(
         db_path,
         correction.name,
@@ -149,7 +149,7 @@ def undo(db_path: str | os.PathLike[str], override_id: int) -> int | None:
     """Remove an override and re-apply the rest; places changed, or None when unknown."""
     module = _overrides()
     if module is None:
-        raise RuntimeError("corrections need geo.overrides")
+        raise RuntimeError("corrections need geo.place.overrides")
     if not module.remove_override(db_path, int(override_id)):
         return None
     return int(module.reapply_overrides(db_path))

@@ -28,6 +28,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,9 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
 from geo.config import PROJECT_DIR, data_dir, load_settings
-from geo.gazetteer import Candidate, Gazetteer
 from geo.models import Place, validate_location
-from geo.resolve import REGION_CUES, Context, rank_candidates
+from geo.place.gazetteer import Candidate, Gazetteer
+from geo.place.resolve import REGION_CUES, Context, rank_candidates
 
 log = logging.getLogger(__name__)
 
@@ -661,3 +662,9 @@ __all__ = [
     "online_fallback",
     "place_from_location",
 ]
+
+
+@cache
+def default_fallback():
+    """The online geocoder the user opted in to in geo.toml, or None (offline)."""
+    return online_fallback()

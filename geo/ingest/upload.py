@@ -1,8 +1,8 @@
 """Adding articles from the dashboard: uploaded files and pasted text.
 
 Uploaded files are checked (type, size, count), saved under safe names into a temporary
-folder and read by geo.articles like any folder; pasted text is one article. Both go
-through geo.pipeline, so they are stored exactly as `python -m geo ingest` would store
+folder and read by geo.read.articles like any folder; pasted text is one article. Both go
+through geo.ingest.pipeline, so they are stored exactly as `python -m geo ingest` would store
 them. Every rejected file gets its own reason. Nothing here imports Streamlit.
 
 An upload is ingested inside the visitor's own script run, and the language model takes
@@ -46,7 +46,7 @@ class UploadResult:
     """What an upload did: the pipeline's summary, plus the files refused before reading."""
 
     rejected: list[ReadError] = field(default_factory=list)
-    summary: object | None = None  # geo.pipeline.IngestSummary, when anything was read
+    summary: object | None = None  # geo.ingest.pipeline.IngestSummary, when anything was read
     notes: list[ReadError] = field(default_factory=list)  # files read only in part, or not
 
     @property
@@ -148,7 +148,7 @@ def read_saved(
     """The articles of the saved files, the records that could not be read, and a note
     for each file read only in part or not at all because the upload reached `limit`
     records. Reading stops at the limit: the rest of a file is never parsed."""
-    from geo.articles import read_paths
+    from geo.read.articles import read_paths
 
     articles: list = []
     errors: list[ReadError] = []
@@ -176,8 +176,8 @@ def ingest_files(
     **kwargs,
 ) -> UploadResult:
     """Check, save and ingest uploaded files ((name, content) pairs), at most `limit`
-    records of them; `kwargs` go to geo.pipeline.ingest_articles."""
-    from geo.pipeline import IngestSummary, ingest_articles
+    records of them; `kwargs` go to geo.ingest.pipeline.ingest_articles."""
+    from geo.ingest.pipeline import IngestSummary, ingest_articles
 
     files = list(files)
     with tempfile.TemporaryDirectory(prefix="geo-upload-") as tmp:
@@ -233,8 +233,8 @@ def ingest_pasted(
     **kwargs,
 ) -> UploadResult:
     """Ingest one pasted article; a problem with it is a rejection, not an exception."""
-    from geo.articles import read_text_article
-    from geo.pipeline import ingest_articles
+    from geo.ingest.pipeline import ingest_articles
+    from geo.read.articles import read_text_article
 
     problem = pasted.problem()
     if problem is not None:

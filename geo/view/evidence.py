@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from geo.export import is_missing
-from geo.filters import split_list
-from geo.mapview import (
+from geo.view.export import is_missing
+from geo.view.filters import split_list
+from geo.view.mapview import (
     _highlight,
     _text,
     format_event_date,
@@ -217,7 +217,7 @@ class ArticleText:
 
 def read_article(db_path: str | os.PathLike[str], article_id: str) -> ArticleText | None:
     """The stored article, or None when the database does not hold it."""
-    from geo.store import connect
+    from geo.store.sqlite import connect
 
     db = connect(db_path)
     try:

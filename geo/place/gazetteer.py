@@ -30,6 +30,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
@@ -44,6 +45,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from geo.config import data_dir
+from geo.lexicon import data_path
 from geo.models import Place
 
 SCHEMA_VERSION = 4
@@ -346,7 +348,7 @@ def demonyms() -> dict[str, str]:
     and macro-regions). A demonym is looked up as the place it names.
     """
     out: dict[str, str] = {}
-    path = Path(__file__).with_name("data") / "demonyms.tsv"
+    path = data_path("demonyms.tsv")
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -359,7 +361,7 @@ def demonyms() -> dict[str, str]:
 def _abbreviations() -> dict[str, set[str]]:
     """ISO 3166-2 code -> abbreviations (geo/data/abbreviations.tsv)."""
     out: dict[str, set[str]] = defaultdict(set)
-    path = Path(__file__).with_name("data") / "abbreviations.tsv"
+    path = data_path("abbreviations.tsv")
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -818,3 +820,9 @@ class Gazetteer:
 
     def count(self) -> int:
         return self._db().execute("SELECT count(*) FROM places").fetchone()[0]
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The offline gazetteer, built on first use into the data folder."""
+    return Gazetteer.open(progress=lambda msg: print(f"gazetteer: {msg}", file=sys.stderr))

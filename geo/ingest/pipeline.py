@@ -23,19 +23,19 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
-from geo.articles import ColumnMap, read_paths
 from geo.config import SEEDS_DIR
-from geo.dates import find_publication_date
-from geo.events import extract_events
-from geo.gazetteer import Gazetteer
+from geo.event.dates import find_publication_date
+from geo.event.events import extract_events
 from geo.models import Article, Mention, ReadError, ResolvedMention
-from geo.overrides import Overrides, load_overrides, overrides_version, reapply_overrides
-from geo.resolve import resolve_mentions
-from geo.store import AnalyzedArticle, connect, write_batch
-from geo.toponyms import find_mentions, load_nlp, text_for_model
+from geo.place.gazetteer import Gazetteer, default_gazetteer
+from geo.place.geocoders import default_fallback
+from geo.place.overrides import Overrides, load_overrides, overrides_version, reapply_overrides
+from geo.place.resolve import resolve_mentions
+from geo.place.toponyms import find_mentions, load_nlp, text_for_model
+from geo.read.articles import ColumnMap, read_paths
+from geo.store.sqlite import AnalyzedArticle, connect, write_batch
 
 BATCH_SIZE = 64
 # spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
@@ -56,22 +56,6 @@ MAX_TOKENS = 300_000
 MAX_MENTIONS = 1_500  # news articles name tens of places; resolution time grows as its square
 
 log = logging.getLogger(__name__)
-
-
-@cache
-def default_gazetteer() -> Gazetteer:
-    """The offline gazetteer, built on first use into the data folder."""
-    import sys
-
-    return Gazetteer.open(progress=lambda msg: print(f"gazetteer: {msg}", file=sys.stderr))
-
-
-@cache
-def default_fallback():
-    """The online geocoder the user opted in to in geo.toml, or None (offline)."""
-    from geo.geocoders import online_fallback
-
-    return online_fallback()
 
 
 @dataclass

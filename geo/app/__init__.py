@@ -1,0 +1,1 @@
+"""The Streamlit app as components: one function per panel, each owning its state."""

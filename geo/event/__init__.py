@@ -1,0 +1,1 @@
+"""Events: what happened, where and when, who says so (from resolved places)."""

@@ -1,0 +1,1 @@
+"""The whole path of a batch (read, find, resolve, events, store), uploads, corrections."""

@@ -1,0 +1,1 @@
+"""Places: the gazetteer, finding place names in text, resolving them, geocoders."""

@@ -1,0 +1,1 @@
+"""The store: every SQL statement of the project lives here."""

@@ -1,0 +1,1 @@
+"""Querying and drawing: filters, the map, the evidence panel, the timeline, exports."""
