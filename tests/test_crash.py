@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_paths
 from geo.models import Article
+from geo.read.articles import read_paths
 from tests.invented import write_articles
 
 PROJECT = Path(__file__).resolve().parent.parent
