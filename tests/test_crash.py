@@ -91,6 +91,24 @@ def _state(db_path: Path) -> dict[str, tuple[str, int, int]]:
         db.close()
 
 
+def _wait_for_more_articles(db_path: Path, count: int, run: subprocess.Popen) -> None:
+    """Until the database holds more than `count` articles (a batch was committed), the
+    ingest ends by itself, or 120 s pass. Read-only: the ingest writes meanwhile."""
+    deadline = time.monotonic() + 120
+    while run.poll() is None and time.monotonic() < deadline:
+        if db_path.exists():
+            db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+            try:
+                stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except sqlite3.OperationalError:  # the schema is not written yet
+                stored = 0
+            finally:
+                db.close()
+            if stored > count:
+                return
+        time.sleep(0.05)
+
+
 def _ingest_to_the_end(folder: Path, db: Path, token: str) -> tuple[float, str]:
     started = time.monotonic()
     run = _start(folder, db, token)
@@ -109,8 +127,13 @@ def test_kill_9_at_random_points_loses_and_leaves_nothing(tmp_path) -> None:
     snapshots, orphans = [], {}
     for kill in range(KILLS):
         token = uuid.uuid4().hex
+        stored_before = len(_state(db))
         run = _start(folder, db, token)
-        time.sleep(rng.uniform(0.3, 4.0))  # early kills are cheap; later ones hit batches
+        if kill % 2:  # anywhere: starting up, loading the model, inside a batch
+            time.sleep(rng.uniform(0.2, 3.0))
+        else:  # just after a commit (whatever the machine's load), inside the next batch
+            _wait_for_more_articles(db, stored_before, run)
+            time.sleep(rng.uniform(0.0, 0.5))
         run.kill()
         run.communicate(timeout=30)
         left = _left_over(token)
