@@ -434,7 +434,7 @@ class SQLiteStore(Store):
     def add_override(self, rule: Override) -> int:
         place = rule.place
         values = (
-            rule.name, normalize_name(rule.name), rule.country_code, rule.article_id,
+            normalize_name(rule.name), rule.name, rule.country_code, rule.article_id,
             int(place is None),
             *(
                 (place.geonameid, place.name, place.latitude, place.longitude,
@@ -445,7 +445,7 @@ class SQLiteStore(Store):
             ),
             rule.note or "", rule.created_at or datetime.now(UTC).isoformat(),
         )  # fmt: skip
-        columns = _OVERRIDE_COLUMNS.removeprefix("id, ")
+        columns = "norm, " + _OVERRIDE_COLUMNS.removeprefix("id, ")
         with self._writing() as db:
             cursor = db.execute(
                 f"INSERT INTO overrides ({columns}) VALUES ({_marks(len(values))})", values
