@@ -139,15 +139,15 @@ def test_an_error_midway_through_a_two_process_ingest_stops_the_workers(
 ) -> None:
     write_articles(tmp_path / "in", 60)
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 8)
-    real, calls = pipeline.write_batch, []
+    real, calls = SQLiteStore.write_batch, []
 
-    def write_batch(db, batch):
+    def write_batch(store, batch):
         calls.append(len(batch))
         if len(calls) == 3:
             raise sqlite3.OperationalError("disk I/O error")
-        return real(db, batch)
+        return real(store, batch)
 
-    monkeypatch.setattr(pipeline, "write_batch", write_batch)
+    monkeypatch.setattr(SQLiteStore, "write_batch", write_batch)
     outcome = _in_thread(lambda: ingest_paths([tmp_path / "in"], tmp_path / "e.db"))
     assert isinstance(outcome, sqlite3.OperationalError)
     assert multiprocessing.active_children() == []
