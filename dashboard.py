@@ -26,6 +26,7 @@ from streamlit_folium import st_folium
 from geo.config import resolve_db_path
 from geo.ingest import corrections, upload
 from geo.ingest.pipeline import ensure_seeded
+from geo.store import open_store
 from geo.store.sqlite import load_events, load_places
 from geo.view import assets, evidence, filters, mapview, timeline
 from geo.view.export import to_csv, to_geojson
@@ -55,36 +56,29 @@ def seeded(db_path: str) -> bool:
     return True
 
 
-def database_stamp(db_path: Path) -> tuple:
-    """Changes whenever the database does (its file or its write-ahead log)."""
-    stamp = []
-    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
-        try:
-            info = path.stat()
-        except OSError:
-            stamp.append(None)
-        else:
-            stamp.append((info.st_mtime_ns, info.st_size))
-    return tuple(stamp)
+def database_stamp(db_path: Path) -> int:
+    """Changes after every write to the store, by any process (Store.data_version)."""
+    with open_store(db_path) as store:
+        return store.data_version()
 
 
 @st.cache_data(show_spinner="Loading events…", max_entries=4)
-def events(db_path: str, stamp: tuple) -> pd.DataFrame:
+def events(db_path: str, stamp: int) -> pd.DataFrame:
     return load_events(db_path)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def filtered(db_path: str, stamp: tuple, state: filters.FilterState) -> pd.DataFrame:
+def filtered(db_path: str, stamp: int, state: filters.FilterState) -> pd.DataFrame:
     return filters.apply_filters(events(db_path, stamp), state)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def features(db_path: str, stamp: tuple, state: filters.FilterState) -> dict:
+def features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
     return mapview.map_features(filtered(db_path, stamp, state))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def choices(db_path: str, stamp: tuple) -> dict[str, list[str]]:
+def choices(db_path: str, stamp: int) -> dict[str, list[str]]:
     frame = events(db_path, stamp)
     return {
         "source": filters.publishers(frame),

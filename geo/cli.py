@@ -134,6 +134,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from geo.ingest.pipeline import IngestSummary, ingest_paths
     from geo.read.articles import ColumnMap
+    from geo.store import open_store
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -156,8 +157,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     summary = IngestSummary()
     try:
-        with _stopped_by_sigterm():
-            ingest_paths(paths, db_path, columns, progress=progress, summary=summary)
+        with _stopped_by_sigterm(), open_store(db_path) as store:
+            ingest_paths(paths, store, columns, progress=progress, summary=summary)
     except (KeyboardInterrupt, Terminated) as stop:
         bar.close()
         # Each batch is one transaction: what was committed stays, the batch under way is
@@ -240,7 +241,7 @@ def _place_json(resolved) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.store.sqlite import load_events
+    from geo.store import open_store
     from geo.view.export import to_csv, to_geojson
 
     db_path = resolve_db_path(args.db)
@@ -249,7 +250,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"error: no database at {db_path} (run `python -m geo ingest` first)", file=sys.stderr
         )
         return 1
-    frame = load_events(db_path)
+    with open_store(db_path) as store:
+        frame = store.load_events()
     text = to_csv(frame) if args.format == "csv" else to_geojson(frame)
     out = _open_output(args.output)
     try:
@@ -271,55 +273,60 @@ def _place_line(place) -> str:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
+    from geo.ingest.corrections import reapply_overrides
     from geo.place import overrides as ov
+    from geo.store import open_store
 
     if args.action == "candidates":
         for place in ov.place_candidates(args.name, args.country, args.limit):
             print(_place_line(place))
         return 0
-    db_path = resolve_db_path(args.db)
-    if args.action == "overrides":
-        frame = ov.list_overrides(db_path)
-        if frame.empty:
-            print("no overrides", file=sys.stderr)
-        else:
-            print(frame.to_string(index=False))
-        return 0
-    if args.action == "remove":
-        if not ov.remove_override(db_path, args.id):
-            print(f"error: no override {args.id}", file=sys.stderr)
-            return 1
-        print(f"override {args.id} removed", file=sys.stderr)
-    else:
-        from geo.models import Place
-        from geo.place.gazetteer import default_gazetteer
-
-        if args.not_a_place:
-            place = None
-        elif args.geonameid is not None:
-            place = ov.place_from_geonameid(default_gazetteer(), args.geonameid)
-        else:
-            if args.lon is None:
-                print("error: --lat needs --lon", file=sys.stderr)
+    with open_store(resolve_db_path(args.db)) as store:
+        if args.action == "overrides":
+            frame = store.list_overrides()
+            if frame.empty:
+                print("no overrides", file=sys.stderr)
+            else:
+                print(frame.to_string(index=False))
+            return 0
+        if args.action == "remove":
+            if not store.remove_override(args.id):
+                print(f"error: no override {args.id}", file=sys.stderr)
                 return 1
-            country = args.country.upper() if args.country else None
-            place = Place(
-                None, args.name, args.lat, args.lon, country, feature=args.feature,
-                source="override",
+            print(f"override {args.id} removed", file=sys.stderr)
+        else:
+            place = _override_place(args, ov)
+            if place is False:
+                return 1
+            rule = ov.new_override(
+                args.name, place, country_code=args.country, article_id=args.article,
+                note=args.note,
             )  # fmt: skip
-        override_id = ov.add_override(
-            db_path,
-            args.name,
-            place,
-            country_code=args.country,
-            article_id=args.article,
-            note=args.note,
-        )
-        target = "not a place" if place is None else _place_line(place)
-        print(f"override {override_id}: {args.name} -> {target}", file=sys.stderr)
-    changed = ov.reapply_overrides(db_path)
+            override_id = store.add_override(rule)
+            target = "not a place" if place is None else _place_line(place)
+            print(f"override {override_id}: {args.name} -> {target}", file=sys.stderr)
+        changed = reapply_overrides(store)
     print(f"stored places changed: {changed}", file=sys.stderr)
     return 0
+
+
+def _override_place(args: argparse.Namespace, ov):
+    """The place `places override` asks for: None for --not-a-place, False (after saying
+    why) when the options do not make one."""
+    from geo.models import Place
+    from geo.place.gazetteer import default_gazetteer
+
+    if args.not_a_place:
+        return None
+    if args.geonameid is not None:
+        return ov.place_from_geonameid(default_gazetteer(), args.geonameid)
+    if args.lon is None:
+        print("error: --lat needs --lon", file=sys.stderr)
+        return False
+    country = args.country.upper() if args.country else None
+    return Place(
+        None, args.name, args.lat, args.lon, country, feature=args.feature, source="override"
+    )
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:

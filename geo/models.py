@@ -9,7 +9,7 @@ is produced only at the export boundary.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 # Feature levels of a gazetteer entry, from the largest to the smallest.
@@ -114,7 +114,8 @@ class ResolvedMention:
 
 @dataclass(frozen=True)
 class Event:
-    """Something reported as happening at a place, from one sentence of one article."""
+    """Something reported as happening at a place, from one sentence of one article, with
+    who claims and who denies it, who did it and what it cost, where the text says."""
 
     event_id: str
     article_id: str
@@ -126,4 +127,10 @@ class Event:
     date_precision: str = "day"  # "day", "week", "month", "year"
     date_from_text: bool = True  # False: the publication date was used, flagged
     is_primary: bool = False
-    cited_sources: tuple[str, ...] = field(default_factory=tuple)
+    cited_sources: tuple[str, ...] = ()  # canonical names of who claims it
+    denied_by: tuple[str, ...] = ()  # canonical names of who denies it
+    actors: tuple[str, ...] = ()  # who did it, where the text says
+    killed: int | None = None  # None: the text states no number
+    injured: int | None = None
+    civilians_killed: int | None = None
+    children_killed: int | None = None

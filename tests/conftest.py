@@ -8,6 +8,24 @@ import pandas as pd
 import pytest
 
 from geo.schema import EVENT_COLUMNS, conform
+from geo.store import Store, open_store
+
+# Every backend the Store interface is tested on: a function of a temporary folder giving
+# the location of a new, empty store. Issue 12 adds "postgresql".
+STORE_BACKENDS = {"sqlite": lambda folder: folder / "events.db"}
+
+
+@pytest.fixture(params=sorted(STORE_BACKENDS), ids=sorted(STORE_BACKENDS))
+def store_location(request, tmp_path):
+    """The location of a new, empty store of each backend."""
+    return STORE_BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture
+def store(store_location) -> Store:
+    """A new, empty store of each backend (tests of the Store interface take this)."""
+    with open_store(store_location) as opened:
+        yield opened
 
 
 def make_events(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from geo.store.sqlite import connect
+from geo.models import Article
+from geo.store import AnalyzedArticle, open_store
 from geo.view.evidence import (
     article_html,
     casualties_text,
@@ -160,13 +163,10 @@ def test_place_label_for_a_hostile_name_is_escaped_in_the_title():
 
 def test_read_article(tmp_path):
     db_path = tmp_path / "events.db"
-    db = connect(db_path)
-    db.execute(
-        "INSERT INTO articles (article_id, content_hash, title, source, url, published, "
-        "published_flag, origin, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        ("a1", "h", "T", "S", None, "2016-11-08", None, "o", "Full text.", "now"),
-    )
-    db.close()
+    article = Article("a1", "Full text.", title="T", source="S", published=date(2016, 11, 8),
+                      origin="o", content_hash="h")  # fmt: skip
+    with open_store(db_path) as store:
+        store.write_batch([AnalyzedArticle(article, [], [])])
     article = read_article(db_path, "a1")
     assert article is not None and article.text == "Full text." and article.title == "T"
     assert read_article(db_path, "missing") is None

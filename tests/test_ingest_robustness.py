@@ -12,8 +12,9 @@ import pytest
 import geo.ingest.pipeline as pipeline
 from geo.ingest.pipeline import ingest_articles, ingest_paths, text_pieces
 from geo.models import Article, Place
-from geo.place.overrides import add_override
+from geo.place.overrides import new_override
 from geo.place.toponyms import load_nlp
+from geo.store import SQLiteStore, open_store
 from tests.invented import invented_text, write_articles
 
 
@@ -62,7 +63,9 @@ def test_a_text_over_the_model_limit_is_parsed_in_pieces_with_offsets_kept(
     assert summary.skipped == []
     assert _stored(tmp_path / "e.db") == ["good", "long"]
     db = sqlite3.connect(tmp_path / "e.db")
-    places = db.execute("SELECT start, end, text FROM places WHERE article_id = 'long'").fetchall()
+    places = db.execute(
+        "SELECT start_char, end_char, text FROM places WHERE article_id = 'long'"
+    ).fetchall()
     events = db.execute(
         "SELECT sentence_start, sentence FROM events WHERE article_id = 'long'"
     ).fetchall()
@@ -136,15 +139,15 @@ def test_an_error_midway_through_a_two_process_ingest_stops_the_workers(
 ) -> None:
     write_articles(tmp_path / "in", 60)
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 8)
-    real, calls = pipeline.write_batch, []
+    real, calls = SQLiteStore.write_batch, []
 
-    def write_batch(db, batch):
+    def write_batch(store, batch):
         calls.append(len(batch))
         if len(calls) == 3:
             raise sqlite3.OperationalError("disk I/O error")
-        return real(db, batch)
+        return real(store, batch)
 
-    monkeypatch.setattr(pipeline, "write_batch", write_batch)
+    monkeypatch.setattr(SQLiteStore, "write_batch", write_batch)
     outcome = _in_thread(lambda: ingest_paths([tmp_path / "in"], tmp_path / "e.db"))
     assert isinstance(outcome, sqlite3.OperationalError)
     assert multiprocessing.active_children() == []
@@ -159,7 +162,7 @@ def test_a_two_process_ingest_gives_what_one_process_gives(two_processes, tmp_pa
     one = ingest_paths([tmp_path / "in"], tmp_path / "one.db")
     assert (two.stored, two.events, two.places) == (one.stored, one.events, one.places) == (
         40, one.events, one.places)  # fmt: skip
-    query = "SELECT article_id, start, end, geonameid FROM places ORDER BY 1, 2"
+    query = "SELECT article_id, start_char, end_char, geonameid FROM places ORDER BY 1, 2"
     rows = [sqlite3.connect(tmp_path / n).execute(query).fetchall() for n in ("two.db", "one.db")]
     assert rows[0] == rows[1]
 
@@ -170,16 +173,17 @@ def test_a_correction_made_during_an_ingest_reaches_the_later_articles(
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     db_path = tmp_path / "e.db"
     corrected = Place(None, "Homs (corrected)", 34.5, 36.5, "SY", source="override")
-    real, calls = pipeline.write_batch, []
+    real, calls = SQLiteStore.write_batch, []
 
-    def write_batch(db, batch):
-        result = real(db, batch)
+    def write_batch(store, batch):
+        result = real(store, batch)
         calls.append(len(batch))
-        if len(calls) == 1:  # a user corrects "Homs" while the ingest goes on
-            add_override(db_path, "Homs", corrected)
+        if len(calls) == 1:  # a user corrects "Homs" while the ingest goes on, elsewhere
+            with open_store(db_path) as other:
+                other.add_override(new_override("Homs", corrected))
         return result
 
-    monkeypatch.setattr(pipeline, "write_batch", write_batch)
+    monkeypatch.setattr(SQLiteStore, "write_batch", write_batch)
     articles = [
         _article(f"a{i}", "Shelling hit Homs on Monday, residents said.\n") for i in range(6)
     ]

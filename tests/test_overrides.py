@@ -8,19 +8,11 @@ import pandas as pd
 import pytest
 
 from geo.cli import main
+from geo.ingest.corrections import reapply_overrides
 from geo.models import Mention, Place
-from geo.place.overrides import (
-    LIST_COLUMNS,
-    Override,
-    Overrides,
-    add_override,
-    list_overrides,
-    load_overrides,
-    place_candidates,
-    reapply_overrides,
-    remove_override,
-)
+from geo.place.overrides import LIST_COLUMNS, Override, Overrides, new_override, place_candidates
 from geo.place.resolve import resolve_mentions
+from geo.store import open_store
 from geo.store.sqlite import load_events, load_places
 from tests.helpers import PROJECT_DIR, build_fixture_gazetteer
 
@@ -37,28 +29,49 @@ def mentions_of(text: str, *names: str) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+def add_override(location, name, place, **scope) -> int:
+    with open_store(location) as store:
+        return store.add_override(new_override(name, place, **scope))
+
+
+def remove_override(location, override_id) -> bool:
+    with open_store(location) as store:
+        return store.remove_override(override_id)
+
+
 def test_add_list_remove_round_trip(tmp_path) -> None:
-    db = tmp_path / "events.db"
-    assert list(list_overrides(db).columns) == LIST_COLUMNS and list_overrides(db).empty
-    first = add_override(db, "Paris", PARIS_TX, country_code="us", note="the Texas one")
-    second = add_override(db, "Ebola", None, article_id="a1")
-    frame = list_overrides(db)
-    assert list(frame["id"]) == [first, second]
-    paris, ebola = frame.to_dict("records")
-    assert (paris["name"], paris["country_code"], paris["geonameid"]) == ("Paris", "US", 4717560)
-    assert paris["latitude"] == pytest.approx(33.66094) and not paris["not_a_place"]
-    assert paris["note"] == "the Texas one" and paris["created_at"]
-    assert ebola["not_a_place"] and ebola["article_id"] == "a1" and pd.isna(ebola["country_code"])
-    assert remove_override(db, first) is True
-    assert remove_override(db, first) is False
-    assert list(list_overrides(db)["id"]) == [second]
-    assert len(load_overrides(db)) == 1
+    with open_store(tmp_path / "events.db") as store:
+        assert list(store.list_overrides().columns) == LIST_COLUMNS
+        assert store.list_overrides().empty
+        first = store.add_override(
+            new_override("Paris", PARIS_TX, country_code="us", note="the Texas one")
+        )
+        second = store.add_override(new_override("Ebola", None, article_id="a1"))
+        frame = store.list_overrides()
+        assert list(frame["id"]) == [first, second]
+        paris, ebola = frame.to_dict("records")
+        assert (paris["name"], paris["country_code"], paris["geonameid"]) == (
+            "Paris", "US", 4717560,
+        )  # fmt: skip
+        assert paris["latitude"] == pytest.approx(33.66094) and not paris["not_a_place"]
+        assert paris["note"] == "the Texas one" and paris["created_at"]
+        assert ebola["not_a_place"] and ebola["article_id"] == "a1"
+        assert pd.isna(ebola["country_code"])
+        assert store.remove_override(first) is True
+        assert store.remove_override(first) is False
+        assert list(store.list_overrides()["id"]) == [second]
+        assert len(store.load_overrides()) == 1
 
 
 @pytest.mark.parametrize("name", ["", "  ", "..."])
-def test_an_override_needs_a_name(tmp_path, name) -> None:
+def test_an_override_needs_a_name(name) -> None:
     with pytest.raises(ValueError, match="needs a place name"):
-        add_override(tmp_path / "events.db", name, None)
+        new_override(name, None)
+
+
+def test_an_override_needs_a_place_or_none() -> None:
+    with pytest.raises(TypeError, match=r"geo\.models\.Place"):
+        new_override("Paris", "Paris, Texas")
 
 
 def test_the_most_specific_override_wins() -> None:
@@ -174,7 +187,8 @@ def test_cli_adds_lists_and_removes_overrides(seeded_db, capsys) -> None:
     assert main(["places", "override", "Moscow", "--lat", "55.75", "--lon", "37.62",
                  "--country", "RU", "--db", db]) == 0  # fmt: skip
     assert main(["places", "override", "Damascus", "--geonameid", "170654", "--db", db]) == 0
-    ids = list(list_overrides(seeded_db)["id"])
+    with open_store(seeded_db) as store:
+        ids = list(store.list_overrides()["id"])
     assert len(ids) == 3
     assert main(["places", "remove", str(ids[0]), "--db", db]) == 0
     assert main(["places", "remove", "999", "--db", db]) == 1

@@ -31,25 +31,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo.event import attribution
 from geo.event.dates import DateMention, find_dates, find_publication_date, sentence_date
 from geo.models import FEATURE_LEVELS, Event, ResolvedMention
-
-
-@dataclass(frozen=True)
-class ReportedEvent(Event):
-    """An Event with who denies it, who did it and what it cost, where the text says."""
-
-    denied_by: tuple[str, ...] = field(default_factory=tuple)
-    actors: tuple[str, ...] = field(default_factory=tuple)
-    killed: int | None = None
-    injured: int | None = None
-    civilians_killed: int | None = None
-    children_killed: int | None = None
-
 
 # The type vocabulary with a definition of each type (the README repeats it).
 EVENT_TYPE_DEFINITIONS: dict[str, str] = {
@@ -391,7 +378,7 @@ def _main_place(
 
 @dataclass
 class _Draft:
-    """An event being built: mutable until it is frozen into a ReportedEvent."""
+    """An event being built: mutable until it is frozen into an Event."""
 
     index: int  # sentence index where the event is reported first
     place_index: int  # sentence index where its place is named
@@ -583,7 +570,7 @@ def extract_events(
     places: Sequence[ResolvedMention],
     published: date | None,
     title: str | None = None,
-) -> list[ReportedEvent]:
+) -> list[Event]:
     """Events of one article; `sentences` are (start, end) character offsets in `text`."""
     dated_text = _mask_head_date(text, published)
     dominant = _dominant(text, places)
@@ -760,7 +747,7 @@ def _freeze(
     paragraphs: list[int],
     sentences: Sequence[tuple[int, int]],
     published: date | None,
-) -> ReportedEvent:
+) -> Event:
     found = d.found_date
     if found is None:
         # the sentence just before, in the same paragraph, dates the scene it continues
@@ -771,7 +758,7 @@ def _freeze(
     sentence = text[start:end].strip()
     start += len(text[start:end]) - len(text[start:end].lstrip())
     c = d.casualties
-    return ReportedEvent(
+    return Event(
         event_id=_event_id(article_id, start, d.location),
         article_id=article_id,
         sentence=sentence,
@@ -796,15 +783,15 @@ def _freeze(
 
 
 def _mark_primary(
-    events: list[ReportedEvent], drafts: list[_Draft], title: str | None, text: str
-) -> list[ReportedEvent]:
+    events: list[Event], drafts: list[_Draft], title: str | None, text: str
+) -> list[Event]:
     """The article's main event: the one its headline and lead are about."""
     if not events:
         return events
     title_type = classify_sentence(title) if title else None
     title_words = (title or "").lower()
 
-    def key(pair: tuple[ReportedEvent, _Draft]):
+    def key(pair: tuple[Event, _Draft]):
         event, d = pair
         first = min([d.index, *d.members])
         same = title_type is not None and (
@@ -826,8 +813,4 @@ def _mark_primary(
         )
 
     primary = max(zip(events, drafts, strict=True), key=key)[0]
-    return [ReportedEvent(**{**_fields(e), "is_primary": e is primary}) for e in events]
-
-
-def _fields(event: ReportedEvent) -> dict:
-    return {name: getattr(event, name) for name in ReportedEvent.__dataclass_fields__}
+    return [replace(e, is_primary=e is primary) for e in events]

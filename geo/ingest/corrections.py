@@ -1,21 +1,27 @@
-"""Correcting a place from the dashboard, over the geoparser's geo.overrides.
+"""Correcting a place, from the dashboard or the command line, over geo.place.overrides.
 
 A correction is an override: a place name (as written) -> another gazetteer place, a pin
 dropped on the map, or "not a place", with a scope (this article, articles about one
 country, everywhere), a note and the time it was made. Saving one re-applies the
-overrides to the stored places, so the events move without re-ingesting; removing one
-re-applies too, which gives the name back to the gazetteer. Nothing here imports Streamlit.
+overrides to the stored places (`reapply_overrides`), so the events move without
+re-ingesting; removing one re-applies too, which gives the name back to the gazetteer.
+Nothing here imports Streamlit; the overrides are kept by the store (geo.store).
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from geo.models import FEATURE_LEVELS, Place, validate_location
+from geo.models import FEATURE_LEVELS, Mention, Place, ResolvedMention, validate_location
+from geo.place.gazetteer import Gazetteer, default_gazetteer, normalize_name
+from geo.place.overrides import new_override, overrides_frame, place_candidates
+from geo.place.resolve import resolve_mentions
+from geo.store import Location, Store, opened
+from geo.store.base import place_row
 
 SCOPES = ("article", "country", "everywhere")
 SCOPE_LABELS = {
@@ -26,18 +32,10 @@ SCOPE_LABELS = {
 PIN_SOURCE = "pin"
 
 
-def _overrides():
-    try:
-        from geo.place import overrides
-    except ImportError:
-        return None
-    needed = ("add_override", "list_overrides", "remove_override", "reapply_overrides")
-    return overrides if all(hasattr(overrides, n) for n in needed) else None
-
-
 def available() -> bool:
-    """Whether corrections can be stored (the geoparser's geo.place.overrides is present)."""
-    return _overrides() is not None
+    """Whether corrections can be stored: always, since the store keeps the overrides
+    (kept for callers written when geo.place.overrides was optional)."""
+    return True
 
 
 def _text(value: Any) -> str:
@@ -63,11 +61,10 @@ def candidate_label(place: Place) -> str:
 
 
 def candidates(name: str, country_code: str | None = None, limit: int = 10) -> list[Place]:
-    """The gazetteer's places for `name`, best first ([] when corrections are unavailable)."""
-    module = _overrides()
-    if module is None or not hasattr(module, "place_candidates") or not name.strip():
+    """The gazetteer's places for `name`, best first ([] for a blank name)."""
+    if not name.strip():
         return []
-    return list(module.place_candidates(name, country_code or None, limit=limit))
+    return list(place_candidates(name, country_code or None, limit=limit))
 
 
 def pin_place(
@@ -130,37 +127,28 @@ def correction_for(event: pd.Series | dict, place: Place | None, scope: str, not
     )
 
 
-def apply(db_path: str | os.PathLike[str], correction: Correction) -> tuple[int, int]:
+def apply(store: Store | Location, correction: Correction) -> tuple[int, int]:
     """Store the correction and move the stored places; (override id, places changed)."""
-    module = _overrides()
-    if module is None:
-        raise RuntimeError("corrections need geo.place.overrides")
-    override_id = module.add_override(
-        db_path,
-        correction.name,
-        correction.place,
-        note=correction.note,
-        **correction.scope_arguments(),
+    rule = new_override(
+        correction.name, correction.place, note=correction.note, **correction.scope_arguments()
     )
-    return override_id, int(module.reapply_overrides(db_path))
+    with opened(store) as db:
+        override_id = db.add_override(rule)
+        return override_id, reapply_overrides(db)
 
 
-def undo(db_path: str | os.PathLike[str], override_id: int) -> int | None:
+def undo(store: Store | Location, override_id: int) -> int | None:
     """Remove an override and re-apply the rest; places changed, or None when unknown."""
-    module = _overrides()
-    if module is None:
-        raise RuntimeError("corrections need geo.place.overrides")
-    if not module.remove_override(db_path, int(override_id)):
-        return None
-    return int(module.reapply_overrides(db_path))
+    with opened(store) as db:
+        if not db.remove_override(int(override_id)):
+            return None
+        return reapply_overrides(db)
 
 
-def listing(db_path: str | os.PathLike[str]) -> pd.DataFrame:
+def listing(store: Store | Location) -> pd.DataFrame:
     """Every correction, newest first, as a table for the page."""
-    module = _overrides()
-    if module is None:
-        return pd.DataFrame()
-    frame = module.list_overrides(db_path)
+    with opened(store) as db:
+        frame = overrides_frame(db.override_rules())
     if frame.empty:
         return frame
     scope = [
@@ -192,3 +180,47 @@ def listing(db_path: str | os.PathLike[str]) -> pd.DataFrame:
         }
     )
     return out.iloc[::-1].reset_index(drop=True)
+
+
+# --- re-resolving the stored places an override is about -----------------------------------
+
+
+def reapply_overrides(store: Store | Location, gazetteer: Gazetteer | None = None) -> int:
+    """Re-resolve the stored places an override is about (or was about: their method is
+    "override") and rewrite the rows that change; returns how many rows changed.
+
+    Events join their place on (article_id, offsets), so they move with it; an event whose
+    place becomes "not a place" (unresolved) drops out of `load_events`.
+    """
+    gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+    with opened(store) as db:
+        overrides = db.load_overrides()
+        names = overrides.names()
+
+        def relevant(place: ResolvedMention) -> bool:
+            return place.method == "override" or normalize_name(place.mention.text) in names
+
+        changed: dict[str, list[ResolvedMention]] = {}
+        for article_id, stored in sorted(db.stored_places().items()):
+            if not any(relevant(p) for p in stored):
+                continue
+            article = db.read_article(article_id)
+            if article is None:
+                continue
+            fresh = resolve_mentions(
+                article.text, _mentions(stored), gazetteer, overrides=overrides,
+                article_id=article_id,
+            )  # fmt: skip
+            moved = [
+                new
+                for old, new in zip(stored, fresh, strict=True)
+                if relevant(old) and place_row(article_id, old) != place_row(article_id, new)
+            ]
+            if moved:
+                changed[article_id] = moved
+        return db.update_places(changed)
+
+
+def _mentions(stored: Sequence[ResolvedMention]) -> list[Mention]:
+    """The mentions as they were found (what the store keeps of them)."""
+    return [p.mention for p in stored]

@@ -28,14 +28,15 @@ from pathlib import Path
 from geo.config import SEEDS_DIR
 from geo.event.dates import find_publication_date
 from geo.event.events import extract_events
+from geo.ingest.corrections import reapply_overrides
 from geo.models import Article, Mention, ReadError, ResolvedMention
 from geo.place.gazetteer import Gazetteer, default_gazetteer
 from geo.place.geocoders import default_fallback
-from geo.place.overrides import Overrides, load_overrides, overrides_version, reapply_overrides
+from geo.place.overrides import Overrides
 from geo.place.resolve import resolve_mentions
 from geo.place.toponyms import find_mentions, load_nlp, text_for_model
 from geo.read.articles import ColumnMap, read_paths
-from geo.store.sqlite import AnalyzedArticle, connect, write_batch
+from geo.store import AnalyzedArticle, Location, Store, opened
 
 BATCH_SIZE = 64
 # spaCy's pipeline dominates ingest time: large inputs are parsed by this many processes
@@ -352,7 +353,7 @@ def _portable(exc: BaseException) -> BaseException:
 
 def ingest_paths(
     paths: Iterable[str | os.PathLike[str]],
-    db_path: str | os.PathLike[str],
+    store: Store | Location,
     columns: ColumnMap | None = None,
     progress: Callable[[int, int], None] | None = None,
     gazetteer: Gazetteer | None = None,
@@ -371,12 +372,12 @@ def ingest_paths(
             summary.skipped.append(item)
         else:
             articles.append(item)
-    return ingest_articles(articles, db_path, progress, gazetteer, summary)
+    return ingest_articles(articles, store, progress, gazetteer, summary)
 
 
 def ingest_articles(
     articles: Sequence[Article],
-    db_path: str | os.PathLike[str],
+    store: Store | Location,
     progress: Callable[[int, int], None] | None = None,
     gazetteer: Gazetteer | None = None,
     summary: IngestSummary | None = None,
@@ -384,10 +385,9 @@ def ingest_articles(
     summary = summary if summary is not None else IngestSummary()
     summary.read += len(articles)
     gazetteer = gazetteer or default_gazetteer()
-    db = connect(db_path)
-    try:
-        overrides = _LiveOverrides(db_path, db)
-        known = dict(db.execute("SELECT article_id, content_hash FROM articles"))
+    with opened(store) as db:
+        overrides = _LiveOverrides(db)
+        known = db.known_hashes()
         fresh = [a for a in articles if known.get(a.article_id) != a.content_hash]
         summary.unchanged += len(articles) - len(fresh)
         done = len(articles) - len(fresh)
@@ -410,43 +410,38 @@ def ingest_articles(
         overrides.catch_up(gazetteer)
         if progress:
             progress(done, len(articles))
-    finally:
-        db.close()
     return summary
 
 
 class _LiveOverrides:
-    """The overrides of the database as they are now: re-read when they change (a cheap
+    """The overrides of the store as they are now: re-read when they change (a cheap
     check per article), so a correction made during an ingest reaches the articles
     analysed after it; `catch_up` re-applies them to the batch just stored when one came
     while that batch was being analysed."""
 
-    def __init__(self, db_path: str | os.PathLike[str], db):
-        self.db_path, self.db = db_path, db
-        self.version = overrides_version(db)  # before the rules: a change between is seen
-        self.rules = load_overrides(db_path)
+    def __init__(self, store: Store):
+        self.store = store
+        self.version = store.overrides_version()  # before the rules: a change between is seen
+        self.rules = store.load_overrides()
         self.batch_start = self.version  # the version when this batch's analysis began
 
     def current(self) -> Overrides:
-        version = self._version()
+        version = self.store.overrides_version()
         if version != self.version:
-            self.version, self.rules = version, load_overrides(self.db_path)
+            self.version, self.rules = version, self.store.load_overrides()
         return self.rules
 
     def catch_up(self, gazetteer: Gazetteer) -> None:
-        now = self._version()
+        now = self.store.overrides_version()
         if now != self.batch_start:
-            reapply_overrides(self.db_path, gazetteer)
+            reapply_overrides(self.store, gazetteer)
         self.batch_start = now
 
-    def _version(self) -> tuple[int, int]:
-        return overrides_version(self.db)
 
-
-def _flush(db, batch: list[AnalyzedArticle], summary: IngestSummary) -> int:
+def _flush(store: Store, batch: list[AnalyzedArticle], summary: IngestSummary) -> int:
     if not batch:
         return 0
-    result = write_batch(db, batch)
+    result = store.write_batch(batch)
     written = set(result.written)
     summary.stored += len(result.written)
     summary.unchanged += len(result.unchanged)
@@ -468,14 +463,10 @@ def _flush(db, batch: list[AnalyzedArticle], summary: IngestSummary) -> int:
     return size
 
 
-def ensure_seeded(db_path: str | os.PathLike[str], seeds: Path = SEEDS_DIR) -> IngestSummary | None:
-    """Ingest the project's seed articles when the database holds no article yet."""
-    db = connect(db_path)
-    try:
-        empty = db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
-    finally:
-        db.close()
-    return ingest_paths([seeds], db_path) if empty else None
+def ensure_seeded(store: Store | Location, seeds: Path = SEEDS_DIR) -> IngestSummary | None:
+    """Ingest the project's seed articles when the store holds no article yet."""
+    with opened(store) as db:
+        return ingest_paths([seeds], db) if db.is_empty() else None
 
 
 def parse_document(

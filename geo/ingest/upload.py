@@ -12,7 +12,6 @@ parsing a file there), and says so; larger collections go through `python -m geo
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
@@ -21,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from geo.models import ReadError
+from geo.store import Location, Store
 
 ALLOWED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # per file
@@ -169,7 +169,7 @@ def read_saved(
 
 def ingest_files(
     files: Iterable[tuple[str, bytes]],
-    db_path: str | os.PathLike[str],
+    store: Store | Location,
     progress: Progress | None = None,
     columns=None,
     limit: int = MAX_UPLOAD_ARTICLES,
@@ -188,7 +188,7 @@ def ingest_files(
             return result
         articles, errors, result.notes = read_saved(saved, limit, columns)
         summary = ingest_articles(
-            articles, db_path, progress=progress, summary=IngestSummary(skipped=errors), **kwargs
+            articles, store, progress=progress, summary=IngestSummary(skipped=errors), **kwargs
         )
         # After the pipeline: it may skip an article too, named by its temporary path.
         summary.skipped = _original_names(summary.skipped, {str(p): n for p, n in saved})
@@ -228,7 +228,7 @@ class PastedArticle:
 
 def ingest_pasted(
     pasted: PastedArticle,
-    db_path: str | os.PathLike[str],
+    store: Store | Location,
     progress: Progress | None = None,
     **kwargs,
 ) -> UploadResult:
@@ -243,7 +243,7 @@ def ingest_pasted(
         article = read_text_article(pasted.text, "pasted text", pasted.metadata())
     except ValueError as exc:
         return UploadResult(rejected=[ReadError("pasted text", str(exc))])
-    summary = ingest_articles([article], db_path, progress=progress, **kwargs)
+    summary = ingest_articles([article], store, progress=progress, **kwargs)
     return UploadResult(summary=summary)
 
 

@@ -2,18 +2,16 @@
 
 An override has a scope: everywhere, in articles about one country (`country_code`), or in
 one article (`article_id`); the most specific one that applies wins, the newest among
-equals. The resolver (geo/resolve.py) honours them before the gazetteer is asked.
+equals. The resolver (geo/place/resolve.py) honours them before the gazetteer is asked.
 
-They live in the events database (table `overrides`, next to geo/store.py's tables), so
-the command line (`python -m geo places override ...`) and the dashboard share them.
-`reapply_overrides` rewrites the stored places the overrides touch, so stored events move
-(or disappear, for "not a place") without re-ingesting; removing an override and
-reapplying gives those mentions back to the gazetteer.
+This module holds the rules only (`Override`, `Overrides`, `new_override`). They are kept in
+the events database by the store (`Store.add_override`, `override_rules`), so the command
+line (`python -m geo places override ...`) and the dashboard share them; re-applying them to
+stored places is the ingest's job (geo.ingest.corrections.reapply_overrides).
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,21 +21,6 @@ import pandas as pd
 
 from geo.models import Mention, Place, ResolvedMention
 from geo.place.gazetteer import Gazetteer, normalize_name
-from geo.store.sqlite import connect, resolution_values, transaction
-
-TABLE = """
-CREATE TABLE IF NOT EXISTS overrides (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL, norm TEXT NOT NULL,
-    country_code TEXT, article_id TEXT,
-    not_a_place INTEGER NOT NULL,
-    geonameid INTEGER, place_name TEXT, latitude REAL, longitude REAL,
-    place_country_code TEXT, admin1 TEXT, admin1_code TEXT, feature TEXT,
-    population INTEGER, source TEXT,
-    note TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS overrides_norm ON overrides (norm);
-"""
 
 LIST_COLUMNS = [
     "id", "name", "country_code", "article_id", "geonameid", "place_name", "latitude",
@@ -115,130 +98,31 @@ class Overrides:
         )
 
 
-def _connect(db_path: str | os.PathLike[str]):
-    db = connect(db_path)
-    db.executescript(TABLE)
-    return db
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def add_override(
-    db_path: str | os.PathLike[str],
+def new_override(
     name: str,
     place: Place | None,
     *,
     country_code: str | None = None,
     article_id: str | None = None,
     note: str = "",
-) -> int:
-    """Store a correction and return its id. `place` None: the name is not a place."""
+) -> Override:
+    """A correction to store (`Store.add_override` gives it its id). `place` None: the name
+    is not a place. ValueError/TypeError when the name or the place is unusable."""
     if not normalize_name(name or ""):
         raise ValueError(f"an override needs a place name, got {name!r}")
     if place is not None and not isinstance(place, Place):
         raise TypeError(f"place must be a geo.models.Place or None, got {type(place).__name__}")
     country_code = country_code.strip().upper() if country_code and country_code.strip() else None
     article_id = str(article_id) if article_id not in (None, "") else None
-    db = _connect(db_path)
-    try:
-        with transaction(db):
-            cursor = db.execute(
-                "INSERT INTO overrides (name, norm, country_code, article_id, not_a_place, "
-                "geonameid, place_name, latitude, longitude, place_country_code, admin1, "
-                "admin1_code, feature, population, source, note, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    name.strip(),
-                    normalize_name(name),
-                    country_code,
-                    article_id,
-                    int(place is None),
-                    place.geonameid if place else None,
-                    place.name if place else None,
-                    place.latitude if place else None,
-                    place.longitude if place else None,
-                    place.country_code if place else None,
-                    place.admin1 if place else None,
-                    place.admin1_code if place else None,
-                    place.feature if place else None,
-                    place.population if place else None,
-                    place.source if place else None,
-                    note or "",
-                    _now(),
-                ),
-            )
-        return int(cursor.lastrowid)
-    finally:
-        db.close()
+    return Override(0, name.strip(), place, country_code, article_id, note or "", _now())
 
 
-def remove_override(db_path: str | os.PathLike[str], override_id: int) -> bool:
-    """Delete an override; False when there is none with that id."""
-    db = _connect(db_path)
-    try:
-        with transaction(db):
-            cursor = db.execute("DELETE FROM overrides WHERE id = ?", (int(override_id),))
-        return cursor.rowcount > 0
-    finally:
-        db.close()
-
-
-def _rules(db) -> list[Override]:
-    rows = db.execute(
-        "SELECT id, name, country_code, article_id, not_a_place, geonameid, place_name, "
-        "latitude, longitude, place_country_code, admin1, admin1_code, feature, population, "
-        "source, note, created_at FROM overrides ORDER BY id"
-    ).fetchall()
-    rules = []
-    for row in rows:
-        (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop, src) = row[
-            :15
-        ]
-        place = None
-        if not not_place:
-            place = Place(
-                geonameid=gid,
-                name=pname or name,
-                latitude=lat,
-                longitude=lon,
-                country_code=pcc,
-                admin1=a1,
-                admin1_code=a1c,
-                feature=feat or "city",
-                population=pop or 0,
-                source=src or "override",
-            )
-        rules.append(Override(oid, name, place, cc, aid, row[15], row[16]))
-    return rules
-
-
-def load_overrides(db_path: str | os.PathLike[str]) -> Overrides:
-    """The overrides stored in the database, ready for `resolve_mentions(overrides=...)`."""
-    db = _connect(db_path)
-    try:
-        return Overrides(_rules(db))
-    finally:
-        db.close()
-
-
-def overrides_version(db) -> tuple[int, int]:
-    """Changes whenever an override is added or removed (ids are never reused): a cheap
-    test of whether `load_overrides` would give something new. `db`: a connection to the
-    events database (geo.store.connect)."""
-    db.executescript(TABLE)
-    count, newest = db.execute("SELECT count(*), coalesce(max(id), 0) FROM overrides").fetchone()
-    return int(count), int(newest)
-
-
-def list_overrides(db_path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Every override, oldest first, one row each (columns: LIST_COLUMNS)."""
-    db = _connect(db_path)
-    try:
-        rules = _rules(db)
-    finally:
-        db.close()
+def overrides_frame(rules: Iterable[Override]) -> pd.DataFrame:
+    """Overrides as a table, one row each in the given order (columns: LIST_COLUMNS)."""
     rows = [
         {
             "id": r.id,
@@ -260,75 +144,6 @@ def list_overrides(db_path: str | os.PathLike[str]) -> pd.DataFrame:
     dtypes = {"id": "int64", "geonameid": "Int64", "latitude": "float64"}
     dtypes |= {"longitude": "float64", "not_a_place": "bool"}
     return frame.astype(dtypes)
-
-
-_PLACE_COLUMNS = (
-    "resolved, geonameid, name, latitude, longitude, country_code, admin1, feature, "
-    "matched_name, score, method, approximate"
-)
-
-
-def reapply_overrides(db_path: str | os.PathLike[str], gazetteer: Gazetteer | None = None) -> int:
-    """Re-resolve the stored places an override is about (or was about) and rewrite the
-    rows that change; returns how many rows changed.
-
-    Events join their place on (article_id, start, end), so they move with it; an event
-    whose place becomes "not a place" (unresolved) drops out of `load_events`.
-    """
-    from geo.place.resolve import resolve_mentions
-
-    if gazetteer is None:
-        from geo.place.gazetteer import default_gazetteer
-
-        gazetteer = default_gazetteer()
-    db = _connect(db_path)
-    try:
-        overrides = Overrides(_rules(db))
-        names = overrides.names()
-        rows = db.execute(
-            "SELECT p.article_id, p.start, p.end, p.text, p.kind, p.finder, p.label, "
-            f"{_PLACE_COLUMNS} FROM places p ORDER BY p.article_id, p.start"
-        ).fetchall()
-        by_article: dict[str, list[tuple]] = defaultdict(list)
-        for row in rows:
-            by_article[row[0]].append(row)
-        touched = {
-            aid
-            for aid, article_rows in by_article.items()
-            if any(r[17] == "override" or normalize_name(r[3]) in names for r in article_rows)
-        }
-        changed = 0
-        with transaction(db):
-            for article_id in sorted(touched):
-                article_rows = by_article[article_id]
-                found = db.execute(
-                    "SELECT text FROM articles WHERE article_id = ?", (article_id,)
-                ).fetchone()
-                if found is None:
-                    continue
-                mentions = [
-                    Mention(r[1], r[2], r[3], kind=r[4], finder=r[5], label=r[6])
-                    for r in article_rows
-                ]
-                fresh = resolve_mentions(
-                    found[0], mentions, gazetteer, overrides=overrides, article_id=article_id
-                )
-                for row, result in zip(article_rows, fresh, strict=True):
-                    relevant = row[17] == "override" or normalize_name(row[3]) in names
-                    values = resolution_values(result)
-                    if not relevant or tuple(row[7:]) == values:
-                        continue
-                    db.execute(
-                        "UPDATE places SET resolved=?, geonameid=?, name=?, latitude=?, "
-                        "longitude=?, country_code=?, admin1=?, feature=?, matched_name=?, "
-                        "score=?, method=?, approximate=? "
-                        "WHERE article_id=? AND start=? AND end=?",
-                        (*values, article_id, row[1], row[2]),
-                    )
-                    changed += 1
-        return changed
-    finally:
-        db.close()
 
 
 def place_candidates(
@@ -358,7 +173,6 @@ def place_from_geonameid(gazetteer: Gazetteer, geonameid: int) -> Place:
 
 
 __all__: Sequence[str] = (
-    "Override", "Overrides", "add_override", "list_overrides", "load_overrides",
-    "overrides_version",
-    "place_candidates", "reapply_overrides", "remove_override",
+    "LIST_COLUMNS", "Override", "Overrides", "new_override", "overrides_frame",
+    "place_candidates", "place_from_geonameid",
 )  # fmt: skip

@@ -1,37 +1,58 @@
-"""The events database: SQLite in WAL mode, holding articles, places and events.
+"""The events database in SQLite (WAL mode): `SQLiteStore`, the one Store of today.
 
 - An article is identified by `article_id`; its `content_hash` makes re-ingesting the same
   article a no-op, and a changed article replaces its old places and events.
-- Each batch is written in one transaction: a crash never leaves half an article, and
-  readers (the dashboard) see either the old or the new state.
-- Reports of one happening are linked: events of the same type at the same place whose
-  dates chain within one day share a `report_group`. Groups are recomputed, in the batch's
+- Each write is one transaction: a crash never leaves half an article, and readers (the
+  dashboard) see either the old or the new state. Every write also bumps the counter
+  `data_version` in the `store_meta` table, in the same transaction, so any process sees a
+  new number after any write (the dashboard's caches key on it).
+- Reports of one happening are linked (geo.store.base.report_groups), in the batch's
   transaction, for every (type, place) the batch touches, so a new article links to events
   stored by earlier batches.
 - The schema has a version (`PRAGMA user_version`, SCHEMA_VERSION). A database of an older
-  version is migrated when opened: missing columns are added with ALTER TABLE (old events
-  keep empty denial, actor and casualty fields until the database is rebuilt: delete it
-  and ingest again) and report groups are computed. A database of a newer version is
-  refused with a clear message.
+  version is migrated when opened (see `_migrate`); one of a newer version is refused with
+  a clear message.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from geo.models import Article, Event, ResolvedMention
-from geo.schema import conform, empty_events_frame
+from geo.models import Article, Place, ResolvedMention
+from geo.place.gazetteer import normalize_name
+from geo.place.overrides import Override
+from geo.read.urls import article_keys
+from geo.read.watch import SourceState
+from geo.schema import empty_events_frame
+from geo.store.base import (
+    ARTICLE_COLUMNS,
+    EVENT_COLUMNS,
+    PLACE_COLUMNS,
+    PLACE_FRAME_COLUMNS,
+    RESOLUTION_COLUMNS,
+    AnalyzedArticle,
+    SchemaVersionError,
+    Store,
+    StoreCounts,
+    StoredArticle,
+    WriteResult,
+    article_row,
+    event_row,
+    events_frame,
+    link_keys,
+    place_row,
+    report_groups,
+    resolved_from_row,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -45,13 +66,13 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS places (
     article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
     kind TEXT NOT NULL, finder TEXT NOT NULL, label TEXT,
     resolved INTEGER NOT NULL,
     geonameid INTEGER, name TEXT, latitude REAL, longitude REAL,
     country_code TEXT, admin1 TEXT, feature TEXT,
     matched_name TEXT, score REAL, method TEXT NOT NULL, approximate INTEGER NOT NULL,
-    PRIMARY KEY (article_id, start, end)
+    PRIMARY KEY (article_id, start_char, end_char)
 );
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY,
@@ -67,8 +88,35 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
 CREATE INDEX IF NOT EXISTS events_date ON events (event_date);
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL, norm TEXT NOT NULL,
+    country_code TEXT, article_id TEXT,
+    not_a_place INTEGER NOT NULL,
+    geonameid INTEGER, place_name TEXT, latitude REAL, longitude REAL,
+    place_country_code TEXT, admin1 TEXT, admin1_code TEXT, feature TEXT,
+    population INTEGER, source TEXT,
+    note TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS overrides_norm ON overrides (norm);
+CREATE TABLE IF NOT EXISTS article_keys (
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+    PRIMARY KEY (key, article_id)
+);
+CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_id);
+CREATE TABLE IF NOT EXISTS source_states (
+    url TEXT PRIMARY KEY,
+    etag TEXT, last_modified TEXT, last_success TEXT, last_error TEXT, next_poll TEXT
+);
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-SCHEMA_VERSION = 2
+# 1: articles, places, events. 2: denials, actors, casualties, report groups.
+# 3: places' offsets renamed start_char/end_char (END is reserved in PostgreSQL); the
+#    overrides table in the schema; article_keys (for "seen before"), source_states (the
+#    feed watcher), store_meta (data_version).
+SCHEMA_VERSION = 3
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
     2: (
@@ -81,16 +129,10 @@ _ADDED_COLUMNS = {
         ("report_group", "TEXT"),
     ),
 }
-_EVENT_INSERT_COLUMNS = (
-    "event_id, article_id, sentence, sentence_start, event_type, event_date, date_precision, "
-    "date_from_text, place_start, place_end, is_primary, cited_sources, denied_by, actors, "
-    "killed, injured, civilians_killed, children_killed, report_group"
-)
-
-
-class SchemaVersionError(RuntimeError):
-    """The database was written by a newer version of this program."""
-
+# Columns renamed by each version: table -> (old, new).
+_RENAMED_COLUMNS = {
+    3: (("places", "start", "start_char"), ("places", "end", "end_char")),
+}
 
 EVENTS_QUERY = """
 SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
@@ -103,31 +145,30 @@ SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
        e.is_primary, e.sentence, e.sentence_start
 FROM events e
 JOIN articles a ON a.article_id = e.article_id
-JOIN places p ON p.article_id = e.article_id AND p.start = e.place_start
-                AND p.end = e.place_end
+JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
+                AND p.end_char = e.place_end
 WHERE p.resolved = 1  -- a place corrected to "not a place" takes its events off the map
 ORDER BY e.event_date, a.article_id, e.sentence_start
 """
+_LINK_QUERY = """
+SELECT e.event_id, e.event_type, p.geonameid, p.approximate, p.text, e.event_date
+FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
+                            AND p.end_char = e.place_end
+"""
+_OVERRIDE_COLUMNS = (
+    "id, name, country_code, article_id, not_a_place, geonameid, place_name, latitude, "
+    "longitude, place_country_code, admin1, admin1_code, feature, population, source, note, "
+    "created_at"
+)
 
 
-@dataclass(frozen=True)
-class AnalyzedArticle:
-    """An article with everything found in it, ready to be stored."""
-
-    article: Article
-    places: Sequence[ResolvedMention]
-    events: Sequence[Event]
-
-
-@dataclass
-class WriteResult:
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
 
 
 BUSY_TIMEOUT_MS = 30_000
 OPEN_ATTEMPTS = 8  # "database is locked" while another process sets the database up
+IN_CHUNK = 500  # ids per "IN (...)": SQLite limits the parameters of a statement
 
 
 def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
@@ -174,11 +215,13 @@ def _open(path: Path) -> sqlite3.Connection:
                     existed = db.execute(
                         "SELECT count(*) FROM sqlite_master WHERE name = 'events'"
                     ).fetchone()[0]
+                    if existed:
+                        _migrate_tables(db, version)
                     for statement in SCHEMA.split(";"):
                         if statement.strip():
                             db.execute(statement)
                     if existed:
-                        _migrate(db, version)
+                        _migrate_data(db, version)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.close()
@@ -186,14 +229,53 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _migrate(db: sqlite3.Connection, version: int) -> None:
-    """Bring an older database up to SCHEMA_VERSION (inside the caller's transaction)."""
-    have = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _migrate_tables(db: sqlite3.Connection, version: int) -> None:
+    """Bring older tables to SCHEMA_VERSION's columns (inside the caller's transaction),
+    before the schema's missing tables are created."""
+    have = _columns(db, "events")
     for added in range(version + 1, SCHEMA_VERSION + 1):
         for name, sql_type in _ADDED_COLUMNS.get(added, ()):
             if name not in have:
                 db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
-    relink(db, None)
+        for table, old, new in _RENAMED_COLUMNS.get(added, ()):
+            if old in _columns(db, table):
+                db.execute(f'ALTER TABLE {table} RENAME COLUMN "{old}" TO {new}')
+
+
+def _migrate_data(db: sqlite3.Connection, version: int) -> None:
+    """Fill what older versions did not keep: report groups, the articles' keys."""
+    if version < 2:
+        db.executemany("UPDATE events SET report_group = ? WHERE event_id = ?", _relink(db))
+    if version < 3:
+        rows = db.execute("SELECT article_id, content_hash, url, origin FROM articles")
+        db.executemany(
+            "INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
+            [(key, aid) for aid, h, url, origin in rows for key in _keys(h, url, origin)],
+        )
+
+
+def _keys(content_hash: str, url: str | None, origin: str | None) -> set[str]:
+    return article_keys(Article("", "", url=url, origin=origin or "", content_hash=content_hash))
+
+
+def _relink(db: sqlite3.Connection, keys: Iterable[tuple[str, int]] | None = None) -> list:
+    """(report_group, event_id) of the events of the given (event_type, geonameid) pairs,
+    all events when None."""
+    if keys is None:
+        return report_groups(db.execute(_LINK_QUERY).fetchall())
+    rows: list = []
+    for event_type, geonameid in sorted(keys):
+        rows.extend(
+            db.execute(
+                _LINK_QUERY + " WHERE e.event_type = ? AND p.geonameid = ?",
+                (event_type, geonameid),
+            ).fetchall()
+        )
+    return report_groups(rows)
 
 
 @contextmanager
@@ -207,243 +289,270 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     db.execute("COMMIT")
 
 
-def known_hashes(db: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, str]:
-    ids = list(article_ids)
-    out: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            db.execute(
-                f"SELECT article_id, content_hash FROM articles WHERE article_id IN ({marks})",
-                chunk,
-            ).fetchall()
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class SQLiteStore(Store):
+    """The events database in one SQLite file (created, or migrated, when opened)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.db = connect(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, which bumps data_version."""
+        with transaction(self.db) as db:
+            yield db
+            db.execute("UPDATE store_meta SET value = value + 1 WHERE key = 'data_version'")
+
+    # -- articles, places, events
+
+    def write_batch(self, batch: Sequence[AnalyzedArticle]) -> WriteResult:
+        result = WriteResult()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as db:
+            existing = self.known_hashes(item.article.article_id for item in batch)
+            touched: set[tuple[str, int]] = set()
+            for item in batch:
+                article = item.article
+                old_hash = existing.get(article.article_id)
+                if old_hash == article.content_hash:
+                    result.unchanged.append(article.article_id)
+                    continue
+                if old_hash is not None:
+                    touched.update(self._link_keys_of(article.article_id))
+                    db.execute("DELETE FROM articles WHERE article_id = ?", (article.article_id,))
+                    result.replaced.append(article.article_id)
+                self._insert(item, now)
+                touched.update(link_keys([item]))
+                existing[article.article_id] = article.content_hash
+                result.written.append(article.article_id)
+            if touched:
+                db.executemany(
+                    "UPDATE events SET report_group = ? WHERE event_id = ?",
+                    _relink(db, touched),
+                )
+        return result
+
+    def _insert(self, item: AnalyzedArticle, now: str) -> None:
+        article, db = item.article, self.db
+        db.execute(
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+            f"VALUES ({_marks(len(ARTICLE_COLUMNS))})",
+            article_row(article, now),
         )
-    return out
+        db.executemany(
+            "INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
+            [(key, article.article_id) for key in sorted(article_keys(article))],
+        )
+        db.executemany(
+            f"INSERT INTO places ({', '.join(PLACE_COLUMNS)}) "
+            f"VALUES ({_marks(len(PLACE_COLUMNS))})",
+            [place_row(article.article_id, p) for p in item.places],
+        )
+        db.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+            f"VALUES ({_marks(len(EVENT_COLUMNS))})",
+            [event_row(e) for e in item.events],
+        )
 
+    def _link_keys_of(self, article_id: str) -> set[tuple[str, int]]:
+        rows = self.db.execute(
+            "SELECT e.event_type, p.geonameid FROM events e JOIN places p ON p.article_id = "
+            "e.article_id AND p.start_char = e.place_start AND p.end_char = e.place_end "
+            "WHERE e.article_id = ? AND p.geonameid IS NOT NULL",
+            (article_id,),
+        )
+        return {(t, g) for t, g in rows}
 
-def write_batch(db: sqlite3.Connection, batch: Sequence[AnalyzedArticle]) -> WriteResult:
-    """Store a batch of analysed articles in one transaction."""
-    result = WriteResult()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    with transaction(db):
-        existing = known_hashes(db, [item.article.article_id for item in batch])
-        touched: set[tuple[str, int]] = set()
-        for item in batch:
-            article = item.article
-            old_hash = existing.get(article.article_id)
-            if old_hash == article.content_hash:
-                result.unchanged.append(article.article_id)
-                continue
-            if old_hash is not None:
-                touched.update(_link_keys_of(db, article.article_id))
-                db.execute("DELETE FROM articles WHERE article_id = ?", (article.article_id,))
-                result.replaced.append(article.article_id)
-            _insert_article(db, item, now)
-            touched.update(
-                (e.event_type, e.location.place.geonameid)
-                for e in item.events
-                if e.location.place is not None and e.location.place.geonameid is not None
-            )
-            existing[article.article_id] = article.content_hash
-            result.written.append(article.article_id)
-        if touched:
-            relink(db, touched)
-    return result
-
-
-def _link_keys_of(db: sqlite3.Connection, article_id: str) -> set[tuple[str, int]]:
-    rows = db.execute(
-        "SELECT e.event_type, p.geonameid FROM events e JOIN places p ON p.article_id = "
-        "e.article_id AND p.start = e.place_start AND p.end = e.place_end "
-        "WHERE e.article_id = ? AND p.geonameid IS NOT NULL",
-        (article_id,),
-    )
-    return {(t, g) for t, g in rows}
-
-
-_LINK_QUERY = """
-SELECT e.event_id, e.event_type, p.geonameid, p.approximate, p.text, e.event_date
-FROM events e JOIN places p ON p.article_id = e.article_id AND p.start = e.place_start
-                            AND p.end = e.place_end
-"""
-LINK_DAYS = 1
-
-
-def _place_key(geonameid: int | None, approximate: int, mention: str) -> str:
-    """Where an event is, for linking: the gazetteer entry, and for a place the gazetteer
-    lacks (placed approximately at its town) also its name as written."""
-    if not approximate:
-        return str(geonameid)
-    name = re.sub(r"^(?:al|el|the)[- ]", "", " ".join(mention.lower().split()))
-    return f"{geonameid}:{name}"
-
-
-def relink(db: sqlite3.Connection, keys: Iterable[tuple[str, int]] | None) -> None:
-    """Recompute report groups for events of the given (event_type, geonameid) pairs (all
-    events when None): same type, same place, dates chained within LINK_DAYS days."""
-    if keys is None:
-        rows = db.execute(_LINK_QUERY).fetchall()
-    else:
-        rows = []
-        for event_type, geonameid in sorted(keys):
-            rows.extend(
-                db.execute(
-                    _LINK_QUERY + " WHERE e.event_type = ? AND p.geonameid = ?",
-                    (event_type, geonameid),
+    def known_hashes(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        if article_ids is None:
+            return dict(self.db.execute("SELECT article_id, content_hash FROM articles"))
+        ids = list(article_ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), IN_CHUNK):
+            chunk = ids[i : i + IN_CHUNK]
+            out.update(
+                self.db.execute(
+                    "SELECT article_id, content_hash FROM articles "
+                    f"WHERE article_id IN ({_marks(len(chunk))})",
+                    chunk,
                 ).fetchall()
             )
-    clusters: dict[tuple[str, str], list[tuple[date, str]]] = {}
-    updates: list[tuple[str, str]] = []
-    for event_id, event_type, geonameid, approximate, mention, event_date in rows:
-        if event_date is None or geonameid is None:
-            updates.append((event_id, event_id))
-            continue
-        key = (event_type, _place_key(geonameid, approximate, mention))
-        clusters.setdefault(key, []).append((date.fromisoformat(event_date), event_id))
-    for members in clusters.values():
-        members.sort()
-        group: list[str] = []
-        last: date | None = None
-        for day, event_id in members:
-            if last is not None and (day - last).days > LINK_DAYS:
-                updates.extend((group[0], member) for member in group)
-                group = []
-            group.append(event_id)
-            last = day
-        updates.extend((group[0], member) for member in group)
-    db.executemany("UPDATE events SET report_group = ? WHERE event_id = ?", updates)
+        return out
 
+    def counts(self) -> StoreCounts:
+        one = self.db.execute
+        return StoreCounts(
+            articles=one("SELECT count(*) FROM articles").fetchone()[0],
+            places=one("SELECT count(*) FROM places").fetchone()[0],
+            unresolved=one("SELECT count(*) FROM places WHERE resolved = 0").fetchone()[0],
+            events=one("SELECT count(*) FROM events").fetchone()[0],
+        )
 
-def _insert_article(db: sqlite3.Connection, item: AnalyzedArticle, now: str) -> None:
-    article = item.article
-    db.execute(
-        "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (
-            article.article_id,
-            article.content_hash,
-            article.title,
-            article.source,
-            article.url,
-            article.published.isoformat() if article.published else None,
-            article.published_flag,
-            article.origin,
-            article.text,
-            now,
-        ),
-    )
-    db.executemany(
-        "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [_place_row(article.article_id, p) for p in item.places],
-    )
-    db.executemany(
-        f"INSERT INTO events ({_EVENT_INSERT_COLUMNS}) VALUES ({','.join('?' * 19)})",
-        [
-            (
-                e.event_id,
-                e.article_id,
-                e.sentence,
-                e.sentence_start,
-                e.event_type,
-                e.event_date.isoformat() if e.event_date else None,
-                e.date_precision,
-                int(e.date_from_text),
-                e.location.mention.start,
-                e.location.mention.end,
-                int(e.is_primary),
-                "; ".join(e.cited_sources),
-                "; ".join(getattr(e, "denied_by", ())),
-                "; ".join(getattr(e, "actors", ())),
-                getattr(e, "killed", None),
-                getattr(e, "injured", None),
-                getattr(e, "civilians_killed", None),
-                getattr(e, "children_killed", None),
-                e.event_id,
-            )
-            for e in item.events
-        ],
-    )
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
+    def load_events(self) -> pd.DataFrame:
+        return events_frame(pd.read_sql_query(EVENTS_QUERY, self.db))
 
-def resolution_values(resolved: ResolvedMention) -> tuple:
-    """The resolution columns of a `places` row, in table order (resolved ... approximate)."""
-    p = resolved.place
-    return (
-        int(p is not None),
-        p.geonameid if p else None,
-        p.name if p else None,
-        p.latitude if p else None,
-        p.longitude if p else None,
-        p.country_code if p else None,
-        p.admin1 if p else None,
-        p.feature if p else None,
-        resolved.matched_name,
-        resolved.score,
-        resolved.method,
-        int(resolved.approximate),
-    )
-
-
-def _place_row(article_id: str, resolved: ResolvedMention) -> tuple:
-    m = resolved.mention
-    mention_values = (article_id, m.start, m.end, m.text, m.kind, m.finder, m.label)
-    return (*mention_values, *resolution_values(resolved))
-
-
-def load_events(db_path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Every stored event with its article and place, in the schema of geo/schema.py."""
-    if not Path(db_path).exists():
-        return empty_events_frame()
-    db = connect(db_path)
-    try:
-        frame = pd.read_sql_query(EVENTS_QUERY, db)
-    finally:
-        db.close()
-    if frame.empty:
-        return empty_events_frame()
-    for column in ("date_from_text", "is_primary", "approximate"):
-        frame[column] = frame[column].astype(bool)
-    groups = frame.groupby("report_group", sort=False)
-    frame["reported_by"] = groups["source"].transform(_joined)
-    frame["report_count"] = groups["article_id"].transform("nunique")
-    frame["group_cited_sources"] = groups["cited_sources"].transform(_joined_lists)
-    return conform(frame)
-
-
-def _joined(values: pd.Series) -> str:
-    """The distinct non-empty values, "; "-joined in order of first appearance."""
-    return "; ".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
-
-
-def _joined_lists(values: pd.Series) -> str:
-    names = (n for v in values if isinstance(v, str) for n in v.split("; ") if n)
-    return "; ".join(dict.fromkeys(names))
-
-
-def load_places(db_path: str | os.PathLike[str], article_id: str | None = None) -> pd.DataFrame:
-    """Every place name found (resolved or not), for reports and the article reader."""
-    db = connect(db_path)
-    try:
-        sql = "SELECT * FROM places"
+    def load_places(self, article_id: str | None = None) -> pd.DataFrame:
+        sql = f"SELECT {', '.join(PLACE_COLUMNS)} FROM places"
         params: tuple = ()
         if article_id is not None:
             sql += " WHERE article_id = ?"
             params = (article_id,)
-        return pd.read_sql_query(sql + " ORDER BY article_id, start", db, params=params)
-    finally:
-        db.close()
+        frame = pd.read_sql_query(sql + " ORDER BY article_id, start_char", self.db, params=params)
+        frame.columns = list(PLACE_FRAME_COLUMNS)
+        return frame
+
+    def read_article(self, article_id: str) -> StoredArticle | None:
+        row = self.db.execute(
+            "SELECT text, title, source, url, published FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredArticle(article_id, row[0] or "", *row[1:])
+
+    def data_version(self) -> int:
+        row = self.db.execute("SELECT value FROM store_meta WHERE key = 'data_version'")
+        return int(row.fetchone()[0])
+
+    # -- overrides
+
+    def add_override(self, rule: Override) -> int:
+        place = rule.place
+        values = (
+            normalize_name(rule.name), rule.name, rule.country_code, rule.article_id,
+            int(place is None),
+            *(
+                (place.geonameid, place.name, place.latitude, place.longitude,
+                 place.country_code, place.admin1, place.admin1_code, place.feature,
+                 place.population, place.source)
+                if place is not None
+                else (None,) * 10
+            ),
+            rule.note or "", rule.created_at or datetime.now(UTC).isoformat(),
+        )  # fmt: skip
+        columns = "norm, " + _OVERRIDE_COLUMNS.removeprefix("id, ")
+        with self._writing() as db:
+            cursor = db.execute(
+                f"INSERT INTO overrides ({columns}) VALUES ({_marks(len(values))})", values
+            )
+        return int(cursor.lastrowid)
+
+    def remove_override(self, override_id: int) -> bool:
+        with self._writing() as db:
+            cursor = db.execute("DELETE FROM overrides WHERE id = ?", (int(override_id),))
+        return cursor.rowcount > 0
+
+    def override_rules(self) -> list[Override]:
+        rows = self.db.execute(f"SELECT {_OVERRIDE_COLUMNS} FROM overrides ORDER BY id")
+        rules = []
+        for (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop,
+             src, note, created) in rows:  # fmt: skip
+            place = None
+            if not not_place:
+                place = Place(
+                    geonameid=gid,
+                    name=pname or name,
+                    latitude=lat,
+                    longitude=lon,
+                    country_code=pcc,
+                    admin1=a1,
+                    admin1_code=a1c,
+                    feature=feat or "city",
+                    population=pop or 0,
+                    source=src or "override",
+                )
+            rules.append(Override(oid, name, place, cc, aid, note, created))
+        return rules
+
+    def overrides_version(self) -> tuple[int, int]:
+        count, newest = self.db.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM overrides"
+        ).fetchone()
+        return int(count), int(newest)
+
+    # -- re-resolving stored places
+
+    def stored_places(self) -> dict[str, list[ResolvedMention]]:
+        rows = self.db.execute(
+            f"SELECT {', '.join(PLACE_COLUMNS)} FROM places ORDER BY article_id, start_char"
+        )
+        out: dict[str, list[ResolvedMention]] = {}
+        for row in rows:
+            article_id, resolved = resolved_from_row(row)
+            out.setdefault(article_id, []).append(resolved)
+        return out
+
+    def update_places(self, changed: Mapping[str, Sequence[ResolvedMention]]) -> int:
+        assignments = ", ".join(f"{column} = ?" for column in RESOLUTION_COLUMNS)
+        rows = [
+            (*place_row(article_id, p)[len(PLACE_COLUMNS) - len(RESOLUTION_COLUMNS) :],
+             article_id, p.mention.start, p.mention.end)
+            for article_id, places in changed.items()
+            for p in places
+        ]  # fmt: skip
+        if not rows:
+            return 0
+        with self._writing() as db:
+            db.executemany(
+                f"UPDATE places SET {assignments} "
+                "WHERE article_id = ? AND start_char = ? AND end_char = ?",
+                rows,
+            )
+        return len(rows)
+
+    # -- the feed watcher and "seen before"
+
+    def source_state(self, url: str) -> SourceState | None:
+        row = self.db.execute(
+            "SELECT url, etag, last_modified, last_success, last_error, next_poll "
+            "FROM source_states WHERE url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        url, etag, modified, success, error, next_poll = row
+        return SourceState(url, etag, modified, _datetime(success), error, _datetime(next_poll))
+
+    def put_source_state(self, state: SourceState) -> None:
+        values = (
+            state.url, state.etag, state.last_modified, _iso(state.last_success),
+            state.last_error, _iso(state.next_poll),
+        )  # fmt: skip
+        with self._writing() as db:
+            db.execute("INSERT OR REPLACE INTO source_states VALUES (?, ?, ?, ?, ?, ?)", values)
+
+    def seen(self, key: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM article_keys WHERE key = ? LIMIT 1", (key,))
+        return row.fetchone() is not None
 
 
-def counts(db_path: str | os.PathLike[str]) -> dict[str, int]:
-    db = connect(db_path)
-    try:
-        return {
-            "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],
-            "places": db.execute("SELECT count(*) FROM places").fetchone()[0],
-            "unresolved": db.execute("SELECT count(*) FROM places WHERE resolved = 0").fetchone()[
-                0
-            ],
-            "events": db.execute("SELECT count(*) FROM events").fetchone()[0],
-        }
-    finally:
-        db.close()
+# --- thin wrappers for callers that hold a path, not a store -----------------------------------
+
+
+def load_events(db_path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every stored event (SQLiteStore.load_events); an empty frame when there is no file."""
+    if not Path(db_path).exists():
+        return empty_events_frame()
+    with SQLiteStore(db_path) as store:
+        return store.load_events()
+
+
+def load_places(db_path: str | os.PathLike[str], article_id: str | None = None) -> pd.DataFrame:
+    """Every place name found (SQLiteStore.load_places)."""
+    with SQLiteStore(db_path) as store:
+        return store.load_places(article_id)

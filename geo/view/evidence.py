@@ -15,12 +15,11 @@ http(s) links are kept. Nothing here imports Streamlit.
 from __future__ import annotations
 
 import html
-import os
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from geo.store import Location, Store, StoredArticle, opened
 from geo.view.export import is_missing
 from geo.view.filters import split_list
 from geo.view.mapview import (
@@ -205,31 +204,14 @@ def evidence_html(reports: pd.DataFrame) -> str:
 # --- the article reader -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ArticleText:
-    article_id: str
-    text: str
-    title: str | None
-    source: str | None
-    url: str | None
-    published: str | None
+# The stored article, as the reader shows it (the store's record).
+ArticleText = StoredArticle
 
 
-def read_article(db_path: str | os.PathLike[str], article_id: str) -> ArticleText | None:
-    """The stored article, or None when the database does not hold it."""
-    from geo.store.sqlite import connect
-
-    db = connect(db_path)
-    try:
-        row = db.execute(
-            "SELECT text, title, source, url, published FROM articles WHERE article_id = ?",
-            (article_id,),
-        ).fetchone()
-    finally:
-        db.close()
-    if row is None:
-        return None
-    return ArticleText(article_id, row[0] or "", *row[1:])
+def read_article(store: Store | Location, article_id: str) -> ArticleText | None:
+    """The stored article, or None when the store does not hold it."""
+    with opened(store) as db:
+        return db.read_article(article_id)
 
 
 def place_label(place: dict) -> str:

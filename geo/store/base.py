@@ -1,0 +1,385 @@
+"""The store interface: what the rest of the project asks of the events database.
+
+`Store` is the one seam between the stages and a database. Callers hold a store (opened with
+`geo.store.open_store`) and never write SQL: every statement lives in the implementation
+(geo/store/sqlite.py today; a PostgreSQL class is one more implementation of this interface).
+
+What lives here is the part every backend shares:
+- the records that cross the seam (`AnalyzedArticle`, `WriteResult`, `StoredArticle`,
+  `StoreCounts`);
+- the one serialiser of a place row (`place_row` / `resolved_from_row`) and of an event row
+  (`event_row`), so every backend stores the same columns;
+- the linking of reports (`report_groups`) and the assembly of the events frame
+  (`events_frame`): pure functions over rows, run by each backend in its transactions.
+
+Column names are valid in SQLite and PostgreSQL alike: the mention's offsets are
+`start_char` / `end_char` in the tables (END is reserved in PostgreSQL), while the frames
+and records keep the names of geo.models (`Mention.start`, `Mention.end`).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from geo.models import Article, Event, Mention, Place, ResolvedMention
+from geo.place.overrides import Override, Overrides, overrides_frame
+from geo.read.watch import SourceState
+from geo.schema import conform, empty_events_frame
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer version of this program."""
+
+
+@dataclass(frozen=True)
+class AnalyzedArticle:
+    """An article with everything found in it, ready to be stored."""
+
+    article: Article
+    places: Sequence[ResolvedMention]
+    events: Sequence[Event]
+
+
+@dataclass
+class WriteResult:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One stored article, as the article reader shows it."""
+
+    article_id: str
+    text: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None  # YYYY-MM-DD as stored
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    articles: int
+    places: int
+    unresolved: int
+    events: int
+
+
+# --- the one place-row serialiser -------------------------------------------------------------
+
+# The `places` table's columns, in order. The mention's offsets are start_char/end_char.
+PLACE_COLUMNS = (
+    "article_id", "start_char", "end_char", "text", "kind", "finder", "label",
+    "resolved", "geonameid", "name", "latitude", "longitude", "country_code", "admin1",
+    "feature", "matched_name", "score", "method", "approximate",
+)  # fmt: skip
+# The resolution part of a row: what re-resolving an article may change.
+RESOLUTION_COLUMNS = PLACE_COLUMNS[7:]
+# The columns of the places frame (`Store.load_places`): the table's, with the offsets named
+# as geo.models.Mention names them.
+PLACE_FRAME_COLUMNS = ("article_id", "start", "end", *PLACE_COLUMNS[3:])
+
+
+def place_row(article_id: str, resolved: ResolvedMention) -> tuple:
+    """The `places` row of a resolved mention, in PLACE_COLUMNS order."""
+    m, p = resolved.mention, resolved.place
+    return (
+        article_id, m.start, m.end, m.text, m.kind, m.finder, m.label,
+        int(p is not None),
+        p.geonameid if p else None,
+        p.name if p else None,
+        p.latitude if p else None,
+        p.longitude if p else None,
+        p.country_code if p else None,
+        p.admin1 if p else None,
+        p.feature if p else None,
+        resolved.matched_name, resolved.score, resolved.method, int(resolved.approximate),
+    )  # fmt: skip
+
+
+def resolved_from_row(row: Sequence) -> tuple[str, ResolvedMention]:
+    """(article_id, the resolved mention) of a `places` row in PLACE_COLUMNS order.
+
+    A row keeps what the map needs of the place: its population, admin1 code and dataset
+    are not stored, so they come back as Place's defaults."""
+    (article_id, start, end, text, kind, finder, label, resolved, geonameid, name,
+     latitude, longitude, country_code, admin1, feature, matched, score, method,
+     approximate) = row  # fmt: skip
+    mention = Mention(int(start), int(end), text, kind=kind, finder=finder, label=label)
+    place = None
+    if resolved:
+        place = Place(
+            geonameid=None if geonameid is None else int(geonameid),
+            name=name,
+            latitude=latitude,
+            longitude=longitude,
+            country_code=country_code,
+            admin1=admin1,
+            feature=feature or "city",
+        )
+    return article_id, ResolvedMention(
+        mention, place, matched, float(score or 0.0), method, bool(approximate)
+    )
+
+
+# The `events` table's columns, in order (report_group is computed by `report_groups`).
+EVENT_COLUMNS = (
+    "event_id", "article_id", "sentence", "sentence_start", "event_type", "event_date",
+    "date_precision", "date_from_text", "place_start", "place_end", "is_primary",
+    "cited_sources", "denied_by", "actors", "killed", "injured", "civilians_killed",
+    "children_killed", "report_group",
+)  # fmt: skip
+LIST_SEPARATOR = "; "  # lists of names (cited sources, actors) are stored "; "-joined
+
+
+def event_row(event: Event) -> tuple:
+    """The `events` row of an event, in EVENT_COLUMNS order (its own report group)."""
+    return (
+        event.event_id,
+        event.article_id,
+        event.sentence,
+        event.sentence_start,
+        event.event_type,
+        event.event_date.isoformat() if event.event_date else None,
+        event.date_precision,
+        int(event.date_from_text),
+        event.location.mention.start,
+        event.location.mention.end,
+        int(event.is_primary),
+        LIST_SEPARATOR.join(event.cited_sources),
+        LIST_SEPARATOR.join(event.denied_by),
+        LIST_SEPARATOR.join(event.actors),
+        event.killed,
+        event.injured,
+        event.civilians_killed,
+        event.children_killed,
+        event.event_id,
+    )
+
+
+ARTICLE_COLUMNS = (
+    "article_id", "content_hash", "title", "source", "url", "published", "published_flag",
+    "origin", "text", "ingested_at",
+)  # fmt: skip
+
+
+def article_row(article: Article, ingested_at: str) -> tuple:
+    return (
+        article.article_id,
+        article.content_hash,
+        article.title,
+        article.source,
+        article.url,
+        article.published.isoformat() if article.published else None,
+        article.published_flag,
+        article.origin,
+        article.text,
+        ingested_at,
+    )
+
+
+# --- linking the reports of one happening -----------------------------------------------------
+
+LINK_DAYS = 1  # reports whose dates chain within this many days are of one happening
+
+
+def link_key(geonameid: int | None, approximate: int, mention: str) -> str:
+    """Where an event is, for linking: the gazetteer entry, and for a place the gazetteer
+    lacks (placed approximately at its town) also its name as written."""
+    if not approximate:
+        return str(geonameid)
+    name = re.sub(r"^(?:al|el|the)[- ]", "", " ".join(mention.lower().split()))
+    return f"{geonameid}:{name}"
+
+
+def report_groups(rows: Iterable[Sequence]) -> list[tuple[str, str]]:
+    """(report_group, event_id) for every event of `rows`, each row (event_id, event_type,
+    geonameid, approximate, mention, event_date): same type, same place, dates chained
+    within LINK_DAYS days share the group of their earliest event."""
+    clusters: dict[tuple[str, str], list[tuple[date, str]]] = {}
+    updates: list[tuple[str, str]] = []
+    for event_id, event_type, geonameid, approximate, mention, event_date in rows:
+        if event_date is None or geonameid is None:
+            updates.append((event_id, event_id))
+            continue
+        key = (event_type, link_key(geonameid, approximate, mention))
+        day = event_date if isinstance(event_date, date) else date.fromisoformat(event_date)
+        clusters.setdefault(key, []).append((day, event_id))
+    for members in clusters.values():
+        members.sort()
+        group: list[str] = []
+        last: date | None = None
+        for day, event_id in members:
+            if last is not None and (day - last).days > LINK_DAYS:
+                updates.extend((group[0], member) for member in group)
+                group = []
+            group.append(event_id)
+            last = day
+        updates.extend((group[0], member) for member in group)
+    return updates
+
+
+def link_keys(batch: Iterable[AnalyzedArticle]) -> set[tuple[str, int]]:
+    """The (event_type, geonameid) pairs whose report groups a batch may change."""
+    return {
+        (e.event_type, e.location.place.geonameid)
+        for item in batch
+        for e in item.events
+        if e.location.place is not None and e.location.place.geonameid is not None
+    }
+
+
+# --- the events frame ---------------------------------------------------------------------------
+
+
+def events_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events frame of geo/schema.py from the rows of a backend's events query (every
+    column of EVENT_COLUMNS of geo/schema.py but the per-happening ones computed here)."""
+    if frame.empty:
+        return empty_events_frame()
+    for column in ("date_from_text", "is_primary", "approximate"):
+        frame[column] = frame[column].astype(bool)
+    groups = frame.groupby("report_group", sort=False)
+    frame["reported_by"] = groups["source"].transform(_joined)
+    frame["report_count"] = groups["article_id"].transform("nunique")
+    frame["group_cited_sources"] = groups["cited_sources"].transform(_joined_lists)
+    return conform(frame)
+
+
+def _joined(values: pd.Series) -> str:
+    """The distinct non-empty values, "; "-joined in order of first appearance."""
+    return LIST_SEPARATOR.join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
+
+
+def _joined_lists(values: pd.Series) -> str:
+    names = (n for v in values if isinstance(v, str) for n in v.split(LIST_SEPARATOR) if n)
+    return LIST_SEPARATOR.join(dict.fromkeys(names))
+
+
+# --- the interface ------------------------------------------------------------------------------
+
+
+class Store(ABC):
+    """The events database. Open one with `geo.store.open_store`; use it as a context
+    manager (or call `close`). Every write is one transaction and bumps `data_version`."""
+
+    location: str  # where it is (a path or URL), for messages
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- articles, their places and events
+
+    @abstractmethod
+    def write_batch(self, batch: Sequence[AnalyzedArticle]) -> WriteResult:
+        """Store analysed articles in one transaction: an article whose content hash is
+        stored already is left alone, a changed one replaces its places and events, and
+        the report groups of every (type, place) the batch touches are recomputed."""
+
+    @abstractmethod
+    def known_hashes(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """article_id -> content_hash of the stored articles (of `article_ids`, else all)."""
+
+    @abstractmethod
+    def counts(self) -> StoreCounts: ...
+
+    def is_empty(self) -> bool:
+        """Whether no article is stored (the dashboard seeds an empty store)."""
+        return self.counts().articles == 0
+
+    @abstractmethod
+    def load_events(self) -> pd.DataFrame:
+        """Every event on the map, in the schema of geo/schema.py (events whose place was
+        corrected to "not a place" are left out)."""
+
+    @abstractmethod
+    def load_places(self, article_id: str | None = None) -> pd.DataFrame:
+        """Every place name found (resolved or not), of one article or all, ordered by
+        article and offset; columns PLACE_FRAME_COLUMNS."""
+
+    @abstractmethod
+    def read_article(self, article_id: str) -> StoredArticle | None: ...
+
+    @abstractmethod
+    def data_version(self) -> int:
+        """A number that changes after every write, by any process: the dashboard's caches
+        key on it."""
+
+    # -- the overrides (corrections by hand; their rules are geo.place.overrides)
+
+    @abstractmethod
+    def add_override(self, rule: Override) -> int:
+        """Store a correction (its id and created_at are given here); its new id."""
+
+    @abstractmethod
+    def remove_override(self, override_id: int) -> bool:
+        """Delete a correction; False when there is none with that id."""
+
+    @abstractmethod
+    def override_rules(self) -> list[Override]:
+        """Every stored override, oldest first."""
+
+    def load_overrides(self) -> Overrides:
+        """The overrides in force, ready for `resolve_mentions(overrides=...)`."""
+        return Overrides(self.override_rules())
+
+    def list_overrides(self) -> pd.DataFrame:
+        """Every override, oldest first, one row each (geo.place.overrides.LIST_COLUMNS)."""
+        return overrides_frame(self.override_rules())
+
+    @abstractmethod
+    def overrides_version(self) -> tuple[int, int]:
+        """Changes whenever an override is added or removed (ids are never reused): a
+        cheap test of whether `load_overrides` would give something new."""
+
+    # -- what re-resolving stored places needs (geo.ingest.corrections.reapply_overrides)
+
+    @abstractmethod
+    def stored_places(self) -> dict[str, list[ResolvedMention]]:
+        """article_id -> its stored places, in text order."""
+
+    @abstractmethod
+    def update_places(self, changed: Mapping[str, Sequence[ResolvedMention]]) -> int:
+        """Rewrite the resolution of the given places (matched by article and offsets), in
+        one transaction; how many rows were written. Events join their place by offsets,
+        so they move with it."""
+
+    # -- the feed watcher (geo.read.watch) and "seen before" (geo.read.urls)
+
+    @abstractmethod
+    def source_state(self, url: str) -> SourceState | None: ...
+
+    @abstractmethod
+    def put_source_state(self, state: SourceState) -> None: ...
+
+    @abstractmethod
+    def seen(self, key: str) -> bool:
+        """Whether a stored article is known by `key`: a URL as geo.read.pages.url_key
+        writes it (canonical or fetched) or a content hash."""
+
+
+class StoreStateStore:
+    """geo.read.watch's StateStore over a store: source states that outlive the process."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, url: str) -> SourceState | None:
+        return self.store.source_state(url)
+
+    def put(self, state: SourceState) -> None:
+        self.store.put_source_state(state)
