@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from geo.models import Mention, Place, ResolvedMention
+from geo.models import Mention, Method, Place, ResolvedMention
 from geo.place.gazetteer import Gazetteer, normalize_name
+from geo.place.ranking import Context, rank_candidates
 from geo.store.sqlite import connect, resolution_values, transaction
 
 TABLE = """
@@ -111,7 +112,7 @@ class Overrides:
             rule.place,
             matched_name=rule.name,
             score=1.0,
-            method="override",
+            method=Method.OVERRIDE,
         )
 
 
@@ -339,8 +340,6 @@ def place_candidates(
 ) -> list[Place]:
     """The gazetteer's entries for `name`, best first (as the resolver ranks them with
     `country_code` as the article's country), for "choose another candidate"."""
-    from geo.place.resolve import Context, rank_candidates
-
     if gazetteer is None:
         from geo.place.gazetteer import default_gazetteer
 

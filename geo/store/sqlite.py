@@ -386,7 +386,7 @@ def resolution_values(resolved: ResolvedMention) -> tuple:
 
 def _place_row(article_id: str, resolved: ResolvedMention) -> tuple:
     m = resolved.mention
-    mention_values = (article_id, m.start, m.end, m.text, m.kind, m.finder, m.label)
+    mention_values = (article_id, m.start, m.end, m.text, m.kind, m.provenance, m.label)
     return (*mention_values, *resolution_values(resolved))
 
 
