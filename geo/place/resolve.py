@@ -55,6 +55,16 @@ EVIDENCE_CANDIDATES = 25
 ENCLOSING_WINDOW = 120
 # A name with a trailing "s" is read as a possessive only for towns this large (or regions).
 TRUST_STEM_POPULATION = 10_000
+# A town abroad (in no country the article names) matched only through an alternate name
+# is trusted from this population up; one the article's countries do not include at all,
+# from ABROAD_HAMLET_POPULATION ("Java" in an Indonesian story is no Georgian village).
+TRUST_ALTERNATE_POPULATION = 5000
+ABROAD_HAMLET_POPULATION = 1000
+# The score of a place not chosen by ranking candidates: the container of "Stroud,
+# Ontario" or an online service's answer, as sure as a coin toss between two readings.
+UNRANKED_SCORE = 0.5
+# A neighbourhood placed at its town is half as sure as the town itself.
+ENCLOSING_SHARE = 0.5
 
 
 def _mention_has_region_cue(mention: Mention, text: str) -> bool:
@@ -85,9 +95,9 @@ def _trusted(candidate: Candidate, context: Context) -> bool:
     place = candidate.place
     if place.feature != "city" or place.country_code in context.countries:
         return True
-    if candidate.name_kind != 0 and place.population < 5000:
+    if candidate.name_kind != 0 and place.population < TRUST_ALTERNATE_POPULATION:
         return False
-    return not (context.countries and place.population < 1000)
+    return not (context.countries and place.population < ABROAD_HAMLET_POPULATION)
 
 
 def document_context(
@@ -236,7 +246,12 @@ def resolve_mentions(
         if container is not None:
             resolved.append(
                 ResolvedMention(
-                    mention, container, container.name, 0.5, Method.ENCLOSING, approximate=True
+                    mention,
+                    container,
+                    container.name,
+                    UNRANKED_SCORE,
+                    Method.ENCLOSING,
+                    approximate=True,
                 )
             )
             continue
@@ -247,7 +262,11 @@ def resolve_mentions(
             if online is not None:
                 resolved.append(
                     ResolvedMention(
-                        mention, online, mention.text, 0.5, Method.of_service(online.source)
+                        mention,
+                        online,
+                        mention.text,
+                        UNRANKED_SCORE,
+                        Method.of_service(online.source),
                     )
                 )
             else:
@@ -497,7 +516,7 @@ def _place_small_places_in_their_town(
                 r.mention,
                 town.place,
                 matched_name=town.matched_name,
-                score=round(town.score * 0.5, 4),
+                score=round(town.score * ENCLOSING_SHARE, 4),
                 method=Method.ENCLOSING,
                 approximate=True,
             )

@@ -1,6 +1,7 @@
-"""Finding place names in text (recognition). Resolution is geo/resolve.py's job.
+"""The rules of recognition (finding place names in text); resolution is geo/place/resolve.py's.
 
-Recognisers, each proposing `Mention`s with character offsets:
+geo/place/recognize.py composes them as recognisers, each proposing `Mention`s with
+character offsets, reading the model's analysis as data (geo/place/tokens.py):
 - spaCy's `en_core_web_sm` entities (GPE, LOC, FAC);
 - the same model's NORP/ORG/PERSON entities when the gazetteer knows the name as a place of
   a country the article is about (the small model tags "Aleppo" as NORP and "Jarablus" as
@@ -8,6 +9,7 @@ Recognisers, each proposing `Mention`s with character offsets:
 - cue phrases ("the Ramouseh neighbourhood", "the neighbourhood of al-Sukkari",
   "the Castello road"), for the small places no gazetteer of towns holds;
 - the same name again elsewhere in the document (a name found once is a place everywhere).
+This module also loads the model (`load_nlp`) and tames the text it is given.
 """
 
 from __future__ import annotations
