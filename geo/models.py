@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 # Feature levels of a gazetteer entry, from the largest to the smallest.
 FEATURE_LEVELS = ("country", "admin1", "admin2", "city", "neighbourhood", "landmark")
@@ -82,6 +83,87 @@ class Place:
             raise ValueError(f"feature must be one of {FEATURE_LEVELS}, got {self.feature!r}")
 
 
+class Finder(StrEnum):
+    """Which recogniser proposed a mention (geo/place/recognize.py). The values are the
+    strings stored in the events database's `places.finder` column."""
+
+    NER = "ner"  # spaCy's place entities (GPE, LOC, FAC)
+    NER_RELABELLED = "ner-relabelled"  # NORP/ORG/PERSON entities the gazetteer knows
+    DEMONYM = "demonym"  # "Syrian", tagged or not
+    ADJECTIVAL = "adjectival"  # "US" of "US-led"
+    EMBEDDED = "embedded"  # "Michigan" of "Michigan Department of Health"
+    GAZETTEER_PROPN = "gazetteer-propn"  # proper nouns the gazetteer knows
+    GAZETTEER_MATCH = "gazetteer-match"  # gazetteer names anywhere (Aho-Corasick)
+    CUE = "cue"  # a cue phrase: "the Ramouseh neighbourhood"; the word is `Mention.cue`
+    REPEAT = "repeat"  # the same name again further on
+    POSSESSIVE = "possessive"  # "Aleppos" of "Aleppos Sukkari"
+    POSSESSIVE_OF = "possessive-of"  # "Sukkari" of "Aleppos Sukkari"
+    GIVEN = "given"  # spans given by the caller (`python -m geo parse` with spans)
+
+
+class Cue(StrEnum):
+    """The cue word of a cue phrase, as written (lower case): the stored finder string is
+    "cue:<word>", so each spelling and plural the patterns accept is a member."""
+
+    NEIGHBOURHOOD = "neighbourhood"
+    NEIGHBOURHOODS = "neighbourhoods"
+    NEIGHBORHOOD = "neighborhood"
+    NEIGHBORHOODS = "neighborhoods"
+    DISTRICT = "district"
+    AREA = "area"
+    QUARTER = "quarter"
+    SUBURB = "suburb"
+    PROVINCE = "province"
+    GOVERNORATE = "governorate"
+    REGION = "region"
+    CITY = "city"
+    TOWN = "town"
+    VILLAGE = "village"
+    CAMP = "camp"
+    ROAD = "road"
+    HIGHWAY = "highway"
+    STREET = "street"
+    SQUARE = "square"
+    AIRBASE = "airbase"
+    AIR_BASE = "air base"
+    CROSSING = "crossing"
+    CHECKPOINT = "checkpoint"
+
+
+# Cues that say the name is a first-level region ("Aleppo province").
+REGION_CUE_WORDS = frozenset({Cue.PROVINCE, Cue.GOVERNORATE, Cue.REGION})
+# Cues of places smaller than a town; unresolved, they are placed at the town around them.
+SUB_CITY_CUE_WORDS = frozenset(Cue) - REGION_CUE_WORDS - {Cue.CITY, Cue.TOWN, Cue.VILLAGE}
+
+CUE_PREFIX = "cue:"
+
+
+class Method(StrEnum):
+    """How a mention was placed. The values are the stored strings and the export's
+    `resolution` column; an online answer is named after the service that gave it."""
+
+    GAZETTEER = "gazetteer"  # the offline gazetteer's best candidate in context
+    ENCLOSING = "enclosing"  # placed at the town or region around it, approximate
+    OVERRIDE = "override"  # a correction made by hand
+    UNRESOLVED = "unresolved"  # found, not placed
+    # The online services of geo/place/geocoders.py (ONLINE_BACKENDS), opt-in; each has
+    # a member, so the stored method is the service's name.
+    NOMINATIM = "nominatim"
+    PHOTON = "photon"
+    ARCGIS = "arcgis"
+    ONLINE = "online"  # a service plugged in without a member of its own
+
+    @classmethod
+    def of_service(cls, name: str) -> Method:
+        """The method of an answer from the online service `name`."""
+        try:
+            method = cls(name)
+        except ValueError:
+            return cls.ONLINE
+        offline = (cls.GAZETTEER, cls.ENCLOSING, cls.OVERRIDE, cls.UNRESOLVED)
+        return cls.ONLINE if method in offline else method
+
+
 @dataclass(frozen=True)
 class Mention:
     """A place name found in a text, before resolution. Offsets are characters of the text."""
@@ -90,10 +172,29 @@ class Mention:
     end: int
     text: str
     kind: str = "toponym"  # "toponym" or "demonym"
-    finder: str = "ner"  # which recogniser proposed it
+    finder: Finder = Finder.NER  # which recogniser proposed it
     label: str | None = None  # the NER label, where one proposed it
     # A place the text says contains this one ("... on the edge of Aleppo"), as written.
     context_hint: str | None = None
+    cue: Cue | None = None  # the cue word, for finder CUE (and only then)
+
+    def __post_init__(self) -> None:
+        finder, cue = self.finder, self.cue
+        # The stored form ("cue:road", "ner") is accepted, so rows read back from the
+        # store make the same mention.
+        if not isinstance(finder, Finder) and str(finder).startswith(CUE_PREFIX):
+            finder, cue = Finder.CUE, Cue(str(finder)[len(CUE_PREFIX) :])
+        finder = Finder(finder)
+        cue = None if cue is None else Cue(cue)
+        if (finder is Finder.CUE) != (cue is not None):
+            raise ValueError(f"a cue word goes with finder 'cue' only, got {finder!r}, {cue!r}")
+        object.__setattr__(self, "finder", finder)
+        object.__setattr__(self, "cue", cue)
+
+    @property
+    def provenance(self) -> str:
+        """The finder as stored: "cue:<word>" for a cue phrase, else the finder's value."""
+        return f"{CUE_PREFIX}{self.cue}" if self.cue is not None else str(self.finder)
 
 
 @dataclass(frozen=True)
@@ -104,8 +205,11 @@ class ResolvedMention:
     place: Place | None
     matched_name: str | None = None
     score: float = 0.0
-    method: str = "unresolved"  # e.g. "gazetteer", "enclosing", "override", "nominatim"
+    method: Method = Method.UNRESOLVED
     approximate: bool = False  # True when placed at an enclosing place, not the named one
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", Method(self.method))
 
     @property
     def resolved(self) -> bool:

@@ -24,12 +24,13 @@ from geo.place.geocoders import (
     GazetteerGeocoder,
     OnlineGeocoder,
     feature_from_raw,
+    geocode_place,
     geocoder_from_settings,
     make_online_geocoder,
-    online_fallback,
+    online_geocoder,
     place_from_location,
 )
-from geo.place.resolve import rank_candidates
+from geo.place.ranking import rank_candidates
 from tests.helpers import build_fixture_gazetteer
 
 NOMINATIM_ALEPPO_RAW = {
@@ -464,8 +465,8 @@ def test_no_settings_means_offline_only(gazetteer, monkeypatch):
     offline = geocoder_from_settings(None, gazetteer=gazetteer)
     assert isinstance(offline, GazetteerGeocoder)
     assert offline.geocode("Paris").raw["geonameid"] == 2988507
-    assert online_fallback({}) is None
-    assert online_fallback(None) is None
+    assert online_geocoder({}) is None
+    assert online_geocoder(None) is None
 
 
 def test_online_nominatim_settings_build_the_chain(gazetteer, tmp_path):
@@ -492,7 +493,9 @@ def test_online_nominatim_settings_build_the_chain(gazetteer, tmp_path):
     assert cached.backend.rate_limiter.min_delay_seconds == 1.5
     # The gazetteer answers without the service being asked (it would hit the socket guard).
     assert chain.geocode("Alexandria, Virginia").raw["geonameid"] == 4744091
-    assert callable(online_fallback(settings))
+    behind = online_geocoder(settings)  # what the resolver asks: the chain after the gazetteer
+    assert isinstance(behind, ChainedGeocoder) and len(behind.geocoders) == 1
+    assert isinstance(behind.geocoders[0], CachedGeocoder)
 
 
 def test_online_settings_without_user_agent_are_refused(gazetteer):
@@ -525,10 +528,14 @@ def test_relative_cache_path_is_under_the_project(fake_backend, monkeypatch):
 # ---------------------------------------------------------------------------- resolver hook
 
 
-def test_online_fallback_returns_a_place(fake_backend, fake_clock, tmp_path):
-    fallback = online_fallback(
+def test_the_online_geocoder_gives_the_resolver_a_place(fake_backend, fake_clock, tmp_path):
+    online = online_geocoder(
         {"geocoding": {"online": "fake", "user_agent": "ua", "cache": str(tmp_path / "c.db")}}
     )
+
+    def fallback(name, countries):
+        return geocode_place(online, name, countries)
+
     place = fallback("Old City", ["IL"])
     assert place == Place(
         geonameid=None,
@@ -544,12 +551,12 @@ def test_online_fallback_returns_a_place(fake_backend, fake_clock, tmp_path):
     assert fallback("Nowhere", []) is None
 
 
-def test_online_fallback_turns_errors_into_unresolved(fake_backend, fake_clock, tmp_path):
-    fallback = online_fallback(
+def test_online_errors_are_unresolved_for_the_resolver(fake_backend, fake_clock, tmp_path):
+    online = online_geocoder(
         {"geocoding": {"online": "fake", "max_retries": 0, "cache": str(tmp_path / "c.db")}}
     )
     fake_backend[0].fail_with = GeocoderTimedOut("slow")
-    assert fallback("Atlantis", ["SY"]) is None
+    assert geocode_place(online, "Atlantis", ["SY"]) is None
 
 
 @pytest.mark.parametrize(
@@ -615,9 +622,9 @@ def test_an_unusable_online_answer_is_unresolved_not_a_crash(
     monkeypatch.setitem(
         geocoders.ONLINE_BACKENDS, "broken", lambda **kw: made.append(FakeBroken(**kw)) or made[-1]
     )
-    fallback = online_fallback(
+    online = online_geocoder(
         {"geocoding": {"online": "broken", "max_retries": 0, "cache": str(tmp_path / "c.db")}}
     )
-    assert fallback(query, ["SY"]) is None
+    assert geocode_place(online, query, ["SY"]) is None
     assert query in caplog.text  # the reason is logged with the name asked
-    assert fallback("Atlantis", []).latitude == 10.0  # the service still answers the rest
+    assert geocode_place(online, "Atlantis", []).latitude == 10.0  # it still answers the rest

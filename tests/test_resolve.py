@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
 
-from geo.models import Mention, ResolvedMention
+from geo.models import Mention, Method, ResolvedMention
 from geo.place.gazetteer import Gazetteer
-from geo.place.resolve import Context, rank_candidates, resolve_mentions
+from geo.place.geocoders import ChainedGeocoder
+from geo.place.ranking import Context, rank_candidates
+from geo.place.resolve import resolve_mentions
 from tests.helpers import build_fixture_gazetteer
 
 
@@ -101,22 +105,34 @@ def test_scores_are_probabilities(gazetteer) -> None:
         assert 0.0 < result.score <= 1.0
 
 
-def test_online_fallback_is_asked_only_for_names_the_gazetteer_lacks(gazetteer) -> None:
-    from geo.models import Place
+class _AnsweringGeocoder(Geocoder):
+    """A geopy-style service that answers every name, recording what it was asked."""
 
-    asked = []
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+        self.asked: list[tuple[str, tuple[str, ...]]] = []
 
-    def fallback(name, countries):
-        asked.append((name, tuple(countries)))
-        return Place(None, "Ramouseh", 36.17, 37.13, "SY", feature="neighbourhood", source="fake")
+    def geocode(self, query, *, exactly_one=True, country_codes=None, timeout=None):
+        self.asked.append((query, tuple(country_codes or ())))
+        raw = {"name": query, "address": {"country_code": "sy"}, "addresstype": "suburb"}
+        return Location(query, (36.17, 37.13), raw)
 
+
+@pytest.mark.parametrize(("service", "method"), [("photon", "photon"), ("other", "online")])
+def test_the_online_geocoder_is_asked_only_for_names_the_gazetteer_lacks(
+    gazetteer, service, method
+) -> None:
+    online = ChainedGeocoder([_AnsweringGeocoder(service)])
     text = "Shelling hit Ramouseh and Aleppo in Syria."
     results = resolve_mentions(
-        text, mentions_of(text, "Ramouseh", "Aleppo", "Syria"), gazetteer, fallback=fallback
+        text, mentions_of(text, "Ramouseh", "Aleppo", "Syria"), gazetteer, geocoder=online
     )
-    assert asked == [("Ramouseh", ("SY",))]
+    assert online.geocoders[0].asked == [("Ramouseh", ("SY",))]
     ramouseh = results[0]
-    assert ramouseh.place.feature == "neighbourhood" and ramouseh.method == "fake"
+    assert ramouseh.place.feature == "neighbourhood" and ramouseh.place.source == service
+    assert ramouseh.method == method and ramouseh.method is Method(method)
+    assert [r.method for r in results[1:]] == [Method.GAZETTEER, Method.GAZETTEER]
 
 
 # Golden cases end to end (recognition and resolution) with the real gazetteer and model.

@@ -11,13 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from geo.models import Article, Event, Mention, Place, ResolvedMention
+from geo.models import Article, Cue, Event, Finder, Mention, Place, ResolvedMention
 from geo.place.overrides import new_override
 from geo.read.pages import url_key
 from geo.read.watch import SourceState
 from geo.schema import EVENT_COLUMNS, empty_events_frame
 from geo.store import SQLiteStore, StoreCounts, StoreStateStore, StoreUnavailable, open_store
-from geo.store.base import PLACE_FRAME_COLUMNS, AnalyzedArticle, place_row, resolved_from_row
+from geo.store.base import (
+    PLACE_COLUMNS,
+    PLACE_FRAME_COLUMNS,
+    AnalyzedArticle,
+    place_row,
+    resolved_from_row,
+)
 from geo.store.sqlite import SCHEMA_VERSION, SchemaVersionError, connect, load_events
 
 ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)
@@ -457,3 +463,12 @@ def test_no_sql_outside_the_store() -> None:
         if (PROJECT / name).exists():
             assert name in found, f"{name} holds no SQL now: remove its exemption"
             assert not any(events_tables.search(line.split(": ", 1)[1]) for line in found[name])
+
+
+def test_a_cue_mention_is_stored_with_its_cue_word() -> None:
+    """The stored finder of a cue phrase is "cue:<word>": the export and the article
+    reader say which cue found the name, and reading the row back gives the same mention."""
+    mention = Mention(0, 5, "Zahra", finder=Finder.CUE, cue=Cue.ROAD)
+    row = place_row("a", ResolvedMention(mention, None))
+    assert row[PLACE_COLUMNS.index("finder")] == "cue:road"
+    assert resolved_from_row(row)[1].mention == mention

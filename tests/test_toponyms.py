@@ -8,7 +8,8 @@ import pytest
 
 from geo.models import Mention
 from geo.place.gazetteer import default_gazetteer
-from geo.place.toponyms import find_mentions, load_nlp
+from geo.place.recognize import find_mentions
+from geo.place.toponyms import load_nlp
 
 
 @pytest.fixture(scope="module")

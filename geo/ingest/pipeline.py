@@ -29,12 +29,15 @@ from geo.config import SEEDS_DIR
 from geo.event.dates import find_publication_date
 from geo.event.events import extract_events
 from geo.ingest.corrections import reapply_overrides
-from geo.models import Article, Mention, ReadError, ResolvedMention
+from geo.models import Article, Finder, Mention, ReadError, ResolvedMention
 from geo.place.gazetteer import Gazetteer, default_gazetteer
-from geo.place.geocoders import default_fallback
+from geo.place.geocoders import default_online_geocoder
 from geo.place.overrides import Overrides
+from geo.place.recognize import find_mentions
 from geo.place.resolve import resolve_mentions
-from geo.place.toponyms import find_mentions, load_nlp, text_for_model
+from geo.place.sentences import DocSentences
+from geo.place.tokens import tokens_from_doc
+from geo.place.toponyms import load_nlp, text_for_model
 from geo.read.articles import ColumnMap, read_paths
 from geo.store import AnalyzedArticle, Location, Store, opened
 
@@ -112,7 +115,8 @@ def analyze(
     """Find, resolve and extract the events of one article."""
     article = with_publication_date(article)
     doc = doc if doc is not None else parse_text(article.text)
-    mentions = find_mentions(article.text, gazetteer, doc)
+    tokens = tokens_from_doc(doc)
+    mentions = find_mentions(article.text, gazetteer, tokens=tokens)
     if len(mentions) > MAX_MENTIONS:
         raise TextRefused(
             f"{len(mentions):,} place names found, more than the {MAX_MENTIONS:,} an "
@@ -122,11 +126,11 @@ def analyze(
         article.text,
         mentions,
         gazetteer,
-        fallback=default_fallback(),
+        geocoder=default_online_geocoder(),
         overrides=overrides,
         article_id=article.article_id,  # corrections can be scoped to one article
     )
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = DocSentences(tokens).split(article.text)
     events = extract_events(
         article.article_id, article.text, sentences, places, article.published, article.title
     )
@@ -484,10 +488,10 @@ def parse_document(
         mentions = find_mentions(text, gazetteer, doc)
     else:
         mentions = [
-            Mention(int(s), int(e), text[int(s) : int(e)], finder="given") for s, e in spans
+            Mention(int(s), int(e), text[int(s) : int(e)], finder=Finder.GIVEN) for s, e in spans
         ]
     return resolve_mentions(
-        text, mentions, gazetteer, fallback=default_fallback(), overrides=overrides
+        text, mentions, gazetteer, geocoder=default_online_geocoder(), overrides=overrides
     )
 
 

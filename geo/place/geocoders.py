@@ -15,7 +15,12 @@ Every backend is a `geopy.geocoders.base.Geocoder` answering
   error (timeout, refusal, quota) is logged and becomes "no answer", never a crash.
 
 Online geocoding is off unless the settings file (geo.toml, see geo.example.toml) names a
-service: `geocoder_from_settings` and `online_fallback` read it.
+service: `online_geocoder` and `geocoder_from_settings` read it.
+
+The resolver (geo/place/resolve.py) is the offline gazetteer ranked in the context of a
+whole article; for the names it finds no trusted place for it asks the rest of the chain,
+`online_geocoder(settings)`, through `geocode_place`. `geocoder_from_settings` is the whole
+chain for a name on its own (no article around it): `GazetteerGeocoder` first.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from geopy.location import Location
 from geo.config import PROJECT_DIR, data_dir, load_settings
 from geo.models import Place, validate_location
 from geo.place.gazetteer import Candidate, Gazetteer
-from geo.place.resolve import REGION_CUES, Context, rank_candidates
+from geo.place.ranking import REGION_CUES, Context, rank_candidates
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +201,20 @@ class ChainedGeocoder(Geocoder):
         country_codes: str | Iterable[str] | None = None,
         timeout: Any = DEFAULT_SENTINEL,
     ) -> Answer:
+        found = self.answer(
+            query, exactly_one=exactly_one, country_codes=country_codes, timeout=timeout
+        )
+        return None if found is None else found[0]
+
+    def answer(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: str | Iterable[str] | None = None,
+        timeout: Any = DEFAULT_SENTINEL,
+    ) -> tuple[Location | list[Location], str] | None:
+        """`geocode`'s answer and the name of the geocoder that gave it, or None."""
         for geocoder in self.geocoders:
             try:
                 answer = geocoder.geocode(
@@ -211,7 +230,7 @@ class ChainedGeocoder(Geocoder):
                 )
                 continue
             if answer:
-                return answer
+                return answer, _backend_name(geocoder)
         return None
 
     def reverse(self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL):
@@ -605,48 +624,49 @@ def place_from_location(location: Location, source: str) -> Place:
     )
 
 
-def online_fallback(
-    settings: Mapping[str, Any] | None = None,
-) -> Callable[[str, Iterable[str]], Place | None] | None:
-    """For the resolver: `fallback(name, country_codes) -> Place | None`, asking the
-    online service the settings opt in to (cached, rate limited), restricted to the
-    article's countries when given. None when online geocoding is off.
+def online_geocoder(settings: Mapping[str, Any] | None = None) -> ChainedGeocoder | None:
+    """The geocoders behind the offline gazetteer that the settings opt in to (`None`: read
+    geo.toml): `ChainedGeocoder([CachedGeocoder(OnlineGeocoder(...))])`, or None when
+    online geocoding is off. Nothing is opened or asked at construction time."""
+    online = _online_from_section(_geocoding_settings(settings))
+    return None if online is None else ChainedGeocoder([online])
+
+
+def geocode_place(geocoder: Geocoder, name: str, country_codes: Iterable[str] = ()) -> Place | None:
+    """For the resolver: the place `geocoder` gives for `name`, restricted to the article's
+    countries when given; its `source` is the name of the service that answered.
 
     A service error, no answer or an unusable answer (coordinates off the globe, or any
     exception from the service's wrapper) all give None ("unresolved"), logged.
     """
-    section = _geocoding_settings(settings)
-    cached = _online_from_section(section)
-    if cached is None:
-        return None
-    chain = ChainedGeocoder([cached])
-    source = cached.name
-
-    def fallback(name: str, country_codes: Iterable[str] = ()) -> Place | None:
-        # The boundary between the resolver and a stranger's service: whatever comes back,
-        # or whatever its wrapper raises on a malformed answer (a latitude of 91.5 makes
-        # geopy raise ValueError; a missing field, KeyError), is "unresolved" for this
-        # name, logged, and never the end of an ingest.
-        try:
-            location = chain.geocode(
-                name, exactly_one=True, country_codes=list(country_codes or ())
+    source = _backend_name(geocoder)
+    # The boundary between the resolver and a stranger's service: whatever comes back,
+    # or whatever its wrapper raises on a malformed answer (a latitude of 91.5 makes
+    # geopy raise ValueError; a missing field, KeyError), is "unresolved" for this
+    # name, logged, and never the end of an ingest.
+    try:
+        if isinstance(geocoder, ChainedGeocoder):
+            found = geocoder.answer(name, country_codes=sorted(country_codes or ()))
+            if found is None:
+                return None
+            location, source = found
+        else:
+            location = geocoder.geocode(
+                name, exactly_one=True, country_codes=sorted(country_codes or ())
             )
             if location is None:
                 return None
-            validate_location(location.latitude, location.longitude)
-            return place_from_location(location, source)
-        except Exception as exc:
-            log.warning(
-                "unusable %s answer for %r (%s: %s); left unresolved",
-                source,
-                name,
-                type(exc).__name__,
-                exc,
-            )
-            return None
-
-    fallback.geocoder = chain  # type: ignore[attr-defined]
-    return fallback
+        validate_location(location.latitude, location.longitude)
+        return place_from_location(location, source)
+    except Exception as exc:
+        log.warning(
+            "unusable %s answer for %r (%s: %s); left unresolved",
+            source,
+            name,
+            type(exc).__name__,
+            exc,
+        )
+        return None
 
 
 __all__ = [
@@ -657,14 +677,15 @@ __all__ = [
     "GazetteerGeocoder",
     "OnlineGeocoder",
     "feature_from_raw",
+    "geocode_place",
     "geocoder_from_settings",
     "make_online_geocoder",
-    "online_fallback",
+    "online_geocoder",
     "place_from_location",
 ]
 
 
 @cache
-def default_fallback():
+def default_online_geocoder() -> ChainedGeocoder | None:
     """The online geocoder the user opted in to in geo.toml, or None (offline)."""
-    return online_fallback()
+    return online_geocoder()

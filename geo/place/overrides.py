@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from geo.models import Mention, Place, ResolvedMention
-from geo.place.gazetteer import Gazetteer, normalize_name
+from geo.models import Mention, Method, Place, ResolvedMention
+from geo.place.gazetteer import Gazetteer, default_gazetteer, normalize_name
+from geo.place.ranking import Context, rank_candidates
 
 LIST_COLUMNS = [
     "id", "name", "country_code", "article_id", "geonameid", "place_name", "latitude",
@@ -94,7 +95,7 @@ class Overrides:
             rule.place,
             matched_name=rule.name,
             score=1.0,
-            method="override",
+            method=Method.OVERRIDE,
         )
 
 
@@ -154,12 +155,7 @@ def place_candidates(
 ) -> list[Place]:
     """The gazetteer's entries for `name`, best first (as the resolver ranks them with
     `country_code` as the article's country), for "choose another candidate"."""
-    from geo.place.resolve import Context, rank_candidates
-
-    if gazetteer is None:
-        from geo.place.gazetteer import default_gazetteer
-
-        gazetteer = default_gazetteer()
+    gazetteer = gazetteer or default_gazetteer()
     context = Context(countries=frozenset({country_code.upper()})) if country_code else Context()
     ranked = rank_candidates(gazetteer.lookup(name), context)
     return [candidate.place for _, candidate in ranked[: max(limit, 0)]]

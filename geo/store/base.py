@@ -92,7 +92,7 @@ def place_row(article_id: str, resolved: ResolvedMention) -> tuple:
     """The `places` row of a resolved mention, in PLACE_COLUMNS order."""
     m, p = resolved.mention, resolved.place
     return (
-        article_id, m.start, m.end, m.text, m.kind, m.finder, m.label,
+        article_id, m.start, m.end, m.text, m.kind, m.provenance, m.label,
         int(p is not None),
         p.geonameid if p else None,
         p.name if p else None,

@@ -1,0 +1,253 @@
+"""Recognition as a list of recognisers, like spaCy's pipeline of components.
+
+Each recogniser is one class with `find(text, context) -> list[Mention]`, registered by
+name (`RECOGNIZERS`); `find_mentions` runs a list of them (by default
+`DEFAULT_RECOGNIZERS`), each seeing in `context.found` what those before it proposed, then
+merges: of overlapping mentions the longest is kept, and the guards of
+geo/place/toponyms.py (`_not_a_place`: common words, dates, titles, diseases, people)
+drop the rest. A recogniser that reads the merged mentions (`after_merge`, e.g.
+"repeats") runs after a merge. Last, the merged mentions are refined: possessives
+without their apostrophe split ("Aleppos Sukkari"), adjectival uses ("US-led") marked as
+demonyms, the place of a dateline marked as such.
+
+The recognisers read the model's analysis as plain data (`geo.place.tokens.Tokens`); only
+`tokens_from_doc` reads spaCy's objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from geo.models import Finder, Mention
+from geo.place import toponyms as rules
+from geo.place.gazetteer import Gazetteer
+from geo.place.tokens import Tokens, tokens_from_doc
+
+
+@dataclass
+class RecognitionContext:
+    """What a recogniser may read: the gazetteer, the model's tokens, entities and
+    sentences, the countries the article is about (its metadata's, and those its place
+    entities name, added by "entities"), and the mentions proposed before it."""
+
+    gazetteer: Gazetteer
+    tokens: Tokens = field(default_factory=Tokens)
+    countries: set[str] = field(default_factory=set)
+    found: list[Mention] = field(default_factory=list)
+
+
+class Recognizer(Protocol):
+    name: ClassVar[str]
+    # True: runs on the merged mentions of the recognisers before it (see `find_mentions`).
+    after_merge: ClassVar[bool]
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]: ...
+
+
+RECOGNIZERS: dict[str, type[Recognizer]] = {}
+
+
+def register(cls: type[Recognizer]) -> type[Recognizer]:
+    """Register a recogniser class under its `name`."""
+    if cls.name in RECOGNIZERS and RECOGNIZERS[cls.name] is not cls:
+        raise ValueError(f"a recogniser named {cls.name!r} is registered already")
+    RECOGNIZERS[cls.name] = cls
+    return cls
+
+
+@register
+class Entities:
+    """The model's place entities (GPE, LOC, FAC), trimmed of "the", possessives and
+    descriptive words; its demonyms; and its NORP/ORG/PERSON entities the gazetteer knows
+    as a place of the article's countries ("Aleppo" tagged NORP, "Jarablus" ORG). The
+    countries the place entities name join `context.countries`."""
+
+    name = "entities"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        gazetteer, found, deferred = context.gazetteer, [], []
+        for ent in context.tokens.entities:
+            start, end = rules._entity_span(ent, text)
+            if end <= start:
+                continue
+            surface = text[start:end]
+            if rules._is_demonym(surface):
+                found.append(Mention(start, end, surface, kind="demonym", finder=Finder.DEMONYM,
+                                     label=ent.label))  # fmt: skip
+                continue
+            if ent.label in rules.PLACE_LABELS:
+                start, end, organisation = rules._place_entity_span(ent, text, gazetteer)
+                if organisation:
+                    continue  # "embedded" looks inside it
+                surface = text[start:end]
+                found.append(Mention(start, end, surface, finder=Finder.NER, label=ent.label))
+                for candidate in gazetteer.lookup(surface):
+                    if candidate.place.feature == "country" and candidate.place.country_code:
+                        context.countries.add(candidate.place.country_code)
+                        break
+            elif ent.label in rules.MISLABELS:
+                deferred.append((start, end, surface, ent.label))
+        for start, end, surface, label in deferred:
+            # People carry town names ("Austin", "Phoenix"); groups and nationalities that
+            # are a large town's name are the town ("Aleppo" tagged NORP).
+            anywhere = rules.TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
+            if rules._known_place(
+                gazetteer, surface, context.countries, anywhere
+            ) or rules._possessive_of_place(gazetteer, surface, context.countries):
+                found.append(
+                    Mention(start, end, surface, finder=Finder.NER_RELABELLED, label=label)
+                )
+        return found
+
+
+@register
+class Embedded:
+    """Countries and regions inside an organisation's or facility's name ("Michigan
+    Department of Health"), and towns that name their airport."""
+
+    name = "embedded"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        taken = rules._Spans((m.start, m.end) for m in context.found)
+        out = []
+        for ent in rules._organisations(context.tokens, text, context.gazetteer):
+            for mention in rules._embedded(
+                ent, context.tokens, text, context.gazetteer, context.countries
+            ):
+                if not taken.overlaps(mention.start, mention.end):
+                    out.append(mention)
+        return out
+
+
+@register
+class ProperNouns:
+    """Runs of proper nouns outside any entity that the gazetteer knows as a place."""
+
+    name = "proper-nouns"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(
+            rules._proper_noun_places(
+                context.tokens, text, context.gazetteer, context.countries, context.found
+            )
+        )
+
+
+@register
+class GazetteerMatches:
+    """Gazetteer names anywhere in the text (Aho-Corasick), guarded like proper nouns."""
+
+    name = "gazetteer"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(
+            rules._gazetteer_matches(
+                context.tokens, text, context.gazetteer, context.countries, context.found
+            )
+        )
+
+
+@register
+class CuePhrases:
+    """ "the Ramouseh neighbourhood", "the town of Jarablus", "the Castello road"."""
+
+    name = "cues"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._cue_mentions(text))
+
+
+@register
+class Demonyms:
+    """Demonyms the model left untagged, and adjectival forms ("US-led")."""
+
+    name = "demonyms"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._demonym_mentions(context.tokens, text))
+
+
+@register
+class Repeats:
+    """The same names again elsewhere in the text (a name found once is a place
+    everywhere), except inside a longer person's or organisation's name."""
+
+    name = "repeats"
+    after_merge = True
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._repeats(text, context.found, context.tokens))
+
+
+DEFAULT_RECOGNIZERS = (
+    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "repeats",
+)  # fmt: skip
+
+
+def recognizers(names: Iterable[str] = DEFAULT_RECOGNIZERS) -> list[Recognizer]:
+    """The recognisers of these names, in this order; an unknown name is a ValueError
+    listing the valid ones."""
+    names = list(names)
+    unknown = [n for n in names if n not in RECOGNIZERS]
+    if unknown:
+        raise ValueError(
+            f"unknown recogniser(s) {', '.join(map(repr, unknown))}; "
+            f"valid: {', '.join(sorted(RECOGNIZERS))}"
+        )
+    return [RECOGNIZERS[n]() for n in names]
+
+
+def _merge(found: list[Mention], text: str, context: RecognitionContext, people) -> list[Mention]:
+    """The longest of overlapping mentions, without those the guards reject."""
+    return [
+        m
+        for m in rules._dedupe(found)
+        if not rules._not_a_place(m, text, context.gazetteer, people, context.countries)
+    ]
+
+
+def find_mentions(
+    text: str,
+    gazetteer: Gazetteer,
+    doc=None,
+    countries: Iterable[str] = (),
+    *,
+    tokens: Tokens | None = None,
+    pipeline: Sequence[str | Recognizer] = DEFAULT_RECOGNIZERS,
+) -> list[Mention]:
+    """Place names in `text`, sorted by offset, without overlaps.
+
+    `doc`: the text already run through the model (`toponyms.load_nlp`), or `tokens`: its
+    analysis as data; neither: the text is run through the model here. `countries`: ISO
+    codes the article is known to be about (from its metadata); the countries named in
+    the text are added to them. `pipeline`: recognisers, by name or as objects. Demonyms
+    and adjectival forms ("Syrian", "US" in "US-led") are returned with kind "demonym".
+    """
+    if tokens is None:
+        doc = doc if doc is not None else rules.load_nlp()(rules.text_for_model(text))
+        tokens = tokens_from_doc(doc)
+    named = [p for p in pipeline if isinstance(p, str)]
+    by_name = iter(recognizers(named))
+    steps = [next(by_name) if isinstance(p, str) else p for p in pipeline]
+    context = RecognitionContext(gazetteer, tokens, set(countries))
+    people = rules._person_names(tokens)
+    found: list[Mention] = []
+    for step in steps:
+        if step.after_merge:
+            found = _merge(found, text, context, people)
+        context.found = found
+        found = [*found, *step.find(text, context)]
+    found = _merge(found, text, context, people)
+    found = [
+        part for m in found for part in rules._split_possessive(m, gazetteer, context.countries)
+    ]
+    found = [rules._mark_adjectival(text, m) for m in found]
+    return [rules._mark_dateline(text, m) for m in found]
