@@ -2,7 +2,8 @@
 
 Events at the same point share one marker (`map_features`: one GeoJSON Point per place,
 with the count, the main event type and how precisely the place is known). The layer
-(`_EventsLayer`, our own few lines of JavaScript over Leaflet and Leaflet.markercluster):
+(`_EventsLayer`, calling our own JavaScript over Leaflet and Leaflet.markercluster in
+geo/view/static/geo-map.js; its styles are geo-map.css, both served by geo/view/assets.py):
 
 - colours each marker by event type (legend: `_Legend`), and groups overlapping markers
   into clusters labelled with the number of events under them;
