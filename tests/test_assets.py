@@ -11,7 +11,7 @@ import folium.plugins
 import pytest
 import streamlit_folium
 
-from geo.view import assets
+from geo.view import assets, mapview
 from geo.view.assets import (
     OUTLINE_FILE,
     AssetError,
@@ -21,6 +21,7 @@ from geo.view.assets import (
     static_url,
 )
 from geo.view.mapview import base_map, build_map, events_layer
+from tests.conftest import make_events
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 URL = re.compile(r"""(?:https?:)?//[^\s"'<>\\)]+""")
@@ -157,3 +158,45 @@ def test_clustering_is_optional(tmp_path, monkeypatch):
     installed = install_assets(tmp_path)
     assert "leaflet/leaflet.js" in installed
     assert not any("markercluster" in path for path in installed)
+
+
+# --- the map's own JavaScript and CSS ----------------------------------------------------------
+
+OWN = {"geo/geo-map.js": "window.GeoMap = {", "geo/geo-map.css": ".geo-legend {"}
+
+
+def test_the_maps_own_code_is_installed_and_loaded_like_a_vendor_file(tmp_path):
+    installed = install_assets(tmp_path)
+    for target, marker in OWN.items():
+        assert target in installed
+        assert marker in (tmp_path / "vendor" / target).read_text(encoding="utf-8")
+    page = build_map(events_frame()).get_root().render()
+    assert '<script src="/app/static/vendor/geo/geo-map.js">' in page
+    assert '<link rel="stylesheet" href="/app/static/vendor/geo/geo-map.css"/>' in page
+    # The page's own script only calls it: no layer code left in Python strings.
+    assert "L.Layer.extend(" not in page and "getImageData" not in page
+
+
+def test_the_standalone_page_inlines_the_maps_own_code():
+    page = mapview.standalone_html(events_frame(), heat=True)
+    for target, marker in OWN.items():
+        assert marker in page and target not in page
+    assert "L.GeoHeat = " in page  # defined before the page's script uses it
+    assert page.index("L.GeoHeat = ") < page.rindex("new L.GeoHeat(")
+
+
+def test_the_maps_own_code_holds_no_data_nor_template_syntax():
+    """The page's data is found after `var data = ` (tests/test_adversarial.py) and is
+    the only place a template value goes; the code file has neither."""
+    for target in OWN:
+        text = assets.find_source(assets.VENDOR_FILES[_key(target)]).read_text(encoding="utf-8")
+        assert "var data = " not in text
+        assert "{{" not in text and "{%" not in text and "</script" not in text
+
+
+def _key(target: str) -> str:
+    return next(k for k, item in assets.VENDOR_FILES.items() if item.target == target)
+
+
+def events_frame():
+    return make_events([{}, {"latitude": 34.7324, "longitude": 36.7137, "place": "Homs"}])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ from geo.view.filters import (
     event_types,
     precisions,
     publishers,
+    share_link,
     state_from_query_params,
     state_to_query_params,
 )
@@ -297,3 +299,43 @@ def test_streamlit_writes_slider_dates_as_microseconds():
 def test_event_parameter(value, expected):
     assert event_from_query_params({"event": value}) == expected
     assert event_from_query_params({}) is None
+
+
+# --- the share link ----------------------------------------------------------------------------
+
+
+def test_the_share_link_carries_filters_map_mode_and_event():
+    state = FilterState(
+        date_from=date(2016, 9, 1),
+        date_to=date(2016, 9, 7),
+        sources=("Reuters", "A & B"),
+        query="old city",
+        countries=("SY/Aleppo",),
+    )
+    link = share_link(
+        state, heat=True, event_id="1cc1c0b4", base_url="https://maps.example.org/app?q=x#top"
+    )
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path, parts.fragment) == (
+        "https",
+        "maps.example.org",
+        "/app",
+        "",
+    )
+    query = parse_qs(parts.query, keep_blank_values=True)
+    assert query == {
+        "dates": ["2016-09-01", "2016-09-07"],
+        "source": ["Reuters", "A & B"],
+        "country": ["SY/Aleppo"],
+        "q": ["old city"],
+        "heat": ["true"],
+        "event": ["1cc1c0b4"],
+    }
+    assert state_from_query_params(query) == state
+    assert event_from_query_params(query) == "1cc1c0b4"
+
+
+def test_the_share_link_of_the_default_view_has_no_query():
+    assert share_link(FilterState(), base_url="http://localhost:8501/") == "http://localhost:8501/"
+    assert share_link(FilterState()) == ""
+    assert share_link(FilterState(query="x"), heat=False, event_id=None) == "?q=x"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geo.schema import empty_events_frame
+from geo.view.assets import OWN_FILES
 from geo.view.export import events_geojson as events_to_geojson
 from geo.view.mapview import (
     APPROXIMATE_M,
@@ -40,6 +41,13 @@ HOSTILE = {
     "event_type": "<svg onload=alert(3)>",
     "url": 'https://example.org/a?b="><script>alert(4)</script>',
 }
+
+
+# The map's own code, served by the app (geo/view/assets.py) and called by the page.
+MAP_JS = (OWN_FILES / "geo-map.js").read_text(encoding="utf-8")
+MAP_CSS = (OWN_FILES / "geo-map.css").read_text(encoding="utf-8")
+MAP_JS_URL = '<script src="/app/static/vendor/geo/geo-map.js">'
+MAP_CSS_URL = '<link rel="stylesheet" href="/app/static/vendor/geo/geo-map.css"/>'
 
 
 def render(m: folium.Map) -> str:
@@ -287,15 +295,18 @@ def test_events_are_one_layer_of_clustered_points(events):
     assert len(layers) == 1
     assert layers[0].data == map_features(events)
     page = render(m)
-    assert "L.markerClusterGroup(" in page and "L.circleMarker(" in page
-    assert "geo-legend" in page
-    assert not re.search(r"L\.marker\(", page)  # no per-event Marker
+    assert "GeoMap.events(" in page and "GeoMap.legend(" in page
+    assert MAP_JS_URL in page and MAP_CSS_URL in page  # the code the calls run
+    assert "L.markerClusterGroup(" in MAP_JS and "L.circleMarker(" in MAP_JS
+    assert "geo-legend" in MAP_JS and ".geo-legend" in MAP_CSS
+    assert not re.search(r"L\.marker\(", page + MAP_JS)  # no per-event Marker
 
 
 def test_heat_mode_draws_one_density_layer(events):
     page = render(build_map(events, heat=True))
-    assert "L.GeoHeat" in page and "L.markerClusterGroup(" not in page
-    assert "leaflet-heat" not in page  # our own layer: no third-party plugin
+    assert "new L.GeoHeat(" in page and "GeoMap.events(" not in page
+    assert "L.GeoHeat = " in MAP_JS
+    assert "leaflet-heat" not in page + MAP_JS  # our own layer: no third-party plugin
 
 
 def test_basemaps_can_be_chosen(events):
@@ -330,9 +341,9 @@ def test_same_frame_same_html_apart_from_ids(events):
 
 def test_base_map_has_the_offline_background_and_outline():
     page = render(base_map(None))
-    assert ".leaflet-container { background:" in page
+    assert ".leaflet-container { background:" in MAP_CSS and MAP_CSS_URL in page
     assert "/app/static/vendor/countries/countries.json" in page
-    assert 'createPane("geoOutline")' in page
+    assert "GeoMap.outline(" in page and 'createPane("geoOutline")' in MAP_JS
     no_tiles = render(base_map(None, tiles=None))
     assert "tile.openstreetmap.org" not in no_tiles
 

@@ -9,11 +9,15 @@ import pytest
 
 from geo.view.timeline import (
     BRUSH,
+    brushed_window,
+    clamp_into,
     clamp_range,
     daily_counts,
     selected_range,
     step_window,
     timeline_chart,
+    window_after_change,
+    window_from_link,
 )
 from tests.conftest import make_events
 
@@ -89,3 +93,50 @@ def test_stepping_through_the_period():
     assert step_window(second, bounds, 7, forward=False) == first
     assert step_window(bounds, bounds, 7, forward=False) == (date(2016, 9, 14), date(2016, 9, 20))
     assert step_window(first, bounds, 1) == (date(2016, 9, 1), date(2016, 9, 1))
+
+
+# --- keeping the date window inside the data's period ------------------------------------------
+
+PERIOD = (date(2016, 9, 1), date(2016, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        ((date(2016, 10, 1), date(2016, 10, 7)), (date(2016, 10, 1), date(2016, 10, 7))),
+        ((date(2016, 8, 1), date(2016, 9, 10)), (date(2016, 9, 1), date(2016, 9, 10))),
+        ((date(2016, 11, 20), date(2017, 1, 1)), (date(2016, 11, 20), date(2016, 11, 30))),
+        # wholly outside: the nearest day of the period, never an empty window
+        ((date(2015, 1, 1), date(2015, 2, 1)), (date(2016, 9, 1), date(2016, 9, 1))),
+        ((date(2017, 1, 1), date(2017, 2, 1)), (date(2016, 11, 30), date(2016, 11, 30))),
+    ],
+)
+def test_clamp_into_keeps_a_window_inside_the_period(chosen, expected):
+    assert clamp_into(chosen, PERIOD) == expected
+
+
+def test_a_link_window_fills_open_ends_with_the_period():
+    assert window_from_link(None, None, PERIOD) is None
+    assert window_from_link(date(2016, 10, 1), None, PERIOD) == (date(2016, 10, 1), PERIOD[1])
+    assert window_from_link(None, date(2016, 10, 1), PERIOD) == (PERIOD[0], date(2016, 10, 1))
+    assert window_from_link(date(2014, 1, 1), date(2014, 2, 1), PERIOD) == (PERIOD[0], PERIOD[0])
+
+
+def test_the_whole_period_follows_new_data_and_a_window_stays():
+    wider = (PERIOD[0], date(2018, 5, 5))
+    assert window_after_change(PERIOD, PERIOD, wider) == wider
+    week = (date(2016, 10, 1), date(2016, 10, 7))
+    assert window_after_change(week, PERIOD, wider) == week
+    assert window_after_change(week, None, wider) == week  # the first run: nothing before
+    narrower = (date(2016, 10, 3), date(2016, 11, 30))
+    assert window_after_change(week, PERIOD, narrower) == (date(2016, 10, 3), date(2016, 10, 7))
+
+
+def test_a_brush_sets_the_dates_only_over_the_data():
+    brush = (date(2016, 8, 20), date(2016, 9, 5))
+    assert brushed_window(brush, PERIOD) == (date(2016, 9, 1), date(2016, 9, 5))
+    assert brushed_window((date(2015, 1, 1), date(2015, 2, 1)), PERIOD) is None
+    assert brushed_window(None, PERIOD) is None
+    assert brushed_window(brush, None) is None
+    one_day = (date(2016, 9, 1), date(2016, 9, 1))
+    assert brushed_window(one_day, one_day) is None  # no slider to set

@@ -4,14 +4,16 @@ folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs by default, a
 without them is a blank frame when the machine has no internet access. Instead:
 
 1. `install_assets` copies the files the map needs from installed packages (XStatic-Leaflet,
-   XStatic-jQuery; Debian's libjs-leaflet / libjs-jquery as a fallback) into
-   `static/vendor/`, and writes an outline of the world's countries there (from the
-   `countryinfo` package's Natural Earth-derived polygons) for when basemap tiles cannot
-   load. Streamlit serves `static/` at `/app/static/` when `server.enableStaticServing`
-   is on (see .streamlit/config.toml). `static/vendor/` is generated, never committed.
+   XStatic-jQuery; Debian's libjs-leaflet / libjs-jquery as a fallback), and the map's
+   own JavaScript and CSS (geo/view/static/geo-map.js and .css), into `static/vendor/`,
+   and writes an outline of the world's countries there (from the `countryinfo`
+   package's Natural Earth-derived polygons) for when basemap tiles cannot load.
+   Streamlit serves `static/` at `/app/static/` when `server.enableStaticServing` is on
+   (see .streamlit/config.toml). `static/vendor/` is generated, never committed.
 2. `map_assets` gives the URLs of those files, and `localize` points every folium element
-   of a map at them. An element asking for a resource we do not serve is an error, so a
-   new folium plugin cannot silently bring a CDN link back.
+   of a map at them; `inline_page` writes them into a page (the standalone HTML export).
+   An element asking for a resource we do not serve is an error, so a new folium plugin
+   cannot silently bring a CDN link back.
 
 Nothing here imports Streamlit.
 """
@@ -35,6 +37,8 @@ from geo.config import PROJECT_DIR
 
 # Streamlit serves the `static` folder beside the main script (dashboard.py).
 STATIC_DIR = PROJECT_DIR / "static"
+# The map's own JavaScript and CSS (geo/view/mapview.py calls them), kept beside the code.
+OWN_FILES = Path(__file__).resolve().parent / "static"
 VENDOR = "vendor"
 STATIC_ROUTE = "app/static"
 
@@ -95,18 +99,27 @@ VENDOR_FILES: dict[str, VendorFile] = {
             ("/usr/share/javascript/jquery", "jquery.min.js"),
         ),
     ),
+    # Ours: served and inlined the same way as the packages' files.
+    "geo_map": VendorFile("geo/geo-map.js", ((str(OWN_FILES), "geo-map.js"),)),
+    "geo_map_css": VendorFile("geo/geo-map.css", ((str(OWN_FILES), "geo-map.css"),)),
 }
 
 # folium link name -> file above. jQuery is kept: folium's own Popup(Html) and a few
 # plugins call `$`; it is small and local.
 # The marker clustering plugin (XStatic-Leaflet-MarkerCluster) under folium's own link
-# names for it. Its "Default" stylesheet is not loaded: geo/mapview.py styles the clusters.
+# names for it. Its "Default" stylesheet is not loaded: geo/view/static/geo-map.css styles
+# the clusters.
 LOCAL_JS: dict[str, str] = {
     "leaflet": "leaflet",
     "jquery": "jquery",
     "markerclusterjs": "markercluster",
+    "geo_map_js": "geo_map",
 }
-LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css"}
+LOCAL_CSS: dict[str, str] = {
+    "leaflet_css": "leaflet_css",
+    "markerclustercss": "markercluster_css",
+    "geo_map_css": "geo_map_css",
+}
 # Links folium adds that this map does not need: Bootstrap and the awesome-markers icons
 # style folium's Marker icons only; popups and tooltips are Leaflet's own.
 DROPPED: frozenset[str] = frozenset(
@@ -221,7 +234,7 @@ def _local_links(
         elif name not in DROPPED:
             raise AssetError(
                 f"{type(element).__name__} loads {name!r}, which the app does not serve: "
-                "add it to geo/assets.py (VENDOR_FILES and LOCAL_JS/LOCAL_CSS) or drop it"
+                "add it to geo/view/assets.py (VENDOR_FILES and LOCAL_JS/LOCAL_CSS) or drop it"
             )
     return out
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -32,6 +33,7 @@ COUNTRY_PARAM = "country"
 PRECISION_PARAM = "precision"
 QUERY_PARAM = "q"
 EVENT_PARAM = "event"
+HEAT_PARAM = "heat"  # the map mode, not a filter: written by the share link
 QUERY_KEYS: tuple[str, ...] = (
     DATES_PARAM,
     SOURCE_PARAM,
@@ -332,3 +334,18 @@ def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
     if state.query.strip():
         params[QUERY_PARAM] = [state.query.strip()]
     return params
+
+
+def share_link(
+    state: FilterState, *, heat: bool = False, event_id: str | None = None, base_url: str = ""
+) -> str:
+    """The link that reopens this view: `base_url`'s scheme, host and path, with the
+    filters, the map mode (`heat=true`) and the selected event as query parameters (any
+    query or fragment of `base_url` is dropped: it is the page's old view)."""
+    params = state_to_query_params(state)
+    if heat:
+        params[HEAT_PARAM] = ["true"]
+    if event_id:
+        params[EVENT_PARAM] = [event_id]
+    parts = urlsplit(base_url or "")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params, doseq=True), ""))

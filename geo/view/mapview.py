@@ -2,7 +2,8 @@
 
 Events at the same point share one marker (`map_features`: one GeoJSON Point per place,
 with the count, the main event type and how precisely the place is known). The layer
-(`_EventsLayer`, our own few lines of JavaScript over Leaflet and Leaflet.markercluster):
+(`_EventsLayer`, calling our own JavaScript over Leaflet and Leaflet.markercluster in
+geo/view/static/geo-map.js; its styles are geo-map.css, both served by geo/view/assets.py):
 
 - colours each marker by event type (legend: `_Legend`), and groups overlapping markers
   into clusters labelled with the number of events under them;
@@ -55,7 +56,6 @@ from geo.view.assets import MapAssets, inline_page, localize, map_assets
 from geo.view.export import is_missing
 
 DEFAULT_TILES = "OpenStreetMap"
-BACKGROUND = "#eef1f4"  # shown where tiles are missing (offline): plain, light
 OUTLINE_COLOR = "#7f8c99"
 MARKER = {"color": "#7a1f0c", "weight": 1.5, "fill_color": "#e4572e", "fill_opacity": 0.85}
 APPROXIMATE_STYLE = {"fillColor": "#f2a541", "dashArray": "3"}
@@ -507,22 +507,9 @@ class _CountryOutline(_DataElement):
     _template = _Template(
         """
         {% macro script(this, kwargs) %}
-        (function(map) {
-            var pane = map.createPane("geoOutline");
-            pane.style.zIndex = 150;
-            pane.style.pointerEvents = "none";
-            fetch({{ this.url|script_json }})
-                .then(function(r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-                .then(function(data) {
-                    L.geoJSON(data, {
-                        pane: "geoOutline",
-                        interactive: false,
-                        attribution: "Outlines: Natural Earth",
-                        style: {{ this.style|script_json }}
-                    }).addTo(map);
-                })
-                .catch(function(e) { console.warn("country outline not loaded", e); });
-        })({{ this.map_name() }});
+        GeoMap.outline(
+            {{ this.map_name() }}, {{ this.url|script_json }}, {{ this.style|script_json }}
+        );
         {% endmacro %}
         """
     )
@@ -541,16 +528,30 @@ class _CountryOutline(_DataElement):
 
 
 class _ClusterAssets(JSCSSMixin, _DataElement):
-    """Loads Leaflet.markercluster (served by the app: geo/assets.py)."""
+    """Loads Leaflet.markercluster (served by the app: geo/view/assets.py)."""
 
     _template = _Template("")
 
     def __init__(self):
         super().__init__()
         self._name = "ClusterAssets"
-        # folium's names for the plugin; geo.assets.localize points them at local files.
+        # folium's names for the plugin; geo.view.assets.localize points them at local files.
         self.default_js = [("markerclusterjs", "leaflet.markercluster.js")]
         self.default_css = [("markerclustercss", "MarkerCluster.css")]
+
+
+class _MapCode(JSCSSMixin, _DataElement):
+    """Loads the map's own JavaScript and CSS (geo/view/static/geo-map.js and .css,
+    served by the app: geo/view/assets.py); the elements below call its `GeoMap`."""
+
+    _template = _Template("")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapCode"
+        # geo.view.assets.localize points these names at the served files.
+        self.default_js = [("geo_map_js", "geo-map.js")]
+        self.default_css = [("geo_map_css", "geo-map.css")]
 
 
 class _Legend(_DataElement):
@@ -559,17 +560,7 @@ class _Legend(_DataElement):
     _template = _Template(
         """
         {% macro script(this, kwargs) %}
-        (function(map) {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create("div", "geo-legend");
-                div.innerHTML = {{ this.html|script_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo(map);
-        })({{ this.map_name() }});
+        GeoMap.legend({{ this.map_name() }}, {{ this.html|script_json }});
         {% endmacro %}
         """
     )
@@ -609,80 +600,7 @@ class _EventsLayer(_DataElement):
         {% macro script(this, kwargs) %}
         (function(group, map) {
             var data = {{ this.data|script_json }};
-            var ringMinZoom = {{ this.ring_min_zoom }};
-            var clusters = (typeof L.markerClusterGroup === "function")
-                ? L.markerClusterGroup({
-                    chunkedLoading: true,
-                    showCoverageOnHover: false,
-                    maxClusterRadius: 40,
-                    iconCreateFunction: function(cluster) {
-                        var n = 0;
-                        cluster.getAllChildMarkers().forEach(function(m) {
-                            n += m.options.count || 1;
-                        });
-                        var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
-                        return L.divIcon({
-                            html: "<div><span>" + n + "</span></div>",
-                            className: "geo-cluster geo-cluster-" + size,
-                            iconSize: L.point(38, 38)
-                        });
-                    }
-                })
-                : L.featureGroup();
-            if (!map.getPane("geoAreas")) { map.createPane("geoAreas").style.zIndex = 390; }
-            if (!map.getPane("geoRings")) {
-                var ringPane = map.createPane("geoRings");
-                ringPane.style.zIndex = 380;
-                ringPane.style.pointerEvents = "none";  // under the points, never in the way
-            }
-            var areas = L.featureGroup(), rings = L.featureGroup(), points = [];
-            var ringRenderer = L.canvas({padding: 0.3, pane: "geoRings"});
-            function bind(layer, p) {
-                layer.on("click", function(e) { e.latlng = layer.getLatLng(); });
-                if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top", sticky: true}); }
-                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360, minWidth: 220}); }
-            }
-            data.features.forEach(function(f) {
-                var p = f.properties, c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
-                if (p.area) {
-                    var area = L.circle(ll, {
-                        radius: p.uncertainty_m, pane: "geoAreas", color: p.color, weight: 1.5,
-                        dashArray: "6 4", fillColor: p.color, fillOpacity: 0.08,
-                        className: "geo-area"
-                    });
-                    bind(area, p);
-                    areas.addLayer(area);
-                    return;
-                }
-                var marker = L.circleMarker(ll, {
-                    radius: p.style.radius, color: "#2b2b2b", weight: 1, fillColor: p.color,
-                    fillOpacity: 0.9, count: p.count, dashArray: p.approximate ? "3" : null,
-                    className: "geo-point"
-                });
-                bind(marker, p);
-                points.push(marker);
-                if (p.uncertainty_m > 0) {
-                    rings.addLayer(L.circle(ll, {
-                        radius: p.uncertainty_m, renderer: ringRenderer, pane: "geoRings",
-                        color: p.color, weight: 1, dashArray: "3 3", fillOpacity: 0.06,
-                        interactive: false
-                    }));
-                }
-            });
-            if (clusters.addLayers) { clusters.addLayers(points); }
-            else { points.forEach(function(m) { clusters.addLayer(m); }); }
-            group.addLayer(areas);
-            group.addLayer(clusters);
-            function showRings() {
-                if (!group._map) { return; }
-                var wanted = map.getZoom() >= ringMinZoom;
-                if (wanted && !group.hasLayer(rings)) { group.addLayer(rings); }
-                if (!wanted && group.hasLayer(rings)) { group.removeLayer(rings); }
-            }
-            map.on("zoomend", showRings);
-            group.on("add", showRings);
-            group.on("remove", function() { map.off("zoomend", showRings); });
-            showRings();
+            GeoMap.events(group, map, data, {ringMinZoom: {{ this.ring_min_zoom }}});
         })({{ this._parent.get_name() }}, {{ this.map_name() }});
         {% endmacro %}
         """
@@ -699,92 +617,17 @@ class _EventsLayer(_DataElement):
 
 
 class _HeatLayer(_DataElement):
-    """A density layer: our own small canvas layer (a blurred stamp per point, weighted by
-    its events, coloured through a gradient), so no third-party heat plugin is needed."""
+    """A density layer: our own small canvas layer (L.GeoHeat of geo-map.js: a blurred
+    stamp per point, weighted by its events, coloured through a gradient), so no
+    third-party heat plugin is needed."""
 
     _template = _Template(
         """
         {% macro script(this, kwargs) %}
-        (function(group, map) {
-            if (!L.GeoHeat) {
-                L.GeoHeat = L.Layer.extend({
-                    initialize: function(points, options) {
-                        this._points = points;
-                        L.setOptions(this, options);
-                    },
-                    onAdd: function(map) {
-                        this._map = map;
-                        this._canvas = L.DomUtil.create("canvas", "geo-heat leaflet-zoom-hide");
-                        this._canvas.style.position = "absolute";
-                        this._canvas.style.pointerEvents = "none";
-                        map.getPanes().overlayPane.appendChild(this._canvas);
-                        map.on("moveend zoomend resize", this._draw, this);
-                        this._draw();
-                    },
-                    onRemove: function(map) {
-                        L.DomUtil.remove(this._canvas);
-                        map.off("moveend zoomend resize", this._draw, this);
-                    },
-                    _stamp: function(r) {
-                        var c = document.createElement("canvas");
-                        c.width = c.height = 2 * r;
-                        var ctx = c.getContext("2d");
-                        var g = ctx.createRadialGradient(r, r, 0, r, r, r);
-                        g.addColorStop(0, "rgba(0,0,0,1)");
-                        g.addColorStop(1, "rgba(0,0,0,0)");
-                        ctx.fillStyle = g;
-                        ctx.fillRect(0, 0, 2 * r, 2 * r);
-                        return c;
-                    },
-                    _palette: function() {
-                        var c = document.createElement("canvas");
-                        c.width = 256; c.height = 1;
-                        var ctx = c.getContext("2d"), g = ctx.createLinearGradient(0, 0, 256, 0);
-                        var stops = this.options.gradient;
-                        for (var i = 0; i < stops.length; i++) {
-                            g.addColorStop(stops[i][0], stops[i][1]);
-                        }
-                        ctx.fillStyle = g;
-                        ctx.fillRect(0, 0, 256, 1);
-                        return ctx.getImageData(0, 0, 256, 1).data;
-                    },
-                    _draw: function() {
-                        var map = this._map, size = map.getSize(), canvas = this._canvas;
-                        var r = this.options.radius;
-                        canvas.width = size.x; canvas.height = size.y;
-                        L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
-                        if (!size.x || !size.y) { return; }
-                        var ctx = canvas.getContext("2d");
-                        this._stampCanvas = this._stampCanvas || this._stamp(r);
-                        this._colors = this._colors || this._palette();
-                        var pts = this._points, max = this.options.max;
-                        for (var i = 0; i < pts.length; i++) {
-                            var p = map.latLngToContainerPoint([pts[i][0], pts[i][1]]);
-                            if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) {
-                                continue;
-                            }
-                            ctx.globalAlpha = Math.min(1, Math.max(0.1, pts[i][2] / max));
-                            ctx.drawImage(this._stampCanvas, p.x - r, p.y - r);
-                        }
-                        var img = ctx.getImageData(0, 0, size.x, size.y), px = img.data;
-                        var colors = this._colors;
-                        for (var j = 3; j < px.length; j += 4) {
-                            var a = px[j];
-                            if (a) {
-                                var o = a * 4;
-                                px[j - 3] = colors[o]; px[j - 2] = colors[o + 1];
-                                px[j - 1] = colors[o + 2]; px[j] = Math.min(230, 60 + a);
-                            }
-                        }
-                        ctx.putImageData(img, 0, 0);
-                    }
-                });
-            }
-            group.addLayer(new L.GeoHeat({{ this.points|script_json }}, {
-                radius: {{ this.radius }}, max: {{ this.max }},
-                gradient: {{ this.gradient|script_json }}
-            }));
-        })({{ this._parent.get_name() }}, {{ this.map_name() }});
+        {{ this._parent.get_name() }}.addLayer(new L.GeoHeat({{ this.points|script_json }}, {
+            radius: {{ this.radius }}, max: {{ this.max }},
+            gradient: {{ this.gradient|script_json }}
+        }));
         {% endmacro %}
         """
     )
@@ -813,15 +656,7 @@ class _FocusWithoutScrolling(_DataElement):
     _template = _Template(
         """
         {% macro script(this, kwargs) %}
-        (function(map) {
-            var keyboard = map.keyboard;
-            if (!keyboard || !keyboard.enabled()) { return; }
-            keyboard.disable();
-            keyboard._onMouseDown = function() {
-                if (!this._focused) { this._map._container.focus({preventScroll: true}); }
-            };
-            keyboard.enable();
-        })({{ this.map_name() }});
+        GeoMap.focusWithoutScrolling({{ this.map_name() }});
         {% endmacro %}
         """
     )
@@ -832,40 +667,6 @@ class _FocusWithoutScrolling(_DataElement):
 
     def map_name(self) -> str:
         return _map_name(self)
-
-
-_MAP_CSS = f"""
-<style>
-    .leaflet-container {{ background: {BACKGROUND}; }}
-    .geo-popup {{ max-height: 260px; overflow-y: auto; font-size: 13px; line-height: 1.35; }}
-    .geo-place {{ font-weight: 600; font-size: 14px; margin-bottom: 4px; }}
-    .geo-note, .geo-count, .geo-more, .geo-hint {{ color: #5b6670; font-weight: normal; }}
-    .geo-hint {{ font-size: 11px; margin-top: 4px; }}
-    .geo-event {{ border-top: 1px solid #e3e6e8; padding: 4px 0; }}
-    .geo-meta {{ color: #5b6670; font-size: 12px; }}
-    .geo-sentence mark {{ background: #ffe9a8; padding: 0 1px; }}
-    .geo-link {{ font-size: 12px; }}
-    .geo-legend {{ background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;
-        font: 11px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 250px; }}
-    .geo-legend-types {{ display: flex; flex-wrap: wrap; gap: 0 8px; }}
-    .geo-legend summary {{ cursor: pointer; font-weight: 600; }}
-    .geo-legend hr {{ margin: 4px 0; border: 0; border-top: 1px solid #ddd; }}
-    .geo-swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-        margin-right: 6px; vertical-align: -1px; border: 1px solid #2b2b2b; background: #888;
-        font-style: normal; font-size: 8px; text-align: center; line-height: 11px; }}
-    .geo-swatch.geo-ring {{ background: transparent; border: 1px dashed #555;
-        box-shadow: inset 0 0 0 3px #fff, inset 0 0 0 6px #888; }}
-    .geo-swatch.geo-area {{ background: rgba(120,120,120,0.15); border: 1.5px dashed #555; }}
-    .geo-swatch.geo-clus {{ background: #fff3c4; border-color: #c9a227; width: 14px;
-        height: 14px; line-height: 14px; }}
-    .geo-cluster {{ background: rgba(201,162,39,0.35); border-radius: 50%; }}
-    .geo-cluster div {{ width: 30px; height: 30px; margin: 4px; border-radius: 50%;
-        background: #fff3c4; border: 1.5px solid #c9a227; text-align: center;
-        font: 600 12px/27px sans-serif; color: #3b2f05; }}
-    .geo-cluster-medium div {{ background: #ffd68a; }}
-    .geo-cluster-large div {{ background: #ffab73; }}
-</style>
-"""
 
 
 def base_map(
@@ -901,8 +702,8 @@ def base_map(
             if provider != tiles:
                 folium.TileLayer(provider, name=name, show=False).add_to(m)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    m.get_root().header.add_child(Element(_MAP_CSS), name="geo_map_css")
     m.add_child(_ClusterAssets(), name="cluster_assets")
+    m.add_child(_MapCode(), name="map_code")
     if assets.outline_url:
         m.add_child(_CountryOutline(assets.outline_url), name="country_outline")
     types = None if fit_to is None or fit_to.empty else fit_to["event_type"].dropna().astype(str)

@@ -2,7 +2,9 @@
 
 `daily_counts` is the data, `timeline_chart` the Altair chart (a brush over it chooses a
 date range: `selected_range` reads the chart's selection back), `step_window` moves a date
-window through the period (the step and play controls). Nothing here imports Streamlit.
+window through the period (the step and play controls); `window_from_link`,
+`window_after_change` and `brushed_window` keep the chosen window inside the data's
+period. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -107,6 +109,46 @@ def clamp_range(chosen: tuple[date, date], bounds: tuple[date, date]) -> tuple[d
     lo, hi = bounds
     first, last = max(chosen[0], lo), min(chosen[1], hi)
     return (first, last) if first <= last else None
+
+
+def clamp_into(chosen: tuple[date, date], bounds: tuple[date, date]) -> tuple[date, date]:
+    """`chosen` moved inside `bounds`, each end on its own: a window wholly outside the
+    period becomes the period's nearest day (a link or a remembered range always shows
+    something, unlike a brush, see `clamp_range`)."""
+    lo, hi = bounds
+    first, last = (max(lo, min(day, hi)) for day in chosen)
+    return first, max(first, last)
+
+
+def window_from_link(
+    date_from: date | None, date_to: date | None, bounds: tuple[date, date]
+) -> tuple[date, date] | None:
+    """The window a link asks for (an open end is the period's end), inside `bounds`;
+    None when the link names no date."""
+    if date_from is None and date_to is None:
+        return None
+    return clamp_into((date_from or bounds[0], date_to or bounds[1]), bounds)
+
+
+def window_after_change(
+    chosen: tuple[date, date], before: tuple[date, date] | None, bounds: tuple[date, date]
+) -> tuple[date, date]:
+    """A remembered window once the data's period went from `before` to `bounds`: the
+    whole period stays the whole period (new articles widen it); any other window is
+    kept, inside the new period."""
+    if before is not None and tuple(chosen) == tuple(before):
+        return bounds
+    return clamp_into(chosen, bounds)
+
+
+def brushed_window(
+    chosen: tuple[date, date] | None, bounds: tuple[date, date] | None
+) -> tuple[date, date] | None:
+    """The date window a brush on the timeline asks for, inside `bounds`; None when there
+    is nothing to set (no brush, no dates, one day only, or a brush beside the data)."""
+    if chosen is None or bounds is None or not bounds[0] < bounds[1]:
+        return None
+    return clamp_range(chosen, bounds)
 
 
 def step_window(

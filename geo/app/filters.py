@@ -1,0 +1,188 @@
+"""The sidebar's filters, bound to the URL: dates (with steps and play), publishers, cited
+sources, event types, countries or regions, precision, search. Returns the FilterState.
+
+Widget keys are the URL parameters (geo.view.filters); the date window is kept inside
+the data's period by geo.view.timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from geo.view import timeline
+from geo.view.filters import (
+    CITED_PARAM,
+    COUNTRY_PARAM,
+    DATES_PARAM,
+    MAX_QUERY_LENGTH,
+    PRECISION_PARAM,
+    QUERY_PARAM,
+    REGION_SEPARATOR,
+    SOURCE_PARAM,
+    TYPE_PARAM,
+    FilterState,
+    date_bounds,
+    state_from_query_params,
+)
+
+STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30}
+PLAY_EVERY_S = 2.0
+
+DATES = DATES_PARAM  # the slider: (first, last) day
+STEP_SIZE = "step_size"
+STEP_BACK = "step_back"
+STEP_FORWARD = "step_forward"
+PLAY = "play"
+LINK_READ = "filters_link_read"  # the link's dates were read (once per session)
+PERIOD = "filters_period"  # the data's (first, last) day at the last run
+PLAY_TICK = "filters_play_tick"  # the play control asks for one step
+KEYS = (
+    DATES,
+    SOURCE_PARAM,
+    CITED_PARAM,
+    TYPE_PARAM,
+    COUNTRY_PARAM,
+    PRECISION_PARAM,
+    QUERY_PARAM,
+    STEP_SIZE,
+    STEP_BACK,
+    STEP_FORWARD,
+    PLAY,
+    LINK_READ,
+    PERIOD,
+    PLAY_TICK,
+)
+
+
+def set_dates(window: tuple[date, date] | None) -> None:
+    """Choose the date window from another panel (the timeline's brush), before the
+    slider is drawn (in a callback)."""
+    if window is not None:
+        st.session_state[DATES] = window
+
+
+def _step(bounds: tuple[date, date], forward: bool) -> None:
+    """Button callback: move the date window by the chosen step."""
+    current = tuple(st.session_state.get(DATES) or bounds)
+    days = STEP_SIZES[st.session_state.get(STEP_SIZE, "a week")]
+    st.session_state[DATES] = timeline.step_window(current, bounds, days, forward)
+
+
+def _reconcile_dates(bounds: tuple[date, date]) -> None:
+    """The window from the link (a new session), or the remembered one kept inside the
+    data (articles may have arrived since)."""
+    if LINK_READ not in st.session_state:
+        st.session_state[LINK_READ] = True
+        asked = state_from_query_params({DATES_PARAM: st.query_params.get_all(DATES_PARAM)})
+        window = timeline.window_from_link(asked.date_from, asked.date_to, bounds)
+        if window is not None:
+            st.session_state[DATES] = window
+    chosen = st.session_state.get(DATES)
+    if chosen is not None:
+        new = timeline.window_after_change(tuple(chosen), st.session_state.get(PERIOD), bounds)
+        if new != tuple(chosen):
+            st.session_state[DATES] = new
+    st.session_state[PERIOD] = bounds
+
+
+def _dates(bounds: tuple[date, date] | None) -> tuple[date | None, date | None, bool]:
+    """The date controls; (from, to, playing), from and to None for the whole period."""
+    if bounds is None:
+        return None, None, False
+    lo, hi = bounds
+    if lo == hi:
+        st.sidebar.caption(f"All events are dated {lo.isoformat()}.")
+        return None, None, False
+    _reconcile_dates(bounds)
+    if st.session_state.pop(PLAY_TICK, False):  # the play control's step
+        _step(bounds, True)
+    # The dates are kept in the URL here (as YYYY-MM-DD), not by Streamlit's widget
+    # binding: steps, the play control and the timeline set them from code, and
+    # Streamlit 1.67 writes such changes to the URL one run late.
+    start, end = st.sidebar.slider(
+        "Event dates",
+        min_value=lo,
+        max_value=hi,
+        # set from code (a link, a step, the timeline): the state holds the value
+        **({} if DATES in st.session_state else {"value": (lo, hi)}),
+        format="YYYY-MM-DD",
+        key=DATES,
+    )
+    date_from = date_to = None
+    if (start, end) != (lo, hi):
+        date_from, date_to = start, end
+        wanted = [start.isoformat(), end.isoformat()]
+        if st.query_params.get_all(DATES_PARAM) != wanted:
+            st.query_params[DATES_PARAM] = wanted
+    elif DATES_PARAM in st.query_params:
+        del st.query_params[DATES_PARAM]
+    back, size, forward = st.sidebar.columns([1, 2, 1], vertical_alignment="bottom")
+    size.selectbox("Step", list(STEP_SIZES), index=1, key=STEP_SIZE, label_visibility="collapsed")
+    back.button("◀", key=STEP_BACK, help="previous period", on_click=_step, args=(bounds, False))
+    forward.button("▶", key=STEP_FORWARD, help="next period", on_click=_step, args=(bounds, True))
+    playing = st.sidebar.toggle("Play through the period", key=PLAY)
+    return date_from, date_to, playing
+
+
+def _play() -> None:
+    """While "Play" is on: one step forward every PLAY_EVERY_S, on a full run (the slider
+    can only be moved before it is drawn, see PLAY_TICK)."""
+    in_full_run = {"now": True}
+
+    @st.fragment(run_every=PLAY_EVERY_S)
+    def tick() -> None:
+        if in_full_run["now"]:  # drawn with the page: wait for the timer
+            return
+        if st.session_state.get(PLAY):
+            st.session_state[PLAY_TICK] = True
+            st.rerun(scope="app")
+
+    with st.sidebar:
+        tick()
+    in_full_run["now"] = False
+
+
+def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwargs) -> tuple:
+    return tuple(
+        st.sidebar.multiselect(
+            label, choices[param], key=param, bind="query-params", placeholder=placeholder, **kwargs
+        )
+    )
+
+
+def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
+    """The filters in the sidebar; what the reader chose."""
+    st.sidebar.header("Filters")
+    date_from, date_to, playing = _dates(date_bounds(events))
+    sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
+    cited = _multiselect(choices, "Cited source", CITED_PARAM, "Anyone cited, or no one")
+    types = _multiselect(choices, "Event type", TYPE_PARAM, "All types")
+    countries = _multiselect(
+        choices,
+        "Country or region",
+        COUNTRY_PARAM,
+        "Everywhere",
+        format_func=lambda v: v.replace(REGION_SEPARATOR, " · ", 1),
+    )
+    precisions = _multiselect(choices, "Place known to", PRECISION_PARAM, "Any precision")
+    query = st.sidebar.text_input(
+        "Search",
+        key=QUERY_PARAM,
+        bind="query-params",
+        max_chars=MAX_QUERY_LENGTH,
+        placeholder="place, sentence or title",
+    )
+    if playing:
+        _play()
+    return FilterState(
+        date_from=date_from,
+        date_to=date_to,
+        sources=sources,
+        query=query,
+        cited=cited,
+        types=types,
+        countries=countries,
+        precisions=precisions,
+    )

@@ -1,0 +1,67 @@
+"""The map: its mode toggle (heat or points, bound to the URL) and the map itself.
+
+The base map stays the same while filters change (so the page does not reload it); the
+events come as st_folium's `feature_group_to_add`. A click on a point selects its first
+event (geo.app.selection) and is remembered, for the evidence panel's picker.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.app import selection
+from geo.view import mapview
+from geo.view.assets import MapAssets
+from geo.view.filters import HEAT_PARAM
+from geo.view.selection import focus_point
+
+MAP_HEIGHT = 560
+
+HEAT = HEAT_PARAM  # the toggle, bound to the URL
+MAP = "map"
+LAST_CLICK = "map_last_click"  # what st_folium last reported (it repeats it every run)
+POINT = "map_point"  # (latitude, longitude) of the point last clicked
+KEYS = (HEAT, MAP, LAST_CLICK, POINT)
+
+
+def mode() -> bool:
+    """The map mode in the sidebar; True for the heat map."""
+    st.sidebar.header("Map")
+    return st.sidebar.toggle("Heat map", key=HEAT, bind="query-params")
+
+
+def clicked_point() -> tuple[float, float] | None:
+    return st.session_state.get(POINT)
+
+
+def forget_click() -> None:
+    """Selecting from elsewhere (a table row, clearing): the clicked point is past."""
+    st.session_state.pop(POINT, None)
+
+
+def last_click_id() -> str:
+    """Changes with every new click (the evidence panel's picker starts afresh)."""
+    return str(st.session_state.get(LAST_CLICK))
+
+
+def events_map(events, shown, features: dict, *, heat: bool, assets: MapAssets) -> None:
+    """The map of `shown` (its `features`) over a base map fitted to every event."""
+    focus = focus_point(events, selection.focused())
+    clicked = st_folium(
+        mapview.base_map(events, assets=assets),
+        key=MAP,
+        feature_group_to_add=mapview.events_layer(heat=heat, features=features),
+        returned_objects=["last_object_clicked"],  # panning does not rerun the app
+        center=focus,
+        zoom=mapview.FOCUS_ZOOM if focus else None,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+    )
+    point = (clicked or {}).get("last_object_clicked")
+    if point and point != st.session_state.get(LAST_CLICK):
+        st.session_state[LAST_CLICK] = point
+        st.session_state[POINT] = (point["lat"], point["lng"])
+        here = mapview.events_at(shown, point["lat"], point["lng"])
+        if not here.empty:
+            selection.select(str(here.iloc[0]["event_id"]), focus=False)

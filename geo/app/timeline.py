@@ -1,0 +1,44 @@
+"""The timeline under the map: events per day, stacked by type or publisher; brushing a
+range sets the date filter (through geo.app.filters.set_dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+
+from geo.app import filters
+from geo.view import timeline
+
+STACK = "timeline_stack"
+CHART = "timeline"  # the chart's selection (its brush)
+KEYS = (STACK, CHART)
+
+
+def _brushed(bounds: tuple[date, date] | None) -> None:
+    """Chart callback: a range brushed on the timeline becomes the date filter."""
+    chosen = timeline.selected_range(st.session_state.get(CHART))
+    filters.set_dates(timeline.brushed_window(chosen, bounds))
+
+
+def panel(shown, bounds: tuple[date, date] | None) -> None:
+    """The timeline of `shown`; `bounds` is the data's whole period (geo.view.filters)."""
+    if shown.empty:
+        return
+    stack = st.segmented_control(
+        "Timeline stacked by",
+        list(timeline.STACK_BY),
+        default="type",
+        key=STACK,
+        label_visibility="collapsed",
+    )
+    by = stack or "type"
+    st.altair_chart(
+        timeline.timeline_chart(timeline.daily_counts(shown, by), by),
+        key=CHART,
+        on_select=partial(_brushed, bounds),
+        selection_mode=timeline.BRUSH,
+        width="stretch",
+    )
+    st.caption("Drag across the timeline to set the date range.")

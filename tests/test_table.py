@@ -1,0 +1,46 @@
+"""The events table's columns, and which event a chosen row is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geo.schema import empty_events_frame
+from geo.view.table import COLUMNS, event_of_row, table_frame
+from tests.conftest import make_events
+
+
+def test_one_row_per_event_in_the_frame_order_with_its_columns():
+    frame = make_events(
+        [
+            {"event_id": "e1", "event_date": "2016-11-08", "source": "Reuters", "sentence": "A."},
+            {"event_id": "e2", "event_date": "2016-11-09", "source": "CBC", "mention": "Halab"},
+        ]
+    )
+    table = table_frame(frame)
+    assert list(table.columns) == list(COLUMNS)
+    assert list(table["date"]) == [date(2016, 11, 8), date(2016, 11, 9)]
+    assert list(table["publisher"]) == ["Reuters", "CBC"]
+    assert list(table["as written"]) == ["Aleppo", "Halab"]
+    assert event_of_row(frame, [1]) == "e2"
+
+
+def test_only_http_links_and_no_link_column_without_one():
+    frame = make_events(
+        [
+            {"event_id": "e1", "url": "javascript:alert(1)"},
+            {"event_id": "e2", "url": "https://example.org/a"},
+        ]
+    )
+    links = table_frame(frame)["article"]
+    assert links.isna().tolist() == [True, False] and links[1] == "https://example.org/a"
+    bare = make_events([{"event_id": "e1", "url": "data:text/html,x"}, {"url": None}])
+    assert "article" not in table_frame(bare).columns
+
+
+def test_no_row_or_a_row_past_the_events_selects_nothing():
+    frame = make_events([{"event_id": "e1"}])
+    assert event_of_row(frame, []) is None
+    assert event_of_row(frame, None) is None
+    assert event_of_row(frame, [3]) is None  # the selection outlived a filter
+    assert event_of_row(frame, [-1]) is None
+    assert table_frame(empty_events_frame()).empty
