@@ -76,9 +76,9 @@ EVIDENCE_CANDIDATES = 25
 SUB_CITY_CUES = ("neighbourhood", "neighborhood", "district", "area", "quarter", "suburb",
                  "road", "highway", "street", "square", "camp", "checkpoint", "crossing",
                  "airbase", "air base")  # fmt: skip
-ENCLOSING_WINDOW = 120
+ENCLOSING_WINDOW = 120  # characters after a name in which "... of Aleppo" is looked for
 # A name with a trailing "s" is read as a possessive only for towns this large (or regions).
-TRUST_STEM_POPULATION = 10_000  # characters after a name in which "... of Aleppo" is looked for
+TRUST_STEM_POPULATION = 10_000
 
 
 @dataclass(frozen=True)
