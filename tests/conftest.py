@@ -96,7 +96,7 @@ def events() -> pd.DataFrame:
                 "latitude": 33.5138,
                 "longitude": 36.2765,
                 "sentence": "Talks were held in Damascus.",
-                "event_type": "talks",
+                "event_type": "diplomacy",
             },
             {
                 "source": "RHC",
@@ -124,7 +124,7 @@ def events() -> pd.DataFrame:
                 "latitude": 55.7558,
                 "longitude": 37.6173,
                 "sentence": "Russia and the United States discussed a cease-fire.",
-                "event_type": "statement",
+                "event_type": "diplomacy",
                 "approximate": True,
             },
         ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -103,7 +101,7 @@ def test_collection_columns_are_mapped(tmp_path, capsys) -> None:
     assert row["event_type"] == "airstrike" and row["event_date"] == "2017-03-03"
 
 
-def test_parse_end_to_end_and_in_spans_mode(tmp_path) -> None:
+def test_parse_end_to_end_and_in_spans_mode(tmp_path, capsys) -> None:
     text = "Fighting in Aleppo and Jarablus, Syria, went on."
     lines = [
         {"id": "a", "text": text},
@@ -111,11 +109,8 @@ def test_parse_end_to_end_and_in_spans_mode(tmp_path) -> None:
     ]
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "geo", "parse", str(source)],
-        capture_output=True, text=True, cwd=PROJECT_DIR, check=True,
-    )  # fmt: skip
-    a, b = (json.loads(line) for line in result.stdout.splitlines())
+    assert main(["parse", str(source)]) == 0
+    a, b = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert a["id"] == "a" and {p["geonameid"] for p in a["places"]} >= {170063, 169179, 163843}
     for place in a["places"]:
         assert set(place) >= {"start", "end", "text", "name", "lat", "lon", "geonameid",
@@ -124,13 +119,11 @@ def test_parse_end_to_end_and_in_spans_mode(tmp_path) -> None:
     assert [p["geonameid"] for p in b["places"]] == [169179]
 
 
-def test_parse_reports_malformed_lines_and_goes_on(tmp_path) -> None:
+def test_parse_reports_malformed_lines_and_goes_on(tmp_path, capsys) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text('not json\n{"id": 2, "text": "Paris."}\n', encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "geo", "parse", str(source)],
-        capture_output=True, text=True, cwd=PROJECT_DIR,
-    )  # fmt: skip
-    assert result.returncode == 1 and "line 1" in result.stderr
-    (line,) = result.stdout.splitlines()
+    code = main(["parse", str(source)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "line 1" in err
+    (line,) = out.splitlines()
     assert json.loads(line)["id"] == 2

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from geo.event import events as events_module
 from geo.event.attribution import actors, casualties, cited_sources, denial
 from geo.event.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
 from geo.models import Mention, Place, ResolvedMention
@@ -292,3 +293,42 @@ def test_a_place_in_a_country_the_article_never_names_is_a_misreading() -> None:
     events = extract_events("a", text, sentences_of(text), places, THURSDAY)
     (shelling,) = [e for e in events if e.event_type == "shelling"]
     assert shelling.location.place.country_code == "SY"
+
+
+def test_the_shared_fixture_uses_only_the_vocabulary(events) -> None:
+    assert set(events["event_type"]) <= set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since March 2011, the province has been hit by air strikes and shelling.",
+        "Since 1994, rebels have attacked the north of the country.",
+        "Since early 2019, clashes have displaced thousands in the region.",
+        "Since the start of the war, warplanes have bombed the city.",
+    ],
+)
+def test_a_sentence_opening_on_a_period_is_background(sentence) -> None:
+    # the rule reads any month and year, not the start of one war
+    assert events_module._BACKGROUND.search(sentence)
+
+
+def test_a_year_inside_a_report_does_not_make_it_background() -> None:
+    assert not events_module._BACKGROUND.search(
+        "Warplanes struck the town, the worst raid since 2015."
+    )
+
+
+def test_actors_judges_every_occurrence_of_a_name() -> None:
+    # the first "Islamic State" is the target; the second did it
+    sentence = (
+        "Air strikes hit positions of Islamic State near the town, and then Islamic State "
+        "fighters shelled the market."
+    )
+    assert actors(sentence) == ("Islamic State",)
+
+
+def test_a_war_dated_from_a_year_is_background() -> None:
+    assert events_module._BACKGROUND.search(
+        "The country has been locked in a civil war since early 1998 when protests began."
+    )

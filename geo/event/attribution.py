@@ -9,38 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo import lexicon
+
 # --- cited sources ------------------------------------------------------------------------
 
-# canonical name -> the ways a text cites it (case-sensitive: "AP" is not "ap").
+# canonical name -> the ways a text cites it (case-sensitive: "AP" is not "ap"), and the
+# words of generic sources: geo/data/cited_sources.toml.
+_CITED = lexicon.mapping("cited_sources.toml")
 CITED_SOURCES: dict[str, tuple[str, ...]] = {
-    "SANA": (r"SANA", r"Sana", r"Syrian Arab News Agency", r"Syrias? state news agency",
-             r"Syria's state news agency", r"state news agency SANA"),
-    "Syrian Observatory for Human Rights": (
-        r"Syrian Observatory(?: for| of)? Human Rights", r"Syrian Observatory", r"SOHR",
-        r"[Tt]he Observatory"),
-    "Syrian Network for Human Rights": (r"Syrian Network for Human Rights", r"SNHR"),
-    "Reuters": (r"Reuters",),
-    "AFP": (r"AFP", r"Agence France[- ]Presse"),
-    "Associated Press": (r"Associated Press", r"AP(?= news| reported| said)"),
-    "Anadolu Agency": (r"Anadolu(?: Agency| news agency)?",),
-    "Al-Manar": (r"Al-?Manar",),
-    "Amaq": (r"Amaq(?: news agency)?",),
-    "Syrian Civil Defence": (r"Syrian Civil Defen[cs]e", r"White Helmets", r"Civil Defen[cs]e"),
-    "Russian Defence Ministry": (r"Russian Defen[cs]e Ministry", r"Russias? Defen[cs]e Ministry",
-                                 r"Russian Ministry of Defen[cs]e", r"Russian military"),
-    "Syrian army": (r"Syrian army(?= said| statement| command)", r"Syrian army command",
-                    r"Syrian military(?= said| statement| command)", r"army general command"),
-    "United Nations": (r"United Nations", r"UN(?= said| spokesman| official| envoy| agency)",
-                       r"UNICEF", r"OCHA", r"UNHCR"),
-    "World Health Organization": (r"World Health Organi[sz]ation", r"WHO(?= said)"),
-    "Doctors Without Borders": (r"Doctors Without Borders", r"MSF", r"Medecins Sans Frontieres"),
-    "US-led coalition": (r"(?:US|U\.S\.)-led coalition(?= said| statement| spokesman)",),
-    "Pentagon": (r"Pentagon",),
-    "state media": (r"state media", r"state television", r"state TV", r"state news agency",
-                    r"official news agency"),
-    "activists": (r"activists?(?! group)", r"activist group", r"local activists"),
-    "war monitor": (r"war monitor", r"monitoring group"),
-}  # fmt: skip
+    name: tuple(patterns) for name, patterns in _CITED["sources"].items()
+}
 _SOURCES = {
     name: re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
     for name, patterns in CITED_SOURCES.items()
@@ -48,17 +26,17 @@ _SOURCES = {
 # Generic sources: "an unnamed military source", "Turkish security and hospital sources".
 _GENERIC = re.compile(
     r"\b(?:(?:an?|the)\s+)?(?:unnamed\s+|local\s+)?"
-    r"(?P<adj>(?:(?:Syrian|Turkish|Russian|Iraqi|Kurdish|US|American|Israeli|Lebanese)\s+)?"
-    r"(?:military|security|medical|hospital|opposition|rebel|government|police|army|field"
-    r"|health|defen[cs]e)(?:\s+and\s+(?:military|security|medical|hospital)\s+)?)\s*"
+    rf"(?P<adj>(?:{lexicon.alternation(_CITED['generic']['nationalities'])}\s+)?"
+    rf"{lexicon.alternation(_CITED['generic']['bodies'])}"
+    rf"(?:\s+and\s+{lexicon.alternation(_CITED['generic']['second_bodies'])}\s+)?)\s*"
     r"(?P<noun>sources?|officials?)\b"
 )
 # "a spokesman for the rebel group Nour el-Din el-Zinki", "a spokesman for Jaish al-Islam".
 _SPOKESMAN = re.compile(
     r"\b(?:spokes(?:man|woman|person)|commander|official|leader)\s+(?:for|of|with)\s+(?:the\s+)?"
     r"(?:(?:[a-z]+\s+){0,2}(?:group|faction|brigade|movement|militia|alliance)\s+)?"
-    r"(?P<name>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:al|el|ad|ash|as|ar|at)-[\w'-]+|of|for|al"
-    r"|el|(?:al|el)-\w+))*)"
+    rf"(?P<name>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|{lexicon.article_prefix_pattern('-')}[\w'-]+"
+    r"|of|for|al|el))*)"
 )
 # A sentence cites someone when it says who says so.
 _SPEECH = re.compile(
@@ -122,35 +100,15 @@ def denial(sentence: str) -> tuple[str, ...] | None:
 
 # --- actors -------------------------------------------------------------------------------
 
+# canonical actor -> the ways a text names it: geo/data/actors.toml.
+_ACTOR_DATA = lexicon.mapping("actors.toml")
 ACTORS: dict[str, tuple[str, ...]] = {
-    "Syrian government forces": (
-        r"(?:Syrian|government|regime|pro-government|pro-regime|Assad|loyalist)\s+"
-        r"(?:forces|troops|army|soldiers|aircraft|warplanes|jets|helicopters|artillery|planes)",
-        r"Syrian (?:Arab )?[Aa]rmy", r"the regime", r"the army", r"Syrian military",
-        r"Syrian (?:air force|air strikes|airstrikes)"),
-    "Russia": (r"Russian\s+(?:warplanes|jets|aircraft|air ?strikes|forces|military|troops|planes"
-               r"|bombers|air force|helicopters)",),
-    "US-led coalition": (r"(?:US|U\.S\.|American)-led coalition", r"international coalition",
-                         r"coalition (?:warplanes|jets|aircraft|air ?strikes|forces|planes)",
-                         r"(?:US|American) (?:warplanes|jets|aircraft|air ?strikes|forces)"),
-    "Islamic State": (r"Islamic State", r"ISIS", r"ISIL", r"IS (?:militants|fighters|group)",
-                      r"Daesh", r"Daish"),
-    "Nusra Front": (r"(?:al-)?Nusra(?: Front)?", r"Jabhat Fateh al-Sham", r"Fateh al-Sham",
-                    r"Hayat Tahrir al-Sham", r"Tahrir al-Sham", r"HTS"),
-    "rebels": (r"rebels?(?![- ](?:held|controlled|territory|areas?|districts?|parts))",
-               r"opposition (?:fighters|forces|groups|factions)", r"insurgents",
-               r"Free Syrian Army", r"FSA", r"militants(?![- ]held)", r"terrorists?",
-               r"armed groups", r"jihadists?"),
-    "Kurdish forces": (r"Kurdish (?:forces|fighters|militia|YPG)", r"YPG", r"SDF",
-                       r"Syrian Democratic Forces", r"PKK", r"PYD"),
-    "Turkey": (r"Turkish (?:forces|army|military|jets|warplanes|troops|artillery|tanks)",),
-    "Hezbollah": (r"Hezbollah", r"Hizbollah"),
-    "Israel": (r"Israeli (?:jets|warplanes|air ?strikes?|military|forces|aircraft|army)",),
-}  # fmt: skip
+    name: tuple(patterns) for name, patterns in _ACTOR_DATA["actors"].items()
+}
 _ACTORS = {
     name: re.compile(
-        r"\b(?:" + "|".join(patterns) + r")\b(?!\s+(?:sources?|officials?|spokesm[ae]n|statement"
-        r"|said|media|news))"
+        r"\b(?:" + "|".join(patterns) + r")\b"
+        rf"(?!\s+{lexicon.alternation(_ACTOR_DATA['not_before'])})"
     )
     for name, patterns in ACTORS.items()
 }
@@ -165,7 +123,9 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.IGNORECASE)
 
 
 def actors(sentence: str) -> tuple[str, ...]:
-    """Who did it, where the sentence says: "by X" first, else X named not as a target."""
+    """Who did it, where the sentence says: "by X" first, else X named not as a target.
+    Every occurrence of a name is judged: "strikes on IS positions, then IS fighters
+    shelled the town" names IS as a target, then as the actor."""
     if not _ANY_ACTOR.search(sentence):
         return ()
     by: list[tuple[int, str]] = []
@@ -177,7 +137,6 @@ def actors(sentence: str) -> tuple[str, ...]:
                 by.append((m.start(), name))
             elif not _TARGET_BEFORE.search(lead):
                 others.append((m.start(), name))
-            break
     chosen = by or others
     out: list[str] = []
     for _, name in sorted(chosen):

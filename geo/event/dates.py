@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from geo import lexicon
+
 PRECISIONS = ("day", "week", "month", "year")
 
 
@@ -32,37 +34,12 @@ class DateMention:
 
 # --- vocabulary ---------------------------------------------------------------------------
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-}
-_MONTH_ABBREVIATIONS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+# Month and weekday names and their abbreviations: geo/data/calendar.toml.
+_MONTHS = lexicon.months()
+_MONTH_ABBREVIATIONS = lexicon.month_abbreviations()
 _MONTH_NUMBERS = {**_MONTHS, **_MONTH_ABBREVIATIONS}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_ABBREVIATIONS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
+_WEEKDAYS = lexicon.weekdays()
+_WEEKDAY_ABBREVIATIONS = lexicon.weekday_abbreviations()
 _COUNT_WORDS = {
     "a": 1,
     "an": 1,
@@ -95,6 +72,8 @@ _MONTH_ANY = rf"(?:{_MONTH}|{_names(_MONTH_ABBREVIATIONS)}\.?)"
 _WEEKDAY = _names(_WEEKDAYS, tail="s?")
 _WEEKDAY_ANY = _names(_WEEKDAYS + _WEEKDAY_ABBREVIATIONS) + r"\.?"
 _YEAR = r"(?:19\d\d|20\d\d|2100)"
+# For other rules that read dates ("since March 2011" is background to a report).
+MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 _DAY = r"\d{1,2}(?:(?:st|nd|rd|th)\b)?"
 _COUNT = r"(?:\d{1,3}|" + "|".join(_COUNT_WORDS) + ")"
 # Speed: the patterns below start on the word they cannot do without (a digit, a capitalised

@@ -34,72 +34,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from geo import lexicon
 from geo.event import attribution
-from geo.event.dates import DateMention, find_dates, find_publication_date, sentence_date
+from geo.event.dates import (
+    MONTH_PATTERN,
+    YEAR_PATTERN,
+    DateMention,
+    find_dates,
+    find_publication_date,
+    sentence_date,
+)
 from geo.models import FEATURE_LEVELS, Event, ResolvedMention
 
-# The type vocabulary with a definition of each type (the README repeats it).
+# The type vocabulary: geo/data/event_types.toml gives each type its definition (the README
+# repeats it), its colour on the map, its family and its triggers.
+_VOCABULARY: dict[str, dict] = lexicon.mapping("event_types.toml")
 EVENT_TYPE_DEFINITIONS: dict[str, str] = {
-    "airstrike": "attack from the air: air strikes and raids, warplanes, helicopters, "
-    "barrel bombs, drones",
-    "shelling": "fire from the ground at a distance: artillery, mortars, rockets, missiles, shells",
-    "explosion": "car bombs, IEDs, suicide attacks, explosions, blasts, landmines",
-    "chemical": "chlorine, sarin, toxic or poison gas, chemical attacks",
-    "shooting": "gunfire, snipers, gunmen, people shot",
-    "clash": "battles, fighting, clashes, ambushes, assaults and attacks on the ground",
-    "capture": "territory taken or retaken",
-    "execution": "executions and beheadings",
-    "siege": "besieging, blockading, encircling a place",
-    "protest": "protests, demonstrations, rallies",
-    "diplomacy": "talks, negotiations, agreements, truces, summits",
-    "humanitarian": "aid deliveries, evacuations, displacement, refugees",
-    "other": "killings, arrests, kidnappings with no more specific type",
+    name: entry["definition"] for name, entry in _VOCABULARY.items()
 }
-
 # Triggers per type, as (strong, normal, weak) tuples of patterns.
 EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "chemical": ((r"chlorine", r"sarin",
-                  r"chemical (?:attack|weapon|strike|bomb|agent|munition)s?", r"toxic gas(?:es)?",
-                  r"poison(?:ous)? gas", r"mustard gas", r"nerve (?:agent|gas)",
-                  r"gas attacks?", r"suffocat\w*", r"chemicals?"), (), ()),
-    "execution": ((r"execut(?:ed|ion|ions|ing)", r"behead\w*", r"decapitat\w*"), (), ()),
-    "explosion": ((r"car[- ]bomb\w*", r"suicide (?:bomb\w*|attack\w*|car)", r"explosions?",
-                   r"blasts?", r"IEDs?", r"booby[- ]trap\w*",
-                   r"explosive devices? (?:went off|exploded)",
-                   r"bomb (?:went off|exploded|attack)", r"(?:double|twin|triple) bombings?",
-                   r"detonat\w*", r"landmines?",
-                   r"exploded", r"suicide bombers?", r"explosive[- ]laden"), (r"bombs?",), ()),
-    "airstrike": ((), (r"air ?strikes?", r"air raids?", r"warplanes?", r"war ?planes?",
-                       r"barrel bombs?", r"bombard\w* from the air", r"helicopters?",
-                       r"jets?", r"aerial (?:bombardment|attacks?|bombing)", r"air attacks?",
-                       r"drones?", r"aircraft", r"airstrikes?", r"air force",
-                       r"raids?", r"bombings?", r"bombed",
-                       r"(?<!hunger )(?<!general )(?<!on )strikes?"), ()),
-    "shelling": ((), (r"shell(?:ing|ed|s)", r"mortars?", r"rockets?", r"artillery", r"missiles?",
-                      r"projectiles?", r"bombard\w*", r"shelled", r"tank fire", r"cannons?"),
-                  ()),
-    "capture": ((), (r"(?:re)?captur(?:ed|e|es|ing)", r"retook", r"retak(?:en|es|ing|e)",
-                     r"(?:seized|took|regained|regain|wrest(?:ed)?|taken|gained|restored|"
-                     r"imposed) (?:full |complete |total )?control",
-                     r"liberat(?:ed|ion|e|ing)", r"advance[sd]? (?:into|on|in)", r"overran",
-                     r"(?:re)?gain(?:ed)? ground", r"took over", r"seized",
-                     r"(?:new )?ground on", r"fell to", r"recover(?:ed)?"), ()),
-    "siege": ((), (r"besieg\w*", r"sieges?", r"blockade\w*", r"encircl\w*"), ()),
-    "shooting": ((), (r"shot (?:dead|and killed|down)?", r"snipers?", r"gunm[ae]n", r"opened fire",
-                      r"gunfire", r"shootings?", r"gunshots?",
-                      r"sniper fire", r"shot"), ()),
-    "clash": ((), (r"clash(?:es|ed)?", r"fighting", r"battles?", r"fought", r"ambush\w*",
-                   r"combat", r"skirmish\w*", r"firefights?", r"counter-?attack\w*"),
-              (r"offensive", r"attack(?:s|ed|ing)?", r"assaults?", r"stormed")),
-    "protest": ((), (r"protest\w*", r"demonstrat(?:ion|ions|ors)", r"rall(?:y|ies)"), ()),
-    "humanitarian": ((), (r"aid convoys?", r"aid deliver\w*", r"evacuat\w*", r"refugees?",
-                          r"displaced", r"humanitarian aid"), ()),
-    "diplomacy": ((), (r"talks", r"negotiat\w*", r"cease-?fire", r"summit", r"truce",
-                       r"peace (?:plan|process|deal)", r"met with", r"agreement"), ()),
-    "other": ((), (), (r"killed", r"killing", r"kills?", r"died", r"dead", r"injured", r"wounded",
-                       r"arrested", r"kidnapped", r"abducted", r"massacre\w*", r"death toll",
-                       r"casualties")),
-}  # fmt: skip
+    name: tuple(tuple(entry.get(tier, ())) for tier in ("strong", "normal", "weak"))
+    for name, entry in _VOCABULARY.items()
+}
 STRONG, NORMAL, WEAK = 2, 1, 0
 _TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
     (
@@ -119,24 +76,32 @@ _ANY_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 # Types that are not violence yield to violence in the same sentence.
-_CALM = {"protest", "humanitarian", "diplomacy"}
+_CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
 # Types counted as one kind of happening when reports of one article are merged.
-FAMILY = {"airstrike": "bombardment", "shelling": "bombardment", "shooting": "fighting",
-          "clash": "fighting"}  # fmt: skip
+FAMILY = {name: entry["family"] for name, entry in _VOCABULARY.items() if "family" in entry}
 
-# Background and context: the war's span, its toll, what may happen.
+# Background and context: a war's span and toll, an ongoing campaign, a photo caption,
+# what may happen. The cue words are in geo/data/background.toml.
+_CUES = lexicon.mapping("background.toml")
+_ANY = lexicon.alternation
 _BACKGROUND = re.compile(
-    r"\b(?:since\s+(?:(?:early|late|mid)[-\s])?(?:(?:March\s+)?2011|the\s+(?:start|beginning|"
-    r"outbreak)\s+of)|(?:war|conflict|uprising|crisis)\s+(?:that|which)\s+(?:began|erupted|"
-    r"started|broke\s+out|has\s+killed)|(?:war|conflict)\s+has\s+(?:killed|left|displaced)"
-    r"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:conflict|war|crisis)"
-    r"|(?:conflict|war)\s+(?:\w+\s+){0,3}(?:killed|left)\s+more\s+than"
-    r"|(?:six|five|seven|four|\d)-year(?:-old)?\s+(?:war|conflict|civil\s+war)"
+    # a clause opening on a period: "Since March 2011, ...", "..., since 2012,"
+    rf"(?:^|[,;:(—–-]\s*)(?-i:[Ss])ince\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
+    rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
+    # a war's span: "locked in a civil war since early 2011"
+    rf"|\b{_ANY(_CUES['conflicts'])}\s+since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
+    rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
+    rf"|\b(?:since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
+    rf"the\s+{_ANY(_CUES['onsets'])}\s+of"
+    rf"|{_ANY(_CUES['conflicts'])}\s+(?:that|which)\s+{_ANY(_CUES['conflict_began'])}"
+    rf"|{_ANY(_CUES['conflicts'])}\s+has\s+{_ANY(_CUES['conflict_toll'])}"
+    rf"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ANY(_CUES['conflicts'])}"
+    rf"|{_ANY(_CUES['conflicts'])}\s+(?:\w+\s+){{0,3}}(?:killed|left)\s+more\s+than"
+    rf"|{_ANY(_CUES['war_years'])}-year(?:-old)?\s+(?:{_ANY(_CUES['conflicts'])}|civil\s+war)"
     r"|(?:has|have)\s+been\s+\w+ing\b[^.]*\bsince\b"  # an ongoing campaign
     r"|^\(?Photo\b|\b(?:is|are)\s+seen\b"  # a photo caption
-    r"|(?:dismantl|defus|clear)\w*\s+(?:the\s+)?(?:explosive|mines|landmines|IEDs|booby)"
-    r"|(?:could|would|might|may|will|threaten(?:s|ed)?\s+to|plans?\s+to|vowed\s+to)\s+"
-    r"(?:\w+\s+){0,2}?(?:launch|attack|strike|capture|retake|seize|bomb|be\s+used))\b",
+    rf"|{_ANY(_CUES['clearing_verbs'])}\w*\s+(?:the\s+)?{_ANY(_CUES['explosives'])}"
+    rf"|{_ANY(_CUES['possibility'])}\s+(?:\w+\s+){{0,2}}?{_ANY(_CUES['possible_acts'])})\b",
     re.IGNORECASE,
 )
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -147,6 +112,9 @@ _STATEMENT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SPECIFICITY = {level: rank for rank, level in enumerate(FEATURE_LEVELS)}
+# A neighbourhood placed at a town the sentence does not name may be placed wrongly: it
+# ranks above a country (it is still in it) and below any admin1, town or place named.
+_MISPLACED_NEIGHBOURHOOD_RANK = _SPECIFICITY["country"] + 0.5
 # The place of a source, not of the event.
 _SOURCE_PLACE_AFTER = re.compile(r"^\W?\s*-?\s*based\b|^-based\b", re.IGNORECASE)
 _SOURCE_PLACE_BEFORE = re.compile(
@@ -170,11 +138,8 @@ _ACTOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LINE_START = re.compile(r"(?:^|\n)\s*$")
-_CALENDAR_WORDS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
-}  # fmt: skip
+# Month and weekday names (geo/data/calendar.toml): "August" is a month before a place.
+_CALENDAR_WORDS = frozenset([*lexicon.months(), *lexicon.weekdays()])
 # "in northern Syria": the part of the country the event is in.
 _DIRECTION_BEFORE = re.compile(
     r"\b(?P<d>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
@@ -220,10 +185,6 @@ def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
     return best
 
 
-def cited_sources(sentence: str) -> tuple[str, ...]:
-    return attribution.cited_sources(sentence)
-
-
 def _rank(p: ResolvedMention) -> int:
     return _SPECIFICITY["neighbourhood"] if p.approximate else _SPECIFICITY[p.place.feature]
 
@@ -240,7 +201,7 @@ def _usable(text: str, p: ResolvedMention) -> bool:
         return False
     if _ACTOR_AFTER.search(after) or _ACTOR_BEFORE.search(before):
         return False
-    if p.mention.text.lower() in _CALENDAR_WORDS:  # "August" is a month before a place
+    if p.mention.text.lower() in _CALENDAR_WORDS:
         return False
     # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
     return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
@@ -276,7 +237,7 @@ def event_place(
         # does name ("the Salihiah neighbourhood of Hasakah city"), may be placed wrongly:
         # the named town wins.
         if p.approximate and named and p.place.geonameid not in named:
-            return _SPECIFICITY["country"] + 0.5
+            return _MISPLACED_NEIGHBOURHOOD_RANK
         return _rank(p)
 
     best = max(
@@ -479,9 +440,13 @@ def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
     return a.feature == "admin1" and a.admin1 is not None and a.admin1 == b.admin1
 
 
+_ENGLISH_ARTICLE = re.compile(r"^the[- ]")
+
+
 def _same_name(a: ResolvedMention, b: ResolvedMention) -> bool:
     def norm(m: ResolvedMention) -> str:
-        return re.sub(r"^(?:al|el|the)[- ]", "", m.mention.text.lower())
+        name = _ENGLISH_ARTICLE.sub("", m.mention.text.lower())
+        return lexicon.strip_article_prefix(name)
 
     return norm(a) == norm(b)
 

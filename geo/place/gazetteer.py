@@ -45,7 +45,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from geo.config import data_dir
-from geo.lexicon import data_path
+from geo.lexicon import data_path, strip_article_prefix
 from geo.models import Place
 
 SCHEMA_VERSION = 4
@@ -56,9 +56,6 @@ NAME_MAIN, NAME_ALTERNATE, NAME_VARIANT = 0, 1, 2
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02be\u02bf`´'\"]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-# The Arabic article as it is transliterated at the start of a name: al-, el-, and its
-# assimilated forms (ar-Raqqah, as-Suwayda, ad-Dana, ash-Shaddadi, az-Zabadani).
-_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ath|adh|ed|es|er|et|ez|en) (?=\S)")
 
 # Abbreviations and short forms a news text uses for countries that the data packages lack.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -87,7 +84,8 @@ def normalize_name(text: str) -> str:
 
 def strip_arabic_article(normalized: str) -> str:
     """'al bab' -> 'bab'; names without an article are returned unchanged."""
-    return _ARABIC_ARTICLE.sub("", normalized, count=1)
+    # the article list and rule are shared with recognition and events: geo/lexicon.py
+    return strip_article_prefix(normalized, separator=" ")
 
 
 _DOUBLED = re.compile(r"([a-z])\1+")

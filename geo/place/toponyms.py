@@ -23,6 +23,7 @@ from functools import cache
 
 from unidecode import unidecode
 
+from geo import lexicon
 from geo.models import Cue, Finder, Mention
 from geo.place.gazetteer import Gazetteer, demonyms, normalize_name
 from geo.place.tokens import Entity, Tokens
@@ -36,11 +37,14 @@ MISLABELS = {"NORP", "ORG", "PERSON"}
 PROPER_NOUN_TAGS = {"NNP", "NNPS"}
 TOWN_ANYWHERE = 100_000  # a proper noun naming a town this large is a place in any article
 
+# Guard lists of recognition (honorifics, diseases, media, ...): geo/data/recognition.toml.
+_GUARDS = lexicon.mapping("recognition.toml")
+
 # Words of a name are bounded (no place name has a word of 60 characters): an unbounded
 # word made the search quadratic on runs like "A-A-A-…", retried from every hyphen.
 _NAME = (
-    r"(?:(?:al|el|ar|as|ash|ad|az)-)?(?:[A-Z][\w'’-]{1,60}|\d{2,5})"
-    r"(?:\s+(?:al-|el-)?[A-Z][\w'’-]{1,60}){0,3}"
+    rf"(?:{lexicon.article_prefix_pattern('-')})?(?:[A-Z][\w'’-]{{1,60}}|\d{{2,5}})"
+    rf"(?:\s+(?:{lexicon.article_prefix_pattern('-')})?[A-Z][\w'’-]{{1,60}}){{0,3}}"
 )
 # "the Ramouseh neighbourhood", "the 1070 Apartments area", "the Castello road"
 _CUE_AFTER = re.compile(
@@ -54,18 +58,25 @@ _CUE_BEFORE = re.compile(
     rf"city|area|region)\s+of\s+(?P<name>{_NAME})"
 )
 # Words a capitalised cue name must not be (they start sentences or name institutions).
-_NOT_NAMES = {
-    "The", "This", "That", "A", "An", "Its", "Their", "His", "Her", "Our", "Same", "Rebel",
-    "Opposition", "Government", "Southern", "Northern", "Eastern", "Western", "Central",
-    "Residential", "Adjacent", "Besieged", "Entire", "Whole", "New", "Old", "Other",
-}  # fmt: skip
+_NOT_NAMES = set(_GUARDS["not_names"])
 # Cues that belong to the name itself: "Castello road" is a road, not a place called Castello.
 _CUE_IN_NAME = {"road", "highway", "street", "square", "airbase", "air base", "crossing",
                 "checkpoint", "camp"}  # fmt: skip
 _CUE_FOR_NUMBERS = {"area", "neighbourhood", "neighborhood", "district", "quarter"}
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$|\b[A-Z][a-z]{1,4}\.$")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "Nov", "November", "Nov.": a month's abbreviation or a month without one, then its tail.
+_MONTH = (
+    lexicon.alternation(
+        sorted(
+            {a.title() for a in lexicon.month_abbreviations()}
+            | {m.title() for m, n in lexicon.months().items()
+               if n not in lexicon.month_abbreviations().values()},
+            key=len, reverse=True,
+        )
+    )
+    + r"[a-z]*\.?"
+)  # fmt: skip
 # What follows the place of a dateline: "Damascus, November 9 (RHC)--", "BEIRUT (Reuters) -"
 _DATELINE_TAIL = re.compile(
     rf"^(?:,\s*[A-Z][\w.' ]{{1,30}})?,?\s*(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*)?"
@@ -75,22 +86,13 @@ _DATELINE_TAIL = re.compile(
 # Words that are capitalised, sometimes tagged as places, and never are: months, weekdays,
 # honorifics and titles ("May", "August", "Dr", "Thomas" is handled as a person).
 _CALENDAR = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "Easter", "Christmas", "Ramadan",
-}  # fmt: skip
-_HONORIFICS = {
-    "Dr", "Mr", "Mrs", "Ms", "Miss", "Prof", "Professor", "Sir", "Dame", "Lord", "Lady", "Rev",
-    "Sen", "Senator", "Rep", "Gov", "Governor", "Gen", "General", "Col", "Capt", "Lt", "Sgt",
-    "Maj", "President", "Minister", "King", "Queen", "Prince", "Princess", "Sheikh", "Mayor",
-}  # fmt: skip
+    *(w.title() for w in (*lexicon.months(), *lexicon.month_abbreviations(), *lexicon.weekdays())),
+    *lexicon.holidays(),
+}
+_HONORIFICS = set(_GUARDS["honorifics"])
 # Pathogens named after the place they were found: in news the bare name is the disease
 # ("the spread of Ebola"), unless the text locates something in it ("in Marburg").
-DISEASE_EPONYMS = {
-    "Ebola", "Marburg", "Reston", "West Nile", "Zika", "Lassa", "Nipah", "Hendra", "Lyme",
-    "Hantaan", "Coxsackie", "Norwalk", "Chikungunya",
-}  # fmt: skip
+DISEASE_EPONYMS = set(_GUARDS["disease_eponyms"])
 _DISEASE_AFTER = re.compile(
     r"^[\s-]*(?:virus(?:es)?|ebolavirus|fever|disease|encephalitis|vaccines?)\b", re.IGNORECASE
 )
@@ -107,11 +109,7 @@ _TRAILING_CUE = re.compile(
     r"\s+(?:province|region|state|county|district|governorate|city|area|prefecture)$"
 )
 # Head words that make a facility name a place ("Fort Hood", "Da Nang International Airport").
-_FACILITY_HEADS = re.compile(
-    r"\b(?:Fort|Camp|Airport|Air Base|Airbase|Base|Mount|Mountains?|Lake|River|Bridge|Park|"
-    r"Islands?|Valley|Bay|Port|Harbou?r|Dam|Canal|Desert|Sea|Ocean|Gulf|Strait|Coast|"
-    r"Peninsula|Province|County|District|Village|Town|City|Proving Ground|Reserve)\b"
-)
+_FACILITY_HEADS = re.compile(rf"\b{lexicon.alternation(_GUARDS['facility_heads'])}\b")
 _ADJECTIVAL_SUFFIX = (
     r"-(?:led|backed|based|brokered|funded|born|made|owned|run|allied|sponsored|supported)\b"
 )
@@ -121,11 +119,8 @@ _ADJECTIVAL = re.compile(
 _ADJECTIVAL_TAIL = re.compile(rf"^{_ADJECTIVAL_SUFFIX}")
 # Titles of newspapers, agencies and broadcasters: the place in them is not a place in the
 # story ("the New York Times", "China Daily", "Voice of America").
-_MEDIA = re.compile(
-    r"\b(?:Times|Post|Daily|Herald|News|Journal|Tribune|Telegraph|Gazette|Chronicle|Star|"
-    r"Guardian|Observer|Press|Agency|Radio|TV|Television|Broadcasting|Voice)\b"
-)
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad-|ed|es|er|et|ez|en)-")
+_MEDIA = re.compile(rf"\b{lexicon.alternation(_GUARDS['media_words'])}\b")
+_ARTICLE_PREFIX = re.compile("^" + lexicon.article_prefix_pattern("-"))
 # A letter next to a digit ("H5N1"); one character each side, so a search is linear.
 _LETTERS_AND_DIGITS = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 
@@ -537,11 +532,7 @@ def _proper_noun_places(
 
 # Words that may stay lower case inside a place name ("Democratic Republic of the Congo",
 # "Stoke-on-Trent", "Rio de Janeiro").
-_NAME_PARTICLES = {
-    "of", "the", "de", "la", "le", "les", "del", "della", "da", "do", "dos", "das", "du",
-    "al", "el", "ar", "as", "ash", "ad", "az", "and", "upon", "on", "sur", "am", "an", "der",
-    "den", "y", "i", "en", "in", "ez", "es",
-}  # fmt: skip
+_NAME_PARTICLES = set(_GUARDS["name_particles"])
 _FOLD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 

@@ -60,6 +60,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from geo import lexicon
 from geo.models import Article, ReadError
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
@@ -69,33 +70,11 @@ JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | CSV_EXTENSIONS | JSONL_EXTENSIONS
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
 
-# Publishers known by web domain (a subdomain matches its parent, "en.sana.sy" -> SANA).
+# Publishers known by web domain (a subdomain matches its parent, "en.sana.sy" -> SANA) and
+# agencies as abbreviated in datelines ("Damascus, November 9 (RHC)--"): geo/data/publishers.toml.
 # Unknown domains are kept as the bare domain.
-KNOWN_DOMAINS = {
-    "radiohc.cu": "Radio Habana Cuba",
-    "reuters.com": "Reuters",
-    "sana.sy": "SANA",
-    "bbc.co.uk": "BBC",
-    "bbc.com": "BBC",
-    "apnews.com": "AP",
-    "afp.com": "AFP",
-    "aljazeera.com": "Al Jazeera",
-}
-
-# Agencies as abbreviated in datelines: "Damascus, November 9 (RHC)--".
-KNOWN_AGENCIES = {
-    "RHC": "Radio Habana Cuba",
-    "AFP": "AFP",
-    "AP": "AP",
-    "REUTERS": "Reuters",
-    "SANA": "SANA",
-    "PL": "Prensa Latina",
-    "TASS": "TASS",
-    "IRNA": "IRNA",
-    "XINHUA": "Xinhua",
-    "UPI": "UPI",
-    "DPA": "dpa",
-}
+KNOWN_DOMAINS: dict[str, str] = lexicon.mapping("publishers.toml")["domains"]
+KNOWN_AGENCIES: dict[str, str] = lexicon.mapping("publishers.toml")["agencies"]
 
 _ID_COLUMNS = ("id", "article_id", "doc_id")
 _TITLE_COLUMNS = ("title", "article_title", "headline")
@@ -375,27 +354,7 @@ def load_yaml(text: str) -> Any:
 
 # --- plain text and markdown ------------------------------------------------------------------
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = {**lexicon.months(), **lexicon.month_abbreviations()}
 _MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # "Damascus, November 9 (RHC)--", "BEIRUT, Sept. 8, 2016 (Reuters) -", "Aleppo, 9 Nov (AFP) —"
 _DATELINE = re.compile(

@@ -51,6 +51,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Environment, Template
 
+from geo import lexicon
 from geo.models import validate_location
 from geo.view.assets import MapAssets, inline_page, localize, map_assets
 from geo.view.export import is_missing
@@ -66,21 +67,10 @@ FIT_MAX_ZOOM = 9
 FOCUS_ZOOM = 10
 RING_MIN_ZOOM = 7  # circles of uncertainty around points are drawn from this zoom on
 
-# Event types (geo/events.py's vocabulary) and their colours; anything else is "other".
+# Event types and their colours (geo/data/event_types.toml, the vocabulary of
+# geo/event/events.py); anything else is "other".
 TYPE_COLORS: dict[str, str] = {
-    "airstrike": "#d62728",
-    "shelling": "#ff7f0e",
-    "explosion": "#8c564b",
-    "chemical": "#bcbd22",
-    "shooting": "#e377c2",
-    "clash": "#9467bd",
-    "capture": "#1f77b4",
-    "execution": "#393b79",
-    "siege": "#17becf",
-    "protest": "#e7ba52",
-    "diplomacy": "#5b7fa6",
-    "humanitarian": "#2ca02c",
-    "other": "#8a8f94",
+    name: entry["colour"] for name, entry in lexicon.mapping("event_types.toml").items()
 }
 OTHER_TYPE = "other"
 
