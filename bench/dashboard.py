@@ -107,11 +107,11 @@ def _patch(frame: pd.DataFrame, captured: list[dict]):
     """Serve `frame` as the database and capture what the map component receives."""
     import streamlit_folium
 
-    import geo.ingest.pipeline
-    import geo.store.sqlite
+    import geo.app.data
 
-    geo.store.sqlite.load_events = lambda db_path: frame
-    geo.ingest.pipeline.ensure_seeded = lambda db_path: None
+    # The app reads the database in geo/app/data.py only.
+    geo.app.data.load_events = lambda db_path: frame
+    geo.app.data.ensure_seeded = lambda db_path: None
 
     def component(**kwargs):
         captured.append(kwargs)
