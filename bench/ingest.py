@@ -5,12 +5,17 @@ model already loaded (warm). The baseline, measured in the same run on the same 
 spaCy's pipeline alone (one process, and as many processes as the ingest uses): the floor
 any spaCy-based ingest pays.
 
-    python bench/ingest.py [--runs 3] [--csv PATH]
+    python bench/ingest.py [--runs 3] [--csv PATH] [--dask-workers 2]
+
+With `--dask-workers N`, each run also ingests on a local Dask cluster of N workers
+(geo/ingest/distributed.py; the cluster started once, workers warm), interleaved with the
+local ingest so both see the same machine, and prints the ratio of their medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -36,6 +41,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--csv", type=Path, default=FAKES)
+    parser.add_argument("--dask-workers", type=int, default=0, metavar="N")
     args = parser.parse_args()
     if not args.csv.exists():
         print(f"skipped: {args.csv} is absent")
@@ -47,8 +53,28 @@ def main() -> int:
     texts = [a.text for a in articles]
     chars = sum(map(len, texts))
 
-    ours, baseline, parallel = [], [], []
+    cluster = contextlib.nullcontext(None)
+    if args.dask_workers:
+        from geo.ingest.distributed import dask_client
+
+        cluster = dask_client(workers=args.dask_workers)
+    with cluster as client:
+        return _measure(args, articles, read_seconds, gazetteer, nlp, texts, chars, client)
+
+
+def _measure(args, articles, read_seconds, gazetteer, nlp, texts, chars, client) -> int:
+    ours, baseline, parallel, on_dask = [], [], [], []
     for _ in range(args.runs):
+        if client is not None:
+            from geo.ingest.distributed import DaskAnalyzer
+
+            with tempfile.TemporaryDirectory() as tmp:
+                started = time.perf_counter()
+                ingest_articles(
+                    articles, Path(tmp) / "dask.db", gazetteer=gazetteer,
+                    analyzer=DaskAnalyzer(client),
+                )  # fmt: skip
+                on_dask.append(time.perf_counter() - started)
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
             summary = ingest_articles(articles, Path(tmp) / "bench.db", gazetteer=gazetteer)
@@ -74,6 +100,13 @@ def main() -> int:
         f"spaCy pipeline alone, {N_PROCESS} processes:  {par_median:.2f} s, {n / par_median:.1f}/s"
     )
     print(f"ratio ingest / spaCy alone: {ours_median / base_median:.2f}")
+    if on_dask:
+        dask_median = statistics.median(on_dask)
+        print(
+            f"ingest on Dask, {args.dask_workers} workers:      {dask_median:.2f} s, "
+            f"{n / dask_median:.1f}/s; ratio to the local ingest "
+            f"{ours_median / dask_median:.2f}"
+        )
     unresolved = len(summary.unresolved)
     print(f"events: {summary.events}, places: {summary.places}, unresolved: {unresolved}")
     return 0

@@ -41,6 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{field}-column", metavar="C", help=f"collection column holding the {field}"
         )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    cluster = ingest.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="analyse on a local Dask cluster of N worker processes",
+    )
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="analyse on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT)",
+    )
 
     parse = commands.add_parser(
         "parse",
@@ -155,10 +167,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers needs at least 1", file=sys.stderr)
+        return 2
     summary = IngestSummary()
     try:
-        with _stopped_by_sigterm(), open_store(db_path) as store:
-            ingest_paths(paths, store, columns, progress=progress, summary=summary)
+        with _stopped_by_sigterm(), open_store(db_path) as store, _analyzer(args) as analyzer:
+            ingest_paths(
+                paths, store, columns, progress=progress, summary=summary, analyzer=analyzer
+            )
     except (KeyboardInterrupt, Terminated) as stop:
         bar.close()
         # Each batch is one transaction: what was committed stays, the batch under way is
@@ -173,6 +190,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line, file=sys.stderr)
     return 1 if missing or (not summary.read and summary.skipped) else 0
+
+
+@contextlib.contextmanager
+def _analyzer(args: argparse.Namespace):
+    """Where `ingest` analyses: here (None), or on a Dask cluster (--workers, --scheduler)."""
+    if args.workers is None and not args.scheduler:
+        yield None
+        return
+    from geo.ingest.distributed import DaskAnalyzer, dask_client
+
+    with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
+        yield DaskAnalyzer(client)
 
 
 def _parse_inputs(source, errors: list[int]):

@@ -137,18 +137,27 @@ def analyze(
     return AnalyzedArticle(article, places, events)
 
 
+# How a batch's articles are analysed: `analyze_many` in this process (spaCy in worker
+# processes), or a cluster's workers (geo/ingest/distributed.py). Either way the results
+# come in input order and the writing, de-duplication and linking are the same.
+Analyzer = Callable[..., Iterator["AnalyzedArticle | ReadError"]]
+
+
 def analyze_many(
     articles: Sequence[Article],
     gazetteer: Gazetteer,
     overrides: Overrides | Callable[[], Overrides | None] | None = None,
+    n_process: int | None = None,
 ) -> Iterator[AnalyzedArticle | ReadError]:
     """Analyse articles in order; one that fails gives a ReadError naming it and why.
 
     `overrides` may be a function, asked before each article, so that a correction made
-    while a long ingest runs applies to the articles analysed after it.
+    while a long ingest runs applies to the articles analysed after it. `n_process`: spaCy
+    processes (default: N_PROCESS for large inputs, else one).
     """
     current = overrides if callable(overrides) else lambda: overrides
-    n_process = N_PROCESS if len(articles) >= MIN_ARTICLES_PER_PROCESS * N_PROCESS else 1
+    if n_process is None:
+        n_process = N_PROCESS if len(articles) >= MIN_ARTICLES_PER_PROCESS * N_PROCESS else 1
     docs = parse_texts((a.text for a in articles), n_process)
     with contextlib.closing(docs):
         for article, doc in zip(articles, docs, strict=True):
@@ -362,6 +371,7 @@ def ingest_paths(
     progress: Callable[[int, int], None] | None = None,
     gazetteer: Gazetteer | None = None,
     summary: IngestSummary | None = None,
+    analyzer: Analyzer | None = None,
 ) -> IngestSummary:
     """Read, analyse and store articles; `progress(done, total)` is called as it goes.
 
@@ -376,7 +386,7 @@ def ingest_paths(
             summary.skipped.append(item)
         else:
             articles.append(item)
-    return ingest_articles(articles, store, progress, gazetteer, summary)
+    return ingest_articles(articles, store, progress, gazetteer, summary, analyzer)
 
 
 def ingest_articles(
@@ -385,9 +395,13 @@ def ingest_articles(
     progress: Callable[[int, int], None] | None = None,
     gazetteer: Gazetteer | None = None,
     summary: IngestSummary | None = None,
+    analyzer: Analyzer | None = None,
 ) -> IngestSummary:
+    """Analyse and store articles (`analyzer`: where the analysis runs, by default
+    `analyze_many` here); unchanged articles are skipped, each batch one transaction."""
     summary = summary if summary is not None else IngestSummary()
     summary.read += len(articles)
+    analyzer = analyzer or analyze_many
     gazetteer = gazetteer or default_gazetteer()
     with opened(store) as db:
         overrides = _LiveOverrides(db)
@@ -398,7 +412,7 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
         batch: list[AnalyzedArticle] = []
-        with contextlib.closing(analyze_many(fresh, gazetteer, overrides.current)) as results:
+        with contextlib.closing(analyzer(fresh, gazetteer, overrides.current)) as results:
             for analyzed in results:
                 if isinstance(analyzed, ReadError):
                     summary.skipped.append(analyzed)
