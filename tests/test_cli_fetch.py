@@ -214,9 +214,12 @@ def test_fetch_rss_and_atom_feeds_and_name_bad_urls(site, settings, tmp_path, ca
 
 def test_fetch_of_nothing_readable_fails(site, settings, tmp_path, capsys):
     db = tmp_path / "events.db"
-    assert main(["fetch", "ftp://example.org/feed", site.url("/gone"), "--db", str(db)]) == 1
+    urls = ["ftp://example.org/feed", "news.example.org/a", site.url("/gone")]
+    assert main(["fetch", *urls, "--db", str(db), "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert "  ftp://example.org/feed: " in err and f"  {site.url('/gone')}: HTTP 404" in err
+    assert "  ftp://example.org/feed: unsupported scheme 'ftp': only http and https\n" in err
+    assert "  news.example.org/a: invalid URL: no scheme (only http and https URLs)\n" in err
+    assert f"  {site.url('/gone')}: HTTP 404\n" in err
 
 
 # --- geo watch --------------------------------------------------------------------------------
