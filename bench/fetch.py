@@ -8,9 +8,14 @@ size (boilerplate, a long list of related links) and an RSS feed listing them. M
 - politeness on: robots.txt with Crawl-delay 0, but the default per-host interval (1 s),
   in real time, on fewer pages: the interval, not the machine, sets the pace.
 
-The pipeline (geoparsing, events, store) is not included yet. Medians of a few runs.
+- fetched, extracted and ingested (geoparsing, events, a new SQLite store), as `geo fetch`
+  does it (ingested in batches of the pipeline's BATCH_SIZE as the pages come), on pages of
+  invented reports of events in real places: pages per second and the time per page spent
+  fetching, extracting and in the pipeline; politeness off, then on (1 s per host).
 
-    python bench/fetch.py [--runs 3] [--pages 200] [--polite-pages 4]
+Medians of a few runs. The spaCy model and the gazetteer are loaded before timing.
+
+    python bench/fetch.py [--runs 3] [--pages 200] [--polite-pages 4] [--pipeline-pages 64]
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +36,7 @@ from geo.read.fetch import Fetcher, FetchSettings  # noqa: E402
 from geo.read.pages import page_article  # noqa: E402
 from geo.read.urls import read_urls  # noqa: E402
 from tests.http_fixture import ARTICLES, Resource, Site, article_page, serve_site  # noqa: E402
+from tests.test_cli_fetch import STORIES  # noqa: E402
 
 RELATED = "".join(
     f'<li><a href="/news/r{i}.html">Related story number {i}</a></li>' for i in range(150)
@@ -41,7 +48,9 @@ def build(pages: int):
         site.resources["/robots.txt"] = Resource(b"User-agent: *\nCrawl-delay: 0\n", "text/plain")
         items = []
         for n in range(pages):
-            _slug, title, published, paragraphs = ARTICLES[n % len(ARTICLES)]
+            _slug, title, published, paragraphs = STORIES[n % len(STORIES)]
+            if n % 2:
+                _slug, title, published, paragraphs = ARTICLES[n % len(ARTICLES)]
             paragraphs = [f"{p} (Report {n}.)" for p in paragraphs] * 3
             html = article_page(site.base, f"p{n}", f"{title} ({n})", published, paragraphs)
             html = html.replace("</main>", f"<ul class='more'>{RELATED}</ul></main>")
@@ -69,14 +78,54 @@ def fetch_and_extract(site: Site, fetcher: Fetcher, pages: int) -> tuple[float, 
     return fetching, extracting, articles
 
 
+def fetch_extract_ingest(site: Site, fetcher: Fetcher, pages: int) -> dict[str, float]:
+    """Seconds spent fetching, extracting and in the pipeline for `pages` pages, ingested
+    into a new store in batches as `geo fetch` does."""
+    from geo.ingest.pipeline import BATCH_SIZE, IngestSummary, ingest_articles
+    from geo.store import open_store
+
+    spent = {"fetch": 0.0, "extraction": 0.0, "pipeline": 0.0}
+    summary = IngestSummary()
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "e.db") as store:
+        batch: list[Article] = []
+
+        def ingest() -> None:
+            started = time.perf_counter()
+            ingest_articles(batch, store, summary=summary)
+            spent["pipeline"] += time.perf_counter() - started
+            batch.clear()
+
+        for n in range(pages):
+            started = time.perf_counter()
+            response = fetcher.fetch(site.url(f"/news/p{n}.html"))
+            fetched = time.perf_counter()
+            item = page_article(response)
+            spent["extraction"] += time.perf_counter() - fetched
+            spent["fetch"] += fetched - started
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                ingest()
+        if batch:
+            ingest()
+        assert summary.stored == pages, f"only {summary.stored} of {pages} pages stored"
+        spent["events"] = summary.events
+    return spent
+
+
+def warm_up_pipeline(site: Site) -> None:
+    """Load the spaCy model and open the gazetteer: once per process, not measured."""
+    fetch_extract_ingest(site, Fetcher(FetchSettings(polite=False)), 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--polite-pages", type=int, default=4)
+    parser.add_argument("--pipeline-pages", type=int, default=64)
     args = parser.parse_args()
     os.environ["GEO_ALLOW_PRIVATE_ADDRESSES"] = "127.0.0.0/8"
-    with serve_site(build(args.pages)) as site:
+    with serve_site(build(max(args.pages, args.pipeline_pages))) as site:
         size = len(site.resources["/news/p0.html"].body)
         page_article(Fetcher(FetchSettings(polite=False)).fetch(site.url("/news/p0.html")))  # warm
         off, fetch_share, extract_share, feed_rates, polite = [], [], [], [], []
@@ -100,6 +149,14 @@ def main() -> int:
                 site, Fetcher(FetchSettings()), args.polite_pages
             )
             polite.append(count / (time.perf_counter() - started))
+        warm_up_pipeline(site)
+        ingested, ingested_polite = [], []
+        for _ in range(args.runs):
+            impolite = Fetcher(FetchSettings(polite=False))
+            ingested.append(fetch_extract_ingest(site, impolite, args.pipeline_pages))
+            ingested_polite.append(
+                fetch_extract_ingest(site, Fetcher(FetchSettings()), args.polite_pages)
+            )
     median = statistics.median
     print(f"pages: {args.pages} of {size / 1024:.0f} KB, {args.runs} runs, medians")
     print(
@@ -111,7 +168,20 @@ def main() -> int:
         f"politeness on (1 s per host, crawl delay 0), {args.polite_pages} pages, robots.txt "
         f"included: {median(polite):.2f} pages/s"
     )
-    print("pipeline (geoparse, events, store): not measured yet")
+    for label, runs, pages in (
+        ("politeness off", ingested, args.pipeline_pages),
+        ("politeness on (1 s per host)", ingested_polite, args.polite_pages),
+    ):
+        rate = median(pages / (r["fetch"] + r["extraction"] + r["pipeline"]) for r in runs)
+        split = ", ".join(
+            f"{part} {median(r[part] for r in runs) / pages * 1000:.1f} ms"
+            for part in ("fetch", "extraction", "pipeline")
+        )
+        print(
+            f"fetched + extracted + ingested, {label}, {pages} pages "
+            f"({median(r['events'] for r in runs):.0f} events): {rate:.2f} pages/s "
+            f"({split} a page)"
+        )
     return 0
 
 

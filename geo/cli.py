@@ -1,4 +1,4 @@
-"""`python -m geo`: ingest, parse, export, gazetteer.
+"""`python -m geo`: ingest, fetch, watch, parse, export, places, gazetteer.
 
 The command lines and output formats here are relied on by users' scripts and by the
 evaluation: change them only by adding.
@@ -52,6 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="analyse on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT)",
+    )
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch article pages and RSS/Atom feeds by URL into the database",
+        description="Fetch each URL (an article page, or a feed whose entries are fetched as "
+        "pages; told apart by their content), extract the text, and ingest the articles as "
+        "`ingest` does. Feed entries stored before are not fetched again.",
+    )
+    fetch.add_argument("urls", nargs="+", metavar="URL")
+    _add_db(fetch)
+    fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    watch = commands.add_parser(
+        "watch",
+        help="poll the feeds of a sources file until stopped (or once, with --once)",
+        description="Poll each [[source]] of SOURCES.toml (url, name, interval, language) "
+        "when it is due and ingest its new entries; one line per source per poll on stderr; "
+        "each source's state (last success, last error, next poll) kept in the database. "
+        "Ctrl-C or SIGTERM stops it.",
+    )
+    watch.add_argument("sources", metavar="SOURCES.toml")
+    _add_db(watch)
+    watch.add_argument(
+        "--once", action="store_true", help="poll each source once, then exit (for cron)"
     )
 
     parse = commands.add_parser(
@@ -202,6 +227,123 @@ def _analyzer(args: argparse.Namespace):
 
     with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
         yield DaskAnalyzer(client)
+
+
+def _fetcher():
+    """A Fetcher with the [fetch] settings of geo.toml (user agent contact, politeness, caps,
+    allow_private; GEO_ALLOW_PRIVATE_ADDRESSES is read by the fetcher itself)."""
+    from geo.config import load_settings
+    from geo.read.fetch import Fetcher, FetchSettings
+
+    return Fetcher(FetchSettings.from_settings(load_settings()))
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from geo.ingest.pipeline import BATCH_SIZE, IngestSummary, ingest_articles
+    from geo.models import ReadError
+    from geo.read.urls import ReadStats, read_urls
+    from geo.store import open_store
+
+    fetcher = _fetcher()
+    db_path = resolve_db_path(args.db)
+    summary, stats = IngestSummary(), ReadStats()
+    bar = tqdm(total=None, unit="page", disable=args.quiet, file=sys.stderr, desc="fetch")
+    try:
+        with _stopped_by_sigterm(), open_store(db_path) as store:
+            articles = []
+            # Entries stored before (by URL or content hash) are not fetched again.
+            for item in read_urls(args.urls, fetcher, seen=store.seen, stats=stats):
+                bar.update(1)
+                if isinstance(item, ReadError):
+                    summary.skipped.append(item)
+                    continue
+                articles.append(item)
+                # Ingested as they come: a long feed's first articles are stored even if
+                # the fetch is stopped half-way.
+                if len(articles) >= BATCH_SIZE:
+                    ingest_articles(articles, store, summary=summary)
+                    articles = []
+            if articles:
+                ingest_articles(articles, store, summary=summary)
+    except (KeyboardInterrupt, Terminated) as stop:
+        bar.close()
+        print(
+            f"interrupted: {summary.stored} articles stored, the rest not (database: {db_path})",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(stop, Terminated) else 130
+    bar.close()
+    print(f"database: {db_path}", file=sys.stderr)
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    if stats.seen:
+        print(f"feed entries seen before, not fetched: {stats.seen}", file=sys.stderr)
+    # A URL asked for that could not be read fails the command (as a missing file does for
+    # `ingest`); a feed entry that could not be read does not, unless nothing else came.
+    given = set(args.urls)
+    failed_given = any(error.origin in given for error in summary.skipped)
+    nothing = not summary.read and not stats.seen and summary.skipped
+    return 1 if failed_given or nothing else 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import logging
+
+    from geo.ingest.pipeline import IngestSummary, ingest_articles
+    from geo.read.watch import SourcesError, load_sources, watch
+    from geo.store import StoreStateStore, open_store
+
+    try:
+        sources = load_sources(args.sources)
+    except SourcesError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    fetcher = _fetcher()
+    db_path = resolve_db_path(args.db)
+    total = IngestSummary()
+    logger = logging.getLogger("geo.watch")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def ingest(articles) -> None:  # called inside the `with` below, on its store
+        skipped = len(total.skipped)
+        ingest_articles(articles, store, summary=total)
+        for error in total.skipped[skipped:]:
+            logger.warning("  not stored: %s: %s", error.origin, error.reason)
+
+    results = []
+    stopped = False
+    try:
+        with _stopped_by_sigterm(), open_store(db_path) as store:
+            print(f"database: {db_path}; {len(sources)} sources", file=sys.stderr)
+            results = watch(
+                sources,
+                StoreStateStore(store),
+                fetcher,
+                ingest,
+                seen=store.seen,
+                once=args.once,
+            )
+    except (KeyboardInterrupt, Terminated):
+        stopped = True
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    if stopped or not args.once:
+        print("watch stopped", file=sys.stderr)
+    print(
+        f"stored: {total.stored} new or changed, {total.unchanged} unchanged; "
+        f"events: {total.events}",
+        file=sys.stderr,
+    )
+    # With --once (cron), a source that could not be polled makes the run fail.
+    return 1 if args.once and any(r.status == "failed" for r in results) else 0
 
 
 def _parse_inputs(source, errors: list[int]):
@@ -379,6 +521,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "fetch": cmd_fetch,
+    "watch": cmd_watch,
     "parse": cmd_parse,
     "export": cmd_export,
     "places": cmd_places,

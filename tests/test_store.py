@@ -173,7 +173,18 @@ def test_read_article(store) -> None:
     assert (article.source, article.url, article.published) == (
         "Publisher", "https://example.org/a", "2016-09-08",
     )  # fmt: skip
+    assert (article.fetched_at, article.extraction, article.language) == (None, None, None)
     assert store.read_article("missing") is None
+
+
+def test_an_article_from_the_web_keeps_when_and_how_it_was_read(store) -> None:
+    item = analyzed("w", url="https://example.org/w")
+    fetched = datetime(2024, 3, 8, 12, 30, 5, tzinfo=UTC)
+    web = replace(item.article, fetched_at=fetched, extraction="trafilatura 2.0", language="en")
+    store.write_batch([replace(item, article=web)])
+    article = store.read_article("w")
+    assert datetime.fromisoformat(article.fetched_at) == fetched
+    assert (article.extraction, article.language) == ("trafilatura 2.0", "en")
 
 
 def test_a_place_row_round_trips(store) -> None:
@@ -377,9 +388,13 @@ def test_a_database_of_version_2_is_migrated_keeping_its_data(tmp_path) -> None:
         store.write_batch([analyzed("b")])  # and the new schema takes new articles
         assert store.counts().articles == 2
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     columns = {row[1] for row in db.execute("PRAGMA table_info(places)")}
     assert {"start_char", "end_char"} <= columns and not {"start", "end"} & columns
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    assert {"fetched_at", "extraction", "language"} <= columns
+    with SQLiteStore(path) as store:
+        assert store.read_article("a").fetched_at is None  # read from a file, before 4
 
 
 def test_a_database_of_a_newer_version_is_refused_clearly(tmp_path) -> None:

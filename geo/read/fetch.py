@@ -475,6 +475,8 @@ class Fetcher:
         except ValueError as exc:
             raise FetchError(url, f"invalid URL: {exc}") from exc
         scheme = parts.scheme.lower()
+        if not scheme:  # "news.example.org/a" or a typo: not a URL at all
+            raise FetchError(url, "invalid URL: no scheme (only http and https URLs)")
         if scheme not in ("http", "https"):
             raise FetchError(url, f"unsupported scheme {scheme or 'none'!r}: only http and https")
         host = parts.hostname

@@ -63,6 +63,11 @@ class StoredArticle:
     source: str | None
     url: str | None
     published: str | None  # YYYY-MM-DD as stored
+    # Articles read from the web: when fetched (ISO 8601, UTC), how the text was extracted,
+    # the language the page declares. None for articles read from files.
+    fetched_at: str | None = None
+    extraction: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def event_row(event: Event) -> tuple:
 
 ARTICLE_COLUMNS = (
     "article_id", "content_hash", "title", "source", "url", "published", "published_flag",
-    "origin", "text", "ingested_at",
+    "origin", "text", "ingested_at", "fetched_at", "extraction", "language",
 )  # fmt: skip
 
 
@@ -183,6 +188,9 @@ def article_row(article: Article, ingested_at: str) -> tuple:
         article.origin,
         article.text,
         ingested_at,
+        article.fetched_at.isoformat() if article.fetched_at else None,
+        article.extraction,
+        article.language,
     )
 
 

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT, source TEXT, url TEXT,
     published TEXT, published_flag TEXT,
     origin TEXT, text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    fetched_at TEXT, extraction TEXT, language TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS places (
@@ -116,17 +117,23 @@ INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 # 3: places' offsets renamed start_char/end_char (END is reserved in PostgreSQL); the
 #    overrides table in the schema; article_keys (for "seen before"), source_states (the
 #    feed watcher), store_meta (data_version).
-SCHEMA_VERSION = 3
-# Columns added to `events` by each version, for migrating older databases.
+# 4: articles' fetched_at, extraction and language (articles read from the web).
+SCHEMA_VERSION = 4
+# Columns added to each table by each version, for migrating older databases.
 _ADDED_COLUMNS = {
     2: (
-        ("denied_by", "TEXT"),
-        ("actors", "TEXT"),
-        ("killed", "INTEGER"),
-        ("injured", "INTEGER"),
-        ("civilians_killed", "INTEGER"),
-        ("children_killed", "INTEGER"),
-        ("report_group", "TEXT"),
+        ("events", "denied_by", "TEXT"),
+        ("events", "actors", "TEXT"),
+        ("events", "killed", "INTEGER"),
+        ("events", "injured", "INTEGER"),
+        ("events", "civilians_killed", "INTEGER"),
+        ("events", "children_killed", "INTEGER"),
+        ("events", "report_group", "TEXT"),
+    ),
+    4: (
+        ("articles", "fetched_at", "TEXT"),
+        ("articles", "extraction", "TEXT"),
+        ("articles", "language", "TEXT"),
     ),
 }
 # Columns renamed by each version: table -> (old, new).
@@ -236,11 +243,12 @@ def _columns(db: sqlite3.Connection, table: str) -> set[str]:
 def _migrate_tables(db: sqlite3.Connection, version: int) -> None:
     """Bring older tables to SCHEMA_VERSION's columns (inside the caller's transaction),
     before the schema's missing tables are created."""
-    have = _columns(db, "events")
     for added in range(version + 1, SCHEMA_VERSION + 1):
-        for name, sql_type in _ADDED_COLUMNS.get(added, ()):
-            if name not in have:
-                db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+        for table, name, sql_type in _ADDED_COLUMNS.get(added, ()):
+            have = _columns(db, table)
+            # A table not there yet is created by the schema, with the column.
+            if have and name not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
         for table, old, new in _RENAMED_COLUMNS.get(added, ()):
             if old in _columns(db, table):
                 db.execute(f'ALTER TABLE {table} RENAME COLUMN "{old}" TO {new}')
@@ -418,7 +426,8 @@ class SQLiteStore(Store):
 
     def read_article(self, article_id: str) -> StoredArticle | None:
         row = self.db.execute(
-            "SELECT text, title, source, url, published FROM articles WHERE article_id = ?",
+            "SELECT text, title, source, url, published, fetched_at, extraction, language "
+            "FROM articles WHERE article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
