@@ -11,12 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from geo.config import redact_location, resolve_db_path
 from geo.models import Article, Cue, Event, Finder, Mention, Place, ResolvedMention
 from geo.place.overrides import new_override
 from geo.read.pages import url_key
 from geo.read.watch import SourceState
 from geo.schema import EVENT_COLUMNS, empty_events_frame
-from geo.store import SQLiteStore, StoreCounts, StoreStateStore, StoreUnavailable, open_store
+from geo.store import (
+    SQLiteStore,
+    StoreCounts,
+    StoreStateStore,
+    StoreUnavailable,
+    load_events,
+    open_store,
+)
 from geo.store.base import (
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
@@ -24,7 +32,7 @@ from geo.store.base import (
     place_row,
     resolved_from_row,
 )
-from geo.store.sqlite import SCHEMA_VERSION, SchemaVersionError, connect, load_events
+from geo.store.sqlite import SCHEMA_VERSION, SchemaVersionError, connect
 
 ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)
 ELSEWHERE = Place(None, "Aleppo (corrected)", 36.3, 37.3, "SY", feature="landmark")
@@ -258,15 +266,47 @@ def test_data_version_changes_after_every_write_by_anyone(store, store_location)
     assert not changed()  # reading changes nothing
 
 
-def test_open_store_chooses_the_backend_by_location(tmp_path) -> None:
+def test_open_store_chooses_the_backend_by_location(tmp_path, store_backend, store_location):
     for location in (tmp_path / "a.db", str(tmp_path / "b.db"), f"sqlite:///{tmp_path}/c.db"):
         with open_store(location) as store:
             assert isinstance(store, SQLiteStore) and store.is_empty()
     assert (tmp_path / "c.db").exists()
-    with pytest.raises(StoreUnavailable, match=r"not available yet.*sqlite:///PATH"):
-        open_store("postgresql://user@localhost/events")
-    with pytest.raises(StoreUnavailable, match=r"unknown store mysql://.*file path"):
+    with pytest.raises(StoreUnavailable, match=r"unknown store mysql://.*postgresql://"):
         open_store("mysql://localhost/events")
+    if store_backend == "postgresql":
+        from geo.store.postgres import PostgresStore
+
+        for url in (store_location, str(store_location).replace("postgresql://", "postgres://")):
+            with open_store(url) as store:
+                assert isinstance(store, PostgresStore) and store.is_empty()
+
+
+def test_messages_never_show_a_password(tmp_path) -> None:
+    secret = "s3cr%40t"
+    with pytest.raises(ConnectionError) as refused:  # port 1: no server listens there
+        open_store(f"postgresql://geo:{secret}@127.0.0.1:1/events?connect_timeout=2")
+    assert "postgresql://geo:***@127.0.0.1:1/events" in str(refused.value)
+    assert "s3cr" not in str(refused.value)
+    with pytest.raises(StoreUnavailable) as unknown:
+        open_store(f"mysql://geo:{secret}@db/events")
+    assert "s3cr" not in str(unknown.value)
+    assert redact_location(f"postgres://geo@db/x?password={secret}&sslmode=require") == (
+        "postgres://geo@db/x?password=***&sslmode=require"
+    )
+    assert redact_location(f"sqlite:///{tmp_path}/e.db") == f"sqlite:///{tmp_path}/e.db"
+
+
+def test_resolve_db_path_keeps_urls_as_given(tmp_path, monkeypatch) -> None:
+    url = "postgresql://geo:pw@db.example.org:5432/events"
+    assert resolve_db_path(url) == url  # not collapsed into a Path ("postgresql:/geo...")
+    assert resolve_db_path(tmp_path / "x.db") == tmp_path / "x.db"
+    assert resolve_db_path("events.db") == Path("events.db")
+    monkeypatch.setenv("GEO_DB", "postgres://db/events")
+    assert resolve_db_path() == "postgres://db/events"
+    assert resolve_db_path("other.db") == Path("other.db")  # --db wins over $GEO_DB
+    monkeypatch.delenv("GEO_DB")
+    monkeypatch.setenv("GEO_DATA_DIR", str(tmp_path))
+    assert resolve_db_path() == tmp_path / "events.db"
 
 
 # --- SQLite in particular ----------------------------------------------------------------------
@@ -377,7 +417,7 @@ def test_a_database_of_version_2_is_migrated_keeping_its_data(tmp_path) -> None:
         store.write_batch([analyzed("b")])  # and the new schema takes new articles
         assert store.counts().articles == 2
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     columns = {row[1] for row in db.execute("PRAGMA table_info(places)")}
     assert {"start_char", "end_char"} <= columns and not {"start", "end"} & columns
 

@@ -36,9 +36,11 @@ from geo.schema import empty_events_frame
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
+    FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
     RESOLUTION_COLUMNS,
+    SCHEMA_VERSION,
     AnalyzedArticle,
     SchemaVersionError,
     Store,
@@ -112,11 +114,8 @@ CREATE TABLE IF NOT EXISTS source_states (
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-# 1: articles, places, events. 2: denials, actors, casualties, report groups.
-# 3: places' offsets renamed start_char/end_char (END is reserved in PostgreSQL); the
-#    overrides table in the schema; article_keys (for "seen before"), source_states (the
-#    feed watcher), store_meta (data_version).
-SCHEMA_VERSION = 3
+SCHEMA += ";\n".join(FILTER_INDEXES) + ";\n"
+# SCHEMA_VERSION (geo/store/base.py) lists what each version added.
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
     2: (
