@@ -23,11 +23,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.config import resolve_db_path
+from geo.app.location import database_location
 from geo.ingest import corrections, upload
 from geo.ingest.pipeline import ensure_seeded
-from geo.store import open_store
-from geo.store.sqlite import load_events, load_places
+from geo.store import load_events, load_places, open_store, redact_location
 from geo.view import assets, evidence, filters, mapview, timeline
 from geo.view.export import to_csv, to_geojson
 from geo.view.plaintext import markdown_text as text
@@ -91,11 +90,13 @@ def choices(db_path: str, stamp: int) -> dict[str, list[str]]:
 
 # --- data ---------------------------------------------------------------------------------------
 
-db_path = resolve_db_path()
+db_path = database_location()
 try:
     seeded(str(db_path))
 except Exception as exc:  # a broken seed must not take the whole page down
-    st.error(f"Could not read the seed articles into {text(db_path)}: {text(exc)}")
+    st.error(
+        f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}"
+    )
 
 stamp = database_stamp(db_path)
 all_events = events(str(db_path), stamp)
@@ -285,7 +286,7 @@ with link.popover("Copy share link", icon=":material/link:"):
 notice = st.container()
 if all_events.empty:
     notice.info(
-        f"The database ({text(db_path)}) holds no events yet. "
+        f"The database ({text(redact_location(db_path))}) holds no events yet. "
         "Add articles below (Add articles) or with `python -m geo ingest PATH`."
     )
 elif shown.empty:

@@ -253,13 +253,6 @@ def link_keys(batch: Iterable[AnalyzedArticle]) -> set[tuple[str, int]]:
     }
 
 
-def relinked(rows: Iterable[Sequence], keys: set[tuple[str, int]]) -> list[tuple[str, str]]:
-    """`report_groups` of the link-query rows (event_id, event_type, geonameid, ...) whose
-    (event_type, geonameid) is in `keys`: a bulk load relinks from one scan of the events
-    rather than one query per key."""
-    return report_groups(row for row in rows if (row[1], row[2]) in keys)
-
-
 # --- the events frame ---------------------------------------------------------------------------
 
 

@@ -56,7 +56,6 @@ from geo.store.base import (
     events_frame,
     link_keys,
     place_row,
-    relinked,
     report_groups,
     resolved_from_row,
 )
@@ -303,7 +302,7 @@ class PostgresStore(Store):
                 self._insert(cursor, items, now)
             if touched:
                 self._lock(cursor, _LINK_LOCKS, (f"{t}\x00{g}" for t, g in touched))
-                cursor.executemany(_UPDATE_GROUP, self._relink(cursor, touched, bulk))
+                cursor.executemany(_UPDATE_GROUP, self._relink(cursor, touched))
         return result
 
     @staticmethod
@@ -346,11 +345,8 @@ class PostgresStore(Store):
                         copy.write_row(row)
 
     @staticmethod
-    def _relink(
-        cursor: psycopg.Cursor, keys: set[tuple[str, int]], bulk: bool
-    ) -> list[tuple[str, str]]:
-        if bulk:  # one scan of the events rather than a query per key
-            return relinked(cursor.execute(_LINK_QUERY).fetchall(), keys)
+    def _relink(cursor: psycopg.Cursor, keys: set[tuple[str, int]]) -> list[tuple[str, str]]:
+        """(report_group, event_id) of every event of the given (type, geonameid) keys."""
         types = [t for t, _ in sorted(keys)]
         ids = [g for _, g in sorted(keys)]
         rows = cursor.execute(

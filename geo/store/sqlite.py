@@ -343,6 +343,63 @@ class SQLiteStore(Store):
                 )
         return result
 
+    def write_bulk(self, batch: Sequence[AnalyzedArticle]) -> WriteResult:
+        """write_batch with one executemany per table and one relinking query for all the
+        keys touched (through a temporary table), instead of statements per article."""
+        result = WriteResult()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as db:
+            existing = self.known_hashes(item.article.article_id for item in batch)
+            pending: dict[str, AnalyzedArticle] = {}
+            touched: set[tuple[str, int]] = set()
+            for item in batch:
+                article = item.article
+                old_hash = existing.get(article.article_id)
+                if old_hash == article.content_hash:
+                    result.unchanged.append(article.article_id)
+                    continue
+                if old_hash is not None:
+                    if pending.pop(article.article_id, None) is None:  # stored, not of this batch
+                        touched.update(self._link_keys_of(article.article_id))
+                        db.execute(
+                            "DELETE FROM articles WHERE article_id = ?", (article.article_id,)
+                        )
+                    result.replaced.append(article.article_id)
+                pending[article.article_id] = item
+                existing[article.article_id] = article.content_hash
+                result.written.append(article.article_id)
+            items = list(pending.values())
+            touched.update(link_keys(items))
+            tables = (
+                ("articles", ARTICLE_COLUMNS, [article_row(i.article, now) for i in items]),
+                ("article_keys", ("key", "article_id"),
+                 [(k, i.article.article_id) for i in items
+                  for k in sorted(article_keys(i.article))]),
+                ("places", PLACE_COLUMNS,
+                 [place_row(i.article.article_id, p) for i in items for p in i.places]),
+                ("events", EVENT_COLUMNS, [event_row(e) for i in items for e in i.events]),
+            )  # fmt: skip
+            for table, columns, rows in tables:
+                verb = "INSERT OR IGNORE" if table == "article_keys" else "INSERT"
+                db.executemany(
+                    f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})",
+                    rows,
+                )
+            if touched:
+                db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS link_keys (event_type TEXT, geonameid INTEGER)"
+                )
+                db.execute("DELETE FROM link_keys")
+                db.executemany("INSERT INTO link_keys VALUES (?, ?)", sorted(touched))
+                rows = db.execute(
+                    _LINK_QUERY + " JOIN link_keys k ON k.event_type = e.event_type "
+                    "AND k.geonameid = p.geonameid"
+                ).fetchall()
+                db.executemany(
+                    "UPDATE events SET report_group = ? WHERE event_id = ?", report_groups(rows)
+                )
+        return result
+
     def _insert(self, item: AnalyzedArticle, now: str) -> None:
         article, db = item.article, self.db
         db.execute(
