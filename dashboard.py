@@ -94,9 +94,7 @@ db_path = database_location()
 try:
     seeded(str(db_path))
 except Exception as exc:  # a broken seed must not take the whole page down
-    st.error(
-        f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}"
-    )
+    st.error(f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}")
 
 stamp = database_stamp(db_path)
 all_events = events(str(db_path), stamp)

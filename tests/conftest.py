@@ -237,3 +237,11 @@ def write_extra_article(folder) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "extra.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     (folder / "manifest.yaml").write_text(EXTRA_MANIFEST, encoding="utf-8")
+
+
+@pytest.fixture
+def postgres_databases(tmp_path):
+    """New PostgreSQL databases (tests of what is particular to PostgreSQL)."""
+    made = Databases("postgresql", tmp_path)
+    yield made
+    made.close()

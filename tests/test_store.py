@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -512,3 +512,109 @@ def test_a_cue_mention_is_stored_with_its_cue_word() -> None:
     row = place_row("a", ResolvedMention(mention, None))
     assert row[PLACE_COLUMNS.index("finder")] == "cue:road"
     assert resolved_from_row(row)[1].mention == mention
+
+
+# --- concurrent writers (every backend) --------------------------------------------------------
+
+
+def _write_in_batches(location, ids: list[str], barrier, results) -> None:
+    """A writer process: the articles of `ids` in batches of three, as an ingest writes."""
+    try:
+        with open_store(location) as store:
+            barrier.wait()
+            for i in range(0, len(ids), 3):
+                store.write_batch([_report(article_id) for article_id in ids[i : i + 3]])
+        results.put("ok")
+    except Exception as exc:  # reported to the parent by name, not lost in a worker
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _report(article_id: str) -> AnalyzedArticle:
+    """Article n reports the happening of day n // 4: four reports of each, a day apart at
+    most, so every happening's reports link into one group whichever writer stores them."""
+    n = int(article_id.removeprefix("r"))
+    day = date(2016, 9, 1) + timedelta(days=(n // 4) * 5 + n % 2)
+    return analyzed(article_id, source=f"Publisher {n % 4}", day=day)
+
+
+def test_two_writers_with_overlapping_articles_store_each_once_and_link_all(store_location):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    every = [f"r{n}" for n in range(40)]
+    first, second = every[:28], every[12:][::-1]  # 16 articles written by both, in any order
+    barrier, results = context.Barrier(2), context.Queue()
+    writers = [
+        context.Process(target=_write_in_batches, args=(store_location, ids, barrier, results))
+        for ids in (first, second)
+    ]
+    for writer in writers:
+        writer.start()
+    answers = [results.get(timeout=120) for _ in writers]
+    for writer in writers:
+        writer.join(timeout=30)
+    assert answers == ["ok", "ok"], answers
+    with open_store(store_location) as store:
+        assert store.counts() == StoreCounts(articles=40, places=80, unresolved=40, events=40)
+        frame = store.load_events()
+    assert frame["event_id"].is_unique and len(frame) == 40
+    groups = {frozenset(g) for g in frame.groupby("report_group")["article_id"].apply(set)}
+    assert groups == {frozenset(f"r{n}" for n in range(k, k + 4)) for k in range(0, 40, 4)}
+    assert (frame["report_count"] == 4).all()
+
+
+# --- PostgreSQL in particular ------------------------------------------------------------------
+
+
+def _open_postgres(url: str, barrier, results) -> None:
+    barrier.wait()  # every process sets up the new database at the same moment
+    try:
+        with open_store(url) as store:
+            results.put(str(store.counts().articles))
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_many_processes_can_set_up_a_new_postgres_database_at_once(postgres_databases) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for _attempt in range(3):
+        url = postgres_databases.new()
+        barrier, results = context.Barrier(8), context.Queue()
+        processes = [
+            context.Process(target=_open_postgres, args=(url, barrier, results)) for _ in range(8)
+        ]
+        for process in processes:
+            process.start()
+        answers = sorted(results.get(timeout=60) for _ in processes)
+        for process in processes:
+            process.join(timeout=10)
+        assert answers == ["0"] * 8, answers
+
+
+def test_a_postgres_database_of_a_newer_version_is_refused_clearly(postgres_databases) -> None:
+    import psycopg
+
+    url = postgres_databases.new()
+    with open_store(url) as store:
+        store.write_batch([analyzed("a")])
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(
+            "UPDATE store_meta SET value = %s WHERE key = 'schema_version'", (SCHEMA_VERSION + 1,)
+        )
+    with pytest.raises(SchemaVersionError, match="newer"):
+        open_store(url)
+
+
+def test_postgres_sorts_text_as_sqlite_does(postgres_databases, tmp_path) -> None:
+    """Text collates by code point on both backends: the same frames, in the same order."""
+    batch = [analyzed(name, source=name) for name in ("b", "B", "a-1", "a_1", "Ä", "a")]
+    frames = []
+    for location in (tmp_path / "events.db", postgres_databases.new()):
+        with open_store(location) as store:
+            store.write_batch(batch)
+            frames.append((store.load_events(), store.load_places()))
+    assert list(frames[0][0]["article_id"]) == list(frames[1][0]["article_id"])
+    assert frames[0][0].equals(frames[1][0])
+    assert frames[0][1].equals(frames[1][1])
