@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,9 @@ class Databases:
         """A new store holding what the store at `location` holds."""
         if self.backend == "sqlite":
             target = self.new("copy")
-            shutil.copyfile(location, target)  # no writer is open: the file is whole
+            # SQLite's backup, not a file copy: the last commits may be in the -wal file yet
+            with sqlite3.connect(location) as source, sqlite3.connect(target) as copy:
+                source.backup(copy)
             return target
         return self._create(urlsplit(str(location)).path.lstrip("/"))
 
