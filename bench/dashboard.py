@@ -108,9 +108,11 @@ def _patch(frame: pd.DataFrame, captured: list[dict]):
     import streamlit_folium
 
     import geo.ingest.pipeline
+    import geo.store
     import geo.store.sqlite
 
-    geo.store.sqlite.load_events = lambda db_path: frame
+    # The app reads geo.store.load_events (older code read geo.store.sqlite's).
+    geo.store.load_events = geo.store.sqlite.load_events = lambda db_path: frame
     geo.ingest.pipeline.ensure_seeded = lambda db_path: None
 
     def component(**kwargs):
