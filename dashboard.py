@@ -27,6 +27,7 @@ from geo.app import (
     table,
     timeline,
 )
+from geo.store import redact_location
 from geo.view import assets
 from geo.view.filters import count_label, date_bounds
 from geo.view.plaintext import markdown_text as text
@@ -58,7 +59,7 @@ export.share(link, state, heat=heat)
 notice = st.container()
 if db.events.empty:
     notice.info(
-        f"The database ({text(db.db_path)}) holds no events yet. "
+        f"The database ({text(redact_location(db.db_path))}) holds no events yet. "
         "Add articles below (Add articles) or with `python -m geo ingest PATH`."
     )
 elif shown.empty:

@@ -32,7 +32,7 @@ from geo.models import Article  # noqa: E402
 from geo.place.gazetteer import default_gazetteer  # noqa: E402
 from geo.place.toponyms import load_nlp  # noqa: E402
 from geo.read.articles import ColumnMap, read_paths  # noqa: E402
-from geo.store.sqlite import load_events  # noqa: E402
+from geo.store import load_events  # noqa: E402
 from geo.view.export import to_csv  # noqa: E402
 
 SHARED = shared_dir()

@@ -14,12 +14,14 @@ import sys
 import threading
 from pathlib import Path
 
-from geo.config import resolve_db_path
+from geo.config import redact_location, resolve_db_path
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", help="events database (default: $GEO_DB, else data/events.db in the project)"
+        "--db",
+        help="events database: a file (SQLite) or postgresql://USER:PASSWORD@HOST:PORT/NAME "
+        "(default: $GEO_DB, else data/events.db in the project)",
     )
 
 
@@ -129,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--country", help="rank as in an article about this country")
     candidates.add_argument("--limit", type=int, default=10)
 
+    synth = commands.add_parser(
+        "synth",
+        help="fill a database with synthetic events (for benchmarks)",
+        description="Write N synthetic events (real gazetteer places of a few countries, "
+        "several years, publishers, cited sources and event types, articles with text) "
+        "into a database of either backend, in large batches; prints the rate.",
+    )
+    synth.add_argument("--events", type=int, required=True, metavar="N")
+    _add_db(synth)
+    synth.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    synth.add_argument("--quiet", action="store_true", help="no progress line")
+
     gazetteer = commands.add_parser("gazetteer", help="build or describe the offline gazetteer")
     gazetteer.add_argument("action", choices=("build", "info"))
     gazetteer.add_argument("--path", help="index file (default: data/gazetteer-v*.sqlite)")
@@ -186,6 +200,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         published=args.published_column,
     )
     db_path = resolve_db_path(args.db)
+    shown = redact_location(db_path)
     bar = tqdm(total=0, unit="article", disable=args.quiet, file=sys.stderr, desc="ingest")
 
     def progress(done: int, total: int) -> None:
@@ -206,12 +221,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # Each batch is one transaction: what was committed stays, the batch under way is
         # rolled back, and the worker processes have been stopped.
         print(
-            f"interrupted: {summary.stored} articles stored, the rest not (database: {db_path})",
+            f"interrupted: {summary.stored} articles stored, the rest not (database: {shown})",
             file=sys.stderr,
         )
         return 143 if isinstance(stop, Terminated) else 130
     bar.close()
-    print(f"database: {db_path}", file=sys.stderr)
+    print(f"database: {shown}", file=sys.stderr)
     for line in summary.lines():
         print(line, file=sys.stderr)
     return 1 if missing or (not summary.read and summary.skipped) else 0
@@ -412,13 +427,14 @@ def _place_json(resolved) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.store import open_store
+    from geo.store import open_store, store_exists
     from geo.view.export import to_csv, to_geojson
 
     db_path = resolve_db_path(args.db)
-    if not db_path.exists():
+    if not store_exists(db_path):
         print(
-            f"error: no database at {db_path} (run `python -m geo ingest` first)", file=sys.stderr
+            f"error: no database at {redact_location(db_path)} (run `python -m geo ingest` first)",
+            file=sys.stderr,
         )
         return 1
     with open_store(db_path) as store:
@@ -500,6 +516,29 @@ def _override_place(args: argparse.Namespace, ov):
     )
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from geo.ingest.synth import synthesize
+    from geo.store import open_store
+
+    if args.events < 0:
+        print("error: --events must be 0 or more", file=sys.stderr)
+        return 1
+    db_path = resolve_db_path(args.db)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rsynth: {done:,}/{total:,} events", end="", file=sys.stderr, flush=True)
+
+    with open_store(db_path) as store:
+        report = synthesize(
+            store, args.events, seed=args.seed, progress=None if args.quiet else progress
+        )
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(f"database: {redact_location(db_path)}", file=sys.stderr)
+    print(report.line())
+    return 0
+
+
 def cmd_gazetteer(args: argparse.Namespace) -> int:
     from geo.place.gazetteer import Gazetteer, build_gazetteer, default_gazetteer_path
 
@@ -526,6 +565,7 @@ COMMANDS = {
     "parse": cmd_parse,
     "export": cmd_export,
     "places": cmd_places,
+    "synth": cmd_synth,
     "gazetteer": cmd_gazetteer,
 }
 

@@ -1,16 +1,21 @@
 """Where things live on disk, and the user's settings.
 
-The database path comes from `--db`, else the GEO_DB environment variable, else
-`data/events.db` in the project folder. Compiled caches (the gazetteer index, the online
-geocoder's cache) go in the data folder too; GEO_DATA_DIR moves it.
+The events database comes from `--db`, else the GEO_DB environment variable, else
+`data/events.db` in the project folder: a file path (SQLite) or a URL
+(``postgresql://user:pass@host:5432/name``, ``sqlite:///PATH``), opened by
+geo.store.open_store. URLs may hold a password: messages show `redact_location(...)`.
+Compiled caches (the gazetteer index, the online geocoder's cache) go in the data folder
+too; GEO_DATA_DIR moves it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -23,13 +28,53 @@ def data_dir() -> Path:
     return path
 
 
-def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The events database: `--db`, else $GEO_DB, else data/events.db."""
-    if cli_value:
-        return Path(cli_value)
-    if os.environ.get("GEO_DB"):
-        return Path(os.environ["GEO_DB"])
-    return data_dir() / "events.db"
+# scheme://... : a URL (a Windows drive letter "C:\\" has no "//" after its colon)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# Query parameters of a database URL that carry a secret (libpq's names).
+_SECRET_PARAMETERS = {"password", "sslpassword"}
+HIDDEN = "***"
+
+
+def is_url(location: str | os.PathLike[str]) -> bool:
+    return not isinstance(location, os.PathLike) and bool(_URL.match(str(location)))
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> str | Path:
+    """The events database: `--db`, else $GEO_DB, else data/events.db. A URL is returned
+    as given (a str: ``postgresql://...`` must not be collapsed into a path), a file as a
+    Path; either goes to geo.store.open_store."""
+    value = cli_value or os.environ.get("GEO_DB")
+    if not value:
+        return data_dir() / "events.db"
+    return str(value) if is_url(value) else Path(value)
+
+
+def redact_location(location: str | os.PathLike[str]) -> str:
+    """A database location fit to print: a URL's password (in its user part or a
+    password= parameter) replaced by ***; a path as it is."""
+    text = str(location)
+    if not is_url(text):
+        return text
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # not parseable: hide everything between the scheme and the host
+        scheme, _, rest = text.partition("://")
+        return f"{scheme}://{HIDDEN}@{rest.rpartition('@')[2]}" if "@" in rest else text
+    netloc = parts.netloc
+    user, at, host = netloc.rpartition("@")
+    if at and ":" in user:
+        netloc = f"{user.split(':', 1)[0]}:{HIDDEN}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(key.lower() in _SECRET_PARAMETERS for key, _ in pairs):
+            query = urlencode(
+                [(k, HIDDEN if k.lower() in _SECRET_PARAMETERS else v) for k, v in pairs],
+                safe="*",
+            )
+    if (netloc, query) == (parts.netloc, parts.query):
+        return text  # nothing hidden: as given (urlunsplit would drop sqlite:////'s slashes)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:

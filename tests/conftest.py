@@ -2,23 +2,109 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import pytest
 
 from geo.schema import EVENT_COLUMNS, conform
-from geo.store import Store, open_store
+from geo.store import Location, Store, open_store
 
-# Every backend the Store interface is tested on: a function of a temporary folder giving
-# the location of a new, empty store. Issue 12 adds "postgresql".
-STORE_BACKENDS = {"sqlite": lambda folder: folder / "events.db"}
+# Every backend the Store interface is tested on. PostgreSQL needs a server: the URL of a
+# database on it whose user may CREATE DATABASE, in $GEO_TEST_POSTGRES_URL (.ci/run starts a
+# throwaway cluster and sets it). Without it the PostgreSQL tests skip, except in CI
+# (CI=true), where a missing server is a failure: CI must test both backends.
+STORE_BACKENDS = ("sqlite", "postgresql")
+POSTGRES_URL_ENV = "GEO_TEST_POSTGRES_URL"
 
 
-@pytest.fixture(params=sorted(STORE_BACKENDS), ids=sorted(STORE_BACKENDS))
-def store_location(request, tmp_path):
-    """The location of a new, empty store of each backend."""
-    return STORE_BACKENDS[request.param](tmp_path)
+def postgres_admin_url() -> str:
+    """The test server's URL, or skip (fail in CI) when there is none."""
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if url:
+        return url
+    reason = f"no PostgreSQL server for the tests (set {POSTGRES_URL_ENV}; .ci/run does)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}: in CI the PostgreSQL store tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
+class Databases:
+    """New, empty stores of one backend, removed by `close`: SQLite files in a folder, or
+    databases geo_test_<uuid> on the test server (dropped afterwards)."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend, self.folder = backend, folder
+        self.admin_url = postgres_admin_url() if backend == "postgresql" else None
+        self.made: list[str] = []
+
+    def new(self, name: str = "events") -> Location:
+        """The location of a new, empty store."""
+        if self.backend == "sqlite":
+            return self.folder / f"{name}-{uuid.uuid4().hex[:8]}.db"
+        return self._create(None)
+
+    def copy(self, location: Location) -> Location:
+        """A new store holding what the store at `location` holds."""
+        if self.backend == "sqlite":
+            target = self.new("copy")
+            # SQLite's backup, not a file copy: the last commits may be in the -wal file yet
+            with sqlite3.connect(location) as source, sqlite3.connect(target) as copy:
+                source.backup(copy)
+            return target
+        return self._create(urlsplit(str(location)).path.lstrip("/"))
+
+    def _create(self, template: str | None) -> str:
+        import psycopg
+
+        name = f"geo_test_{uuid.uuid4().hex}"
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            if template:  # CREATE DATABASE ... TEMPLATE needs the template to itself
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (template,),
+                )
+            admin.execute(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
+        self.made.append(name)
+        return urlunsplit(urlsplit(self.admin_url)._replace(path=f"/{name}"))
+
+    def close(self) -> None:
+        if not self.made:
+            return
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            for name in self.made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.made.clear()
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_backend(request) -> str:
+    """Each backend's name, in turn (tests of anything stored take this)."""
+    return request.param
+
+
+@pytest.fixture
+def databases(store_backend, tmp_path):
+    """New stores of each backend, removed after the test."""
+    made = Databases(store_backend, tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def store_location(databases) -> Location:
+    """The location of a new, empty store of each backend (a path or a URL)."""
+    return databases.new()
 
 
 @pytest.fixture
@@ -153,3 +239,11 @@ def write_extra_article(folder) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "extra.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     (folder / "manifest.yaml").write_text(EXTRA_MANIFEST, encoding="utf-8")
+
+
+@pytest.fixture
+def postgres_databases(tmp_path):
+    """New PostgreSQL databases (tests of what is particular to PostgreSQL)."""
+    made = Databases("postgresql", tmp_path)
+    yield made
+    made.close()

@@ -1,13 +1,13 @@
 """The dashboard through Streamlit's AppTest, on the real store and pipeline.
 
-The database is a temporary file (GEO_DB) that the dashboard seeds on its first run; an
-extra article from a second publisher is then ingested beside the seeds, so that every
+The database is a new store of each backend (GEO_DB: a temporary SQLite file, then a
+PostgreSQL database when the tests have a server) that the dashboard seeds on its first run;
+an extra article from a second publisher is then ingested beside the seeds, so that every
 filter has something to separate.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.ingest.pipeline import ingest_paths
-from geo.store.sqlite import load_events
+from geo.store import load_events
 from geo.view.filters import (
     FilterState,
     apply_filters,
@@ -23,7 +23,7 @@ from geo.view.filters import (
     date_bounds,
     publishers,
 )
-from tests.conftest import EXTRA_PUBLISHER, write_extra_article
+from tests.conftest import EXTRA_PUBLISHER, STORE_BACKENDS, Databases, write_extra_article
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 FIRST_RUN_TIMEOUT = 600  # the first run seeds the database (and may build the gazetteer)
@@ -35,11 +35,19 @@ def count(at: AppTest) -> str:
     return at.subheader[0].value
 
 
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def app_databases(request, tmp_path_factory):
+    """New stores of each backend in turn, for this module's tests."""
+    made = Databases(request.param, tmp_path_factory.mktemp("stores"))
+    yield made
+    made.close()
+
+
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def database(app_databases, tmp_path_factory):
     """A database seeded by the dashboard's first run, plus the extra article."""
     folder = tmp_path_factory.mktemp("app")
-    db = folder / "events.db"
+    db = app_databases.new()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GEO_DB", str(db))
         first = AppTest.from_file(DASHBOARD, default_timeout=FIRST_RUN_TIMEOUT).run()
@@ -47,7 +55,7 @@ def database(tmp_path_factory):
         first_label = count(first)
     write_extra_article(folder / "extra")
     ingest_paths([folder / "extra"], db)
-    return {"path": db, "seeded": seeded, "first_label": first_label}
+    return {"path": db, "seeded": seeded, "first_label": first_label, "stores": app_databases}
 
 
 @pytest.fixture
@@ -144,9 +152,7 @@ def test_link_reopens_the_same_view(app):
 
 def test_new_articles_widen_a_whole_date_range(database, tmp_path, monkeypatch):
     """Articles ingested while the page is open: a whole range follows the data."""
-    db = tmp_path / "events.db"
-    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
+    db = database["stores"].copy(database["path"])
     monkeypatch.setenv("GEO_DB", str(db))
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
     lo, _hi = at.slider(key="dates").value
@@ -182,14 +188,14 @@ def test_no_match_says_so(app):
     assert not at.dataframe
 
 
-def test_empty_database(tmp_path, monkeypatch):
+def test_empty_database(tmp_path, store_location, monkeypatch):
     """A database whose only article names no place: no seeding, no events, no crash."""
     folder = tmp_path / "quiet"
     folder.mkdir()
     (folder / "quiet.txt").write_text(
         "Nothing happened\n\nIt was a quiet day and nothing at all happened.\n", encoding="utf-8"
     )
-    db = tmp_path / "events.db"
+    db = store_location
     ingest_paths([folder], db)
     assert load_events(db).empty
     monkeypatch.setenv("GEO_DB", str(db))
@@ -261,9 +267,7 @@ def test_step_buttons_move_the_dates(app):
 
 
 def test_pasted_article_adds_its_events(database, tmp_path, monkeypatch):
-    db = tmp_path / "events.db"
-    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
+    db = database["stores"].copy(database["path"])
     monkeypatch.setenv("GEO_DB", str(db))
     before = len(load_events(db))
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
@@ -292,9 +296,7 @@ def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp
 
     if not corrections.available():
         pytest.skip("geo.place.overrides is absent")
-    db = tmp_path / "events.db"
-    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
+    db = database["stores"].copy(database["path"])
     monkeypatch.setenv("GEO_DB", str(db))
     event = load_events(db).dropna(subset=["latitude"]).iloc[0]
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)

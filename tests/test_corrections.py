@@ -7,13 +7,14 @@ import pytest
 from geo.ingest import corrections
 from geo.ingest.pipeline import ingest_paths
 from geo.models import Place
-from geo.store.sqlite import load_events
+from geo.store import load_events
 
 pytestmark = pytest.mark.skipif(not corrections.available(), reason="geo.place.overrides is absent")
 
 
 @pytest.fixture
-def database(tmp_path):
+def database(tmp_path, store_location):
+    """A store of each backend holding one article with one event."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "homs.md").write_text(
@@ -21,7 +22,7 @@ def database(tmp_path):
         "Artillery shelled Homs on 1 October 2016, witnesses said.\n",
         encoding="utf-8",
     )
-    db = tmp_path / "events.db"
+    db = store_location
     ingest_paths([folder], db)
     assert len(load_events(db)) == 1
     return db

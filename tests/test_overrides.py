@@ -12,8 +12,7 @@ from geo.ingest.corrections import reapply_overrides
 from geo.models import Mention, Place
 from geo.place.overrides import LIST_COLUMNS, Override, Overrides, new_override, place_candidates
 from geo.place.resolve import resolve_mentions
-from geo.store import open_store
-from geo.store.sqlite import load_events, load_places
+from geo.store import load_events, load_places, open_store
 from tests.helpers import PROJECT_DIR, build_fixture_gazetteer
 
 PARIS_TX = Place(4717560, "Paris", 33.66094, -95.55551, "US", "Texas", "TX", population=24782)
@@ -39,8 +38,8 @@ def remove_override(location, override_id) -> bool:
         return store.remove_override(override_id)
 
 
-def test_add_list_remove_round_trip(tmp_path) -> None:
-    with open_store(tmp_path / "events.db") as store:
+def test_add_list_remove_round_trip(store_location) -> None:
+    with open_store(store_location) as store:
         assert list(store.list_overrides().columns) == LIST_COLUMNS
         assert store.list_overrides().empty
         first = store.add_override(
@@ -135,8 +134,9 @@ def test_place_candidates_are_ranked_with_the_country(gazetteer) -> None:
 
 
 @pytest.fixture
-def seeded_db(tmp_path):
-    db = tmp_path / "events.db"
+def seeded_db(store_location):
+    """A store of each backend holding the seed articles (ingested by the command line)."""
+    db = store_location
     assert main(["ingest", str(PROJECT_DIR / "seeds"), "--db", str(db), "--quiet"]) == 0
     return db
 

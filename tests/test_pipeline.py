@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from geo.config import SEEDS_DIR
-from geo.ingest.pipeline import analyze, with_publication_date
+from geo.ingest.pipeline import analyze, ingest_paths, with_publication_date
 from geo.models import Article
 from geo.place.gazetteer import default_gazetteer
 from geo.read.articles import read_paths
-from geo.store.sqlite import AnalyzedArticle
+from geo.store import AnalyzedArticle, load_events, load_places, open_store
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,23 @@ def test_background_of_the_seeds_gives_no_event(seeds) -> None:
     for analyzed in seeds.values():
         for event in analyzed.events:
             assert not event.sentence.startswith("Since March 2011"), event.sentence
+
+
+@pytest.fixture(scope="module")
+def seeds_in_sqlite(tmp_path_factory):
+    """The events and places of the seeds ingested into SQLite: what every backend must store."""
+    db = tmp_path_factory.mktemp("reference") / "events.db"
+    ingest_paths([SEEDS_DIR], db)
+    return load_events(db), load_places(db)
+
+
+def test_every_backend_stores_the_seeds_alike(store_location, seeds_in_sqlite) -> None:
+    summary = ingest_paths([SEEDS_DIR], store_location)
+    assert summary.stored == summary.read > 0 and not summary.skipped
+    events, places = seeds_in_sqlite
+    assert load_events(store_location).equals(events)
+    assert load_places(store_location).equals(places)
+    again = ingest_paths([SEEDS_DIR], store_location)  # the content hashes: nothing new
+    assert again.stored == 0 and again.unchanged == summary.read
+    with open_store(store_location) as store:
+        assert store.counts().events == len(events)

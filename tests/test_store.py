@@ -6,17 +6,25 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from geo.config import redact_location, resolve_db_path
 from geo.models import Article, Cue, Event, Finder, Mention, Place, ResolvedMention
 from geo.place.overrides import new_override
 from geo.read.pages import url_key
 from geo.read.watch import SourceState
 from geo.schema import EVENT_COLUMNS, empty_events_frame
-from geo.store import SQLiteStore, StoreCounts, StoreStateStore, StoreUnavailable, open_store
+from geo.store import (
+    SQLiteStore,
+    StoreCounts,
+    StoreStateStore,
+    StoreUnavailable,
+    load_events,
+    open_store,
+)
 from geo.store.base import (
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
@@ -24,7 +32,7 @@ from geo.store.base import (
     place_row,
     resolved_from_row,
 )
-from geo.store.sqlite import SCHEMA_VERSION, SchemaVersionError, connect, load_events
+from geo.store.sqlite import SCHEMA_VERSION, SchemaVersionError, connect
 
 ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city", 2098210)
 ELSEWHERE = Place(None, "Aleppo (corrected)", 36.3, 37.3, "SY", feature="landmark")
@@ -269,15 +277,47 @@ def test_data_version_changes_after_every_write_by_anyone(store, store_location)
     assert not changed()  # reading changes nothing
 
 
-def test_open_store_chooses_the_backend_by_location(tmp_path) -> None:
+def test_open_store_chooses_the_backend_by_location(tmp_path, store_backend, store_location):
     for location in (tmp_path / "a.db", str(tmp_path / "b.db"), f"sqlite:///{tmp_path}/c.db"):
         with open_store(location) as store:
             assert isinstance(store, SQLiteStore) and store.is_empty()
     assert (tmp_path / "c.db").exists()
-    with pytest.raises(StoreUnavailable, match=r"not available yet.*sqlite:///PATH"):
-        open_store("postgresql://user@localhost/events")
-    with pytest.raises(StoreUnavailable, match=r"unknown store mysql://.*file path"):
+    with pytest.raises(StoreUnavailable, match=r"unknown store mysql://.*postgresql://"):
         open_store("mysql://localhost/events")
+    if store_backend == "postgresql":
+        from geo.store.postgres import PostgresStore
+
+        for url in (store_location, str(store_location).replace("postgresql://", "postgres://")):
+            with open_store(url) as store:
+                assert isinstance(store, PostgresStore) and store.is_empty()
+
+
+def test_messages_never_show_a_password(tmp_path) -> None:
+    secret = "s3cr%40t"
+    with pytest.raises(ConnectionError) as refused:  # port 1: no server listens there
+        open_store(f"postgresql://geo:{secret}@127.0.0.1:1/events?connect_timeout=2")
+    assert "postgresql://geo:***@127.0.0.1:1/events" in str(refused.value)
+    assert "s3cr" not in str(refused.value)
+    with pytest.raises(StoreUnavailable) as unknown:
+        open_store(f"mysql://geo:{secret}@db/events")
+    assert "s3cr" not in str(unknown.value)
+    assert redact_location(f"postgres://geo@db/x?password={secret}&sslmode=require") == (
+        "postgres://geo@db/x?password=***&sslmode=require"
+    )
+    assert redact_location(f"sqlite:///{tmp_path}/e.db") == f"sqlite:///{tmp_path}/e.db"
+
+
+def test_resolve_db_path_keeps_urls_as_given(tmp_path, monkeypatch) -> None:
+    url = "postgresql://geo:pw@db.example.org:5432/events"
+    assert resolve_db_path(url) == url  # not collapsed into a Path ("postgresql:/geo...")
+    assert resolve_db_path(tmp_path / "x.db") == tmp_path / "x.db"
+    assert resolve_db_path("events.db") == Path("events.db")
+    monkeypatch.setenv("GEO_DB", "postgres://db/events")
+    assert resolve_db_path() == "postgres://db/events"
+    assert resolve_db_path("other.db") == Path("other.db")  # --db wins over $GEO_DB
+    monkeypatch.delenv("GEO_DB")
+    monkeypatch.setenv("GEO_DATA_DIR", str(tmp_path))
+    assert resolve_db_path() == tmp_path / "events.db"
 
 
 # --- SQLite in particular ----------------------------------------------------------------------
@@ -487,3 +527,109 @@ def test_a_cue_mention_is_stored_with_its_cue_word() -> None:
     row = place_row("a", ResolvedMention(mention, None))
     assert row[PLACE_COLUMNS.index("finder")] == "cue:road"
     assert resolved_from_row(row)[1].mention == mention
+
+
+# --- concurrent writers (every backend) --------------------------------------------------------
+
+
+def _write_in_batches(location, ids: list[str], barrier, results) -> None:
+    """A writer process: the articles of `ids` in batches of three, as an ingest writes."""
+    try:
+        with open_store(location) as store:
+            barrier.wait()
+            for i in range(0, len(ids), 3):
+                store.write_batch([_report(article_id) for article_id in ids[i : i + 3]])
+        results.put("ok")
+    except Exception as exc:  # reported to the parent by name, not lost in a worker
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _report(article_id: str) -> AnalyzedArticle:
+    """Article n reports the happening of day n // 4: four reports of each, a day apart at
+    most, so every happening's reports link into one group whichever writer stores them."""
+    n = int(article_id.removeprefix("r"))
+    day = date(2016, 9, 1) + timedelta(days=(n // 4) * 5 + n % 2)
+    return analyzed(article_id, source=f"Publisher {n % 4}", day=day)
+
+
+def test_two_writers_with_overlapping_articles_store_each_once_and_link_all(store_location):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    every = [f"r{n}" for n in range(40)]
+    first, second = every[:28], every[12:][::-1]  # 16 articles written by both, in any order
+    barrier, results = context.Barrier(2), context.Queue()
+    writers = [
+        context.Process(target=_write_in_batches, args=(store_location, ids, barrier, results))
+        for ids in (first, second)
+    ]
+    for writer in writers:
+        writer.start()
+    answers = [results.get(timeout=120) for _ in writers]
+    for writer in writers:
+        writer.join(timeout=30)
+    assert answers == ["ok", "ok"], answers
+    with open_store(store_location) as store:
+        assert store.counts() == StoreCounts(articles=40, places=80, unresolved=40, events=40)
+        frame = store.load_events()
+    assert frame["event_id"].is_unique and len(frame) == 40
+    groups = {frozenset(g) for g in frame.groupby("report_group")["article_id"].apply(set)}
+    assert groups == {frozenset(f"r{n}" for n in range(k, k + 4)) for k in range(0, 40, 4)}
+    assert (frame["report_count"] == 4).all()
+
+
+# --- PostgreSQL in particular ------------------------------------------------------------------
+
+
+def _open_postgres(url: str, barrier, results) -> None:
+    barrier.wait()  # every process sets up the new database at the same moment
+    try:
+        with open_store(url) as store:
+            results.put(str(store.counts().articles))
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_many_processes_can_set_up_a_new_postgres_database_at_once(postgres_databases) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for _attempt in range(3):
+        url = postgres_databases.new()
+        barrier, results = context.Barrier(8), context.Queue()
+        processes = [
+            context.Process(target=_open_postgres, args=(url, barrier, results)) for _ in range(8)
+        ]
+        for process in processes:
+            process.start()
+        answers = sorted(results.get(timeout=60) for _ in processes)
+        for process in processes:
+            process.join(timeout=10)
+        assert answers == ["0"] * 8, answers
+
+
+def test_a_postgres_database_of_a_newer_version_is_refused_clearly(postgres_databases) -> None:
+    import psycopg
+
+    url = postgres_databases.new()
+    with open_store(url) as store:
+        store.write_batch([analyzed("a")])
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(
+            "UPDATE store_meta SET value = %s WHERE key = 'schema_version'", (SCHEMA_VERSION + 1,)
+        )
+    with pytest.raises(SchemaVersionError, match="newer"):
+        open_store(url)
+
+
+def test_postgres_sorts_text_as_sqlite_does(postgres_databases, tmp_path) -> None:
+    """Text collates by code point on both backends: the same frames, in the same order."""
+    batch = [analyzed(name, source=name) for name in ("b", "B", "a-1", "a_1", "Ä", "a")]
+    frames = []
+    for location in (tmp_path / "events.db", postgres_databases.new()):
+        with open_store(location) as store:
+            store.write_batch(batch)
+            frames.append((store.load_events(), store.load_places()))
+    assert list(frames[0][0]["article_id"]) == list(frames[1][0]["article_id"])
+    assert frames[0][0].equals(frames[1][0])
+    assert frames[0][1].equals(frames[1][1])

@@ -13,10 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.config import resolve_db_path
+from geo.app.location import database_location
 from geo.ingest.pipeline import ensure_seeded
-from geo.store import open_store
-from geo.store.sqlite import load_events, load_places
+from geo.store import load_events, load_places, open_store, redact_location
 from geo.view import evidence, filters, mapview
 from geo.view.plaintext import markdown_text as text
 
@@ -85,10 +84,12 @@ class Data:
 
 def load() -> Data:
     """The database ($GEO_DB, else data/events.db), seeded on first start."""
-    db_path = resolve_db_path()
+    db_path = database_location()
     try:
         _seeded(str(db_path))
     except Exception as exc:  # a broken seed must not take the whole page down
-        st.error(f"Could not read the seed articles into {text(db_path)}: {text(exc)}")
+        st.error(
+            f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}"
+        )
     stamp = database_stamp(db_path)
     return Data(db_path, stamp, _events(str(db_path), stamp), _choices(str(db_path), stamp))

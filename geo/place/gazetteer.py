@@ -819,6 +819,15 @@ class Gazetteer:
     def count(self) -> int:
         return self._db().execute("SELECT count(*) FROM places").fetchone()[0]
 
+    def places_in(self, country_code: str, feature: str = "city", limit: int = 1000) -> list[Place]:
+        """The most populous places of one feature level in a country (ties by id)."""
+        rows = self._db().execute(
+            "SELECT * FROM places WHERE country_code = ? AND feature = ? "
+            "ORDER BY population DESC, id LIMIT ?",
+            (country_code, feature, limit),
+        )
+        return [_place_from_row(row) for row in rows]
+
 
 @functools.cache
 def default_gazetteer() -> Gazetteer:

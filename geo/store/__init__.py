@@ -2,7 +2,8 @@
 
 `open_store(location)` opens the events database a location names, choosing the backend by
 its scheme: a file path or ``sqlite:///PATH`` is a SQLiteStore (geo/store/sqlite.py);
-``postgresql://`` is planned (issue 12). Callers hold the `Store` it returns (the interface,
+``postgresql://user:pass@host:5432/name`` (or ``postgres://``) a PostgresStore
+(geo/store/postgres.py). Callers hold the `Store` it returns (the interface,
 geo/store/base.py) and use it as a context manager; `opened` lets a function take either a
 store or a location.
 """
@@ -14,6 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
+from geo.config import is_url, redact_location
+from geo.schema import empty_events_frame
 from geo.store.base import (
     AnalyzedArticle,
     SchemaVersionError,
@@ -26,8 +31,8 @@ from geo.store.base import (
 from geo.store.sqlite import SQLiteStore
 
 SQLITE_PREFIX = "sqlite:///"  # sqlite:///relative/path.db, sqlite:////absolute/path.db
-PLANNED_SCHEMES = ("postgresql", "postgres")  # issue 12
-VALID_LOCATIONS = "a file path, sqlite:///PATH"
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+VALID_LOCATIONS = "a file path, sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/NAME"
 
 Location = str | os.PathLike[str]
 
@@ -37,23 +42,55 @@ class StoreUnavailable(ValueError):
 
 
 def open_store(location: Location) -> Store:
-    """The store at `location`: a path or sqlite:///PATH (SQLite); anything else is an error
-    naming the locations that are valid."""
+    """The store at `location`: a path or sqlite:///PATH (SQLite), postgresql:// or
+    postgres:// (PostgreSQL); anything else is an error naming the locations that are
+    valid (and never the password a URL holds)."""
     if isinstance(location, Store):
         raise TypeError("open_store takes a location; use `opened` for a store or a location")
+    path = sqlite_path(location)
+    if path is not None:
+        return SQLiteStore(path)
+    text = str(location)
+    scheme = text.partition("://")[0]
+    if scheme.lower() in POSTGRES_SCHEMES:
+        from geo.store.postgres import PostgresStore  # psycopg only when it is asked for
+
+        return PostgresStore(text)
+    raise StoreUnavailable(
+        f"unknown store {scheme}:// in {redact_location(text)}: use {VALID_LOCATIONS}"
+    )
+
+
+def sqlite_path(location: Location) -> Path | None:
+    """The file of a SQLite location (a path, sqlite:///PATH); None for a URL of a server."""
     if isinstance(location, os.PathLike):
-        return SQLiteStore(location)
+        return Path(location)
     text = str(location)
     if text.startswith(SQLITE_PREFIX):
-        return SQLiteStore(Path(text.removeprefix(SQLITE_PREFIX)))
-    scheme, sep, _ = text.partition("://")
-    if not sep:
-        return SQLiteStore(Path(text))
-    if scheme.lower() in PLANNED_SCHEMES:
-        raise StoreUnavailable(
-            f"{scheme}:// stores are not available yet (planned); use {VALID_LOCATIONS}"
-        )
-    raise StoreUnavailable(f"unknown store {scheme}://: use {VALID_LOCATIONS}")
+        return Path(text.removeprefix(SQLITE_PREFIX))
+    return None if is_url(text) else Path(text)
+
+
+def store_exists(location: Location) -> bool:
+    """Whether there is a store at `location` to read (a SQLite file that exists; a
+    server's database is asked by opening it)."""
+    path = sqlite_path(location)
+    return path.exists() if path is not None else True
+
+
+def load_events(location: Location) -> pd.DataFrame:
+    """Every stored event (Store.load_events); an empty frame when there is no SQLite file
+    (reading creates none)."""
+    if not store_exists(location):
+        return empty_events_frame()
+    with open_store(location) as store:
+        return store.load_events()
+
+
+def load_places(location: Location, article_id: str | None = None) -> pd.DataFrame:
+    """Every place name found, of one article or all (Store.load_places)."""
+    with open_store(location) as store:
+        return store.load_places(article_id)
 
 
 @contextmanager
@@ -80,6 +117,11 @@ __all__ = [
     "StoreUnavailable",
     "StoredArticle",
     "WriteResult",
+    "load_events",
+    "load_places",
     "open_store",
     "opened",
+    "redact_location",
+    "sqlite_path",
+    "store_exists",
 ]

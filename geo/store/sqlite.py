@@ -36,9 +36,11 @@ from geo.schema import empty_events_frame
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
+    FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
     RESOLUTION_COLUMNS,
+    SCHEMA_VERSION,
     AnalyzedArticle,
     SchemaVersionError,
     Store,
@@ -113,13 +115,9 @@ CREATE TABLE IF NOT EXISTS source_states (
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-# 1: articles, places, events. 2: denials, actors, casualties, report groups.
-# 3: places' offsets renamed start_char/end_char (END is reserved in PostgreSQL); the
-#    overrides table in the schema; article_keys (for "seen before"), source_states (the
-#    feed watcher), store_meta (data_version).
-# 4: articles' fetched_at, extraction and language (articles read from the web).
-SCHEMA_VERSION = 4
-# Columns added to each table by each version, for migrating older databases.
+SCHEMA += ";\n".join(FILTER_INDEXES) + ";\n"
+# SCHEMA_VERSION (geo/store/base.py) lists what each version added.
+# Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
     2: (
         ("events", "denied_by", "TEXT"),
@@ -349,6 +347,63 @@ class SQLiteStore(Store):
                 db.executemany(
                     "UPDATE events SET report_group = ? WHERE event_id = ?",
                     _relink(db, touched),
+                )
+        return result
+
+    def write_bulk(self, batch: Sequence[AnalyzedArticle]) -> WriteResult:
+        """write_batch with one executemany per table and one relinking query for all the
+        keys touched (through a temporary table), instead of statements per article."""
+        result = WriteResult()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as db:
+            existing = self.known_hashes(item.article.article_id for item in batch)
+            pending: dict[str, AnalyzedArticle] = {}
+            touched: set[tuple[str, int]] = set()
+            for item in batch:
+                article = item.article
+                old_hash = existing.get(article.article_id)
+                if old_hash == article.content_hash:
+                    result.unchanged.append(article.article_id)
+                    continue
+                if old_hash is not None:
+                    if pending.pop(article.article_id, None) is None:  # stored, not of this batch
+                        touched.update(self._link_keys_of(article.article_id))
+                        db.execute(
+                            "DELETE FROM articles WHERE article_id = ?", (article.article_id,)
+                        )
+                    result.replaced.append(article.article_id)
+                pending[article.article_id] = item
+                existing[article.article_id] = article.content_hash
+                result.written.append(article.article_id)
+            items = list(pending.values())
+            touched.update(link_keys(items))
+            tables = (
+                ("articles", ARTICLE_COLUMNS, [article_row(i.article, now) for i in items]),
+                ("article_keys", ("key", "article_id"),
+                 [(k, i.article.article_id) for i in items
+                  for k in sorted(article_keys(i.article))]),
+                ("places", PLACE_COLUMNS,
+                 [place_row(i.article.article_id, p) for i in items for p in i.places]),
+                ("events", EVENT_COLUMNS, [event_row(e) for i in items for e in i.events]),
+            )  # fmt: skip
+            for table, columns, rows in tables:
+                verb = "INSERT OR IGNORE" if table == "article_keys" else "INSERT"
+                db.executemany(
+                    f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})",
+                    rows,
+                )
+            if touched:
+                db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS link_keys (event_type TEXT, geonameid INTEGER)"
+                )
+                db.execute("DELETE FROM link_keys")
+                db.executemany("INSERT INTO link_keys VALUES (?, ?)", sorted(touched))
+                rows = db.execute(
+                    _LINK_QUERY + " JOIN link_keys k ON k.event_type = e.event_type "
+                    "AND k.geonameid = p.geonameid"
+                ).fetchall()
+                db.executemany(
+                    "UPDATE events SET report_group = ? WHERE event_id = ?", report_groups(rows)
                 )
         return result
 
