@@ -20,6 +20,7 @@ from geo.store.base import (
     Store,
     StoreCounts,
     StoredArticle,
+    StoredSource,
     StoreStateStore,
     WriteResult,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "StoreStateStore",
     "StoreUnavailable",
     "StoredArticle",
+    "StoredSource",
     "WriteResult",
     "open_store",
     "opened",
