@@ -317,12 +317,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     try:
         with _stopped_by_sigterm(), open_store(db_path) as store:
             first = sources()
-            print(
-                f"database: {db_path}; {len(first)} sources "
-                f"({len(listed)} from {args.sources or 'no file'}, "
-                f"{len(first) - len(listed)} from the database)",
-                file=sys.stderr,
+            origin = (
+                f"{len(listed)} from {args.sources}, {len(first) - len(listed)} from the database"
+                if args.sources
+                else "from the database"
             )
+            print(f"database: {db_path}; {len(first)} sources ({origin})", file=sys.stderr)
             if not first and args.once:
                 print(
                     "nothing to poll: give a SOURCES.toml or add feeds in the dashboard (Sources)",

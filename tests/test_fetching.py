@@ -206,13 +206,14 @@ def test_geo_watch_polls_the_stored_sources_with_or_without_a_file(
         assert store.add_source(Source(site.url("/wire/atom"), "Stored wire", 1800.0))
     assert main(["watch", "--db", str(db), "--once"]) == 0
     err = capsys.readouterr().err
-    assert "1 sources (0 from no file, 1 from the database)" in err
+    assert "; 1 sources (from the database)\n" in err
     assert " Stored wire: 2 new, 0 unchanged\n" in err
 
     # A file beside them: both polled; the stored one's state kept in the store.
     sources = write_feed_list(tmp_path / "sources.toml", site.url("/wire/rss.xml"))
     assert main(["watch", sources, "--db", str(db), "--once"]) == 0
     err = capsys.readouterr().err
+    assert f"; 2 sources (1 from {sources}, 1 from the database)\n" in err
     assert " From the file: 2 new, 0 unchanged\n" in err
     assert " Stored wire: unchanged (304)\n" in err
     with open_store(db) as store:
