@@ -117,7 +117,7 @@ def sources_table(at: AppTest):
 def test_a_feed_is_added_listed_with_its_state_and_removed(site, db, capsys):
     feed = site.url("/wire/rss.xml")
     at = dashboard()
-    assert any("No feed is watched" in i.value for i in at.info)
+    assert any("No feed is watched" in c.value for c in at.caption)
     # A bad feed first: refused by the rules of the sources file, named.
     at.text_input(key="source_url").input("file:///etc/passwd")
     press(at, "Watch this feed")

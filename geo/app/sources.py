@@ -97,7 +97,7 @@ def panel(db_path, *, can_edit: bool, reason: str | None = None) -> None:
     if sources:
         st.dataframe(sources_frame(sources, states), hide_index=True)
     else:
-        st.info("No feed is watched from the database yet.")
+        st.caption("No feed is watched from the database yet.")
     if not can_edit:
         st.info(text(reason or NOT_EDITOR))
         return
