@@ -224,3 +224,33 @@ def test_geo_watch_polls_the_stored_sources_with_or_without_a_file(
 def test_geo_watch_with_nothing_to_poll_says_so(settings, tmp_path, capsys):
     assert main(["watch", "--db", str(tmp_path / "events.db"), "--once"]) == 0
     assert "nothing to poll: give a SOURCES.toml" in capsys.readouterr().err
+
+
+def test_watch_keeps_the_last_list_when_it_cannot_be_read(site, caplog):
+    clock = FakeClock()
+    fetcher = Fetcher(
+        FetchSettings(allow_private=("127.0.0.0/8",), retries=0),
+        clock=clock,
+        sleep=clock.sleep,
+        now=clock.now,
+    )
+    calls = []
+
+    def listing() -> list[Source]:
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("database unreachable")
+        return [Source(site.url("/wire/rss.xml"), "Wire", 120.0)]
+
+    stop = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        clock.t += 300  # Wire is due again
+        if len(calls) == 2:
+            stop.set()
+
+    results = watch(
+        listing, MemoryStateStore(), fetcher, lambda a: None, stop=stop, now=clock.now, sleep=sleep
+    )
+    assert [(r.source.name, r.status) for r in results] == [("Wire", "new"), ("Wire", "unchanged")]
+    assert "could not read the list of sources" in caplog.text

@@ -401,8 +401,12 @@ def watch(
     sleep = sleep or stop.wait
     results: list[PollResult] = []
     try:
+        current: list[Source] = []
         while not stop.is_set():
-            current = listing()
+            try:
+                current = listing()
+            except Exception:  # the database away for a moment: poll the last list known
+                logger.exception("could not read the list of sources; polling the last one")
             results += poll_once(current, state, fetcher, ingest, seen=seen, now=now, force=once)
             if once:
                 break
