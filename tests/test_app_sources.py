@@ -4,6 +4,7 @@ against the local news site of tests/http_fixture.py, on the real store and pipe
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,15 @@ def count(at: AppTest) -> str:
 
 def press(at: AppTest, label: str) -> AppTest:
     return next(b for b in at.button if b.label == label).click().run()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def main_module_kept():
+    """AppTest installs the script it runs as sys.modules["__main__"] and leaves it there;
+    processes started later by spawn (Dask's workers) would run that script: put it back."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, "__main__", sys.modules["__main__"])
+        yield
 
 
 @pytest.fixture(scope="module")
