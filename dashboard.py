@@ -24,6 +24,7 @@ from geo.app import (
     filters,
     maps,
     selection,
+    sources,
     table,
     timeline,
 )
@@ -76,13 +77,15 @@ with evidence_column:
     evidence.panel(db, shown)
 timeline.panel(shown, date_bounds(db.events))
 
-table_tab, add_tab, fix_tab, export_tab = st.tabs(
-    ["Table", "Add articles", "Correct a place", "Export"]
+table_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
+    ["Table", "Add articles", "Sources", "Correct a place", "Export"]
 )
 with table_tab:
     table.panel(shown)
 with add_tab:
     add_articles.panel(db.db_path)
+with sources_tab:
+    sources.panel(db.db_path, can_edit=True, reason=None)  # wired to the editor check at merge
 with fix_tab:
     corrections.panel(db.events, db.db_path, assets=map_assets)
 with export_tab:

@@ -69,13 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     watch = commands.add_parser(
         "watch",
-        help="poll the feeds of a sources file until stopped (or once, with --once)",
+        help="poll the feeds of a sources file and of the database until stopped (or once)",
         description="Poll each [[source]] of SOURCES.toml (url, name, interval, language) "
-        "when it is due and ingest its new entries; one line per source per poll on stderr; "
-        "each source's state (last success, last error, next poll) kept in the database. "
-        "Ctrl-C or SIGTERM stops it.",
+        "and each feed added in the dashboard (stored in the database; re-read before each "
+        "round, so one added is polled within a minute) when it is due, and ingest its new "
+        "entries; one line per source per poll on stderr; each source's state (last "
+        "success, last error, next poll) kept in the database. Ctrl-C or SIGTERM stops it.",
     )
-    watch.add_argument("sources", metavar="SOURCES.toml")
+    watch.add_argument(
+        "sources", nargs="?", metavar="SOURCES.toml", help="a sources file (optional)"
+    )
     _add_db(watch)
     watch.add_argument(
         "--once", action="store_true", help="poll each source once, then exit (for cron)"
@@ -245,43 +248,34 @@ def _analyzer(args: argparse.Namespace):
 
 
 def _fetcher():
-    """A Fetcher with the [fetch] settings of geo.toml (user agent contact, politeness, caps,
-    allow_private; GEO_ALLOW_PRIVATE_ADDRESSES is read by the fetcher itself)."""
-    from geo.config import load_settings
-    from geo.read.fetch import Fetcher, FetchSettings
+    """A Fetcher with the [fetch] settings of geo.toml (geo.ingest.fetching.default_fetcher)."""
+    from geo.ingest.fetching import default_fetcher
 
-    return Fetcher(FetchSettings.from_settings(load_settings()))
+    return default_fetcher()
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.ingest.pipeline import BATCH_SIZE, IngestSummary, ingest_articles
-    from geo.models import ReadError
-    from geo.read.urls import ReadStats, read_urls
+    from geo.ingest.fetching import failed_urls, fetch_and_ingest
+    from geo.ingest.pipeline import IngestSummary
+    from geo.read.urls import ReadStats
     from geo.store import open_store
 
     fetcher = _fetcher()
     db_path = resolve_db_path(args.db)
     summary, stats = IngestSummary(), ReadStats()
     bar = tqdm(total=None, unit="page", disable=args.quiet, file=sys.stderr, desc="fetch")
+
+    def progress(step) -> None:
+        if step.item is not None:
+            bar.update(1)
+
     try:
         with _stopped_by_sigterm(), open_store(db_path) as store:
-            articles = []
-            # Entries stored before (by URL or content hash) are not fetched again.
-            for item in read_urls(args.urls, fetcher, seen=store.seen, stats=stats):
-                bar.update(1)
-                if isinstance(item, ReadError):
-                    summary.skipped.append(item)
-                    continue
-                articles.append(item)
-                # Ingested as they come: a long feed's first articles are stored even if
-                # the fetch is stopped half-way.
-                if len(articles) >= BATCH_SIZE:
-                    ingest_articles(articles, store, summary=summary)
-                    articles = []
-            if articles:
-                ingest_articles(articles, store, summary=summary)
+            fetch_and_ingest(
+                args.urls, store, fetcher, progress=progress, summary=summary, stats=stats
+            )
     except (KeyboardInterrupt, Terminated) as stop:
         bar.close()
         print(
@@ -297,21 +291,19 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(f"feed entries seen before, not fetched: {stats.seen}", file=sys.stderr)
     # A URL asked for that could not be read fails the command (as a missing file does for
     # `ingest`); a feed entry that could not be read does not, unless nothing else came.
-    given = set(args.urls)
-    failed_given = any(error.origin in given for error in summary.skipped)
     nothing = not summary.read and not stats.seen and summary.skipped
-    return 1 if failed_given or nothing else 0
+    return 1 if failed_urls(args.urls, summary) or nothing else 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     import logging
 
     from geo.ingest.pipeline import IngestSummary, ingest_articles
-    from geo.read.watch import SourcesError, load_sources, watch
+    from geo.read.watch import SourcesError, load_sources, merge_sources, watch
     from geo.store import StoreStateStore, open_store
 
     try:
-        sources = load_sources(args.sources)
+        listed = load_sources(args.sources) if args.sources else []
     except SourcesError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -332,11 +324,25 @@ def cmd_watch(args: argparse.Namespace) -> int:
         for error in total.skipped[skipped:]:
             logger.warning("  not stored: %s: %s", error.origin, error.reason)
 
+    def sources():  # re-read before each round: the dashboard adds and removes feeds
+        return merge_sources(listed, (stored.source for stored in store.list_sources()))
+
     results = []
     stopped = False
     try:
         with _stopped_by_sigterm(), open_store(db_path) as store:
-            print(f"database: {db_path}; {len(sources)} sources", file=sys.stderr)
+            first = sources()
+            origin = (
+                f"{len(listed)} from {args.sources}, {len(first) - len(listed)} from the database"
+                if args.sources
+                else "from the database"
+            )
+            print(f"database: {db_path}; {len(first)} sources ({origin})", file=sys.stderr)
+            if not first and args.once:
+                print(
+                    "nothing to poll: give a SOURCES.toml or add feeds in the dashboard (Sources)",
+                    file=sys.stderr,
+                )
             results = watch(
                 sources,
                 StoreStateStore(store),

@@ -646,3 +646,81 @@ def test_standalone_html_export_draws_hostile_text_as_text(browser, tmp_path):
         assert {urlsplit(u).hostname for u in outside} <= {TILE_HOST}, outside
     finally:
         context.close()
+
+
+# --- a feed added by URL (its own app: fetching from the local news site allowed) -------------
+
+
+@pytest.fixture(scope="module")
+def fetching_server(tmp_path_factory):
+    """The dashboard allowed to fetch from the loopback network (the local news site of
+    tests/http_fixture.py, served beside it), on an empty database it seeds itself."""
+    from tests.http_fixture import serve_site
+    from tests.test_cli_fetch import build_wire
+
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("browser-fetch")
+    db, log, settings = folder / "events.db", folder / "streamlit.log", folder / "geo.toml"
+    settings.write_text("[fetch]\nmin_interval = 0\nretries = 0\ntimeout = 5\n", encoding="utf-8")
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "GEO_DB": str(db),
+        "GEO_CONFIG": str(settings),
+        "GEO_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8",
+    }
+    with serve_site(build_wire) as site, log.open("wb") as out:
+        proc = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc, log)
+            yield {"origin": f"127.0.0.1:{port}", "url": f"http://127.0.0.1:{port}/", "db": db,
+                   "site": site}  # fmt: skip
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+def test_a_feed_url_added_in_the_page_adds_its_events(browser, fetching_server):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    # The browser reaches only the app: the feed is fetched by the server.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).netloc == fetching_server["origin"]
+            else route.abort()
+        ),
+    )
+    try:
+        _open(page, fetching_server["url"], FIRST_LOAD_MS)
+        before = len(load_events(fetching_server["db"]))
+        _count(page, before)
+        page.get_by_role("tab", name="Add articles").click()
+        feed = fetching_server["site"].url("/wire/rss.xml")
+        page.get_by_label("Or give URLs of articles or of RSS/Atom feeds, one a line").fill(feed)
+        page.get_by_role("button", name="Fetch the URLs").click()
+
+        expect(page.get_by_text(re.compile(r"2 articles fetched, 2 stored"))).to_be_visible(
+            timeout=LOAD_MS
+        )
+        after = load_events(fetching_server["db"])
+        assert len(after) > before
+        assert {"Aleppo", "Mosul"} <= set(after["place"])
+        _count(page, len(after))
+    finally:
+        context.close()

@@ -428,7 +428,7 @@ def test_a_database_of_version_2_is_migrated_keeping_its_data(tmp_path) -> None:
         store.write_batch([analyzed("b")])  # and the new schema takes new articles
         assert store.counts().articles == 2
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     columns = {row[1] for row in db.execute("PRAGMA table_info(places)")}
     assert {"start_char", "end_char"} <= columns and not {"start", "end"} & columns
     columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
@@ -633,3 +633,54 @@ def test_postgres_sorts_text_as_sqlite_does(postgres_databases, tmp_path) -> Non
     assert list(frames[0][0]["article_id"]) == list(frames[1][0]["article_id"])
     assert frames[0][0].equals(frames[1][0])
     assert frames[0][1].equals(frames[1][1])
+
+
+# --- the feeds to watch (added in the dashboard) ----------------------------------------------
+
+
+def test_sources_are_added_listed_and_removed(tmp_path) -> None:
+    from geo.read.watch import Source
+
+    with SQLiteStore(tmp_path / "events.db") as store:
+        assert store.list_sources() == []
+        version = store.data_version()
+        wire = Source("https://wire.example.org/rss", "Wire", 1800.0, "en")
+        assert store.add_source(wire, added_by="editor")
+        assert store.data_version() > version  # the dashboard's caches see the change
+        assert store.add_source(Source("https://b.example.org/atom"))
+        # The same URL again: refused, the first kept as it was.
+        assert not store.add_source(Source(wire.url, "Other name", 60.0))
+        listed = store.list_sources()
+        assert [s.url for s in listed] == [wire.url, "https://b.example.org/atom"]
+        first = listed[0]
+        assert (first.name, first.interval_minutes, first.language, first.added_by) == (
+            "Wire", 30.0, "en", "editor",
+        )  # fmt: skip
+        assert datetime.fromisoformat(first.added_at) <= datetime.now(UTC)
+        assert first.source == wire  # as geo watch polls it
+        assert listed[1].source == Source("https://b.example.org/atom")
+        assert store.remove_source(wire.url)
+        assert not store.remove_source(wire.url)
+        assert [s.url for s in store.list_sources()] == ["https://b.example.org/atom"]
+    with SQLiteStore(tmp_path / "events.db") as store:  # kept
+        assert len(store.list_sources()) == 1
+
+
+def test_a_database_of_version_4_gets_the_sources_table(tmp_path) -> None:
+    from geo.read.watch import Source
+
+    path = tmp_path / "v4.db"
+    with SQLiteStore(path) as store:
+        store.write_batch([analyzed("a")])
+    old = sqlite3.connect(path)  # back to version 4: no sources table
+    old.execute("DROP TABLE sources")
+    old.execute("PRAGMA user_version = 4")
+    old.commit()
+    old.close()
+    with SQLiteStore(path) as store:
+        assert store.counts().articles == 1
+        assert store.add_source(Source("https://wire.example.org/rss"))
+        assert [s.url for s in store.list_sources()] == ["https://wire.example.org/rss"]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    db.close()

@@ -1,11 +1,13 @@
-"""Adding articles: uploaded files or a pasted text, ingested with a progress bar; the
-report (stored, skipped, every problem with its file or row) stays until the next one."""
+"""Adding articles: uploaded files, a pasted text, or URLs of pages and feeds, ingested
+with a progress bar; the report (stored, skipped, every problem with its file, row or URL)
+stays until the next one."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from geo.ingest import upload
+from geo.models import ReadError
 from geo.view.plaintext import markdown_text as text
 
 MAX_REPORTED_PROBLEMS = 50  # lines of an upload's report; a broken CSV can have thousands
@@ -18,7 +20,10 @@ PASTE_TITLE = "paste_title"
 PASTE_SOURCE = "paste_source"
 PASTE_URL = "paste_url"
 PASTE_DATE = "paste_date"
+URL_FORM = "url_form"
+URL_TEXT = "url_text"
 REPORT = "upload_report"  # the last ingest's report, shown after its rerun
+MAX_URLS = 20  # per submission: each is fetched politely (a second per host) in the page's run
 KEYS = (
     UPLOAD_FORM,
     UPLOAD_FILES,
@@ -28,6 +33,8 @@ KEYS = (
     PASTE_SOURCE,
     PASTE_URL,
     PASTE_DATE,
+    URL_FORM,
+    URL_TEXT,
     REPORT,
 )
 
@@ -82,6 +89,7 @@ def panel(db_path) -> None:
         st.warning("Choose one or more files first.")
     if paste_sent:
         _run_ingest("Pasted text", lambda p: upload.ingest_pasted(pasted, db_path, progress=p))
+    url_form(db_path)
     _report(st.session_state.get(REPORT))
 
 
@@ -97,3 +105,90 @@ def _report(report: dict | None) -> None:
     more = len(report["errors"]) - MAX_REPORTED_PROBLEMS
     if more > 0:
         st.caption(f"… and {more:,} more not read.")
+
+
+# --- URLs of article pages and feeds ------------------------------------------------------------
+
+
+def url_form(db_path) -> None:
+    """A form for URLs (one a line): pages and RSS/Atom feeds, fetched as `geo fetch` does."""
+    with st.form(URL_FORM, clear_on_submit=True):
+        typed = st.text_area(
+            "Or give URLs of articles or of RSS/Atom feeds, one a line",
+            height=100,
+            key=URL_TEXT,
+            placeholder="https://news.example.org/world/rss.xml",
+        )
+        sent = st.form_submit_button("Fetch the URLs")
+    if not sent:
+        return
+    urls = list(dict.fromkeys(line.strip() for line in typed.splitlines() if line.strip()))
+    if not urls:
+        st.warning("Give one or more URLs first.")
+        return
+    if len(urls) > MAX_URLS:
+        st.warning(
+            f"At most {MAX_URLS} URLs at a time: the first {MAX_URLS} are fetched; "
+            "use `python -m geo fetch` or a watched feed (Sources) for more."
+        )
+        urls = urls[:MAX_URLS]
+    _fetch_urls(urls, db_path)
+
+
+def _fetch_urls(urls: list[str], db_path) -> None:
+    from geo.ingest.fetching import failed_urls, fetch_and_ingest
+
+    bar = st.progress(0.0, text=f"URLs: 0 of {len(urls)}")
+    boxes: dict[int, object] = {}
+    read: dict[int, int] = {}
+
+    def progress(step) -> None:
+        if step.item is None:  # this URL starts: its own box, open while it runs
+            if boxes:
+                last = max(boxes)
+                boxes[last].update(state="complete", expanded=False)
+            boxes[step.number] = st.status(text(step.url), expanded=True)
+            read[step.number] = 0
+            bar.progress(
+                (step.number - 1) / step.total, text=f"URLs: {step.number} of {step.total}"
+            )
+            return
+        box = boxes[step.number]
+        item = step.item
+        if isinstance(item, ReadError):
+            box.write(f"✗ {text(item.origin)}: {text(item.reason)}")
+        else:
+            read[step.number] += 1
+            box.write(f"✓ {text(item.title or item.url or item.article_id)}")
+        box.update(label=f"{text(step.url)}: {read[step.number]} read")
+
+    try:
+        summary, stats = fetch_and_ingest(urls, db_path, _fetcher(), progress=progress)
+    except Exception as exc:  # report, never crash the page
+        bar.empty()
+        st.error(f"Fetching failed: {text(exc)}")
+        return
+    bar.progress(1.0, text="URLs: done")
+    failed = failed_urls(urls, summary)
+    lines = [
+        f"{len(urls) - len(failed)} of {len(urls)} URL{'s' if len(urls) != 1 else ''} read: "
+        f"{summary.read} article{'s' if summary.read != 1 else ''} fetched, "
+        f"{summary.stored} stored"
+        + (f", {summary.unchanged} already in the database" if summary.unchanged else "")
+        + f", {summary.events} event{'s' if summary.events != 1 else ''} found"
+    ]
+    notes = []
+    if stats.seen:
+        notes.append(("Feeds", f"{stats.seen} entries seen before, not fetched again"))
+    st.session_state[REPORT] = {
+        "lines": lines,
+        "notes": notes,
+        "errors": [(e.origin, e.reason) for e in summary.skipped],
+    }
+    st.rerun()  # the database changed: reload the events
+
+
+def _fetcher():
+    from geo.ingest.fetching import default_fetcher
+
+    return default_fetcher()

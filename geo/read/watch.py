@@ -14,6 +14,10 @@ Wiring (the CLI and the store plug in here)::
     fetcher = Fetcher(FetchSettings.from_settings(load_settings()))
     results = poll_once(sources, state, fetcher, ingest, seen=seen, force=True)  # --once
     watch(sources, state, fetcher, ingest, seen=seen, stop=threading.Event())    # until stopped
+    watch(lambda: merge_sources(sources, stored()), state, ...)   # re-read before each round
+
+- The dashboard's form checks a source with `check_source` (the rules of the file), and
+  stores it; `geo watch` merges the stored sources with its file's (`merge_sources`).
 
 - `state` is a `StateStore` (get(url) / put(SourceState)); `MemoryStateStore` keeps it in
   memory, the SQL store provides the persistent one. A source's state holds its ETag and
@@ -51,6 +55,9 @@ logger = logging.getLogger("geo.watch")
 
 DEFAULT_INTERVAL = 15 * 60.0  # seconds
 MIN_INTERVAL = 60.0  # a feed polled more than once a minute burdens its site for nothing
+# How often a watcher re-reads a changing list of sources (the store's): a feed added in
+# the dashboard is first polled within this time, without restarting the watcher.
+RELOAD_INTERVAL = 60.0
 SOURCE_KEYS = ("url", "name", "interval", "language")
 _DURATION = re.compile(
     r"\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*"
@@ -164,51 +171,68 @@ def parse_sources(text: str, origin: str) -> list[Source]:
             continue
         if isinstance(table.get("url"), str):
             where += f" ({table['url']})"
-        unknown = sorted(set(table) - set(SOURCE_KEYS))
-        if unknown:
-            problems.append(
-                f"{where}: unknown key {', '.join(map(repr, unknown))}"
-                f" (known: {', '.join(SOURCE_KEYS)})"
-            )
-        url = http_url(table.get("url"))
-        if "url" not in table:
-            problems.append(f"{where}: no url")
+        source, found = check_source(table, where)
+        problems += found
+        if source is None:
             continue
-        if url is None or url != str(table["url"]).strip():
-            problems.append(f"{where}: url must be an http(s) URL")
+        if source.url in urls:
+            problems.append(f"{where}: the same url as [[source]] #{urls[source.url]}")
             continue
-        if url in urls:
-            problems.append(f"{where}: the same url as [[source]] #{urls[url]}")
-            continue
-        urls[url] = number
-        name = table.get("name")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            problems.append(f"{where}: name must be a non-empty string")
-            continue
-        try:
-            interval = _interval(table["interval"]) if "interval" in table else DEFAULT_INTERVAL
-        except ValueError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        language = table.get("language")
-        if language is not None and (
-            not isinstance(language, str) or not _LANGUAGE.fullmatch(language.strip())
-        ):
-            problems.append(
-                f"{where}: language must be a language code like 'en', got {language!r}"
-            )
-            continue
-        sources.append(
-            Source(
-                url=url,
-                name=" ".join(name.split()) if name else None,
-                interval=interval,
-                language=language.strip().lower() if language else None,
-            )
-        )
+        urls[source.url] = number
+        sources.append(source)
     if problems:
         raise SourcesError(problems)
     return sources
+
+
+def check_source(table: dict[str, Any], where: str) -> tuple[Source | None, list[str]]:
+    """The rules of one source (a [[source]] table, or the dashboard's form): the Source
+    (None when a value is bad) and every problem found, each starting with `where`; a
+    source with any problem is refused. Values as TOML gives them (`interval`: minutes as
+    a number, or a duration string like "90s", "15m", "2h")."""
+    problems = []
+    unknown = sorted(set(table) - set(SOURCE_KEYS))
+    if unknown:
+        problems.append(
+            f"{where}: unknown key {', '.join(map(repr, unknown))}"
+            f" (known: {', '.join(SOURCE_KEYS)})"
+        )
+    if "url" not in table:
+        return None, [*problems, f"{where}: no url"]
+    url = http_url(table.get("url"))
+    if url is None or url != str(table["url"]).strip():
+        return None, [*problems, f"{where}: url must be an http(s) URL"]
+    name = table.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        return None, [*problems, f"{where}: name must be a non-empty string"]
+    try:
+        interval = _interval(table["interval"]) if "interval" in table else DEFAULT_INTERVAL
+    except ValueError as exc:
+        return None, [*problems, f"{where}: {exc}"]
+    language = table.get("language")
+    if language is not None and (
+        not isinstance(language, str) or not _LANGUAGE.fullmatch(language.strip())
+    ):
+        return None, [
+            *problems,
+            f"{where}: language must be a language code like 'en', got {language!r}",
+        ]
+    source = Source(
+        url=url,
+        name=" ".join(name.split()) if name else None,
+        interval=interval,
+        language=language.strip().lower() if language else None,
+    )
+    return source, problems
+
+
+def merge_sources(listed: Iterable[Source], stored: Iterable[Source]) -> list[Source]:
+    """The sources of a file, then the stored ones (added in the dashboard) whose URL the
+    file does not list: the file, written by whoever runs the watcher, wins."""
+    merged = {source.url: source for source in listed}
+    for source in stored:
+        merged.setdefault(source.url, source)
+    return list(merged.values())
 
 
 def load_sources(path: str | os.PathLike[str]) -> list[Source]:
@@ -348,7 +372,7 @@ def poll_once(
 
 
 def watch(
-    sources: list[Source],
+    sources: list[Source] | Callable[[], list[Source]],
     state: StateStore,
     fetcher: Fetcher,
     ingest: Callable[[list[Article]], Any],
@@ -361,10 +385,15 @@ def watch(
 ) -> list[PollResult]:
     """Poll until `stop` is set (or Ctrl-C), sleeping until the next source is due.
 
-    `once`: poll each source once and return. Returns the results of every poll. Without a
-    `seen`, one set is kept for the whole run so entries are fetched once.
+    `sources`: a list, or a function giving the list, called before each round (the store's
+    sources, added and removed in the dashboard while the watcher runs); then the watcher
+    sleeps at most RELOAD_INTERVAL, so a source added is polled within it, and with no
+    source yet it waits for one. `once`: poll each source once and return. Returns the
+    results of every poll. Without a `seen`, one set is kept for the whole run so entries
+    are fetched once.
     """
-    if not sources:
+    listing = sources if callable(sources) else (lambda: sources)
+    if not callable(sources) and not sources:
         return []
     seen = set() if seen is None else seen
     stop = stop or threading.Event()
@@ -372,16 +401,23 @@ def watch(
     sleep = sleep or stop.wait
     results: list[PollResult] = []
     try:
+        current: list[Source] = []
         while not stop.is_set():
-            results += poll_once(sources, state, fetcher, ingest, seen=seen, now=now, force=once)
+            try:
+                current = listing()
+            except Exception:  # the database away for a moment: poll the last list known
+                logger.exception("could not read the list of sources; polling the last one")
+            results += poll_once(current, state, fetcher, ingest, seen=seen, now=now, force=once)
             if once:
                 break
             upcoming = [
                 st.next_poll
-                for source in sources
+                for source in current
                 if (st := state.get(source.url)) is not None and st.next_poll is not None
             ]
             wait = (min(upcoming) - now()).total_seconds() if upcoming else MIN_INTERVAL
+            if callable(sources):
+                wait = min(wait, RELOAD_INTERVAL)
             if wait > 0 and not stop.is_set():
                 sleep(wait)
     except KeyboardInterrupt:
@@ -396,7 +432,9 @@ __all__ = [
     "SourceState",
     "SourcesError",
     "StateStore",
+    "check_source",
     "load_sources",
+    "merge_sources",
     "parse_sources",
     "poll_once",
     "poll_source",

@@ -25,6 +25,7 @@ from geo.store.base import (
     Store,
     StoreCounts,
     StoredArticle,
+    StoredSource,
     StoreStateStore,
     WriteResult,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "StoreStateStore",
     "StoreUnavailable",
     "StoredArticle",
+    "StoredSource",
     "WriteResult",
     "load_events",
     "load_places",

@@ -29,7 +29,7 @@ import pandas as pd
 
 from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.place.overrides import Override, Overrides, overrides_frame
-from geo.read.watch import SourceState
+from geo.read.watch import Source, SourceState
 from geo.schema import conform, empty_events_frame
 
 
@@ -42,8 +42,9 @@ class SchemaVersionError(RuntimeError):
 # actors, casualties, report groups. 3: places' offsets renamed start_char/end_char (END is
 # reserved in PostgreSQL); overrides, article_keys, source_states, store_meta. 4: indexes for
 # the dashboard's filters (event type, publisher, country, gazetteer entry); articles'
-# fetched_at, extraction and language (articles read from the web).
-SCHEMA_VERSION = 4
+# fetched_at, extraction and language (articles read from the web). 5: sources, the feeds
+# to watch added in the dashboard (`geo watch` polls them too).
+SCHEMA_VERSION = 5
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (
@@ -85,6 +86,23 @@ class StoredArticle:
     fetched_at: str | None = None
     extraction: str | None = None
     language: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A feed to watch, added in the dashboard (`geo watch` polls these besides its file)."""
+
+    url: str
+    name: str | None
+    interval_minutes: float
+    language: str | None
+    added_at: str  # ISO 8601, UTC
+    added_by: str | None = None
+
+    @property
+    def source(self) -> Source:
+        """As geo.read.watch polls it."""
+        return Source(self.url, self.name, self.interval_minutes * 60, self.language)
 
 
 @dataclass(frozen=True)
@@ -400,6 +418,22 @@ class Store(ABC):
     def seen(self, key: str) -> bool:
         """Whether a stored article is known by `key`: a URL as geo.read.pages.url_key
         writes it (canonical or fetched) or a content hash."""
+
+    # -- the feeds to watch, added in the dashboard (table `sources`)
+
+    @abstractmethod
+    def add_source(self, source: Source, added_by: str | None = None) -> bool:
+        """Store a feed to watch (validated by geo.read.watch.check_source); False, and
+        nothing changed, when a source with its URL is stored already."""
+
+    @abstractmethod
+    def remove_source(self, url: str) -> bool:
+        """Forget a stored feed (its polling state stays, as for a feed of a sources file);
+        False when none has that URL."""
+
+    @abstractmethod
+    def list_sources(self) -> list[StoredSource]:
+        """Every stored feed, oldest first."""
 
 
 class StoreStateStore:

@@ -36,7 +36,7 @@ from geo.models import Place, ResolvedMention
 from geo.place.gazetteer import normalize_name
 from geo.place.overrides import Override
 from geo.read.urls import article_keys
-from geo.read.watch import SourceState
+from geo.read.watch import Source, SourceState
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
@@ -50,6 +50,7 @@ from geo.store.base import (
     Store,
     StoreCounts,
     StoredArticle,
+    StoredSource,
     WriteResult,
     article_row,
     event_row,
@@ -121,6 +122,12 @@ CREATE TABLE IF NOT EXISTS source_states (
     etag {_TEXT}, last_modified {_TEXT}, last_success {_TEXT}, last_error {_TEXT},
     next_poll {_TEXT}
 );
+CREATE TABLE IF NOT EXISTS sources (
+    url {_TEXT} PRIMARY KEY,
+    name {_TEXT}, interval_minutes DOUBLE PRECISION NOT NULL, language {_TEXT},
+    added_at {_TEXT} NOT NULL, added_by {_TEXT},
+    added_order BIGSERIAL  -- insertion order, for feeds added within one second
+);
 CREATE TABLE IF NOT EXISTS store_meta (key {_TEXT} PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO store_meta VALUES ('data_version', 0) ON CONFLICT (key) DO NOTHING;
 {";".join(FILTER_INDEXES)};
@@ -128,7 +135,17 @@ INSERT INTO store_meta VALUES ('data_version', 0) ON CONFLICT (key) DO NOTHING;
 # The statements that bring a database of version N-1 to N, for N > 4 (PostgreSQL stores
 # begin at version 4, which SCHEMA creates whole): a later version adds its entry here, as
 # geo/store/sqlite.py adds its migration steps.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+_SOURCES_TABLE = f"""
+CREATE TABLE IF NOT EXISTS sources (
+    url {_TEXT} PRIMARY KEY,
+    name {_TEXT}, interval_minutes DOUBLE PRECISION NOT NULL, language {_TEXT},
+    added_at {_TEXT} NOT NULL, added_by {_TEXT},
+    added_order BIGSERIAL  -- insertion order, for feeds added within one second
+);
+"""
+# What each version adds to a database of the version before (PostgreSQL stores start at
+# version 4): 5, the feeds to watch added in the dashboard.
+MIGRATIONS: dict[int, tuple[str, ...]] = {5: (_SOURCES_TABLE,)}
 
 # Advisory lock keys (two int4: a class, then an object within it).
 _SCHEMA_LOCK = (0x6E0, 1)
@@ -545,3 +562,33 @@ class PostgresStore(Store):
 
     def seen(self, key: str) -> bool:
         return self._one("SELECT 1 FROM article_keys WHERE key = %s LIMIT 1", (key,)) is not None
+
+    # -- the feeds to watch
+
+    def add_source(self, source: Source, added_by: str | None = None) -> bool:
+        values = (
+            source.url, source.name, source.interval / 60, source.language,
+            datetime.now(UTC).isoformat(timespec="seconds"), added_by,
+        )  # fmt: skip
+        with self._writing() as cursor:
+            cursor.execute(
+                "INSERT INTO sources (url, name, interval_minutes, language, added_at, added_by) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (url) DO NOTHING",
+                values,
+            )
+            return cursor.rowcount > 0
+
+    def remove_source(self, url: str) -> bool:
+        with self._writing() as cursor:
+            cursor.execute("DELETE FROM sources WHERE url = %s", (url,))
+            return cursor.rowcount > 0
+
+    def list_sources(self) -> list[StoredSource]:
+        rows = self.db.execute(
+            "SELECT url, name, interval_minutes, language, added_at, added_by FROM sources "
+            "ORDER BY added_at, added_order"
+        ).fetchall()
+        return [
+            StoredSource(url, name, float(minutes), language, added_at, added_by)
+            for url, name, minutes, language, added_at, added_by in rows
+        ]

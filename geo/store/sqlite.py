@@ -31,7 +31,7 @@ from geo.models import Article, Place, ResolvedMention
 from geo.place.gazetteer import normalize_name
 from geo.place.overrides import Override
 from geo.read.urls import article_keys
-from geo.read.watch import SourceState
+from geo.read.watch import Source, SourceState
 from geo.schema import empty_events_frame
 from geo.store.base import (
     ARTICLE_COLUMNS,
@@ -46,6 +46,7 @@ from geo.store.base import (
     Store,
     StoreCounts,
     StoredArticle,
+    StoredSource,
     WriteResult,
     article_row,
     event_row,
@@ -111,6 +112,11 @@ CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_id);
 CREATE TABLE IF NOT EXISTS source_states (
     url TEXT PRIMARY KEY,
     etag TEXT, last_modified TEXT, last_success TEXT, last_error TEXT, next_poll TEXT
+);
+CREATE TABLE IF NOT EXISTS sources (
+    url TEXT PRIMARY KEY,
+    name TEXT, interval_minutes REAL NOT NULL, language TEXT,
+    added_at TEXT NOT NULL, added_by TEXT
 );
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
@@ -603,6 +609,32 @@ class SQLiteStore(Store):
     def seen(self, key: str) -> bool:
         row = self.db.execute("SELECT 1 FROM article_keys WHERE key = ? LIMIT 1", (key,))
         return row.fetchone() is not None
+
+    # -- the feeds to watch
+
+    def add_source(self, source: Source, added_by: str | None = None) -> bool:
+        values = (
+            source.url, source.name, source.interval / 60, source.language,
+            datetime.now(UTC).isoformat(timespec="seconds"), added_by,
+        )  # fmt: skip
+        with self._writing() as db:
+            cursor = db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?, ?, ?, ?)", values)
+        return cursor.rowcount > 0
+
+    def remove_source(self, url: str) -> bool:
+        with self._writing() as db:
+            cursor = db.execute("DELETE FROM sources WHERE url = ?", (url,))
+        return cursor.rowcount > 0
+
+    def list_sources(self) -> list[StoredSource]:
+        rows = self.db.execute(
+            "SELECT url, name, interval_minutes, language, added_at, added_by FROM sources "
+            "ORDER BY added_at, rowid"
+        )
+        return [
+            StoredSource(url, name, float(minutes), language, added_at, added_by)
+            for url, name, minutes, language, added_at, added_by in rows
+        ]
 
 
 # --- thin wrappers for callers that hold a path, not a store -----------------------------------
