@@ -36,6 +36,7 @@ from datetime import date
 
 from geo import lexicon
 from geo.event import attribution
+from geo.event.confidence import confidence, focus_share
 from geo.event.dates import (
     MONTH_PATTERN,
     YEAR_PATTERN,
@@ -420,6 +421,7 @@ class _Draft:
     actors: list[str] = field(default_factory=list)
     casualties: attribution.Casualties = field(default_factory=attribution.Casualties)
     members: list[int] = field(default_factory=list)
+    listed: bool = False  # one place of a coordinated list of where it happened
 
     def absorb(self, sentence: str) -> None:
         _extend(self.sources, attribution.cited_sources(sentence))
@@ -693,12 +695,17 @@ def extract_events(
                 paragraph=paragraphs[i],
             )
             draft.absorb(sentence)
+            draft.listed = len(locations) > 1
             if len(locations) > 1:
                 # a toll of a list is the total of all its places, no one place's
                 draft.casualties = attribution.Casualties()
             drafts.append(draft)
     drafts = _merge(drafts, published)
-    events = [_freeze(article_id, text, d, dates, paragraphs, sentences, published) for d in drafts]
+    located = [p for ps in mentioned for p in ps]  # the places that can locate events
+    events = [
+        _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
+        for d in drafts
+    ]
     return _mark_primary(events, drafts, title, text)
 
 
@@ -811,6 +818,7 @@ def _freeze(
     paragraphs: list[int],
     sentences: Sequence[tuple[int, int]],
     published: date | None,
+    places: Sequence[ResolvedMention] = (),
 ) -> Event:
     found = d.found_date
     if found is None:
@@ -848,6 +856,14 @@ def _freeze(
         injured=c.injured,
         civilians_killed=c.civilians_killed,
         children_killed=c.children_killed,
+        confidence=confidence(
+            d.location,
+            d.own_place,
+            d.strength,
+            found is not None,
+            focus_share(d.location, places),
+            listed=d.listed,
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo.event.confidence import on_map
 from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.place.overrides import Override, Overrides, overrides_frame
 from geo.read.watch import SourceState
@@ -135,7 +136,7 @@ EVENT_COLUMNS = (
     "event_id", "article_id", "sentence", "sentence_start", "event_type", "event_date",
     "date_precision", "date_from_text", "place_start", "place_end", "is_primary",
     "cited_sources", "denied_by", "actors", "killed", "injured", "civilians_killed",
-    "children_killed", "report_group",
+    "children_killed", "report_group", "confidence",
 )  # fmt: skip
 LIST_SEPARATOR = "; "  # lists of names (cited sources, actors) are stored "; "-joined
 
@@ -162,6 +163,7 @@ def event_row(event: Event) -> tuple:
         event.civilians_killed,
         event.children_killed,
         event.event_id,
+        event.confidence,
     )
 
 
@@ -247,6 +249,8 @@ def events_frame(frame: pd.DataFrame) -> pd.DataFrame:
         return empty_events_frame()
     for column in ("date_from_text", "is_primary", "approximate"):
         frame[column] = frame[column].astype(bool)
+    frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
+    frame["on_map"] = [on_map(None if pd.isna(v) else float(v)) for v in frame["confidence"]]
     groups = frame.groupby("report_group", sort=False)
     frame["reported_by"] = groups["source"].transform(_joined)
     frame["report_count"] = groups["article_id"].transform("nunique")
