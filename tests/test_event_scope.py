@@ -11,8 +11,9 @@ from datetime import date
 import pytest
 
 from geo.event.attribution import casualties
-from geo.event.events import classify_sentence, listed_places
-from tests.test_events import events_of, resolve
+from geo.event.events import classify_sentence, extract_events, listed_places
+from geo.models import Mention, Place, ResolvedMention
+from tests.test_events import THURSDAY, events_of, resolve, sentences_of
 
 
 @pytest.mark.parametrize(
@@ -114,3 +115,31 @@ def test_a_capital_launching_strikes_is_the_actor() -> None:
 )
 def test_the_dead_are_the_victims_not_the_attackers(sentence, killed) -> None:
     assert casualties(sentence).killed == killed
+
+
+IRAQ = Place(99237, "Iraq", 33.0, 44.0, "IQ", None, None, "country", 29000000)
+LEBANON = Place(272103, "Lebanon", 33.8, 35.8, "LB", None, None, "country", 4000000)
+
+
+def _with_countries(text: str) -> list[ResolvedMention]:
+    out = resolve(text)
+    for name, place in (("Iraq", IRAQ), ("Lebanon", LEBANON)):
+        start = text.find(name)
+        if start >= 0:
+            out.append(ResolvedMention(Mention(start, start + len(name), name), place))
+    return sorted(out, key=lambda p: p.mention.start)
+
+
+def test_a_list_of_countries_with_the_articles_own_is_not_split() -> None:
+    text = "Rebels fought in Aleppo and Idlib. Fighting raged in Syria and Iraq on Monday."
+    events = extract_events("a", text, sentences_of(text), _with_countries(text), THURSDAY)
+    assert {e.location.place.country_code for e in events} == {"SY"}
+    # a list of other countries is split
+    text = "Rebels fought in Aleppo and Idlib. Fighting raged in Iraq and Lebanon on Monday."
+    events = extract_events("a", text, sentences_of(text), _with_countries(text), THURSDAY)
+    assert {"IQ", "LB"} <= {e.location.place.country_code for e in events}
+
+
+def test_a_report_of_a_campaign_stepped_up_is_still_a_report() -> None:
+    text = "Five civilians were killed in Aleppo on Sunday as the army stepped up its campaign."
+    assert len(events_of(text)) == 1

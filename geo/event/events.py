@@ -304,10 +304,16 @@ _LIST_GAP = re.compile(
 
 
 def listed_places(
-    text: str, location: ResolvedMention, places: Sequence[ResolvedMention]
+    text: str,
+    location: ResolvedMention,
+    places: Sequence[ResolvedMention],
+    focus_country: str | None = None,
 ) -> list[ResolvedMention]:
     """The places of the coordinated list `location` stands in (itself first), or just
-    `location`. Members are places of one level that neither contain the other."""
+    `location`. Members are places of one level that neither contain the other. A list of
+    countries that holds the article's own country (`focus_country`: "the group holds
+    territory in Syria and Iraq") sets the article's subject beside its context; it is not
+    split (the event goes where the article places events in its country)."""
     ordered = sorted(
         (p for p in places if not p.approximate and _usable(text, p, listed=True)),
         key=lambda p: p.mention.start,
@@ -329,6 +335,13 @@ def listed_places(
         if any(_contains(p, q) or _contains(q, p) for q in members):
             continue
         members.append(p)
+    if (
+        level
+        and focus_country is not None
+        and len(members) > 1
+        and any(p.place.country_code == focus_country for p in members)
+    ):
+        return [location]
     return members
 
 
@@ -677,7 +690,9 @@ def extract_events(
             # a place in a country the article never names (nor its people) is more likely
             # a misread name ("Castello" in Spain) than an event abroad
             location = _main_place(text, places, None, dominant[0]) or location
-        members = listed_places(text, own[i], by_sentence[i]) if own[i] is not None else []
+        members = (
+            listed_places(text, own[i], by_sentence[i], dominant[0]) if own[i] is not None else []
+        )
         # each listed place as named: "in France, Spain and Italy"
         locations = members if len(members) > 1 else [location]
         for place in locations:
