@@ -29,6 +29,8 @@ from tests.test_events import THURSDAY, events_of, resolve, sentences_of
         ("Floods swept through the valley.", "disaster"),
         ("Health officials confirmed three new cases of measles.", "disease"),
         ("Two farmers tested positive for the virus.", "disease"),
+        ("Two cases in the north were discovered on Monday.", "disease"),  # a count of cases
+        ("The disease has also been found in three more herds.", "disease"),
         ("The council voted to raise the parking fee.", "politics"),
         ("The governor declared a state of emergency.", "politics"),
         # violence still wins over a calm type in the same sentence
