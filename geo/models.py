@@ -238,3 +238,4 @@ class Event:
     injured: int | None = None
     civilians_killed: int | None = None
     children_killed: int | None = None
+    confidence: float | None = None  # how sure, from the evidence (geo/event/confidence.py)

@@ -45,6 +45,8 @@ EVENT_COLUMNS: dict[str, str] = {
     "is_primary": "boolean",
     "sentence": "string",
     "sentence_start": "Int64",
+    "confidence": "float64",  # how sure, from the evidence, 0 to 1 (None: stored before it)
+    "on_map": "boolean",  # shown by default: confidence >= geo/event/confidence.py's threshold
 }
 
 # What `python -m geo export` writes, in order (a stable contract for users' scripts).

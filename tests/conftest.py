@@ -150,6 +150,8 @@ def make_events(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "is_primary": True,
         "sentence": "Fighting was reported in Aleppo on Tuesday.",
         "sentence_start": 0,
+        "confidence": 0.9,
+        "on_map": True,
     }
     records = []
     for i, row in enumerate(rows):

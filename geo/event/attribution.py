@@ -193,6 +193,7 @@ _INJURED_RE = (
     re.compile(r"\band\s+" + _VERB_N + r"(?=\s*(?:\w+\s+){0,2}?" + _HURT_VERB + r"\b)",
                re.IGNORECASE),
 )  # fmt: skip
+_VICTIMS_AFTER = re.compile(r"\s+" + _QUALIFIER + _NUM + r"\b", re.IGNORECASE)
 _AND_OTHERS = re.compile(r"^\s+and\s+(?P<n>" + _NUM + r")\s+others\b", re.IGNORECASE)
 _INCLUDING = re.compile(
     r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+" + _QUALIFIER
@@ -236,6 +237,10 @@ def casualties(sentence: str) -> Casualties:
         for m in pattern.finditer(sentence):
             value = _number(m["n"])
             if not _plausible(value, m, sentence):
+                continue
+            if pattern is _KILLED_RE[0] and _VICTIMS_AFTER.match(sentence, m.end()):
+                # "Three gunmen killed at least two people": a count before an active
+                # verb with its own count after it counts the attackers, not the dead
                 continue
             noun = (m["noun"] or "").lower()
             if noun in ("children", "kids", "minors"):

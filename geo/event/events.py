@@ -36,6 +36,7 @@ from datetime import date
 
 from geo import lexicon
 from geo.event import attribution
+from geo.event.confidence import confidence, focus_share
 from geo.event.dates import (
     MONTH_PATTERN,
     YEAR_PATTERN,
@@ -104,6 +105,23 @@ _BACKGROUND = re.compile(
     rf"|{_ANY(_CUES['possibility'])}\s+(?:\w+\s+){{0,2}}?{_ANY(_CUES['possible_acts'])})\b",
     re.IGNORECASE,
 )
+# Intentions, forecasts, trends, habits and denials that anything happened.
+_NOT_HAPPENED = re.compile(
+    rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])})\b", re.IGNORECASE
+)
+# A related-news block: from the cue before a capitalised headline to the end of its line.
+_RELATED = re.compile(
+    rf"(?:^|(?<=\s))(?:{'|'.join(_CUES['related_cues'])})(?:\s+(?:[Nn]ews|[Ss]tories|"
+    rf"[Aa]rticles|[Cc]ontent|[Pp]osts))?\s*:?\s+(?=[A-Z0-9])[^\n]*",
+)
+# "under siege since 2014": an ongoing happening with its start, judged by _BACKGROUND.
+_SINCE_YEAR = re.compile(
+    rf"\bsince\s+(?:(?:{MONTH_PATTERN}|early|late|mid)[-\s]+)?$", re.IGNORECASE
+)
+_A_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
+# How long before its publication a date inherited from another sentence may date an event
+# (a scene continues days, not seasons: an older date has to be stated in its own sentence).
+_INHERITED_DATE_DAYS = 31
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:the\s+)?$", re.IGNORECASE)
 # A date attached to a statement ("said on Tuesday") dates the statement.
 _STATEMENT_BEFORE = re.compile(
@@ -127,11 +145,16 @@ _ACTOR_AFTER = re.compile(
     r"|^\s+(?:forces|troops|warplanes|jets|aircraft|air ?strikes?|military|army|navy|destroyers"
     r"|officials?|government|ministry|president|foreign|defen[cs]e|says|said|seeks|sought|has"
     r"|have|had|accused|warned|condemned|denied|is|was|will|would|wants|believes|blamed"
-    r"|coalition|strikes|airstrikes|missiles|cruise|planes|drones|special)\b",
+    r"|coalition|strikes|airstrikes|missiles|cruise|planes|drones|special|regime"
+    # a state or its capital as the subject of an act done elsewhere ("Moscow launched")
+    r"|launched|carried\s+out|conducted|deployed|sent|dispatched)\b",
     re.IGNORECASE,
 )
 _ACTOR_BEFORE = re.compile(
     r"\b(?:by|told|urged|accused|between|with|and|blamed)\s+(?:the\s+)?$"
+    # where attackers came from, not where they struck: "aircraft from Saudi Arabia"
+    r"|\b(?:aircraft|warplanes|jets|planes|drones|missiles|troops|forces|fighters|militants"
+    r"|ships|bombers)\s+(?:\w+\s+)?(?:from|based\s+in|stationed\s+in)\s+(?:the\s+)?$"
     # a place inside an organisation's name: "the Islamic State of Iraq and the Levant"
     r"|\b(?-i:State|Front|Army|Council|Coalition|Forces|Observatory|Committee|Ministry)\s+"
     r"(?:of|in|for)\s+(?:[A-Z]\w+\s+and\s+)?(?:the\s+)?$",
@@ -189,7 +212,7 @@ def _rank(p: ResolvedMention) -> int:
     return _SPECIFICITY["neighbourhood"] if p.approximate else _SPECIFICITY[p.place.feature]
 
 
-def _usable(text: str, p: ResolvedMention) -> bool:
+def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     """Whether a place name can locate an event: a resolved toponym that names neither the
     source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
     ("US-led coalition", "Russia says", "brokered by the US")."""
@@ -199,8 +222,8 @@ def _usable(text: str, p: ResolvedMention) -> bool:
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
     if _SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before):
         return False
-    if _ACTOR_AFTER.search(after) or _ACTOR_BEFORE.search(before):
-        return False
+    if _ACTOR_AFTER.search(after) or (not listed and _ACTOR_BEFORE.search(before)):
+        return False  # (a member of a list is judged by the list's first member)
     if p.mention.text.lower() in _CALENDAR_WORDS:
         return False
     # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
@@ -266,6 +289,60 @@ def event_place(
     if nearest is not None and _gap(nearest, trigger_at) < _gap(best, trigger_at):
         return nearest
     return best
+
+
+# Places in a coordinated list ("strikes on A, B and C", "cases in A, B, and C"): news
+# names several places of one happening type in one sentence when it happened at each of
+# them; each is one event. The words allowed between two members are in
+# geo/data/event_lists.toml.
+_LIST_DATA = lexicon.mapping("event_lists.toml")
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|;|,?\s+(?:" + "|".join(_LIST_DATA["conjunctions"]) + r"))\s*"
+    r"(?:(?:" + "|".join(_LIST_DATA["fillers"]) + r")\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def listed_places(
+    text: str,
+    location: ResolvedMention,
+    places: Sequence[ResolvedMention],
+    focus_country: str | None = None,
+) -> list[ResolvedMention]:
+    """The places of the coordinated list `location` stands in (itself first), or just
+    `location`. Members are places of one level that neither contain the other. A list of
+    countries that holds the article's own country (`focus_country`: "the group holds
+    territory in Syria and Iraq") sets the article's subject beside its context; it is not
+    split (the event goes where the article places events in its country)."""
+    ordered = sorted(
+        (p for p in places if not p.approximate and _usable(text, p, listed=True)),
+        key=lambda p: p.mention.start,
+    )
+    if location not in ordered:
+        return [location]
+    runs: list[list[ResolvedMention]] = []
+    for p in ordered:
+        if runs and _LIST_GAP.match(text[runs[-1][-1].mention.end : p.mention.start]):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    run = next(r for r in runs if location in r)
+    level = location.place.feature == "country"
+    members = [location]
+    for p in run:
+        if p is location or (p.place.feature == "country") != level:
+            continue
+        if any(_contains(p, q) or _contains(q, p) for q in members):
+            continue
+        members.append(p)
+    if (
+        level
+        and focus_country is not None
+        and len(members) > 1
+        and any(p.place.country_code == focus_country for p in members)
+    ):
+        return [location]
+    return members
 
 
 def _gap(p: ResolvedMention, position: int) -> int:
@@ -357,6 +434,7 @@ class _Draft:
     actors: list[str] = field(default_factory=list)
     casualties: attribution.Casualties = field(default_factory=attribution.Casualties)
     members: list[int] = field(default_factory=list)
+    listed: bool = False  # one place of a coordinated list of where it happened
 
     def absorb(self, sentence: str) -> None:
         _extend(self.sources, attribution.cited_sources(sentence))
@@ -537,8 +615,12 @@ def extract_events(
     title: str | None = None,
 ) -> list[Event]:
     """Events of one article; `sentences` are (start, end) character offsets in `text`."""
-    dated_text = _mask_head_date(text, published)
+    # the related-news headlines still say what the article is about (its country), but
+    # none of their places is an event of the article
     dominant = _dominant(text, places)
+    text = _mask_related(text)
+    places = [p for p in places if text[p.mention.start : p.mention.end].strip()]
+    dated_text = _mask_head_date(text, published)
     by_sentence: list[list[ResolvedMention]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     for p in places:
@@ -577,7 +659,7 @@ def extract_events(
                 _extend(answered.denied, denied)
             continue
         found = _type_and_strength(triggers[i])  # the sentence's trigger, found above
-        if found is None or _BACKGROUND.search(sentence):
+        if found is None or _background(sentence, dates[i][0], published):
             if previous is not None and found is None and previous.index >= i - 1:
                 _extend(previous.sources, attribution.cited_sources(sentence))
             continue
@@ -608,24 +690,63 @@ def extract_events(
             # a place in a country the article never names (nor its people) is more likely
             # a misread name ("Castello" in Spain) than an event abroad
             location = _main_place(text, places, None, dominant[0]) or location
-        draft = _Draft(
-            index=i,
-            place_index=place_index,
-            start=starts[i],
-            end=end,
-            event_type=event_type,
-            strength=strength,
-            location=location,
-            own_place=place_index == i,
-            found_date=dates[i][0],
-            statement_date=dates[i][1],
-            paragraph=paragraphs[i],
+        members = (
+            listed_places(text, own[i], by_sentence[i], dominant[0]) if own[i] is not None else []
         )
-        draft.absorb(sentence)
-        drafts.append(draft)
+        # each listed place as named: "in France, Spain and Italy"
+        locations = members if len(members) > 1 else [location]
+        for place in locations:
+            draft = _Draft(
+                index=i,
+                place_index=place_index,
+                start=starts[i],
+                end=end,
+                event_type=event_type,
+                strength=strength,
+                location=place,
+                own_place=place_index == i,
+                found_date=dates[i][0],
+                statement_date=dates[i][1],
+                paragraph=paragraphs[i],
+            )
+            draft.absorb(sentence)
+            draft.listed = len(locations) > 1
+            if len(locations) > 1:
+                # a toll of a list is the total of all its places, no one place's
+                draft.casualties = attribution.Casualties()
+            drafts.append(draft)
     drafts = _merge(drafts, published)
-    events = [_freeze(article_id, text, d, dates, paragraphs, sentences, published) for d in drafts]
+    located = [p for ps in mentioned for p in ps]  # the places that can locate events
+    events = [
+        _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
+        for d in drafts
+    ]
     return _mark_primary(events, drafts, title, text)
+
+
+def _mask_related(text: str) -> str:
+    """The text with related-news blocks blanked (offsets kept)."""
+    if not _RELATED.search(text):
+        return text
+    return _RELATED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _background(sentence: str, found: DateMention | None, published: date | None) -> bool:
+    """Whether a sentence with a trigger gives background or context, not a happening:
+    the cues of geo/data/background.toml, or a year before the publication's year not
+    part of a full date ("joined the convention in 2013", "the 2008 war", "last year"):
+    news dates what it reports by day; an earlier happening given only by its year is
+    history."""
+    if _BACKGROUND.search(sentence) or _NOT_HAPPENED.search(sentence):
+        return True
+    if published is None or (found is not None and found.precision in ("day", "week")):
+        return False
+    if found is not None and found.precision == "year" and found.value.year < published.year:
+        return True
+    return any(
+        int(m.group()) < published.year and not _SINCE_YEAR.search(sentence[: m.start()])
+        for m in _A_YEAR.finditer(sentence)
+    )
 
 
 def _same_time(draft: _Draft, found: DateMention | None) -> bool:
@@ -712,12 +833,18 @@ def _freeze(
     paragraphs: list[int],
     sentences: Sequence[tuple[int, int]],
     published: date | None,
+    places: Sequence[ResolvedMention] = (),
 ) -> Event:
     found = d.found_date
     if found is None:
         # the sentence just before, in the same paragraph, dates the scene it continues
         j = d.index - 1
-        if j >= 0 and paragraphs[j] == paragraphs[d.index] and _sharp(dates[j][0]):
+        if (
+            j >= 0
+            and paragraphs[j] == paragraphs[d.index]
+            and _sharp(dates[j][0])
+            and (published is None or (published - dates[j][0].value).days <= _INHERITED_DATE_DAYS)
+        ):
             found = dates[j][0]
     start, end = (d.start, d.end) if d.own_place else sentences[d.index]
     sentence = text[start:end].strip()
@@ -744,6 +871,14 @@ def _freeze(
         injured=c.injured,
         civilians_killed=c.civilians_killed,
         children_killed=c.children_killed,
+        confidence=confidence(
+            d.location,
+            d.own_place,
+            d.strength,
+            found is not None,
+            focus_share(d.location, places),
+            listed=d.listed,
+        ),
     )
 
 

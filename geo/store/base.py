@@ -27,6 +27,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo.event.confidence import on_map
 from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.place.overrides import Override, Overrides, overrides_frame
 from geo.read.watch import Source, SourceState
@@ -43,8 +44,9 @@ class SchemaVersionError(RuntimeError):
 # reserved in PostgreSQL); overrides, article_keys, source_states, store_meta. 4: indexes for
 # the dashboard's filters (event type, publisher, country, gazetteer entry); articles'
 # fetched_at, extraction and language (articles read from the web). 5: sources, the feeds
-# to watch added in the dashboard (`geo watch` polls them too).
-SCHEMA_VERSION = 5
+# to watch added in the dashboard (`geo watch` polls them too). 6: events' confidence
+# (geo/event/confidence.py); older events have none and are shown.
+SCHEMA_VERSION = 6
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (
@@ -175,7 +177,7 @@ EVENT_COLUMNS = (
     "event_id", "article_id", "sentence", "sentence_start", "event_type", "event_date",
     "date_precision", "date_from_text", "place_start", "place_end", "is_primary",
     "cited_sources", "denied_by", "actors", "killed", "injured", "civilians_killed",
-    "children_killed", "report_group",
+    "children_killed", "report_group", "confidence",
 )  # fmt: skip
 LIST_SEPARATOR = "; "  # lists of names (cited sources, actors) are stored "; "-joined
 
@@ -202,6 +204,7 @@ def event_row(event: Event) -> tuple:
         event.civilians_killed,
         event.children_killed,
         event.event_id,
+        event.confidence,
     )
 
 
@@ -290,6 +293,8 @@ def events_frame(frame: pd.DataFrame) -> pd.DataFrame:
         return empty_events_frame()
     for column in ("date_from_text", "is_primary", "approximate"):
         frame[column] = frame[column].astype(bool)
+    frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
+    frame["on_map"] = [on_map(None if pd.isna(v) else float(v)) for v in frame["confidence"]]
     groups = frame.groupby("report_group", sort=False)
     frame["reported_by"] = groups["source"].transform(_joined)
     frame["report_count"] = groups["article_id"].transform("nunique")

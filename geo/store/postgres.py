@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS events (
     is_primary INTEGER NOT NULL, cited_sources {_TEXT} NOT NULL,
     denied_by {_TEXT}, actors {_TEXT},
     killed INTEGER, injured INTEGER, civilians_killed INTEGER, children_killed INTEGER,
-    report_group {_TEXT}
+    report_group {_TEXT}, confidence DOUBLE PRECISION
 );
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
 CREATE INDEX IF NOT EXISTS events_date ON events (event_date);
@@ -144,8 +144,11 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 """
 # What each version adds to a database of the version before (PostgreSQL stores start at
-# version 4): 5, the feeds to watch added in the dashboard.
-MIGRATIONS: dict[int, tuple[str, ...]] = {5: (_SOURCES_TABLE,)}
+# version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    5: (_SOURCES_TABLE,),
+    6: ("ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",),
+}
 
 # Advisory lock keys (two int4: a class, then an object within it).
 _SCHEMA_LOCK = (0x6E0, 1)
@@ -160,7 +163,7 @@ SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
        p.method AS resolution, e.cited_sources,
        e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
        coalesce(e.report_group, e.event_id) AS report_group,
-       e.is_primary, e.sentence, e.sentence_start
+       e.is_primary, e.sentence, e.sentence_start, e.confidence
 FROM events e
 JOIN articles a ON a.article_id = e.article_id
 JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start

@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS events (
     is_primary INTEGER NOT NULL, cited_sources TEXT NOT NULL,
     denied_by TEXT, actors TEXT,
     killed INTEGER, injured INTEGER, civilians_killed INTEGER, children_killed INTEGER,
-    report_group TEXT
+    report_group TEXT, confidence REAL
 );
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
 CREATE INDEX IF NOT EXISTS events_date ON events (event_date);
@@ -139,6 +139,7 @@ _ADDED_COLUMNS = {
         ("articles", "extraction", "TEXT"),
         ("articles", "language", "TEXT"),
     ),
+    6: (("events", "confidence", "REAL"),),
 }
 # Columns renamed by each version: table -> (old, new).
 _RENAMED_COLUMNS = {
@@ -153,7 +154,7 @@ SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
        p.method AS resolution, e.cited_sources,
        e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
        coalesce(e.report_group, e.event_id) AS report_group,
-       e.is_primary, e.sentence, e.sentence_start
+       e.is_primary, e.sentence, e.sentence_start, e.confidence
 FROM events e
 JOIN articles a ON a.article_id = e.article_id
 JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -34,6 +34,7 @@ PRECISION_PARAM = "precision"
 QUERY_PARAM = "q"
 EVENT_PARAM = "event"
 HEAT_PARAM = "heat"  # the map mode, not a filter: written by the share link
+ALL_PARAM = "all"  # `all=true`: the unsure events too (FilterState.show_all)
 QUERY_KEYS: tuple[str, ...] = (
     DATES_PARAM,
     SOURCE_PARAM,
@@ -43,6 +44,7 @@ QUERY_KEYS: tuple[str, ...] = (
     PRECISION_PARAM,
     QUERY_PARAM,
     EVENT_PARAM,
+    ALL_PARAM,
 )
 
 # "; "-joined list columns (geo/schema.py).
@@ -78,6 +80,9 @@ class FilterState:
     types: tuple[str, ...] = ()  # event types; empty: all
     countries: tuple[str, ...] = ()  # "SY" or "SY/Aleppo"; empty: everywhere
     precisions: tuple[str, ...] = ()  # feature levels; empty: all
+    # False: only the events the map shows by default (`on_map`, a confident event);
+    # True (`all=true` in the URL): every event, the unsure ones too
+    show_all: bool = False
 
     @property
     def is_default(self) -> bool:
@@ -85,8 +90,11 @@ class FilterState:
 
 
 def apply_filters(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """The rows of `frame` that `state` lets through, in their order, index reset."""
+    """The rows of `frame` that `state` lets through, in their order, index reset.
+    Unless `state.show_all`, only the events on the map by default (`on_map`)."""
     mask = pd.Series(True, index=frame.index)
+    if not state.show_all and "on_map" in frame.columns:
+        mask &= frame["on_map"].fillna(True).astype(bool)  # unknown: stored before it, shown
     for predicate in _PREDICATES:
         part = predicate(frame, state)
         if part is not None:
@@ -224,9 +232,21 @@ def precisions(frame: pd.DataFrame) -> list[str]:
     )
 
 
-def count_label(n: int) -> str:
-    """'1 event', '12 events'."""
-    return f"{n} event" if n == 1 else f"{n} events"
+def count_label(n: int, hidden: int = 0) -> str:
+    """'1 event', '12 events', '12 events (3 unsure ones hidden)'."""
+    label = f"{n} event" if n == 1 else f"{n} events"
+    if hidden:
+        label += f" ({hidden} unsure {'one' if hidden == 1 else 'ones'} hidden)"
+    return label
+
+
+def hidden_count(frame: pd.DataFrame, state: FilterState) -> int:
+    """How many events `state` would show with `show_all` but hides as unsure."""
+    if state.show_all or "on_map" not in frame.columns:
+        return 0
+    return len(apply_filters(frame, replace(state, show_all=True))) - len(
+        apply_filters(frame, state)
+    )
 
 
 # --- URL query parameters ----------------------------------------------------------------
@@ -289,6 +309,7 @@ def state_from_query_params(params: Mapping[str, list[str] | str]) -> FilterStat
         types=_repeated(params, TYPE_PARAM),
         countries=_repeated(params, COUNTRY_PARAM),
         precisions=_repeated(params, PRECISION_PARAM),
+        show_all=any(v.strip().lower() == "true" for v in _values(params, ALL_PARAM)),
     )
 
 
@@ -333,6 +354,8 @@ def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
             params[key] = list(values)
     if state.query.strip():
         params[QUERY_PARAM] = [state.query.strip()]
+    if state.show_all:
+        params[ALL_PARAM] = ["true"]
     return params
 
 

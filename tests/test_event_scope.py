@@ -1,0 +1,147 @@
+"""What is an event, of which type, and where: the rules of issue 11 on invented sentences.
+
+Hand-made texts with hand-resolved places (tests/test_events.py's helpers): each test
+names the general fact about news it checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.event.attribution import casualties
+from geo.event.events import classify_sentence, extract_events, listed_places
+from geo.models import Mention, Place, ResolvedMention
+from tests.test_events import THURSDAY, events_of, resolve, sentences_of
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Police arrested a man after the robbery at the bank.", "crime"),
+        ("The driver was charged with reckless driving.", "crime"),
+        ("A judge sentenced him to ten years.", "crime"),
+        ("He appeared in court on Friday.", "crime"),
+        ("Two cars collided on the bridge.", "accident"),
+        ("Firefighters put out a house fire on Elm Street.", "accident"),
+        ("The earthquake destroyed hundreds of homes.", "disaster"),
+        ("Floods swept through the valley.", "disaster"),
+        ("Health officials confirmed three new cases of measles.", "disease"),
+        ("Two farmers tested positive for the virus.", "disease"),
+        ("Two cases in the north were discovered on Monday.", "disease"),  # a count of cases
+        ("The disease has also been found in three more herds.", "disease"),
+        ("The council voted to raise the parking fee.", "politics"),
+        ("The governor declared a state of emergency.", "politics"),
+        # violence still wins over a calm type in the same sentence
+        ("Gunmen opened fire on voters queuing for the elections.", "shooting"),
+    ],
+)
+def test_event_types_for_all_news(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected, sentence
+
+
+def test_each_place_of_a_list_is_one_event() -> None:
+    text = "Warplanes struck Aleppo, Idlib and Atareb on Monday, killing 30 people."
+    events = events_of(text)
+    assert sorted(e.location.place.name for e in events) == ["Al Atarib", "Aleppo", "Idlib"]
+    # the toll is of all the places together, no one place's
+    assert {e.killed for e in events} == {None}
+
+
+def test_places_apart_are_no_list() -> None:
+    text = "Warplanes struck Aleppo after talks in Idlib."
+    places = resolve(text)
+    aleppo = next(p for p in places if p.mention.text == "Aleppo")
+    assert listed_places(text, aleppo, places) == [aleppo]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The country joined the treaty in 2003 after an attack in Aleppo.",  # a year only
+        "The 1998 war in Aleppo killed thousands.",
+        "Officials are looking to schedule talks in Aleppo next week.",  # an intention
+        "More cases are expected in Aleppo.",  # a forecast
+        "In the past six months warplanes have bombed Aleppo.",  # a trend
+        "The market in Aleppo is regularly targeted by air strikes.",  # a habit
+        "No one was hurt when a shell fell in Aleppo.",  # nothing happened
+    ],
+)
+def test_background_intentions_and_non_events_give_no_event(text) -> None:
+    assert events_of(text, published=date(2016, 9, 8)) == []
+
+
+def test_a_full_earlier_date_is_still_an_event() -> None:
+    text = "Warplanes struck Aleppo on 3 March 2015."
+    (event,) = events_of(text, published=date(2016, 9, 8))
+    assert event.event_date == date(2015, 3, 3)
+
+
+def test_a_related_news_block_gives_no_event() -> None:
+    text = (
+        "Warplanes struck Aleppo on Monday.\n"
+        "Related Rebels Shell Idlib Market As Talks Stall Air Strikes Hit Atareb"
+    )
+    events = events_of(text)
+    assert [e.location.place.name for e in events] == ["Aleppo"]
+
+
+def test_an_old_date_is_not_lent_to_the_next_sentence() -> None:
+    # a scene continues days, not months: the date of the sentence before is not lent
+    text = "On 3 March the town was calm and rebels met. Warplanes struck Aleppo."
+    (event,) = events_of(text, published=date(2016, 9, 8))
+    assert event.event_date == date(2016, 9, 8) and not event.date_from_text
+
+
+def test_the_base_of_the_attackers_is_not_the_place_of_the_strike() -> None:
+    text = "Aircraft from Idlib struck Aleppo on Monday."
+    (event,) = events_of(text)
+    assert event.location.place.name == "Aleppo"
+
+
+def test_a_capital_launching_strikes_is_the_actor() -> None:
+    text = "Damascus launched air strikes on Atareb."
+    places = resolve(text)
+    assert [e.location.place.name for e in events_of(text)] == ["Al Atarib"]
+    assert places  # Atareb is known to the helper
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("Three suicide bombers killed at least two people.", 2),
+        ("Two gunmen killed five villagers.", 5),
+        ("Three people were killed.", 3),
+    ],
+)
+def test_the_dead_are_the_victims_not_the_attackers(sentence, killed) -> None:
+    assert casualties(sentence).killed == killed
+
+
+IRAQ = Place(99237, "Iraq", 33.0, 44.0, "IQ", None, None, "country", 29000000)
+LEBANON = Place(272103, "Lebanon", 33.8, 35.8, "LB", None, None, "country", 4000000)
+
+
+def _with_countries(text: str) -> list[ResolvedMention]:
+    out = resolve(text)
+    for name, place in (("Iraq", IRAQ), ("Lebanon", LEBANON)):
+        start = text.find(name)
+        if start >= 0:
+            out.append(ResolvedMention(Mention(start, start + len(name), name), place))
+    return sorted(out, key=lambda p: p.mention.start)
+
+
+def test_a_list_of_countries_with_the_articles_own_is_not_split() -> None:
+    text = "Rebels fought in Aleppo and Idlib. Fighting raged in Syria and Iraq on Monday."
+    events = extract_events("a", text, sentences_of(text), _with_countries(text), THURSDAY)
+    assert {e.location.place.country_code for e in events} == {"SY"}
+    # a list of other countries is split
+    text = "Rebels fought in Aleppo and Idlib. Fighting raged in Iraq and Lebanon on Monday."
+    events = extract_events("a", text, sentences_of(text), _with_countries(text), THURSDAY)
+    assert {"IQ", "LB"} <= {e.location.place.country_code for e in events}
+
+
+def test_a_report_of_a_campaign_stepped_up_is_still_a_report() -> None:
+    text = "Five civilians were killed in Aleppo on Sunday as the army stepped up its campaign."
+    assert len(events_of(text)) == 1
