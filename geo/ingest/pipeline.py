@@ -34,7 +34,7 @@ from geo.place.gazetteer import Gazetteer, default_gazetteer
 from geo.place.geocoders import default_online_geocoder
 from geo.place.overrides import Overrides
 from geo.place.recognize import find_mentions
-from geo.place.resolve import resolve_mentions
+from geo.place.resolve import drop_common_words, resolve_mentions
 from geo.place.sentences import DocSentences
 from geo.place.tokens import tokens_from_doc
 from geo.place.toponyms import load_nlp, text_for_model
@@ -130,6 +130,7 @@ def analyze(
         overrides=overrides,
         article_id=article.article_id,  # corrections can be scoped to one article
     )
+    places = drop_common_words(article.text, places)
     sentences = DocSentences(tokens).split(article.text)
     events = extract_events(
         article.article_id, article.text, sentences, places, article.published, article.title
@@ -490,9 +491,11 @@ def parse_document(
         mentions = [
             Mention(int(s), int(e), text[int(s) : int(e)], finder=Finder.GIVEN) for s, e in spans
         ]
-    return resolve_mentions(
+    places = resolve_mentions(
         text, mentions, gazetteer, geocoder=default_online_geocoder(), overrides=overrides
     )
+    # given spans are names by the caller's word; found ones are judged (common words)
+    return places if spans is not None else drop_common_words(text, places)
 
 
 def parse_documents(
