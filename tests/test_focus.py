@@ -194,3 +194,53 @@ def test_common_word_threshold():
     assert is_common_word("Western") and is_common_word("Battle") and is_common_word("Old City")
     assert not is_common_word("Alexandria") and not is_common_word("Aleppo")
     assert not is_common_word("L.A.")
+
+
+# --- where a publisher's home comes from ------------------------------------------------
+
+
+def test_manifest_home_field_reaches_the_article(tmp_path):
+    from geo.read.articles import read_paths
+
+    (tmp_path / "story.txt").write_text("A fire broke out on Main Street.\n", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(
+        "story.txt:\n  source: The Valley Courier\n  home: Charlottesville, Virginia, US\n",
+        encoding="utf-8",
+    )
+    (article,) = list(read_paths([tmp_path]))
+    assert article.home == "Charlottesville, Virginia, US"
+
+
+def test_settings_publisher_homes():
+    from geo.config import publisher_homes
+
+    settings = {"publishers": {"The Valley Courier": {"home": "Virginia"}, "Wire": {}}}
+    assert publisher_homes(settings) == {"The Valley Courier": "Virginia"}
+    assert publisher_homes({"publishers": {"X": {"home": 4752031}}}) == {"X": "4752031"}
+    with pytest.raises(ValueError, match=r'publishers\."X"\] home'):
+        publisher_homes({"publishers": {"X": {"home": ["a"]}}})
+
+
+def test_publisher_homes_order_of_evidence(gazetteer):
+    from geo.ingest.pipeline import PublisherHomes
+    from geo.models import Article
+
+    virginia, tyler = gazetteer.get(VIRGINIA), gazetteer.get(4738214)
+    stored = {"Texan Daily": [[tyler, tyler], [tyler, None], [tyler, tyler, tyler], [tyler] * 5]}
+    homes = PublisherHomes(gazetteer, {"Courier": "Virginia"}, lambda: stored)
+    own = Article("a", "text", source="Courier", home=str(ALEXANDRIA_VA))
+    assert homes.home_of(own).geonameid == ALEXANDRIA_VA  # the article's own home first
+    assert homes.home_of(Article("b", "text", source="Courier")) == virginia
+    assert homes.home_of(Article("c", "text", source="Texan Daily")).admin1_code == "TX"
+    assert homes.home_of(Article("d", "text", source="Unknown Wire")) is None
+    assert homes.home_of(Article("e", "text")) is None
+
+
+def test_inferred_home_needs_several_articles_in_one_region(gazetteer):
+    from geo.place.resolve import infer_home
+
+    tyler, paris_fr, geneva = (gazetteer.get(i) for i in (4738214, PARIS_FR, GENEVA_CH))
+    assert infer_home([[tyler] * 12]) is None  # one article is no home
+    assert infer_home([[tyler] * 4, [tyler] * 4, [tyler] * 4]).geonameid == 4738214
+    # a publisher of world news: no region holds most of its names
+    assert infer_home([[tyler, paris_fr, geneva] * 3] * 4) is None

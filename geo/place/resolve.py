@@ -366,16 +366,13 @@ def resolve_mentions(
     cued = [_mention_has_region_cue(m, text) for m in mentions]
     town_cued = [_mention_has_town_cue(m, text) and not cued[i] for i, m in enumerate(mentions)]
     alone = [rank_candidates(options, context, cued[i]) for i, options in enumerate(candidates)]
+    # what the words around a name say it is: "the town of X"
+    narrowed = [_towns_if(town_cued[i], options) for i, options in enumerate(candidates)]
     restricted = [
         _restrict_to_container(
-            text,
-            mentions,
-            candidates,
-            i,
-            _towns_if(town_cued[i], options),
-            _in_list_of_regions(i, lists, alone),
+            text, mentions, candidates, i, options, _in_list_of_regions(i, lists, alone)
         )
-        for i, options in enumerate(candidates)
+        for i, options in enumerate(narrowed)
     ]
     first = [
         rank_candidates(options, context, cued[i]) for i, (options, _) in enumerate(restricted)
@@ -414,7 +411,7 @@ def resolve_mentions(
             or container is not None
             or region_cued[index]
             or kinds[index] is not None
-            or len(options) != len(candidates[index])
+            or len(options) != len(narrowed[index])  # "Paris, Texas" says where it is
         ):
             continue
         focus = focus_counts.focus(own_counts.get(names[index]))
@@ -892,3 +889,42 @@ def home_place(gazetteer: Gazetteer, home: str | int | None) -> Place | None:
         return None
     first = resolve_mentions(text, mentions, gazetteer)[0]
     return first.place
+
+
+# A publisher's home inferred from its stored articles needs this many of their names in
+# one region, from at least HOME_MIN_ARTICLES articles: one story about a place is no home.
+HOME_MIN_NAMES = 10
+HOME_MIN_ARTICLES = 3
+
+
+def infer_home(articles_places: Iterable[Iterable[Place | None]]) -> Place | None:
+    """A publisher's home from what its articles name most: the region (state, province)
+    holding at least LOCAL_REGION_SHARE of the names its articles place in a region, at
+    least HOME_MIN_NAMES of them from HOME_MIN_ARTICLES articles or more; None for a
+    publisher of national or world news. Returned as the region's place (or, when no
+    article names the region itself, the place of it named most)."""
+    counts = _FocusCounts()
+    in_region: dict[tuple[str, str], Counter] = {}
+    articles_in: Counter[tuple[str, str]] = Counter()
+    for places in articles_places:
+        seen = set()
+        for place in places:
+            if place is None:
+                continue
+            counts.add(place)
+            region = _region_of(place)
+            if region is not None:
+                in_region.setdefault(region, Counter())[place] += 1
+                seen.add(region)
+        articles_in.update(seen)
+    focus = counts.focus()
+    region = focus.local_region
+    if (
+        region is None
+        or focus.region_names * focus.regions[region] < HOME_MIN_NAMES
+        or articles_in[region] < HOME_MIN_ARTICLES
+    ):
+        return None
+    named = in_region[region]
+    regions = [p for p in named if p.feature == "admin1"]
+    return max(regions or named, key=lambda p: (named[p], p.geonameid or 0))
