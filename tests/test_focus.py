@@ -244,3 +244,26 @@ def test_inferred_home_needs_several_articles_in_one_region(gazetteer):
     assert infer_home([[tyler] * 4, [tyler] * 4, [tyler] * 4]).geonameid == 4738214
     # a publisher of world news: no region holds most of its names
     assert infer_home([[tyler, paris_fr, geneva] * 3] * 4) is None
+
+
+def test_ingest_passes_the_settings_home_to_the_resolver(tmp_path, monkeypatch):
+    from geo.ingest.pipeline import ingest_articles
+    from geo.models import Article
+    from geo.store import open_store
+    from tests.helpers import build_fixture_gazetteer
+
+    gazetteer = build_fixture_gazetteer(tmp_path)
+    settings = tmp_path / "geo.toml"
+    settings.write_text('[publishers."The Courier"]\nhome = "Virginia"\n', encoding="utf-8")
+    monkeypatch.setenv("GEO_CONFIG", str(settings))
+    text = "Police in Alexandria arrested a man on Friday after a fire destroyed a barn."
+    articles = [
+        Article("local", text, source="The Courier", content_hash="1"),
+        Article("wire", text, source="World Wire", content_hash="2"),
+    ]
+    with open_store(tmp_path / "events.db") as store:
+        ingest_articles(articles, store, gazetteer=gazetteer)
+        places = store.stored_places()
+    placed = {a: {p.place.geonameid for p in ps if p.place} for a, ps in places.items()}
+    assert placed["local"] == {ALEXANDRIA_VA}
+    assert placed["wire"] == {ALEXANDRIA_EG}

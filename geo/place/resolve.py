@@ -13,7 +13,16 @@ Each candidate gets a score from priors and document context:
 - a name matched only through an alternate spelling, in a country the article never
   names, for a village, is not trusted: kept unresolved rather than placed at a guess;
   so is a small town abroad far from every other place of the article, and a town when
-  the text says "province" but the only towns of that name are in other countries.
+  the text says "province" but the only towns of that name are in other countries;
+- the article's focus (`Focus`: the countries and regions its other names, demonyms and
+  its publisher's home place are in): a name read outside it, with nothing of its own
+  saying where it is, takes a reading inside it; in local news (most names in one state
+  or province) the same-name town of that region even over a country or a capital
+  abroad ("Palestine" in a Texan story), else over a place abroad that is not well known.
+  `focus_of` / `focus_share` give the focus to later stages (event confidence);
+- `drop_common_words`: an ordinary English word that is also a place name ("Western",
+  "Battle") is kept only with place evidence (a preposition, a cue, a container, a
+  reading inside the focus).
 """
 
 from __future__ import annotations
