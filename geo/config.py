@@ -103,3 +103,30 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             except tomllib.TOMLDecodeError as exc:
                 raise ValueError(f"{candidate}: not valid TOML: {exc}") from exc
     return {}
+
+
+def publisher_homes(settings: dict[str, Any] | None = None) -> dict[str, str]:
+    """Publisher name -> its home place as written in the settings:
+
+        [publishers."The Daily Progress"]
+        home = "Charlottesville, Virginia, US"   # or a GeoNames id: 4752031
+
+    A local paper's home region is the strongest evidence of which of several same-name
+    places its stories mean (geo/place/resolve.py `home_place`). A malformed entry is an
+    error naming the setting."""
+    settings = load_settings() if settings is None else settings
+    table = settings.get("publishers", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{SETTINGS_FILE_NAME}: [publishers] must be a table of publishers")
+    homes = {}
+    for name, entry in table.items():
+        home = entry.get("home") if isinstance(entry, dict) else None
+        if home is None:
+            continue
+        if isinstance(home, bool) or not isinstance(home, str | int) or not str(home).strip():
+            raise ValueError(
+                f'{SETTINGS_FILE_NAME}: [publishers."{name}"] home must be a place name '
+                f'("Town, Region, Country") or a GeoNames id, got {home!r}'
+            )
+        homes[str(name)] = str(home).strip()
+    return homes

@@ -52,6 +52,9 @@ class Article:
     fetched_at: datetime | None = None
     extraction: str | None = None
     language: str | None = None
+    # The publisher's home place as the metadata gives it ("Charlottesville, Virginia, US"
+    # or a GeoNames id): evidence for its same-name places (geo/place/resolve.py).
+    home: str | None = None
 
 
 @dataclass(frozen=True)

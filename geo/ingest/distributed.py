@@ -29,7 +29,7 @@ from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from geo.ingest.pipeline import analyze_many, parse_text
-from geo.models import Article, ReadError
+from geo.models import Article, Place, ReadError
 from geo.place.gazetteer import Gazetteer, default_gazetteer
 from geo.place.overrides import Overrides
 from geo.store.base import AnalyzedArticle
@@ -54,11 +54,23 @@ class PipelineWorker(WorkerPlugin):
 
 
 def analyze_shard(
-    articles: Sequence[Article], overrides: Overrides | None
+    articles: Sequence[Article],
+    overrides: Overrides | None,
+    homes: Sequence[Place | None] = (),
 ) -> list[AnalyzedArticle | ReadError]:
     """One task: a shard of articles analysed on a worker, in one process (the worker
-    is the unit of parallelism here)."""
-    return list(analyze_many(articles, default_gazetteer(), overrides, n_process=1))
+    is the unit of parallelism here). `homes`: each article's publisher home, found by the
+    client (it needs the store, which only the client opens)."""
+    home_by_id = {a.article_id: h for a, h in zip(articles, homes, strict=False)}
+    return list(
+        analyze_many(
+            articles,
+            default_gazetteer(),
+            overrides,
+            home_of=lambda article: home_by_id.get(article.article_id),
+            n_process=1,
+        )
+    )
 
 
 class DaskAnalyzer:
@@ -73,8 +85,10 @@ class DaskAnalyzer:
         articles: Sequence[Article],
         gazetteer: Gazetteer,  # the workers use their own
         overrides: Callable[[], Overrides | None] | Overrides | None = None,
+        home_of: Callable[[Article], Place | None] | None = None,
     ) -> Iterator[AnalyzedArticle | ReadError]:
         current = overrides if callable(overrides) else lambda: overrides
+        home = home_of or (lambda article: None)
         shards = [
             list(articles[i : i + self.shard_size])
             for i in range(0, len(articles), self.shard_size)
@@ -84,7 +98,9 @@ class DaskAnalyzer:
         in_flight: deque = deque()
         try:
             for shard in shards:
-                in_flight.append(self.client.submit(analyze_shard, shard, current(), pure=False))
+                homes = [home(article) for article in shard]
+                task = self.client.submit(analyze_shard, shard, current(), homes, pure=False)
+                in_flight.append(task)
                 if len(in_flight) >= ahead:  # results in input order, a few shards ahead
                     yield from in_flight.popleft().result()
             while in_flight:

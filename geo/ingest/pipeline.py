@@ -25,16 +25,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from geo.config import SEEDS_DIR
+from geo.config import SEEDS_DIR, publisher_homes
 from geo.event.dates import find_publication_date
 from geo.event.events import extract_events
 from geo.ingest.corrections import reapply_overrides
-from geo.models import Article, Finder, Mention, ReadError, ResolvedMention
+from geo.models import Article, Finder, Mention, Place, ReadError, ResolvedMention
 from geo.place.gazetteer import Gazetteer, default_gazetteer
 from geo.place.geocoders import default_online_geocoder
 from geo.place.overrides import Overrides
 from geo.place.recognize import find_mentions
-from geo.place.resolve import resolve_mentions
+from geo.place.resolve import drop_common_words, home_place, infer_home, resolve_mentions
 from geo.place.sentences import DocSentences
 from geo.place.tokens import tokens_from_doc
 from geo.place.toponyms import load_nlp, text_for_model
@@ -110,9 +110,14 @@ def with_publication_date(article: Article) -> Article:
 
 
 def analyze(
-    article: Article, gazetteer: Gazetteer, doc=None, overrides: Overrides | None = None
+    article: Article,
+    gazetteer: Gazetteer,
+    doc=None,
+    overrides: Overrides | None = None,
+    home: Place | None = None,
 ) -> AnalyzedArticle:
-    """Find, resolve and extract the events of one article."""
+    """Find, resolve and extract the events of one article. `home`: its publisher's home
+    place (`PublisherHomes`), evidence for same-name places near it."""
     article = with_publication_date(article)
     doc = doc if doc is not None else parse_text(article.text)
     tokens = tokens_from_doc(doc)
@@ -129,7 +134,9 @@ def analyze(
         geocoder=default_online_geocoder(),
         overrides=overrides,
         article_id=article.article_id,  # corrections can be scoped to one article
+        home=home,
     )
+    places = drop_common_words(article.text, places, home)
     sentences = DocSentences(tokens).split(article.text)
     events = extract_events(
         article.article_id, article.text, sentences, places, article.published, article.title
@@ -147,9 +154,12 @@ def analyze_many(
     articles: Sequence[Article],
     gazetteer: Gazetteer,
     overrides: Overrides | Callable[[], Overrides | None] | None = None,
+    home_of: Callable[[Article], Place | None] | None = None,
     n_process: int | None = None,
 ) -> Iterator[AnalyzedArticle | ReadError]:
     """Analyse articles in order; one that fails gives a ReadError naming it and why.
+
+    `home_of(article)`: its publisher's home place (`PublisherHomes.home_of`), if known.
 
     `overrides` may be a function, asked before each article, so that a correction made
     while a long ingest runs applies to the articles analysed after it. `n_process`: spaCy
@@ -165,7 +175,8 @@ def analyze_many(
                 yield _failed(article, doc)
                 continue
             try:
-                yield analyze(article, gazetteer, doc, current())
+                home = home_of(article) if home_of is not None else None
+                yield analyze(article, gazetteer, doc, current(), home)
             except Exception as exc:  # a bug meeting a stranger's text: skip that article
                 log.exception("analysing %s failed", _origin(article))
                 yield _failed(article, exc)
@@ -412,7 +423,9 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
         batch: list[AnalyzedArticle] = []
-        with contextlib.closing(analyzer(fresh, gazetteer, overrides.current)) as results:
+        homes = PublisherHomes(gazetteer, publisher_homes(), lambda: _stored_places_by_source(db))
+        analyzed_articles = analyzer(fresh, gazetteer, overrides.current, homes.home_of)
+        with contextlib.closing(analyzed_articles) as results:
             for analyzed in results:
                 if isinstance(analyzed, ReadError):
                     summary.skipped.append(analyzed)
@@ -429,6 +442,58 @@ def ingest_articles(
         if progress:
             progress(done, len(articles))
     return summary
+
+
+class PublisherHomes:
+    """Where each publisher is at home, for the resolver: the article's own `home` (a
+    manifest's), else the settings' (`[publishers."Name"] home`, geo/config.py), else
+    inferred from the places its articles already in the store name most
+    (`infer_home`; only stored articles, so that an ingest's result does not depend on
+    the order of its articles). Each home is looked up once."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        configured: dict[str, str] | None = None,
+        stored: Callable[[], dict[str, list[list[Place | None]]]] | None = None,
+    ):
+        self.gazetteer = gazetteer
+        self.configured = configured or {}
+        self._stored = stored
+        self._by_source: dict[str, list[list[Place | None]]] | None = None
+        self._written: dict[str, Place | None] = {}
+        self._inferred: dict[str, Place | None] = {}
+
+    def _place(self, written: str) -> Place | None:
+        if written not in self._written:
+            self._written[written] = home_place(self.gazetteer, written)
+        return self._written[written]
+
+    def home_of(self, article: Article) -> Place | None:
+        if article.home:
+            return self._place(article.home)
+        source = article.source
+        if not source:
+            return None
+        if source in self.configured:
+            return self._place(self.configured[source])
+        if self._stored is None:
+            return None
+        if source not in self._inferred:
+            if self._by_source is None:
+                self._by_source = self._stored()
+            self._inferred[source] = infer_home(self._by_source.get(source, ()))
+        return self._inferred[source]
+
+
+def _stored_places_by_source(store: Store) -> dict[str, list[list[Place | None]]]:
+    """Publisher -> the places of each of its stored articles."""
+    by_source: dict[str, list[list[Place | None]]] = {}
+    for article_id, places in store.stored_places().items():
+        stored = store.read_article(article_id)
+        if stored is not None and stored.source:
+            by_source.setdefault(stored.source, []).append([p.place for p in places])
+    return by_source
 
 
 class _LiveOverrides:
@@ -504,9 +569,11 @@ def parse_document(
         mentions = [
             Mention(int(s), int(e), text[int(s) : int(e)], finder=Finder.GIVEN) for s, e in spans
         ]
-    return resolve_mentions(
+    places = resolve_mentions(
         text, mentions, gazetteer, geocoder=default_online_geocoder(), overrides=overrides
     )
+    # given spans are names by the caller's word; found ones are judged (common words)
+    return places if spans is not None else drop_common_words(text, places)
 
 
 def parse_documents(

@@ -13,24 +13,44 @@ Each candidate gets a score from priors and document context:
 - a name matched only through an alternate spelling, in a country the article never
   names, for a village, is not trusted: kept unresolved rather than placed at a guess;
   so is a small town abroad far from every other place of the article, and a town when
-  the text says "province" but the only towns of that name are in other countries.
+  the text says "province" but the only towns of that name are in other countries;
+- the article's focus (`Focus`: the countries and regions its other names, demonyms and
+  its publisher's home place are in): a name read outside it, with nothing of its own
+  saying where it is, takes a reading inside it; in local news (most names in one state
+  or province) the same-name town of that region even over a country or a capital
+  abroad ("Palestine" in a Texan story), else over a place abroad that is not well known.
+  `focus_of` / `focus_share` give the focus to later stages (event confidence);
+- `drop_common_words`: an ordinary English word that is also a place name ("Western",
+  "Battle") is kept only with place evidence (a preposition, a cue, a container, a
+  reading inside the focus).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
 
-from geo.models import REGION_CUE_WORDS, SUB_CITY_CUE_WORDS, Mention, Method, Place, ResolvedMention
+from geo import lexicon
+from geo.models import (
+    REGION_CUE_WORDS,
+    SUB_CITY_CUE_WORDS,
+    Finder,
+    Mention,
+    Method,
+    Place,
+    ResolvedMention,
+)
 from geo.place.gazetteer import NAME_VARIANT, Candidate, Gazetteer, demonyms, normalize_name
 from geo.place.geocoders import geocode_place
 from geo.place.overrides import Overrides
-from geo.place.ranking import REGION_CUES, Context, Evidence, rank_candidates
+from geo.place.ranking import REGION_CUES, Context, Evidence, is_capital, rank_candidates
 
 # A country named less than a PASSING_SHARE-th as often as the article's main one is named
 # in passing.
@@ -65,6 +85,23 @@ ABROAD_HAMLET_POPULATION = 1000
 UNRANKED_SCORE = 0.5
 # A neighbourhood placed at its town is half as sure as the town itself.
 ENCLOSING_SHARE = 0.5
+# The article's focus (`Focus`), from where its other names are: a country holding at
+# least FOCUS_COUNTRY_SHARE of them is one the article is about; a region (state,
+# governorate) holding at least LOCAL_REGION_SHARE of the names placed in a region, and
+# at least LOCAL_MIN_NAMES of them, makes the article local news of that region.
+FOCUS_COUNTRY_SHARE = 0.3
+LOCAL_REGION_SHARE = 0.5
+LOCAL_MIN_NAMES = 2
+# A publisher's home place (geo/config.py `[publishers."Name"] home`, a manifest's `home`)
+# counts as this many of the article's names: a local paper's home region is the strongest
+# evidence of where its same-name places are, but an article about elsewhere outweighs it.
+HOME_WEIGHT = 2.0
+# Names known well enough to be meant though the article is about elsewhere: countries,
+# national capitals and cities this large ("Geneva talks" in a report on Syria).
+WELL_KNOWN_POPULATION = 1_000_000
+# In local news, a city of its own country this large is meant over a same-name town of
+# the paper's region ("Atlanta" in a Texan paper is Georgia's).
+NATIONAL_CITY_POPULATION = 300_000
 
 
 def _mention_has_region_cue(mention: Mention, text: str) -> bool:
@@ -77,7 +114,9 @@ def _mention_has_region_cue(mention: Mention, text: str) -> bool:
 
 
 TOWN_CUES = ("city", "town", "village")
-_TOWN_CUE_AFTER = re.compile(rf"\s+(?:{'|'.join(TOWN_CUES)})\b", re.IGNORECASE)
+# Lower case only: a capitalised "City" or "Town" after a name is part of a longer name
+# ("Kansas City Power & Light" says nothing of a town called Kansas).
+_TOWN_CUE_AFTER = re.compile(rf"\s+(?:{'|'.join(TOWN_CUES)})\b")
 
 
 def _mention_has_town_cue(mention: Mention, text: str) -> bool:
@@ -129,6 +168,147 @@ def document_context(
     )
 
 
+@dataclass(frozen=True)
+class Focus:
+    """Where an article is about: the share of its places in each country, and of those
+    placed in a region (state, province, governorate) the share in each region.
+
+    Computed from the resolved places of the article (`focus_of`), and inside the
+    resolver from the other names' choices, the publisher's home place counting
+    HOME_WEIGHT names. The event stage reads it for confidence (`focus_share`)."""
+
+    countries: dict[str, float] = field(default_factory=dict)
+    regions: dict[tuple[str, str], float] = field(default_factory=dict)
+    # how many names (plus the home's weight) the region shares are of
+    region_names: float = 0.0
+
+    def share(self, country_code: str | None) -> float:
+        return self.countries.get(country_code or "", 0.0)
+
+    def in_focus(self, place: Place) -> bool:
+        return self.share(place.country_code) >= FOCUS_COUNTRY_SHARE
+
+    @property
+    def local_region(self) -> tuple[str, str] | None:
+        """The region the article is local news of, if any."""
+        if not self.regions or self.region_names < LOCAL_MIN_NAMES:
+            return None
+        region, share = max(self.regions.items(), key=lambda kv: (kv[1], kv[0]))
+        if share < LOCAL_REGION_SHARE or self.share(region[0]) < FOCUS_COUNTRY_SHARE:
+            return None
+        return region
+
+
+def _region_of(place: Place) -> tuple[str, str] | None:
+    if place.feature == "country" or not place.country_code or not place.admin1_code:
+        return None
+    return (place.country_code, place.admin1_code)
+
+
+class _FocusCounts:
+    """Countries and regions of weighted places, from which a `Focus` is read."""
+
+    def __init__(self) -> None:
+        self.countries: Counter[str] = Counter()
+        self.regions: Counter[tuple[str, str]] = Counter()
+
+    def add(self, place: Place, weight: float = 1.0) -> None:
+        if place.country_code:
+            self.countries[place.country_code] += weight
+        region = _region_of(place)
+        if region is not None:
+            self.regions[region] += weight
+
+    def focus(self, without: _FocusCounts | None = None) -> Focus:
+        countries, regions = Counter(self.countries), Counter(self.regions)
+        if without is not None:
+            countries.subtract(without.countries)
+            regions.subtract(without.regions)
+        countries = Counter({k: v for k, v in countries.items() if v > 0})
+        regions = Counter({k: v for k, v in regions.items() if v > 0})
+        total, in_regions = sum(countries.values()), sum(regions.values())
+        return Focus(
+            {k: v / total for k, v in countries.items()} if total else {},
+            {k: v / in_regions for k, v in regions.items()} if in_regions else {},
+            in_regions,
+        )
+
+
+def focus_of(places: Iterable[Place | ResolvedMention | None], home: Place | None = None) -> Focus:
+    """The focus of an article from its places (resolved mentions or places; unresolved
+    ones count for nothing), and its publisher's home place if known."""
+    counts = _FocusCounts()
+    for item in places:
+        place = item.place if isinstance(item, ResolvedMention) else item
+        if place is not None:
+            counts.add(place)
+    if home is not None:
+        counts.add(home, HOME_WEIGHT)
+    return counts.focus()
+
+
+def focus_share(
+    places: Iterable[Place | ResolvedMention | None], country_code: str | None
+) -> float:
+    """The share of an article's places that lie in this country (0 to 1): how far a
+    place of that country agrees with what the article is about."""
+    return focus_of(places).share(country_code)
+
+
+def is_well_known(candidate: Candidate) -> bool:
+    """A name meant even when the article is about elsewhere: a country, a national
+    capital, a city of WELL_KNOWN_POPULATION or more."""
+    place = candidate.place
+    return (
+        place.feature == "country"
+        or is_capital(candidate)
+        or (place.feature == "city" and place.population >= WELL_KNOWN_POPULATION)
+    )
+
+
+def _stays_in_local_news(candidate: Candidate, focus: Focus) -> bool:
+    """A place of the local paper's own country that a local story means though a town
+    of its region has the name: a state or province ("Kansas"), the national capital, a
+    city of NATIONAL_CITY_POPULATION or more."""
+    place = candidate.place
+    if not focus.in_focus(place):
+        return False
+    return (
+        place.feature == "admin1"
+        or is_capital(candidate)
+        or (place.feature == "city" and place.population >= NATIONAL_CITY_POPULATION)
+    )
+
+
+def _focused(
+    ranked: list[tuple[float, Candidate]], focus: Focus, local: tuple[str, str] | None
+) -> Candidate | None:
+    """The candidate to take instead of the best one when that lies outside the article's
+    focus and another does not; None to keep the best.
+
+    In local news (`local`: the region most of the article's names lie in) a same-name
+    place of that region wins even over a country or a capital abroad: a Virginia paper's
+    "Alexandria" is the Virginian town, a Texan story's "Palestine" the Texan one. Else a
+    candidate in the focus countries wins over one abroad, unless that one is well known
+    (`is_well_known`): "Geneva" in a report on Syria stays the Swiss city.
+    """
+    best = ranked[0][1]
+    if (
+        local is not None
+        and _region_of(best.place) != local
+        and not _stays_in_local_news(best, focus)
+    ):
+        for _, candidate in ranked[1:]:
+            if _region_of(candidate.place) == local:
+                return candidate
+    if focus.in_focus(best.place) or is_well_known(best):
+        return None
+    for _, candidate in ranked[1:]:
+        if focus.in_focus(candidate.place):
+            return candidate
+    return None
+
+
 def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
     """The gazetteer's entries for a mention; a demonym ("Syrian", "US" of "US-led") is
     looked up as the country or region it is of, and only as that."""
@@ -165,6 +345,7 @@ def resolve_mentions(
     geocoder: Geocoder | None = None,
     overrides: Overrides | None = None,
     article_id: str | None = None,
+    home: Place | None = None,
 ) -> list[ResolvedMention]:
     """Resolve every mention; the ones with no trusted candidate stay unresolved.
 
@@ -179,7 +360,10 @@ def resolve_mentions(
     the service's name.
     `overrides` (geo/place/overrides.py): corrections made by hand, honoured first; an override
     scoped to an article applies when `article_id` is that article's.
+    `home`: the publisher's home place (`home_place`), evidence for its country and region.
     """
+    if home is not None and home.country_code:
+        countries = [*countries, home.country_code]
     candidates = [_lookup(gazetteer, m) for m in mentions]
     context = document_context(mentions, candidates, countries)
     candidates = [
@@ -191,16 +375,13 @@ def resolve_mentions(
     cued = [_mention_has_region_cue(m, text) for m in mentions]
     town_cued = [_mention_has_town_cue(m, text) and not cued[i] for i, m in enumerate(mentions)]
     alone = [rank_candidates(options, context, cued[i]) for i, options in enumerate(candidates)]
+    # what the words around a name say it is: "the town of X"
+    narrowed = [_towns_if(town_cued[i], options) for i, options in enumerate(candidates)]
     restricted = [
         _restrict_to_container(
-            text,
-            mentions,
-            candidates,
-            i,
-            _towns_if(town_cued[i], options),
-            _in_list_of_regions(i, lists, alone),
+            text, mentions, candidates, i, options, _in_list_of_regions(i, lists, alone)
         )
-        for i, options in enumerate(candidates)
+        for i, options in enumerate(narrowed)
     ]
     first = [
         rank_candidates(options, context, cued[i]) for i, (options, _) in enumerate(restricted)
@@ -224,6 +405,28 @@ def resolve_mentions(
             for i in range(len(mentions))
         ]
         choices = _choices(final, context)
+    # Last, the article's focus: a name whose best reading lies outside it, with nothing
+    # of its own to say where it is, takes a reading inside it (`_focused`).
+    focus_counts, own_counts = _FocusCounts(), {}
+    if home is not None:
+        focus_counts.add(home, HOME_WEIGHT)
+    for name, place in zip(names, choices, strict=True):
+        if place is not None:
+            focus_counts.add(place)
+            own_counts.setdefault(name, _FocusCounts()).add(place)
+    for index, (options, container) in enumerate(restricted):
+        if (
+            not final[index]
+            or container is not None
+            or region_cued[index]
+            or kinds[index] is not None
+            or len(options) != len(narrowed[index])  # "Paris, Texas" says where it is
+        ):
+            continue
+        focus = focus_counts.focus(own_counts.get(names[index]))
+        chosen = _focused(final[index], focus, focus.local_region)
+        if chosen is not None:
+            final[index] = sorted(final[index], key=lambda item: item[1] is not chosen)
     resolved = []
     # Mentions whose own words say what they are ("Nyanza province", "Scott County,
     # Indiana", a list of states); the name's other mentions follow them.
@@ -575,3 +778,162 @@ def _restrict_to_container(
         # The smallest place the text supports: Y, read as the region it names.
         return [], read_as[0][1].place
     return options, None
+
+
+# Common words that are also place names (geo/data/place_evidence.toml).
+_EVIDENCE = lexicon.mapping("place_evidence.toml")
+COMMON_WORD_ZIPF = float(_EVIDENCE["common_word_zipf"])
+_PREPOSITION_BEFORE = re.compile(
+    rf"\b{lexicon.alternation(_EVIDENCE['prepositions'])}\s+(?:the\s+)?\Z", re.IGNORECASE
+)
+_CONTAINER_AFTER = re.compile(r"\s*,\s*")
+_CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")
+_DIRECTION_WORD = re.compile(
+    r"(?:north|south|east|west|northern|southern|eastern|western|central|middle|upper|lower)"
+    r"(?:[- ]?(?:east|west)(?:ern)?)?",
+    re.IGNORECASE,
+)
+
+
+@functools.cache
+def is_common_word(name: str) -> bool:
+    """Every word of the name is an ordinary English word (its Zipf frequency in
+    wordfreq's English lists at least COMMON_WORD_ZIPF): "Western", "Battle", "Old City"."""
+    from wordfreq import zipf_frequency
+
+    if "." in name:
+        return False  # an abbreviation ("L.A.", "S.E. Paris")
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return bool(words) and all(zipf_frequency(w, "en") >= COMMON_WORD_ZIPF for w in words)
+
+
+def _has_place_evidence(
+    text: str, index: int, resolved: Sequence[ResolvedMention], focus: Focus
+) -> bool:
+    """What makes a common word a place: a preposition of place before it ("in Battle"),
+    a region or town cue ("Camp County", "the town of Western"), a container after it
+    ("Battle, East Sussex"), or a reading in a country the article is about, or known
+    the world over."""
+    r = resolved[index]
+    mention = r.mention
+    if mention.finder is Finder.CUE or mention.cue is not None or r.method is Method.OVERRIDE:
+        return True
+    # the preposition of "sent to Western State Hospital" governs the longer name
+    inside_longer_name = _CAPITALISED_NEXT.match(text, mention.end) is not None
+    if not inside_longer_name and _PREPOSITION_BEFORE.search(
+        text, max(0, mention.start - 20), mention.start
+    ):
+        return True
+    if not inside_longer_name and (
+        _mention_has_region_cue(mention, text) or _mention_has_town_cue(mention, text)
+    ):
+        return True
+    following = resolved[index + 1] if index + 1 < len(resolved) else None
+    if (
+        following is not None
+        and following.place is not None
+        and following.place.feature in ("country", "admin1")
+        and _CONTAINER_AFTER.fullmatch(text, mention.end, following.mention.start)
+    ):
+        return True
+    if r.place is None:
+        # an unresolved name of several words is some named thing ("Falls Village",
+        # "Bridge Street"), left to the reader; one word is the common word
+        return len(mention.text.split()) > 1
+    if _DIRECTION_WORD.fullmatch(mention.text):
+        return False  # "North", "Western": a region's name in a few countries, a word in all
+    candidate = Candidate(r.place, r.matched_name or r.place.name, 0)
+    if is_well_known(candidate) or (
+        r.place.feature == "admin1" and normalize_name(r.place.name) == normalize_name(mention.text)
+    ):
+        return True  # a country or a region by its own name: "Virginia", "England"
+    return focus.in_focus(r.place)
+
+
+def drop_common_words(
+    text: str, resolved: Sequence[ResolvedMention], home: Place | None = None
+) -> list[ResolvedMention]:
+    """The resolved mentions without the common words that are not places here.
+
+    A capitalised ordinary English word (`is_common_word`) that is also a place name
+    somewhere ("Western" in Uganda, "Battle" in England, "Camp" County in Texas) is a
+    place only with evidence of it (`_has_place_evidence`); capitals alone say nothing,
+    since names of organisations, buildings and headlines capitalise common words. The
+    focus each is judged against leaves the name's own mentions out."""
+    counts, own = _FocusCounts(), {}
+    if home is not None:
+        counts.add(home, HOME_WEIGHT)
+    for r in resolved:
+        if r.place is not None:
+            counts.add(r.place)
+            own.setdefault(normalize_name(r.mention.text), _FocusCounts()).add(r.place)
+    kept = []
+    for index, r in enumerate(resolved):
+        if r.mention.kind == "demonym" or not is_common_word(r.mention.text):
+            kept.append(r)
+            continue
+        focus = counts.focus(own.get(normalize_name(r.mention.text)))
+        if _has_place_evidence(text, index, resolved, focus):
+            kept.append(r)
+    return kept
+
+
+def home_place(gazetteer: Gazetteer, home: str | int | None) -> Place | None:
+    """A publisher's home place from the settings or a manifest: a GeoNames id ("4752031")
+    or a name with its containers ("Charlottesville, Virginia, US"), read as the text
+    "X, Y, Z" is read. None when the gazetteer does not know it."""
+    if home is None:
+        return None
+    text = str(home).strip()
+    if text.isdigit():
+        return gazetteer.get(int(text))
+    mentions, offset = [], 0
+    for part in text.split(","):
+        name = part.strip()
+        if name:
+            start = text.index(name, offset)
+            mentions.append(Mention(start, start + len(name), name))
+            offset = start + len(name)
+    if not mentions:
+        return None
+    first = resolve_mentions(text, mentions, gazetteer)[0]
+    return first.place
+
+
+# A publisher's home inferred from its stored articles needs this many of their names in
+# one region, from at least HOME_MIN_ARTICLES articles: one story about a place is no home.
+HOME_MIN_NAMES = 10
+HOME_MIN_ARTICLES = 3
+
+
+def infer_home(articles_places: Iterable[Iterable[Place | None]]) -> Place | None:
+    """A publisher's home from what its articles name most: the region (state, province)
+    holding at least LOCAL_REGION_SHARE of the names its articles place in a region, at
+    least HOME_MIN_NAMES of them from HOME_MIN_ARTICLES articles or more; None for a
+    publisher of national or world news. Returned as the region's place (or, when no
+    article names the region itself, the place of it named most)."""
+    counts = _FocusCounts()
+    in_region: dict[tuple[str, str], Counter] = {}
+    articles_in: Counter[tuple[str, str]] = Counter()
+    for places in articles_places:
+        seen = set()
+        for place in places:
+            if place is None:
+                continue
+            counts.add(place)
+            region = _region_of(place)
+            if region is not None:
+                in_region.setdefault(region, Counter())[place] += 1
+                seen.add(region)
+        articles_in.update(seen)
+    focus = counts.focus()
+    region = focus.local_region
+    if (
+        region is None
+        or focus.region_names * focus.regions[region] < HOME_MIN_NAMES
+        or articles_in[region] < HOME_MIN_ARTICLES
+    ):
+        return None
+    named = in_region[region]
+    regions = [p for p in named if p.feature == "admin1"]
+    return max(regions or named, key=lambda p: (named[p], p.geonameid or 0))

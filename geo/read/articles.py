@@ -27,6 +27,7 @@ they are reached, and its values override what is found in the files themselves:
       url: https://www.radiohc.cu/...
       published: 2016-11-09
       id: rhc-111542
+      home: Havana, Cuba   # the publisher's home place (or a GeoNames id): local names near it
     reports.csv:           # for a collection: defaults for rows lacking these columns
       source: Reuters
 
@@ -80,6 +81,8 @@ _ID_COLUMNS = ("id", "article_id", "doc_id")
 _TITLE_COLUMNS = ("title", "article_title", "headline")
 _TEXT_COLUMNS = ("text", "content", "article_content", "body", "article_text")
 _SOURCE_COLUMNS = ("source", "publisher")
+# A publisher's home place ("Charlottesville, Virginia, US") is a few words at most.
+MAX_HOME_CHARS = 200
 _URL_COLUMNS = ("url", "link")
 # A bare "date" column is not guessed: in collections such as FA-KES it is the date of the
 # event, not of publication. Name it explicitly (ColumnMap(published="date")) when it is.
@@ -395,6 +398,7 @@ _FIELD_ALIASES = {
     "publication_date": "published",
     "id": "id",
     "article_id": "id",
+    "home": "home",
 }
 
 
@@ -538,6 +542,10 @@ def _finish(
     source = str(source).strip() if source not in (None, "") else None
     source = source or agency or banner or publisher_from_url(url)
 
+    home = fields.get("home")
+    # the publisher's home place: a short name or a GeoNames id, anything else is no home
+    home = " ".join(str(home).split())[:MAX_HOME_CHARS] if home not in (None, "") else None
+
     published, flag = parse_date(fields.get("published"))
     if published is None:
         if dateline_date is not None:
@@ -554,6 +562,7 @@ def _finish(
         published_flag=flag,
         origin=origin,
         content_hash=content_hash(text, title),
+        home=home or None,
     )
 
 
@@ -1032,7 +1041,8 @@ def read_file(
         except ValueError as exc:
             yield ReadError(origin, str(exc))
         return
-    defaults = {k: v for k, v in _metadata_fields(metadata).items() if k in ("source", "published")}
+    collection_fields = ("source", "published", "home")
+    defaults = {k: v for k, v in _metadata_fields(metadata).items() if k in collection_fields}
     reader = _read_csv if suffix in CSV_EXTENSIONS else _read_jsonl
     yield from reader(normalise_text(text), origin, columns, defaults, stem)
 

@@ -1,0 +1,269 @@
+"""An article's geographic focus, the publisher's home place and common words that are
+also place names (geo/place/resolve.py), on invented sentences and a small gazetteer of
+real GeoNames rows (tests/fixtures/focus_gazetteer.jsonl)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.models import Mention
+from geo.place.gazetteer import Gazetteer, write_index
+from geo.place.resolve import (
+    drop_common_words,
+    focus_of,
+    focus_share,
+    home_place,
+    is_common_word,
+    resolve_mentions,
+)
+
+ROWS = Path(__file__).with_name("fixtures") / "focus_gazetteer.jsonl"
+
+# GeoNames IDs, as in the gazetteer
+ALEXANDRIA_EG = 361058
+ALEXANDRIA_VA = 4744091
+PALESTINE_TX = 4717232
+LEBANON_COUNTRY = 272103
+LEBANON_PA = 5197517
+LEBANON_TN = 4636045
+GENEVA_CH = 2660646
+PARIS_FR = 2988507
+PARIS_TX = 4717560
+KANSAS_STATE = 4273857
+VIRGINIA = 6254928
+WESTERN_UGANDA = 8260675
+CAMP_COUNTY_TX = 4678446
+BATTLE_GB = 2656161
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory) -> Gazetteer:
+    path = tmp_path_factory.mktemp("focus") / "focus.sqlite"
+    rows = [json.loads(line) for line in ROWS.read_text(encoding="utf-8").splitlines()]
+    write_index(path, [("fixture", rows, "fixture")])
+    return Gazetteer(path)
+
+
+def mentions_of(text: str, *names: str) -> list[Mention]:
+    found = []
+    for name in names:
+        for match in re.finditer(rf"\b{re.escape(name)}\b", text):
+            if not any(m.start <= match.start() < m.end for m in found):
+                found.append(Mention(match.start(), match.end(), name))
+    return sorted(found, key=lambda m: m.start)
+
+
+def place_of(results, name: str) -> int | None:
+    first = next(r for r in results if r.mention.text == name)
+    return first.place.geonameid if first.place else None
+
+
+def resolve(gazetteer, text, *names, **kwargs):
+    return resolve_mentions(text, mentions_of(text, *names), gazetteer, **kwargs)
+
+
+# --- focus: local news ------------------------------------------------------------------
+
+
+def test_local_story_places_same_name_town_in_its_state(gazetteer):
+    text = (
+        "An Alexandria man was charged on Friday. Virginia troopers said the chase began "
+        "near Charlottesville, and Virginia prosecutors will review it."
+    )
+    results = resolve(gazetteer, text, "Alexandria", "Virginia", "Charlottesville")
+    assert place_of(results, "Alexandria") == ALEXANDRIA_VA
+
+
+def test_without_local_evidence_the_famous_place_stays(gazetteer):
+    results = resolve(gazetteer, "An Alexandria man was charged on Friday.", "Alexandria")
+    assert place_of(results, "Alexandria") == ALEXANDRIA_EG
+
+
+def test_us_town_named_like_a_country_in_local_news(gazetteer):
+    text = (
+        "Palestine police arrested a Tyler woman on Monday. Tyler officers and Texas "
+        "rangers helped."
+    )
+    results = resolve(gazetteer, text, "Palestine", "Tyler", "Texas")
+    assert place_of(results, "Palestine") == PALESTINE_TX
+
+
+def test_same_name_towns_the_one_in_the_story_state(gazetteer):
+    text = "A Lebanon woman won the Harrisburg race, Pennsylvania officials said."
+    results = resolve(gazetteer, text, "Lebanon", "Harrisburg", "Pennsylvania")
+    assert place_of(results, "Lebanon") == LEBANON_PA
+    text = "A Lebanon woman won the race, Tennessee officials said on Tuesday in Tennessee."
+    assert place_of(resolve(gazetteer, text, "Lebanon", "Tennessee"), "Lebanon") == LEBANON_TN
+
+
+def test_a_country_in_a_list_of_countries_stays_a_country(gazetteer):
+    text = "Egypt, Syria and Lebanon signed. Virginia and Pennsylvania officials watched."
+    results = resolve(gazetteer, text, "Egypt", "Syria", "Lebanon", "Virginia", "Pennsylvania")
+    assert place_of(results, "Lebanon") == LEBANON_COUNTRY
+
+
+# --- focus: a place outside it ----------------------------------------------------------
+
+
+def test_well_known_place_abroad_kept_in_a_national_story(gazetteer):
+    text = "Shelling hit Aleppo and Idlib on Sunday; talks in Geneva stalled. Syria said no."
+    results = resolve(gazetteer, text, "Aleppo", "Idlib", "Geneva", "Syria")
+    assert place_of(results, "Geneva") == GENEVA_CH
+
+
+def test_capital_abroad_kept_in_a_story_spread_over_one_country(gazetteer):
+    text = "Flights from Tyler, Kansas City and Harrisburg to Paris were cancelled."
+    results = resolve(gazetteer, text, "Tyler", "Kansas City", "Harrisburg", "Paris")
+    assert place_of(results, "Paris") == PARIS_FR
+
+
+def test_town_cue_is_lower_case_only(gazetteer):
+    # "Kansas City Power" is a company's name, not the town of a place called Kansas
+    text = "Kansas City Power crews worked across Kansas; Kansas roads were closed."
+    results = resolve_mentions(
+        text,
+        [Mention(0, 6, "Kansas"), *mentions_of(text, "Kansas")[1:]],
+        gazetteer,
+    )
+    assert {r.place.geonameid for r in results} == {KANSAS_STATE}
+
+
+def test_focus_record_and_share(gazetteer):
+    text = "Aleppo and Idlib were shelled; Syria blamed Geneva."
+    results = resolve(gazetteer, text, "Aleppo", "Idlib", "Syria", "Geneva")
+    focus = focus_of(results)
+    assert focus.share("SY") == pytest.approx(0.75)
+    assert focus_share(results, "CH") == pytest.approx(0.25)
+    assert focus_share(results, "US") == 0.0
+    assert focus_share([], "SY") == 0.0
+
+
+# --- the publisher's home ---------------------------------------------------------------
+
+
+def test_publisher_home_places_a_lone_same_name_town(gazetteer):
+    home = home_place(gazetteer, "Charlottesville, Virginia, US")
+    assert home is not None and home.admin1_code == "VA"
+    text = "An Alexandria man was charged on Friday."
+    assert place_of(resolve(gazetteer, text, "Alexandria", home=home), "Alexandria") == (
+        ALEXANDRIA_VA
+    )
+    # a GeoNames id works as well
+    assert home_place(gazetteer, str(VIRGINIA)).geonameid == VIRGINIA
+    assert home_place(gazetteer, "Nowhere-on-the-map") is None
+
+
+def test_publisher_home_outweighed_by_a_story_about_elsewhere(gazetteer):
+    home = home_place(gazetteer, "Virginia")
+    text = "In Egypt, Alexandria's port reopened; Egypt thanked donors. Egypt's ships sailed."
+    results = resolve(gazetteer, text, "Egypt", "Alexandria", home=home)
+    assert place_of(results, "Alexandria") == ALEXANDRIA_EG
+
+
+# --- common words that are also place names ---------------------------------------------
+
+
+def test_common_word_without_place_evidence_is_dropped(gazetteer):
+    text = "He was sent to Western State Hospital in Alexandria, Virginia."
+    mentions = mentions_of(text, "Western", "Alexandria", "Virginia")
+    results = drop_common_words(text, resolve_mentions(text, mentions, gazetteer))
+    assert [r.mention.text for r in results] == ["Alexandria", "Virginia"]
+
+
+def test_common_word_with_a_preposition_stays(gazetteer):
+    text = "Refugees from Battle reached Aleppo; the Camp residents in Idlib waited."
+    mentions = mentions_of(text, "Battle", "Aleppo", "Camp", "Idlib")
+    results = drop_common_words(text, resolve_mentions(text, mentions, gazetteer))
+    kept = {r.mention.text: r.place.geonameid if r.place else None for r in results}
+    assert kept.get("Battle") == BATTLE_GB  # "from Battle": a place
+    assert "Camp" not in kept  # Camp County, Texas has nothing to do with a Syrian story
+
+
+def test_common_word_in_the_article_country_stays(gazetteer):
+    text = "Camp officials met in Tyler, Texas; Camp roads reopened."
+    mentions = mentions_of(text, "Camp", "Tyler", "Texas")
+    results = drop_common_words(text, resolve_mentions(text, mentions, gazetteer))
+    assert CAMP_COUNTY_TX in {r.place.geonameid for r in results if r.place}
+
+
+def test_common_word_threshold():
+    assert is_common_word("Western") and is_common_word("Battle") and is_common_word("Old City")
+    assert not is_common_word("Alexandria") and not is_common_word("Aleppo")
+    assert not is_common_word("L.A.")
+
+
+# --- where a publisher's home comes from ------------------------------------------------
+
+
+def test_manifest_home_field_reaches_the_article(tmp_path):
+    from geo.read.articles import read_paths
+
+    (tmp_path / "story.txt").write_text("A fire broke out on Main Street.\n", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(
+        "story.txt:\n  source: The Valley Courier\n  home: Charlottesville, Virginia, US\n",
+        encoding="utf-8",
+    )
+    (article,) = list(read_paths([tmp_path]))
+    assert article.home == "Charlottesville, Virginia, US"
+
+
+def test_settings_publisher_homes():
+    from geo.config import publisher_homes
+
+    settings = {"publishers": {"The Valley Courier": {"home": "Virginia"}, "Wire": {}}}
+    assert publisher_homes(settings) == {"The Valley Courier": "Virginia"}
+    assert publisher_homes({"publishers": {"X": {"home": 4752031}}}) == {"X": "4752031"}
+    with pytest.raises(ValueError, match=r'publishers\."X"\] home'):
+        publisher_homes({"publishers": {"X": {"home": ["a"]}}})
+
+
+def test_publisher_homes_order_of_evidence(gazetteer):
+    from geo.ingest.pipeline import PublisherHomes
+    from geo.models import Article
+
+    virginia, tyler = gazetteer.get(VIRGINIA), gazetteer.get(4738214)
+    stored = {"Texan Daily": [[tyler, tyler], [tyler, None], [tyler, tyler, tyler], [tyler] * 5]}
+    homes = PublisherHomes(gazetteer, {"Courier": "Virginia"}, lambda: stored)
+    own = Article("a", "text", source="Courier", home=str(ALEXANDRIA_VA))
+    assert homes.home_of(own).geonameid == ALEXANDRIA_VA  # the article's own home first
+    assert homes.home_of(Article("b", "text", source="Courier")) == virginia
+    assert homes.home_of(Article("c", "text", source="Texan Daily")).admin1_code == "TX"
+    assert homes.home_of(Article("d", "text", source="Unknown Wire")) is None
+    assert homes.home_of(Article("e", "text")) is None
+
+
+def test_inferred_home_needs_several_articles_in_one_region(gazetteer):
+    from geo.place.resolve import infer_home
+
+    tyler, paris_fr, geneva = (gazetteer.get(i) for i in (4738214, PARIS_FR, GENEVA_CH))
+    assert infer_home([[tyler] * 12]) is None  # one article is no home
+    assert infer_home([[tyler] * 4, [tyler] * 4, [tyler] * 4]).geonameid == 4738214
+    # a publisher of world news: no region holds most of its names
+    assert infer_home([[tyler, paris_fr, geneva] * 3] * 4) is None
+
+
+def test_ingest_passes_the_settings_home_to_the_resolver(tmp_path, monkeypatch):
+    from geo.ingest.pipeline import ingest_articles
+    from geo.models import Article
+    from geo.store import open_store
+    from tests.helpers import build_fixture_gazetteer
+
+    gazetteer = build_fixture_gazetteer(tmp_path)
+    settings = tmp_path / "geo.toml"
+    settings.write_text('[publishers."The Courier"]\nhome = "Virginia"\n', encoding="utf-8")
+    monkeypatch.setenv("GEO_CONFIG", str(settings))
+    text = "Police in Alexandria arrested a man on Friday after a fire destroyed a barn."
+    articles = [
+        Article("local", text, source="The Courier", content_hash="1"),
+        Article("wire", text, source="World Wire", content_hash="2"),
+    ]
+    with open_store(tmp_path / "events.db") as store:
+        ingest_articles(articles, store, gazetteer=gazetteer)
+        places = store.stored_places()
+    placed = {a: {p.place.geonameid for p in ps if p.place} for a, ps in places.items()}
+    assert placed["local"] == {ALEXANDRIA_VA}
+    assert placed["wire"] == {ALEXANDRIA_EG}
