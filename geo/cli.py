@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--demonyms",
         action="store_true",
-        help='also list demonyms and adjectival forms ("Syrian", "US-led"), kind "demonym"',
+        default=None,
+        help='also list demonyms and adjectival forms ("Syrian", "US-led"), kind "demonym" '
+        "(default: geo.toml's [parse] demonyms, else off)",
     )
 
     export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
@@ -194,10 +196,12 @@ def _parse_inputs(source, errors: list[int]):
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from geo.ingest.pipeline import parse_documents
+    from geo.models import Finder
     from geo.place.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
     errors: list[int] = []
+    demonyms = _parse_demonyms(args)
     with contextlib.ExitStack() as stack:
         source = (
             sys.stdin
@@ -215,11 +219,29 @@ def cmd_parse(args: argparse.Namespace) -> int:
         workers = max(1, min(2, os.cpu_count() or 1))
         for index, places in enumerate(parse_documents(texts(), gazetteer, n_process=workers)):
             # Demonyms ("Syrian", "US-led") are kept as kind "demonym" in the data model but
-            # are not place names: `parse` lists them only on request.
-            shown = [p for p in places if args.demonyms or p.mention.kind != "demonym"]
+            # are not place names: `parse` lists them only on request. A span the caller
+            # gave is always answered, a demonym too.
+            shown = [
+                p
+                for p in places
+                if demonyms or p.mention.kind != "demonym" or p.mention.finder is Finder.GIVEN
+            ]
             record = {"id": ids[index], "places": [_place_json(p) for p in shown]}
             out.write(json.dumps(record) + "\n")
     return 1 if errors else 0
+
+
+def _parse_demonyms(args: argparse.Namespace) -> bool:
+    """`--demonyms`, else geo.toml's `[parse] demonyms` (corpora differ: LGL and
+    GeoWebNews count "Russian troops" as a toponym, GeoVirus does not)."""
+    if args.demonyms is not None:
+        return args.demonyms
+    from geo.config import load_settings
+
+    value = load_settings().get("parse", {}).get("demonyms", False)
+    if not isinstance(value, bool):
+        raise ValueError(f"geo.toml: [parse] demonyms must be true or false, got {value!r}")
+    return value
 
 
 def _place_json(resolved) -> dict:

@@ -171,7 +171,9 @@ class Mention:
     start: int
     end: int
     text: str
-    kind: str = "toponym"  # "toponym" or "demonym"
+    # "toponym", "demonym" ("Syrian") or "embedded" (the town of "Gainesville Police": a
+    # place the story need not be in, so events are not located by it)
+    kind: str = "toponym"
     finder: Finder = Finder.NER  # which recogniser proposed it
     label: str | None = None  # the NER label, where one proposed it
     # A place the text says contains this one ("... on the edge of Aleppo"), as written.

@@ -347,13 +347,35 @@ def demonyms() -> dict[str, str]:
     """
     out: dict[str, str] = {}
     path = data_path("demonyms.tsv")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        place, *forms = line.split("\t")
+    rows = [
+        line.split("\t")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    places = {normalize_name(place) for place, *_ in rows}
+    for place, *forms in rows:
         for form in forms:
             out.setdefault(normalize_name(form), place.strip())
+    for place, *forms in rows:
+        for form in forms:
+            plural = demonym_plural(form.strip())
+            # "Philippine" + s is the country's own name, not a demonym
+            if plural and normalize_name(plural) not in places:
+                out.setdefault(normalize_name(plural), place.strip())
     return out
+
+
+# Demonyms without an -s plural: "the Chinese", "the British", "the French", "the Swiss";
+# nouns in -man already have theirs written out ("Frenchmen").
+_NO_S_PLURAL = re.compile(r"(?:ese|sh|ch|ss|s|men|man|women|woman)$")
+
+
+def demonym_plural(form: str) -> str | None:
+    """The plural noun of a demonym by the English rule: "Mexican" -> "Mexicans",
+    "Iraqi" -> "Iraqis"; None for forms that take none ("Chinese", "British", "Swiss")."""
+    if not form or _NO_S_PLURAL.search(form):
+        return None
+    return form + "s"
 
 
 def _abbreviations() -> dict[str, set[str]]:

@@ -106,7 +106,9 @@ class Entities:
 @register
 class Embedded:
     """Countries and regions inside an organisation's or facility's name ("Michigan
-    Department of Health"), and towns that name their airport."""
+    Department of Health"), towns that name their airport, and (kind "embedded") the town
+    or county a local institution serves ("Gainesville Police", "Dublin City Council",
+    "University of Kentucky" is a region's)."""
 
     name = "embedded"
     after_merge = False
@@ -114,9 +116,20 @@ class Embedded:
     def find(self, text: str, context: RecognitionContext) -> list[Mention]:
         taken = rules._Spans((m.start, m.end) for m in context.found)
         out = []
+        whole, parts = rules._person_names(context.tokens)
+        # The countries of the regions named too: a local paper names its state ("Ohio"),
+        # seldom its country, and the towns in its institutions are of that country.
+        countries = set(context.countries)
+        for m in context.found:
+            if m.kind == "toponym" and rules._place_level(context.gazetteer, m.text) == "admin1":
+                countries.update(
+                    c.place.country_code
+                    for c in context.gazetteer.lookup(m.text)
+                    if c.place.feature == "admin1" and c.place.country_code
+                )
         for ent in rules._organisations(context.tokens, text, context.gazetteer):
             for mention in rules._embedded(
-                ent, context.tokens, text, context.gazetteer, context.countries
+                ent, context.tokens, text, context.gazetteer, countries, whole | parts
             ):
                 if not taken.overlaps(mention.start, mention.end):
                     out.append(mention)

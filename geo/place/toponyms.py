@@ -238,6 +238,11 @@ def _is_demonym(surface: str) -> bool:
     return normalize_name(surface) in demonyms() and surface[:1].isupper()
 
 
+def is_demonym(surface: str) -> bool:
+    """Is `surface` a capitalised demonym or adjectival form ("Syrian", "Palestinians")?"""
+    return _is_demonym(surface)
+
+
 def _describe_trim(start: int, end: int, text: str, gazetteer: Gazetteer) -> tuple[int, int]:
     """Drop descriptive words an entity span took with the name: 'east Africa' -> 'Africa',
     'Hebei province' -> 'Hebei', 'North-Western Sydney' -> 'Sydney' (unless the whole is a
@@ -302,8 +307,42 @@ def _not_a_place(
     return False
 
 
+_LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_institutions'])})\b")
+# "University of Kentucky", "College of Charleston": the place an institution is of.
+_INSTITUTION_OF = {"university", "college", "city", "county", "town", "port", "bank"}
+EMBEDDED_TOWN_POPULATION = 1000  # towns smaller than this are too often surnames
+
+
+def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people: set[str]) -> bool:
+    """Is `name`, before a local institution's word, the town or county it serves?
+
+    Only a county or a town of EMBEDDED_TOWN_POPULATION+ people under its own name, of a
+    country the article is about (any country when it names none); never a word a cue
+    name must not be ("North", "Region") nor a person's name found in the document."""
+    if name in _NOT_NAMES or name in people or name in _CALENDAR or name.isupper():
+        return False
+    if _LEADING_DIRECTION.match(name + " ") and len(name.split()) == 1:
+        return False
+    for candidate in gazetteer.lookup(name):
+        place = candidate.place
+        if candidate.name_kind != 0:
+            continue
+        if countries and place.country_code not in countries:
+            continue
+        if place.feature == "admin2" or (
+            place.feature == "city" and place.population >= EMBEDDED_TOWN_POPULATION
+        ):
+            return True
+    return False
+
+
 def _embedded(
-    ent: Entity, tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str]
+    ent: Entity,
+    tokens: Tokens,
+    text: str,
+    gazetteer: Gazetteer,
+    context: set[str],
+    people: set[str] = frozenset(),
 ) -> Iterable[Mention]:
     """Place names inside an organisation's or facility's name: "U.S. Centers for Disease
     Control", "Michigan Department of Health", "University of Kentucky", "Da Nang
@@ -319,25 +358,46 @@ def _embedded(
             return True
         return bool(towns_too) and _known_place(gazetteer, name, context, TOWN_ANYWHERE)
 
+    person = ent.label == "PERSON"  # only a town before an institution's word in those
     for size in range(min(4, len(tokens) - 1), 0, -1):
         head = tokens[:size]
         if not all(t.text[:1].isupper() for t in head):
             continue
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
         name = text[start:end]
-        if _is_demonym(name):
-            yield Mention(start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label)
+        if person:
+            pass
+        elif _is_demonym(name):
+            # The nationality in an organisation's name is part of its title, not a
+            # reference to the country ("American Legion", "French Red Cross"): the
+            # corpora that count demonyms leave it out. A facility's may say where it is.
+            if ent.label != "ORG":
+                yield Mention(
+                    start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label
+                )
             return
-        if accepted(name):
+        elif accepted(name):
             yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
+        if _LOCAL_INSTITUTION.match(text[end : ent.end_char]) and _embedded_town(
+            gazetteer, name, context, people
+        ):
+            yield Mention(
+                start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
+            )
+            return
     words = [t.lower for t in tokens]
-    if "of" in words:
+    if "of" in words and not person:
         tail = tokens[words.index("of") + 1 :]
         if tail and all(t.text[:1].isupper() for t in tail) and len(tail) <= 4:
             start, end = tail[0].idx, tail[-1].idx + len(tail[-1].text)
-            if accepted(text[start:end]):
-                yield Mention(start, end, text[start:end], finder=Finder.EMBEDDED, label=ent.label)
+            name = text[start:end]
+            if accepted(name):
+                yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
+            elif words[0] in _INSTITUTION_OF and _embedded_town(gazetteer, name, context, people):
+                yield Mention(
+                    start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
+                )
 
 
 def _entity_span(ent: Entity, text: str) -> tuple[int, int]:
@@ -357,6 +417,12 @@ def _place_entity_span(
     organisation = ent.label == "FAC" and not (
         _FACILITY_HEADS.search(surface) or gazetteer.lookup(surface)
     )
+    # "Henderson County Jail" tagged GPE: an institution's name, the county inside it.
+    words = surface.split()
+    if not organisation and len(words) > 1 and not gazetteer.lookup(surface):
+        organisation = any(
+            _LOCAL_INSTITUTION.match(" ".join(words[i:])) for i in range(1, len(words))
+        )
     return start, end, organisation
 
 
@@ -372,7 +438,7 @@ def _organisations(tokens: Tokens, text: str, gazetteer: Gazetteer) -> list[Enti
             found = _place_entity_span(ent, text, gazetteer)
             if found is not None and found[2]:
                 out.append(ent)
-        elif ent.label == "ORG":
+        elif ent.label in ("ORG", "PERSON"):  # "St. Cloud Hospital" is often a PERSON
             out.append(ent)
     return out
 
