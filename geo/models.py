@@ -94,6 +94,7 @@ class Finder(StrEnum):
     EMBEDDED = "embedded"  # "Michigan" of "Michigan Department of Health"
     GAZETTEER_PROPN = "gazetteer-propn"  # proper nouns the gazetteer knows
     GAZETTEER_MATCH = "gazetteer-match"  # gazetteer names anywhere (Aho-Corasick)
+    CAPS_DATELINE = "caps-dateline"  # "TORRINGTON —": a dateline's place in capitals
     CUE = "cue"  # a cue phrase: "the Ramouseh neighbourhood"; the word is `Mention.cue`
     REPEAT = "repeat"  # the same name again further on
     POSSESSIVE = "possessive"  # "Aleppos" of "Aleppos Sukkari"

@@ -105,3 +105,42 @@ def test_demonyms_in_parse_output_by_option_or_setting(tmp_path, capsys, monkeyp
     (tmp_path / "geo.toml").write_text("[parse]\ndemonyms = true\n", encoding="utf-8")
     (configured,) = _parse(tmp_path, capsys, [line])
     assert configured == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Barn lost to a blaze. TORRINGTON — A fire destroyed a barn on Friday.", "TORRINGTON"),
+        ("CORSICANA — A woman was charged on Tuesday.", "CORSICANA"),
+    ],
+)
+def test_a_dateline_in_capitals_is_a_place(gazetteer, text, place) -> None:
+    assert place in [m.text for m in find_mentions(text, gazetteer)]
+
+
+def test_words_in_capitals_that_are_no_place_are_no_dateline(gazetteer) -> None:
+    assert not find_mentions("UPDATE — The meeting was moved to Friday.", gazetteer)
+
+
+def test_a_state_named_makes_its_country_the_articles(gazetteer) -> None:
+    from geo.place.recognize import Entities, RecognitionContext
+    from geo.place.tokens import tokens_from_doc
+    from geo.place.toponyms import load_nlp
+
+    text = "Flooding closed roads across Ohio on Sunday."
+    context = RecognitionContext(gazetteer, tokens_from_doc(load_nlp()(text)))
+    Entities().find(text, context)
+    assert "US" in context.countries
+
+
+def test_the_model_is_a_setting(tmp_path, monkeypatch) -> None:
+    from geo.place.toponyms import SPACY_MODEL, nlp_model
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEO_CONFIG", raising=False)
+    assert nlp_model() == SPACY_MODEL
+    (tmp_path / "geo.toml").write_text('[nlp]\nmodel = "en_core_web_md"\n', encoding="utf-8")
+    assert nlp_model() == "en_core_web_md"
+    (tmp_path / "geo.toml").write_text("[nlp]\nmodel = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="model"):
+        nlp_model()

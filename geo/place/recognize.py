@@ -90,6 +90,8 @@ class Entities:
                         break
             elif ent.label in rules.MISLABELS:
                 deferred.append((start, end, surface, ent.label))
+        # A state's country is a country the article is about ("Ohio": the US).
+        context.countries |= _countries_of_regions(found, gazetteer)
         for start, end, surface, label in deferred:
             # People carry town names ("Austin", "Phoenix"); groups and nationalities that
             # are a large town's name are the town ("Aleppo" tagged NORP).
@@ -101,6 +103,20 @@ class Entities:
                     Mention(start, end, surface, finder=Finder.NER_RELABELLED, label=label)
                 )
         return found
+
+
+def _countries_of_regions(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
+    """The countries of the first-level regions named: a local paper names its state
+    ("Ohio"), seldom its country, and the towns it names are mostly of that country."""
+    out = set()
+    for m in found:
+        if m.kind == "toponym" and rules._place_level(gazetteer, m.text) == "admin1":
+            out.update(
+                c.place.country_code
+                for c in gazetteer.lookup(m.text)
+                if c.place.feature == "admin1" and c.place.country_code
+            )
+    return out
 
 
 @register
@@ -117,16 +133,7 @@ class Embedded:
         taken = rules._Spans((m.start, m.end) for m in context.found)
         out = []
         whole, parts = rules._person_names(context.tokens)
-        # The countries of the regions named too: a local paper names its state ("Ohio"),
-        # seldom its country, and the towns in its institutions are of that country.
-        countries = set(context.countries)
-        for m in context.found:
-            if m.kind == "toponym" and rules._place_level(context.gazetteer, m.text) == "admin1":
-                countries.update(
-                    c.place.country_code
-                    for c in context.gazetteer.lookup(m.text)
-                    if c.place.feature == "admin1" and c.place.country_code
-                )
+        countries = context.countries | _countries_of_regions(context.found, context.gazetteer)
         for ent in rules._organisations(context.tokens, text, context.gazetteer):
             for mention in rules._embedded(
                 ent, context.tokens, text, context.gazetteer, countries, whole | parts
@@ -189,6 +196,17 @@ class Demonyms:
 
 
 @register
+class CapsDatelines:
+    """Places of datelines in capitals ("TORRINGTON —", "COLUMBUS, Ohio —")."""
+
+    name = "caps-datelines"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._caps_datelines(text, context.gazetteer, context.found))
+
+
+@register
 class Repeats:
     """The same names again elsewhere in the text (a name found once is a place
     everywhere), except inside a longer person's or organisation's name."""
@@ -201,7 +219,8 @@ class Repeats:
 
 
 DEFAULT_RECOGNIZERS = (
-    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "repeats",
+    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "caps-datelines",
+    "repeats",
 )  # fmt: skip
 
 

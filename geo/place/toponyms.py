@@ -135,6 +135,17 @@ def _newline_boundaries(doc):
     return doc
 
 
+def nlp_model() -> str:
+    """The spaCy model: geo.toml's `[nlp] model` (a package name or a model folder), else
+    SPACY_MODEL. Another model must have the same components (tagger, senter, ner)."""
+    from geo.config import load_settings
+
+    model = load_settings().get("nlp", {}).get("model", SPACY_MODEL)
+    if not isinstance(model, str) or not model:
+        raise ValueError(f"geo.toml: [nlp] model must be a model's name, got {model!r}")
+    return model
+
+
 @cache
 def load_nlp():
     """spaCy's small English model, loaded once, with only what recognition needs.
@@ -151,7 +162,7 @@ def load_nlp():
     with _nlp_lock:
         if "newline_boundaries" not in Language.factories:
             Language.component("newline_boundaries", func=_newline_boundaries)
-        nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "attribute_ruler"], disable=["parser"])
+        nlp = spacy.load(nlp_model(), exclude=["lemmatizer", "attribute_ruler"], disable=["parser"])
         nlp.enable_pipe("senter")
         nlp.add_pipe("newline_boundaries", after="senter")
         return nlp
@@ -521,6 +532,37 @@ def _demonym_mentions(tokens: Tokens, text: str) -> Iterable[Mention]:
             start += article.end()
         if start < end:
             yield Mention(start, end, text[start:end], kind="demonym", finder=Finder.ADJECTIVAL)
+
+
+# A dateline in capitals at the head of a line or after the headline: "TORRINGTON — A
+# fire", "COLUMBUS, Ohio —", "FALLS VILLAGE—The board". The small model tags words in
+# capitals poorly.
+_CAPS_DATELINE = re.compile(
+    r"(?m)(?:^|(?<=[.!?] ))[ \t*_#]*(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
+    r"(?=(?:,\s*[A-Z][\w.]+(?: [A-Z][\w.]+)?)?\s*(?:\([^)\n]{2,40}\)\s*)?(?:—|–|--|-|:))"
+)
+DATELINE_TOWN_POPULATION = 1000
+DATELINE_WITHIN = 300  # characters from the start of the text
+
+
+def _caps_datelines(text: str, gazetteer: Gazetteer, found: list[Mention]) -> Iterable[Mention]:
+    """Places of datelines written in capitals, the model's entities or not. The place of
+    a dateline is a town by the form of news; the gazetteer need only know it (as a region,
+    a county or a town of DATELINE_TOWN_POPULATION+ under one of its own names)."""
+    taken = _Spans((m.start, m.end) for m in found)
+    # A dateline opens the story, after its headline at most ("Blaze guts barn. TORRINGTON —").
+    for match in _CAPS_DATELINE.finditer(text[:DATELINE_WITHIN]):
+        start = match.start("name")
+        name = match.group("name").rstrip(".")
+        end = start + len(name)
+        if len(name) < 3 or taken.overlaps(start, end) or name.title() in _CALENDAR:
+            continue
+        if any(
+            c.name_kind < 2
+            and (c.place.feature != "city" or c.place.population >= DATELINE_TOWN_POPULATION)
+            for c in gazetteer.lookup(name)
+        ):
+            yield Mention(start, end, text[start:end], finder=Finder.CAPS_DATELINE)
 
 
 def _mark_dateline(text: str, mention: Mention) -> Mention:
