@@ -95,7 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--limit", type=int, default=10)
 
     gazetteer = commands.add_parser("gazetteer", help="build or describe the offline gazetteer")
-    gazetteer.add_argument("action", choices=("build", "info"))
+    gazetteer.add_argument("action", choices=("build", "info", "add"))
+    gazetteer.add_argument(
+        "file",
+        nargs="?",
+        help="with add: a GeoNames dump (allCountries.txt, SY.txt, cities1000.txt), "
+        "alternateNamesV2.txt, or a CSV of your places (name, alternate_names, lat, lon, "
+        "country, feature); kept in the data folder and merged again on every build",
+    )
+    gazetteer.add_argument("--source", help="with add: the source recorded for its places")
     gazetteer.add_argument("--path", help="index file (default: data/gazetteer-v*.sqlite)")
     return parser
 
@@ -360,6 +368,23 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
         print(
             f"{report.path}: {report.places:,} places, {report.names:,} names, "
             f"{report.size_bytes / 1e6:.1f} MB, built in {report.seconds:.1f} s"
+        )
+        return 0
+    if args.action == "add":
+        from geo.place.gazetteer import AdditionError, add_to_gazetteer
+
+        if not args.file:
+            print("gazetteer add: name the file to add", file=sys.stderr)
+            return 2
+        Gazetteer.open(path)  # built first if missing
+        try:
+            result = add_to_gazetteer(args.file, path, source=args.source)
+        except (AdditionError, OSError, UnicodeDecodeError) as exc:
+            print(f"gazetteer add: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"{args.file}: {result['added']:,} places added, {result['extended']:,} given more "
+            f"names (source {result['source']!r}; kept as {result['file']})"
         )
         return 0
     gazetteer = Gazetteer.open(path)
