@@ -38,8 +38,9 @@ def index(tmp_path, monkeypatch):
 def test_a_geonames_country_file_is_merged_with_its_source(index, tmp_path) -> None:
     dump = tmp_path / "SY.txt"
     dump.write_text(
-        geonames_line(99000001, "Tell Qasrawi", ["Tal Qasrawi"], 36.1, 37.2, "P", "PPL", "SY",
-                      "09", 300)  # fmt: skip
+        geonames_line(
+            99000001, "Tell Qasrawi", ["Tal Qasrawi"], 36.1, 37.2, "P", "PPL", "SY", "09", 300
+        )
         + geonames_line(99000002, "Wadi Qasrawi", [], 36.0, 37.0, "H", "WAD", "SY", "09", 0),
         encoding="utf-8",
     )
