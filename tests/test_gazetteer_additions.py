@@ -125,3 +125,13 @@ def test_regions_extra_rows_are_valid_and_sourced(tmp_path) -> None:
     write_index(path, [("extra", rows, "regions_extra.tsv")])
     (sea,) = Gazetteer(path).lookup("Mediterranean")
     assert sea.place.country_code is None and 30 < sea.place.latitude < 40
+
+
+def test_short_forms_of_city_names_from_the_abbreviations_table() -> None:
+    from geo.place.gazetteer import _city_rows
+
+    city = {"geonameid": 5368361, "name": "Los Angeles", "alternatenames": [],
+            "latitude": 34.05, "longitude": -118.24, "countrycode": "US", "admin1code": "CA",
+            "population": 3_900_000}  # fmt: skip
+    (row,) = _city_rows([city], {})
+    assert "L.A." in row["names"] and "LA" not in row["names"]
