@@ -8,6 +8,9 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
   ORG);
 - cue phrases ("the Ramouseh neighbourhood", "the neighbourhood of al-Sukkari",
   "the Castello road"), for the small places no gazetteer of towns holds;
+- place names inside organisation and facility names: countries and regions, and (kind
+  "embedded") the town or county of a local institution ("Gainesville Police");
+- the places of datelines in capitals ("TORRINGTON —");
 - the same name again elsewhere in the document (a name found once is a place everywhere).
 This module also loads the model (`load_nlp`) and tames the text it is given.
 """
@@ -357,8 +360,11 @@ def _embedded(
 ) -> Iterable[Mention]:
     """Place names inside an organisation's or facility's name: "U.S. Centers for Disease
     Control", "Michigan Department of Health", "University of Kentucky", "Da Nang
-    International Airport". Only countries and regions (a town in a company's, school's or
-    zoo's name seldom says where the story is), and towns that name their airport."""
+    International Airport". Countries and regions, towns that name their airport, and
+    (kind "embedded") the town or county a local institution serves ("Gainesville Police",
+    "Dublin City Council", "University of Kentucky"); a town in a company's or team's name
+    seldom says where the story is. In a PERSON entity only the last kind ("St. Cloud
+    Hospital" is often tagged one)."""
     tokens = [t for t in tokens.of(ent) if not (t.i == ent.start and t.lower == "the")]
     if len(tokens) < 2 or _MEDIA.search(ent.text):
         return  # "the New York Times" reports from anywhere
@@ -376,9 +382,7 @@ def _embedded(
             continue
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
         name = text[start:end]
-        if person:
-            pass
-        elif _is_demonym(name):
+        if not person and _is_demonym(name):
             # The nationality in an organisation's name is part of its title, not a
             # reference to the country ("American Legion", "French Red Cross"): the
             # corpora that count demonyms leave it out. A facility's may say where it is.
@@ -387,7 +391,7 @@ def _embedded(
                     start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label
                 )
             return
-        elif accepted(name):
+        if not person and accepted(name):
             yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
         if _LOCAL_INSTITUTION.match(text[end : ent.end_char]) and _embedded_town(
