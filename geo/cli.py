@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--demonyms",
         action="store_true",
-        help='also list demonyms and adjectival forms ("Syrian", "US-led"), kind "demonym"',
+        default=None,
+        help='also list demonyms and adjectival forms ("Syrian", "US-led"), kind "demonym" '
+        "(default: geo.toml's [parse] demonyms, else off)",
     )
 
     export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
@@ -147,7 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--quiet", action="store_true", help="no progress line")
 
     gazetteer = commands.add_parser("gazetteer", help="build or describe the offline gazetteer")
-    gazetteer.add_argument("action", choices=("build", "info"))
+    gazetteer.add_argument("action", choices=("build", "info", "add"))
+    gazetteer.add_argument(
+        "file",
+        nargs="?",
+        help="with add: a GeoNames dump (allCountries.txt, SY.txt, cities1000.txt), "
+        "alternateNamesV2.txt, or a CSV of your places (name, alternate_names, lat, lon, "
+        "country, feature); kept in the data folder and merged again on every build",
+    )
+    gazetteer.add_argument("--source", help="with add: the source recorded for its places")
     gazetteer.add_argument("--path", help="index file (default: data/gazetteer-v*.sqlite)")
     return parser
 
@@ -386,10 +396,12 @@ def _parse_inputs(source, errors: list[int]):
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from geo.ingest.pipeline import parse_documents
+    from geo.models import Finder
     from geo.place.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
     errors: list[int] = []
+    demonyms = _parse_demonyms(args)
     with contextlib.ExitStack() as stack:
         source = (
             sys.stdin
@@ -407,11 +419,29 @@ def cmd_parse(args: argparse.Namespace) -> int:
         workers = max(1, min(2, os.cpu_count() or 1))
         for index, places in enumerate(parse_documents(texts(), gazetteer, n_process=workers)):
             # Demonyms ("Syrian", "US-led") are kept as kind "demonym" in the data model but
-            # are not place names: `parse` lists them only on request.
-            shown = [p for p in places if args.demonyms or p.mention.kind != "demonym"]
+            # are not place names: `parse` lists them only on request. A span the caller
+            # gave is always answered, a demonym too.
+            shown = [
+                p
+                for p in places
+                if demonyms or p.mention.kind != "demonym" or p.mention.finder is Finder.GIVEN
+            ]
             record = {"id": ids[index], "places": [_place_json(p) for p in shown]}
             out.write(json.dumps(record) + "\n")
     return 1 if errors else 0
+
+
+def _parse_demonyms(args: argparse.Namespace) -> bool:
+    """`--demonyms`, else geo.toml's `[parse] demonyms` (corpora differ: LGL and
+    GeoWebNews count "Russian troops" as a toponym, GeoVirus does not)."""
+    if args.demonyms is not None:
+        return args.demonyms
+    from geo.config import load_settings
+
+    value = load_settings().get("parse", {}).get("demonyms", False)
+    if not isinstance(value, bool):
+        raise ValueError(f"geo.toml: [parse] demonyms must be true or false, got {value!r}")
+    return value
 
 
 def _place_json(resolved) -> dict:
@@ -554,6 +584,23 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
         print(
             f"{report.path}: {report.places:,} places, {report.names:,} names, "
             f"{report.size_bytes / 1e6:.1f} MB, built in {report.seconds:.1f} s"
+        )
+        return 0
+    if args.action == "add":
+        from geo.place.gazetteer import AdditionError, add_to_gazetteer
+
+        if not args.file:
+            print("gazetteer add: name the file to add", file=sys.stderr)
+            return 2
+        Gazetteer.open(path)  # built first if missing
+        try:
+            result = add_to_gazetteer(args.file, path, source=args.source)
+        except (AdditionError, OSError, UnicodeDecodeError) as exc:
+            print(f"gazetteer add: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"{args.file}: {result['added']:,} places added, {result['extended']:,} given more "
+            f"names (source {result['source']!r}; kept as {result['file']})"
         )
         return 0
     gazetteer = Gazetteer.open(path)

@@ -97,6 +97,7 @@ class Finder(StrEnum):
     EMBEDDED = "embedded"  # "Michigan" of "Michigan Department of Health"
     GAZETTEER_PROPN = "gazetteer-propn"  # proper nouns the gazetteer knows
     GAZETTEER_MATCH = "gazetteer-match"  # gazetteer names anywhere (Aho-Corasick)
+    CAPS_DATELINE = "caps-dateline"  # "TORRINGTON —": a dateline's place in capitals
     CUE = "cue"  # a cue phrase: "the Ramouseh neighbourhood"; the word is `Mention.cue`
     REPEAT = "repeat"  # the same name again further on
     POSSESSIVE = "possessive"  # "Aleppos" of "Aleppos Sukkari"
@@ -174,7 +175,9 @@ class Mention:
     start: int
     end: int
     text: str
-    kind: str = "toponym"  # "toponym" or "demonym"
+    # "toponym", "demonym" ("Syrian") or "embedded" (the town of "Gainesville Police": a
+    # place the story need not be in, so events are not located by it)
+    kind: str = "toponym"
     finder: Finder = Finder.NER  # which recogniser proposed it
     label: str | None = None  # the NER label, where one proposed it
     # A place the text says contains this one ("... on the edge of Aleppo"), as written.

@@ -37,7 +37,7 @@ from geo.place.recognize import find_mentions
 from geo.place.resolve import drop_common_words, home_place, infer_home, resolve_mentions
 from geo.place.sentences import DocSentences
 from geo.place.tokens import tokens_from_doc
-from geo.place.toponyms import load_nlp, text_for_model
+from geo.place.toponyms import is_demonym, load_nlp, text_for_model
 from geo.read.articles import ColumnMap, read_paths
 from geo.store import AnalyzedArticle, Location, Store, opened
 
@@ -566,8 +566,17 @@ def parse_document(
     if spans is None:
         mentions = find_mentions(text, gazetteer, doc)
     else:
+        # A given span that is a demonym ("Palestinians") is looked up as the place it
+        # is of, as found ones are.
         mentions = [
-            Mention(int(s), int(e), text[int(s) : int(e)], finder=Finder.GIVEN) for s, e in spans
+            Mention(
+                int(s),
+                int(e),
+                text[int(s) : int(e)],
+                kind="demonym" if is_demonym(text[int(s) : int(e)]) else "toponym",
+                finder=Finder.GIVEN,
+            )
+            for s, e in spans
         ]
     places = resolve_mentions(
         text, mentions, gazetteer, geocoder=default_online_geocoder(), overrides=overrides

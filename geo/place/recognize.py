@@ -90,6 +90,8 @@ class Entities:
                         break
             elif ent.label in rules.MISLABELS:
                 deferred.append((start, end, surface, ent.label))
+        # A state's country is a country the article is about ("Ohio": the US).
+        context.countries |= _countries_of_regions(found, gazetteer)
         for start, end, surface, label in deferred:
             # People carry town names ("Austin", "Phoenix"); groups and nationalities that
             # are a large town's name are the town ("Aleppo" tagged NORP).
@@ -103,10 +105,26 @@ class Entities:
         return found
 
 
+def _countries_of_regions(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
+    """The countries of the first-level regions named: a local paper names its state
+    ("Ohio"), seldom its country, and the towns it names are mostly of that country."""
+    out = set()
+    for m in found:
+        if m.kind == "toponym" and rules._place_level(gazetteer, m.text) == "admin1":
+            out.update(
+                c.place.country_code
+                for c in gazetteer.lookup(m.text)
+                if c.place.feature == "admin1" and c.place.country_code
+            )
+    return out
+
+
 @register
 class Embedded:
     """Countries and regions inside an organisation's or facility's name ("Michigan
-    Department of Health"), and towns that name their airport."""
+    Department of Health"), towns that name their airport, and (kind "embedded") the town
+    or county a local institution serves ("Gainesville Police", "Dublin City Council",
+    "University of Kentucky" is a region's)."""
 
     name = "embedded"
     after_merge = False
@@ -114,9 +132,11 @@ class Embedded:
     def find(self, text: str, context: RecognitionContext) -> list[Mention]:
         taken = rules._Spans((m.start, m.end) for m in context.found)
         out = []
+        whole, parts = rules._person_names(context.tokens)
+        countries = context.countries | _countries_of_regions(context.found, context.gazetteer)
         for ent in rules._organisations(context.tokens, text, context.gazetteer):
             for mention in rules._embedded(
-                ent, context.tokens, text, context.gazetteer, context.countries
+                ent, context.tokens, text, context.gazetteer, countries, whole | parts
             ):
                 if not taken.overlaps(mention.start, mention.end):
                     out.append(mention)
@@ -176,6 +196,17 @@ class Demonyms:
 
 
 @register
+class CapsDatelines:
+    """Places of datelines in capitals ("TORRINGTON —", "COLUMBUS, Ohio —")."""
+
+    name = "caps-datelines"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._caps_datelines(text, context.gazetteer, context.found))
+
+
+@register
 class Repeats:
     """The same names again elsewhere in the text (a name found once is a place
     everywhere), except inside a longer person's or organisation's name."""
@@ -188,7 +219,8 @@ class Repeats:
 
 
 DEFAULT_RECOGNIZERS = (
-    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "repeats",
+    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "caps-datelines",
+    "repeats",
 )  # fmt: skip
 
 

@@ -8,6 +8,9 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
   ORG);
 - cue phrases ("the Ramouseh neighbourhood", "the neighbourhood of al-Sukkari",
   "the Castello road"), for the small places no gazetteer of towns holds;
+- place names inside organisation and facility names: countries and regions, and (kind
+  "embedded") the town or county of a local institution ("Gainesville Police");
+- the places of datelines in capitals ("TORRINGTON —");
 - the same name again elsewhere in the document (a name found once is a place everywhere).
 This module also loads the model (`load_nlp`) and tames the text it is given.
 """
@@ -135,6 +138,17 @@ def _newline_boundaries(doc):
     return doc
 
 
+def nlp_model() -> str:
+    """The spaCy model: geo.toml's `[nlp] model` (a package name or a model folder), else
+    SPACY_MODEL. Another model must have the same components (tagger, senter, ner)."""
+    from geo.config import load_settings
+
+    model = load_settings().get("nlp", {}).get("model", SPACY_MODEL)
+    if not isinstance(model, str) or not model:
+        raise ValueError(f"geo.toml: [nlp] model must be a model's name, got {model!r}")
+    return model
+
+
 @cache
 def load_nlp():
     """spaCy's small English model, loaded once, with only what recognition needs.
@@ -151,7 +165,7 @@ def load_nlp():
     with _nlp_lock:
         if "newline_boundaries" not in Language.factories:
             Language.component("newline_boundaries", func=_newline_boundaries)
-        nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "attribute_ruler"], disable=["parser"])
+        nlp = spacy.load(nlp_model(), exclude=["lemmatizer", "attribute_ruler"], disable=["parser"])
         nlp.enable_pipe("senter")
         nlp.add_pipe("newline_boundaries", after="senter")
         return nlp
@@ -238,6 +252,11 @@ def _is_demonym(surface: str) -> bool:
     return normalize_name(surface) in demonyms() and surface[:1].isupper()
 
 
+def is_demonym(surface: str) -> bool:
+    """Is `surface` a capitalised demonym or adjectival form ("Syrian", "Palestinians")?"""
+    return _is_demonym(surface)
+
+
 def _describe_trim(start: int, end: int, text: str, gazetteer: Gazetteer) -> tuple[int, int]:
     """Drop descriptive words an entity span took with the name: 'east Africa' -> 'Africa',
     'Hebei province' -> 'Hebei', 'North-Western Sydney' -> 'Sydney' (unless the whole is a
@@ -302,13 +321,50 @@ def _not_a_place(
     return False
 
 
+_LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_institutions'])})\b")
+# "University of Kentucky", "College of Charleston": the place an institution is of.
+_INSTITUTION_OF = {"university", "college", "city", "county", "town", "port", "bank"}
+EMBEDDED_TOWN_POPULATION = 1000  # towns smaller than this are too often surnames
+
+
+def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people: set[str]) -> bool:
+    """Is `name`, before a local institution's word, the town or county it serves?
+
+    Only a county or a town of EMBEDDED_TOWN_POPULATION+ people under its own name, of a
+    country the article is about (any country when it names none); never a word a cue
+    name must not be ("North", "Region") nor a person's name found in the document."""
+    if name in _NOT_NAMES or name in people or name in _CALENDAR or name.isupper():
+        return False
+    if _LEADING_DIRECTION.match(name + " ") and len(name.split()) == 1:
+        return False
+    for candidate in gazetteer.lookup(name):
+        place = candidate.place
+        if candidate.name_kind != 0:
+            continue
+        if countries and place.country_code not in countries:
+            continue
+        if place.feature == "admin2" or (
+            place.feature == "city" and place.population >= EMBEDDED_TOWN_POPULATION
+        ):
+            return True
+    return False
+
+
 def _embedded(
-    ent: Entity, tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str]
+    ent: Entity,
+    tokens: Tokens,
+    text: str,
+    gazetteer: Gazetteer,
+    context: set[str],
+    people: set[str] = frozenset(),
 ) -> Iterable[Mention]:
     """Place names inside an organisation's or facility's name: "U.S. Centers for Disease
     Control", "Michigan Department of Health", "University of Kentucky", "Da Nang
-    International Airport". Only countries and regions (a town in a company's, school's or
-    zoo's name seldom says where the story is), and towns that name their airport."""
+    International Airport". Countries and regions, towns that name their airport, and
+    (kind "embedded") the town or county a local institution serves ("Gainesville Police",
+    "Dublin City Council", "University of Kentucky"); a town in a company's or team's name
+    seldom says where the story is. In a PERSON entity only the last kind ("St. Cloud
+    Hospital" is often tagged one)."""
     tokens = [t for t in tokens.of(ent) if not (t.i == ent.start and t.lower == "the")]
     if len(tokens) < 2 or _MEDIA.search(ent.text):
         return  # "the New York Times" reports from anywhere
@@ -319,25 +375,44 @@ def _embedded(
             return True
         return bool(towns_too) and _known_place(gazetteer, name, context, TOWN_ANYWHERE)
 
+    person = ent.label == "PERSON"  # only a town before an institution's word in those
     for size in range(min(4, len(tokens) - 1), 0, -1):
         head = tokens[:size]
         if not all(t.text[:1].isupper() for t in head):
             continue
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
         name = text[start:end]
-        if _is_demonym(name):
-            yield Mention(start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label)
+        if not person and _is_demonym(name):
+            # The nationality in an organisation's name is part of its title, not a
+            # reference to the country ("American Legion", "French Red Cross"): the
+            # corpora that count demonyms leave it out. A facility's may say where it is.
+            if ent.label != "ORG":
+                yield Mention(
+                    start, end, name, kind="demonym", finder=Finder.EMBEDDED, label=ent.label
+                )
             return
-        if accepted(name):
+        if not person and accepted(name):
             yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
+        if _LOCAL_INSTITUTION.match(text[end : ent.end_char]) and _embedded_town(
+            gazetteer, name, context, people
+        ):
+            yield Mention(
+                start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
+            )
+            return
     words = [t.lower for t in tokens]
-    if "of" in words:
+    if "of" in words and not person:
         tail = tokens[words.index("of") + 1 :]
         if tail and all(t.text[:1].isupper() for t in tail) and len(tail) <= 4:
             start, end = tail[0].idx, tail[-1].idx + len(tail[-1].text)
-            if accepted(text[start:end]):
-                yield Mention(start, end, text[start:end], finder=Finder.EMBEDDED, label=ent.label)
+            name = text[start:end]
+            if accepted(name):
+                yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
+            elif words[0] in _INSTITUTION_OF and _embedded_town(gazetteer, name, context, people):
+                yield Mention(
+                    start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
+                )
 
 
 def _entity_span(ent: Entity, text: str) -> tuple[int, int]:
@@ -357,6 +432,12 @@ def _place_entity_span(
     organisation = ent.label == "FAC" and not (
         _FACILITY_HEADS.search(surface) or gazetteer.lookup(surface)
     )
+    # "Henderson County Jail" tagged GPE: an institution's name, the county inside it.
+    words = surface.split()
+    if not organisation and len(words) > 1 and not gazetteer.lookup(surface):
+        organisation = any(
+            _LOCAL_INSTITUTION.match(" ".join(words[i:])) for i in range(1, len(words))
+        )
     return start, end, organisation
 
 
@@ -372,7 +453,7 @@ def _organisations(tokens: Tokens, text: str, gazetteer: Gazetteer) -> list[Enti
             found = _place_entity_span(ent, text, gazetteer)
             if found is not None and found[2]:
                 out.append(ent)
-        elif ent.label == "ORG":
+        elif ent.label in ("ORG", "PERSON"):  # "St. Cloud Hospital" is often a PERSON
             out.append(ent)
     return out
 
@@ -455,6 +536,37 @@ def _demonym_mentions(tokens: Tokens, text: str) -> Iterable[Mention]:
             start += article.end()
         if start < end:
             yield Mention(start, end, text[start:end], kind="demonym", finder=Finder.ADJECTIVAL)
+
+
+# A dateline in capitals at the head of a line or after the headline: "TORRINGTON — A
+# fire", "COLUMBUS, Ohio —", "FALLS VILLAGE—The board". The small model tags words in
+# capitals poorly.
+_CAPS_DATELINE = re.compile(
+    r"(?m)(?:^|(?<=[.!?] ))[ \t*_#]*(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
+    r"(?=(?:,\s*[A-Z][\w.]+(?: [A-Z][\w.]+)?)?\s*(?:\([^)\n]{2,40}\)\s*)?(?:—|–|--|-|:))"
+)
+DATELINE_TOWN_POPULATION = 1000
+DATELINE_WITHIN = 300  # characters from the start of the text
+
+
+def _caps_datelines(text: str, gazetteer: Gazetteer, found: list[Mention]) -> Iterable[Mention]:
+    """Places of datelines written in capitals, the model's entities or not. The place of
+    a dateline is a town by the form of news; the gazetteer need only know it (as a region,
+    a county or a town of DATELINE_TOWN_POPULATION+ under one of its own names)."""
+    taken = _Spans((m.start, m.end) for m in found)
+    # A dateline opens the story, after its headline at most ("Blaze guts barn. TORRINGTON —").
+    for match in _CAPS_DATELINE.finditer(text[:DATELINE_WITHIN]):
+        start = match.start("name")
+        name = match.group("name").rstrip(".")
+        end = start + len(name)
+        if len(name) < 3 or taken.overlaps(start, end) or name.title() in _CALENDAR:
+            continue
+        if any(
+            c.name_kind < 2
+            and (c.place.feature != "city" or c.place.population >= DATELINE_TOWN_POPULATION)
+            for c in gazetteer.lookup(name)
+        ):
+            yield Mention(start, end, text[start:end], finder=Finder.CAPS_DATELINE)
 
 
 def _mark_dateline(text: str, mention: Mention) -> Mention:

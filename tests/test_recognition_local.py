@@ -1,0 +1,146 @@
+"""Issue 15: demonyms (plurals, inside organisation names, in spans mode, as a setting) and
+embedded toponyms (the town of a local institution). Invented sentences, the real gazetteer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.cli import main
+from geo.place.gazetteer import default_gazetteer, demonym_plural, demonyms
+from geo.place.recognize import find_mentions
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return default_gazetteer()
+
+
+def found(text: str, gazetteer) -> list[tuple[str, str]]:
+    return [(m.text, m.kind) for m in find_mentions(text, gazetteer)]
+
+
+def test_plural_demonyms_by_rule_with_exceptions() -> None:
+    assert demonym_plural("Mexican") == "Mexicans" and demonym_plural("Iraqi") == "Iraqis"
+    assert demonym_plural("Chinese") is None and demonym_plural("British") is None
+    assert demonym_plural("Swiss") is None and demonym_plural("Frenchmen") is None
+    table = demonyms()
+    assert table["palestinians"] == "Palestinian Territory" and table["mexicans"] == "Mexico"
+    assert table["britons"] == "United Kingdom" and table["ohioans"] == "Ohio"
+    assert "chineses" not in table and "britishs" not in table
+
+
+def test_plural_demonyms_are_found_as_demonyms(gazetteer) -> None:
+    text = "Many Canadians and Ohioans crossed the border on Tuesday."
+    kinds = dict(found(text, gazetteer))
+    assert kinds.get("Canadians") == "demonym" and kinds.get("Ohioans") == "demonym"
+
+
+def test_a_nationality_inside_an_organisation_name_is_no_demonym(gazetteer) -> None:
+    text = "Volunteers of the American Legion joined the American Red Cross blood drive."
+    assert not [t for t, kind in found(text, gazetteer) if kind == "demonym"]
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("Gainesville Police arrested a man on Friday, officers in Florida said.", "Gainesville"),
+        ("The Dublin City Council voted on the budget in Ireland.", "Dublin"),
+        ("He was booked into the Henderson County Jail in Texas on Monday.", "Henderson County"),
+    ],
+)
+def test_the_town_of_a_local_institution_is_an_embedded_place(gazetteer, text, town) -> None:
+    assert (town, "embedded") in found(text, gazetteer)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person's name before an institution's word is no town
+        "Officers said Marcus Whitfield Memorial Hospital staff were praised by Whitfield.",
+        # a word a name must not be, before an institution's word
+        "The North High School band played in Ohio on Friday.",
+    ],
+)
+def test_embedded_towns_are_guarded(gazetteer, text) -> None:
+    assert not [t for t, kind in found(text, gazetteer) if kind == "embedded"]
+
+
+def test_embedded_places_do_not_locate_events(gazetteer) -> None:
+    from geo.ingest.pipeline import analyze
+    from geo.models import Article
+
+    text = "Gainesville Police said a man was shot dead in Ocala, Florida, on Monday."
+    analyzed = analyze(Article("t1", text), gazetteer)
+    assert any(p.mention.kind == "embedded" for p in analyzed.places)
+    assert analyzed.events
+    assert all(e.location.mention.kind == "toponym" for e in analyzed.events)
+    assert any(e.location.mention.text == "Ocala" for e in analyzed.events)
+
+
+def _parse(tmp_path, capsys, lines, *options) -> list[dict]:
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    assert main(["parse", str(source), *options]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_spans_mode_resolves_a_given_demonym_as_its_country(tmp_path, capsys) -> None:
+    text = "Two Palestinians and a Mexican were hurt."
+    start = text.index("Palestinians")
+    (out,) = _parse(tmp_path, capsys, [{"id": 1, "text": text, "spans": [[start, start + 12]]}])
+    (place,) = out["places"]
+    assert place["kind"] == "demonym" and place["country_code"] == "PS"
+
+
+def test_demonyms_in_parse_output_by_option_or_setting(tmp_path, capsys, monkeypatch) -> None:
+    line = {"id": 1, "text": "Syrian troops shelled Aleppo on Monday."}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEO_CONFIG", raising=False)
+    (plain,) = _parse(tmp_path, capsys, [line])
+    assert [p["text"] for p in plain["places"]] == ["Aleppo"]
+    (asked,) = _parse(tmp_path, capsys, [line], "--demonyms")
+    assert (asked["places"][0]["text"], asked["places"][0]["kind"]) == ("Syrian", "demonym")
+    (tmp_path / "geo.toml").write_text("[parse]\ndemonyms = true\n", encoding="utf-8")
+    (configured,) = _parse(tmp_path, capsys, [line])
+    assert configured == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Barn lost to a blaze. TORRINGTON — A fire destroyed a barn on Friday.", "TORRINGTON"),
+        ("CORSICANA — A woman was charged on Tuesday.", "CORSICANA"),
+    ],
+)
+def test_a_dateline_in_capitals_is_a_place(gazetteer, text, place) -> None:
+    assert place in [m.text for m in find_mentions(text, gazetteer)]
+
+
+def test_words_in_capitals_that_are_no_place_are_no_dateline(gazetteer) -> None:
+    assert not find_mentions("UPDATE — The meeting was moved to Friday.", gazetteer)
+
+
+def test_a_state_named_makes_its_country_the_articles(gazetteer) -> None:
+    from geo.place.recognize import Entities, RecognitionContext
+    from geo.place.tokens import tokens_from_doc
+    from geo.place.toponyms import load_nlp
+
+    text = "Flooding closed roads across Ohio on Sunday."
+    context = RecognitionContext(gazetteer, tokens_from_doc(load_nlp()(text)))
+    Entities().find(text, context)
+    assert "US" in context.countries
+
+
+def test_the_model_is_a_setting(tmp_path, monkeypatch) -> None:
+    from geo.place.toponyms import SPACY_MODEL, nlp_model
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEO_CONFIG", raising=False)
+    assert nlp_model() == SPACY_MODEL
+    (tmp_path / "geo.toml").write_text('[nlp]\nmodel = "en_core_web_md"\n', encoding="utf-8")
+    assert nlp_model() == "en_core_web_md"
+    (tmp_path / "geo.toml").write_text("[nlp]\nmodel = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="model"):
+        nlp_model()
