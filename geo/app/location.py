@@ -38,3 +38,8 @@ def secret_location() -> str | None:
         return None
     value = section.get(SECRETS_KEY) if hasattr(section, "get") else None
     return str(value) if value else None
+
+
+# The session-state keys this module owns (tests/test_app_panels.py): none, it only reads
+# the settings.
+KEYS: tuple[str, ...] = ()
