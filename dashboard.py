@@ -19,6 +19,7 @@ from geo.app import (
     add_articles,
     corrections,
     data,
+    editor,
     evidence,
     export,
     filters,
@@ -45,6 +46,7 @@ db = data.load()
 map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
 state = filters.sidebar(db.events, db.choices)
 heat = maps.mode()
+access = editor.access()
 shown = db.filtered(state)
 selection.start()
 
@@ -81,8 +83,8 @@ table_tab, add_tab, fix_tab, export_tab = st.tabs(
 with table_tab:
     table.panel(shown)
 with add_tab:
-    add_articles.panel(db.db_path)
+    add_articles.panel(db.db_path, access)
 with fix_tab:
-    corrections.panel(db.events, db.db_path, assets=map_assets)
+    corrections.panel(db.events, db.db_path, access, assets=map_assets)
 with export_tab:
     export.panel(shown, heat=heat)

@@ -30,6 +30,19 @@ FIRST_RUN_TIMEOUT = 600  # the first run seeds the database (and may build the g
 TIMEOUT = 60
 
 
+@pytest.fixture(autouse=True)
+def local_server(monkeypatch):
+    """The dashboard as run on one's own machine (bound to loopback: editable); a test
+    that needs a public deployment sets the address again."""
+    from streamlit import config
+
+    monkeypatch.delenv("GEO_EDITOR_PASSWORD", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 def count(at: AppTest) -> str:
     assert not at.exception, at.exception
     return at.subheader[0].value
@@ -319,3 +332,66 @@ def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp
         (event["latitude"], event["longitude"])
     )
     assert corrections.listing(db).empty
+
+
+def _public(monkeypatch) -> None:
+    from streamlit import config
+
+    config.set_option("server.address", "0.0.0.0")
+
+
+def test_a_public_deployment_without_password_is_read_only(app, monkeypatch):
+    run, frame = app
+    _public(monkeypatch)
+    at = run(event=str(frame.iloc[0]["event_id"]))
+    assert count(at) == count_label(len(frame))
+    assert not [b for b in at.button if b.label in ("Add the text", "Save the correction")]
+    assert any("Read-only" in i.value and "public deployment" in i.value for i in at.info)
+    assert not [w for w in at.text_input if w.key == "paste_title"]
+
+
+def _edit_button(at: AppTest):
+    return next(b for b in at.sidebar.button if b.label == "Edit")
+
+
+def test_the_editor_password_opens_editing_and_locks_out_after_failures(app, monkeypatch):
+    from geo.view import editing
+
+    run, frame = app
+    _public(monkeypatch)
+    monkeypatch.setenv("GEO_EDITOR_PASSWORD", "correct horse")
+    at = run()
+    assert not [b for b in at.button if b.label == "Add the text"]
+    for _ in range(editing.LOCKOUT_FAILURES):
+        at.text_input(key="editor_password").input("wrong")
+        _edit_button(at).click().run()
+    assert any("Too many wrong passwords" in e.value for e in at.sidebar.error)
+    at.text_input(key="editor_password").input("correct horse")  # right, but too late
+    _edit_button(at).click().run()
+    assert any("Too many wrong passwords" in e.value for e in at.sidebar.error)
+    assert not [b for b in at.button if b.label == "Add the text"]
+
+    fresh = run()  # another session, not locked (the process lock needs more failures)
+    fresh.text_input(key="editor_password").input("correct horse")
+    fresh.text_input(key="editor_name").input("Ana")
+    _edit_button(fresh).click().run()
+    assert not fresh.exception
+    assert [b for b in fresh.button if b.label == "Add the text"]
+    assert any("Editing as Ana" in c.value for c in fresh.sidebar.caption)
+
+
+def test_a_correction_records_who_made_it(database, tmp_path, monkeypatch):
+    from geo.ingest import corrections
+
+    db = tmp_path / "events.db"
+    with sqlite3.connect(database["path"]) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    monkeypatch.setenv("GEO_DB", str(db))
+    event = load_events(db).dropna(subset=["latitude"]).iloc[0]
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params["event"] = str(event["event_id"])
+    at.run()
+    at.radio(key="fix_how").set_value("not a place").run()
+    at.button(key="fix_save").click().run()
+    assert not at.exception
+    assert corrections.listing(db).iloc[0]["made by"] == "local user"

@@ -81,13 +81,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"streamlit did not start in {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a free local port, on an empty database it seeds itself."""
-    _require_chromium()
-    folder = tmp_path_factory.mktemp("browser")
-    db = folder / "events.db"
-    log = folder / "streamlit.log"
+@contextlib.contextmanager
+def _dashboard(db: Path, log: Path, **env_extra: str):
+    """`streamlit run dashboard.py` on a free loopback port over `db`, until closed."""
     port = _free_port()
     command = [
         sys.executable,
@@ -106,7 +102,9 @@ def server(tmp_path_factory):
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "GEO_DB": str(db)}
+    # The caller's own editor password would lock the dashboard the tests expect open.
+    env = {k: v for k, v in os.environ.items() if k != "GEO_EDITOR_PASSWORD"}
+    env |= {"GEO_DB": str(db), **env_extra}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -121,6 +119,15 @@ def server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free local port, on an empty database it seeds itself."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    with _dashboard(folder / "events.db", folder / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -646,3 +653,56 @@ def test_standalone_html_export_draws_hostile_text_as_text(browser, tmp_path):
         assert {urlsplit(u).hostname for u in outside} <= {TILE_HOST}, outside
     finally:
         context.close()
+
+
+# --- editors and viewers -------------------------------------------------------------------
+
+EDITOR_PASSWORD = "invented editor password"
+
+
+def test_an_editor_password_locks_adding_and_correcting_until_given(browser, server, tmp_path):
+    """A second server over the same (seeded) database, with an editor password set."""
+    from playwright.sync_api import expect
+
+    from geo.view import editing
+
+    with _dashboard(
+        server["db"], tmp_path / "locked.log", GEO_EDITOR_PASSWORD=EDITOR_PASSWORD
+    ) as locked:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        try:
+            _open(page, locked["url"])
+            page.get_by_role("tab", name="Add articles").click()
+            expect(page.get_by_text("Read-only: give the editor password").first).to_be_visible(
+                timeout=LOAD_MS
+            )
+            assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+            sidebar = page.get_by_role("region", name="Sidebar")
+            for tried in range(1, editing.LOCKOUT_FAILURES):
+                sidebar.get_by_label("Editor password").fill("a wrong guess")
+                sidebar.get_by_role("button", name="Edit").click()
+                left = editing.LOCKOUT_FAILURES - tried
+                expect(sidebar.get_by_text(f"Wrong password ({left} tr")).to_be_visible(
+                    timeout=LOAD_MS
+                )
+            sidebar.get_by_label("Editor password").fill("a wrong guess")
+            sidebar.get_by_role("button", name="Edit").click()
+            expect(sidebar.get_by_text("Too many wrong passwords")).to_be_visible(timeout=LOAD_MS)
+            _shot(page, "editor-locked")
+
+            second = context.browser.new_context(viewport={"width": 1400, "height": 1000})
+            other = second.new_page()
+            _open(other, locked["url"])
+            bar = other.get_by_role("region", name="Sidebar")
+            bar.get_by_label("Editor password").fill(EDITOR_PASSWORD)
+            bar.get_by_label("Your name (recorded with corrections)").fill("Ana")
+            bar.get_by_role("button", name="Edit").click()
+            expect(bar.get_by_text("Editing as Ana")).to_be_visible(timeout=LOAD_MS)
+            other.get_by_role("tab", name="Add articles").click()
+            expect(other.locator('[data-testid="stFileUploaderDropzoneInput"]')).to_have_count(
+                1, timeout=LOAD_MS
+            )
+            second.close()
+        finally:
+            context.close()

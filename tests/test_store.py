@@ -377,7 +377,7 @@ def test_a_database_of_version_2_is_migrated_keeping_its_data(tmp_path) -> None:
         store.write_batch([analyzed("b")])  # and the new schema takes new articles
         assert store.counts().articles == 2
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     columns = {row[1] for row in db.execute("PRAGMA table_info(places)")}
     assert {"start_char", "end_char"} <= columns and not {"start", "end"} & columns
 

@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS overrides (
     geonameid INTEGER, place_name TEXT, latitude REAL, longitude REAL,
     place_country_code TEXT, admin1 TEXT, admin1_code TEXT, feature TEXT,
     population INTEGER, source TEXT,
-    note TEXT NOT NULL, created_at TEXT NOT NULL
+    note TEXT NOT NULL, created_at TEXT NOT NULL, made_by TEXT
 );
 CREATE INDEX IF NOT EXISTS overrides_norm ON overrides (norm);
 CREATE TABLE IF NOT EXISTS article_keys (
@@ -116,7 +116,8 @@ INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 # 3: places' offsets renamed start_char/end_char (END is reserved in PostgreSQL); the
 #    overrides table in the schema; article_keys (for "seen before"), source_states (the
 #    feed watcher), store_meta (data_version).
-SCHEMA_VERSION = 3
+# 4: overrides.made_by (who made a correction).
+SCHEMA_VERSION = 4
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
     2: (
@@ -128,6 +129,11 @@ _ADDED_COLUMNS = {
         ("children_killed", "INTEGER"),
         ("report_group", "TEXT"),
     ),
+}
+# Columns added to other tables by each version: table -> (column, type). A table that
+# did not exist yet is created by SCHEMA with them.
+_ADDED_TABLE_COLUMNS = {
+    4: (("overrides", "made_by", "TEXT"),),
 }
 # Columns renamed by each version: table -> (old, new).
 _RENAMED_COLUMNS = {
@@ -158,7 +164,7 @@ FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.
 _OVERRIDE_COLUMNS = (
     "id, name, country_code, article_id, not_a_place, geonameid, place_name, latitude, "
     "longitude, place_country_code, admin1, admin1_code, feature, population, source, note, "
-    "created_at"
+    "created_at, made_by"
 )
 
 
@@ -241,6 +247,10 @@ def _migrate_tables(db: sqlite3.Connection, version: int) -> None:
         for name, sql_type in _ADDED_COLUMNS.get(added, ()):
             if name not in have:
                 db.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+        for table, name, sql_type in _ADDED_TABLE_COLUMNS.get(added, ()):
+            present = _columns(db, table)
+            if present and name not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
         for table, old, new in _RENAMED_COLUMNS.get(added, ()):
             if old in _columns(db, table):
                 db.execute(f'ALTER TABLE {table} RENAME COLUMN "{old}" TO {new}')
@@ -444,6 +454,7 @@ class SQLiteStore(Store):
                 else (None,) * 10
             ),
             rule.note or "", rule.created_at or datetime.now(UTC).isoformat(),
+            rule.made_by or None,
         )  # fmt: skip
         columns = "norm, " + _OVERRIDE_COLUMNS.removeprefix("id, ")
         with self._writing() as db:
@@ -461,7 +472,7 @@ class SQLiteStore(Store):
         rows = self.db.execute(f"SELECT {_OVERRIDE_COLUMNS} FROM overrides ORDER BY id")
         rules = []
         for (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop,
-             src, note, created) in rows:  # fmt: skip
+             src, note, created, made_by) in rows:  # fmt: skip
             place = None
             if not not_place:
                 place = Place(
@@ -476,7 +487,7 @@ class SQLiteStore(Store):
                     population=pop or 0,
                     source=src or "override",
                 )
-            rules.append(Override(oid, name, place, cc, aid, note, created))
+            rules.append(Override(oid, name, place, cc, aid, note, created, made_by or ""))
         return rules
 
     def overrides_version(self) -> tuple[int, int]:
