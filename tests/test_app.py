@@ -357,7 +357,7 @@ def _edit_button(at: AppTest):
 def test_the_editor_password_opens_editing_and_locks_out_after_failures(app, monkeypatch):
     from geo.view import editing
 
-    run, frame = app
+    run, _frame = app
     _public(monkeypatch)
     monkeypatch.setenv("GEO_EDITOR_PASSWORD", "correct horse")
     at = run()
