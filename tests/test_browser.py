@@ -706,3 +706,43 @@ def test_an_editor_password_locks_adding_and_correcting_until_given(browser, ser
             second.close()
         finally:
             context.close()
+
+
+def test_the_cli_html_export_draws_every_mappable_event(browser, server, tmp_path):
+    """`python -m geo export --format html` on the seeded database, opened from disk."""
+    from playwright.sync_api import expect
+
+    from geo.cli import main
+
+    seeding = browser.new_page()  # the first page load seeds the database
+    _open(seeding, server["url"], timeout=FIRST_LOAD_MS)
+    seeding.close()
+    path = tmp_path / "cli-map.html"
+    assert main(["export", "--db", str(server["db"]), "--format", "html", "-o", str(path)]) == 0
+    events = load_events(server["db"]).dropna(subset=["latitude", "longitude"])
+    places = events.drop_duplicates(["latitude", "longitude"])
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    try:
+        page.goto(path.as_uri())
+        expect(page.locator(".leaflet-container")).to_be_visible(timeout=LOAD_MS)
+        page.wait_for_timeout(500)
+        assert errors == []
+        # Every place is drawn: as a point, an area, or inside a cluster that counts it.
+        drawn = page.evaluate(
+            """() => {
+                let n = document.querySelectorAll("path.geo-point, path.geo-area").length;
+                for (const c of document.querySelectorAll(".geo-cluster"))
+                    n += parseInt(c.innerText.replace(/[^0-9]/g, "") || "0", 10);
+                return n;
+            }"""
+        )
+        assert drawn >= len(places) > 0, (drawn, len(places))
+    finally:
+        context.close()
