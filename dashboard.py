@@ -53,7 +53,6 @@ selection.start()
 st.title("News events map")
 head, link = st.columns([2, 3], vertical_alignment="bottom")
 head.subheader(count_label(len(shown)))
-export.share(link, state, heat=heat)
 
 # One slot, always there: the map below keeps its place in the page (and so is not
 # reloaded) whether or not a note shows.
@@ -73,6 +72,7 @@ elif not state.is_default:
 map_column, evidence_column = st.columns([3, 2])
 with map_column:
     maps.events_map(db.events, shown, db.features(state), heat=heat, assets=map_assets)
+export.share(link, state, heat=heat)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, shown)
 timeline.panel(shown, date_bounds(db.events))

@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -169,6 +169,15 @@ def offline_page(browser, server):
     context.close()
 
 
+def _seed(browser, server) -> None:
+    """Open the dashboard once: its first page load seeds the database."""
+    page = browser.new_page()
+    try:
+        _open(page, server["url"], timeout=FIRST_LOAD_MS)
+    finally:
+        page.close()
+
+
 def _map_frame(page):
     return next(f for f in page.frames if "streamlit_folium" in f.url)
 
@@ -302,11 +311,8 @@ def test_dates_and_publisher_change_the_view_and_the_link_reopens_it(offline_pag
         sidebar = again.get_by_role("region", name="Sidebar")
         expect(sidebar.get_by_text(publisher, exact=True)).to_be_visible(timeout=LOAD_MS)
         expect(sidebar.get_by_text(state.date_from.isoformat()).first).to_be_visible()
-        # The share link control shows the same link.
-        again.get_by_text("Copy share link").click()
-        code = again.locator('[data-testid="stCode"]').first
-        expect(code).to_be_visible(timeout=LOAD_MS)
-        shared = code.inner_text().strip()
+        # The share link shown beside its copy button is the same view.
+        shared = _shown_link(again)
         assert state_from_query_params(parse_qs(urlsplit(shared).query)) == state
     finally:
         other.close()
@@ -714,9 +720,7 @@ def test_the_cli_html_export_draws_every_mappable_event(browser, server, tmp_pat
 
     from geo.cli import main
 
-    seeding = browser.new_page()  # the first page load seeds the database
-    _open(seeding, server["url"], timeout=FIRST_LOAD_MS)
-    seeding.close()
+    _seed(browser, server)
     path = tmp_path / "cli-map.html"
     assert main(["export", "--db", str(server["db"]), "--format", "html", "-o", str(path)]) == 0
     events = load_events(server["db"]).dropna(subset=["latitude", "longitude"])
@@ -746,3 +750,92 @@ def test_the_cli_html_export_draws_every_mappable_event(browser, server, tmp_pat
         assert drawn >= len(places) > 0, (drawn, len(places))
     finally:
         context.close()
+
+
+# --- share links with the map's view -------------------------------------------------------
+
+SHARE_BUTTON = 'iframe[srcdoc*="geoShareCopied"]'
+LEAFLET_MAP = """() => {
+    for (const key of Object.keys(window)) {
+        const value = window[key];
+        if (value && window.L && value instanceof window.L.Map) return key;
+    }
+    return null;
+}"""
+
+
+def _shown_link(page, pattern: str = "") -> str:
+    """The share link shown as text under the copy button (once it matches `pattern`)."""
+    from playwright.sync_api import expect
+
+    shown = page.locator('[data-testid="stText"]').filter(has_text=re.compile(r"^https?://"))
+    if pattern:
+        shown = shown.filter(has_text=re.compile(pattern))
+    expect(shown.first).to_be_visible(timeout=LOAD_MS)
+    return shown.first.inner_text().strip()
+
+
+def _map_view(page) -> tuple[float, float, int]:
+    frame = _map_frame(page)
+    name = frame.evaluate(LEAFLET_MAP)
+    assert name, "no Leaflet map in the map's frame"
+    return tuple(
+        frame.evaluate(
+            "(name) => { const c = window[name].getCenter();"
+            " return [c.lat, c.lng, window[name].getZoom()]; }",
+            name,
+        )
+    )
+
+
+def test_copy_share_link_copies_the_view_and_a_second_browser_reopens_it(browser, server):
+    from playwright.sync_api import expect
+
+    _seed(browser, server)
+    frame = load_events(server["db"])
+    publisher = frame["source"].value_counts().index[0]
+    expected = apply_filters(frame, FilterState(sources=(publisher,)))
+    located = expected.dropna(subset=["latitude", "longitude"]).iloc[0]
+    lat, lon, zoom = round(float(located["latitude"]), 3), round(float(located["longitude"]), 3), 9
+
+    first = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = first.new_page()
+        _open(page, server["url"] + "?" + urlencode({"source": publisher}))
+        _count(page, len(expected))
+        name = _map_frame(page).evaluate(LEAFLET_MAP)
+        _map_frame(page).evaluate(
+            "([name, lat, lon, zoom]) => window[name].setView([lat, lon], zoom)",
+            [name, lat, lon, zoom],
+        )
+        shown = _shown_link(page, rf"zoom={zoom}")
+        page.frame_locator(SHARE_BUTTON).get_by_role(
+            "button", name=re.compile("Copy share link")
+        ).click()
+        expect(page.frame_locator(SHARE_BUTTON).get_by_text("Copied")).to_be_visible(
+            timeout=LOAD_MS
+        )
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == shown
+        params = parse_qs(urlsplit(copied).query)
+        assert params["source"] == [publisher] and params["zoom"] == [str(zoom)]
+        assert float(params["lat"][0]) == pytest.approx(lat, abs=5e-3)
+        assert float(params["lon"][0]) == pytest.approx(lon, abs=5e-3)
+
+        again = second.new_page()
+        _open(again, copied)
+        _count(again, len(expected))
+        expect(
+            again.get_by_role("region", name="Sidebar").get_by_text(publisher, exact=True)
+        ).to_be_visible(timeout=LOAD_MS)
+        again.wait_for_timeout(500)
+        got_lat, got_lon, got_zoom = _map_view(again)
+        assert got_zoom == zoom
+        assert (got_lat, got_lon) == (pytest.approx(lat, abs=5e-3), pytest.approx(lon, abs=5e-3))
+        _shot(again, "share-link")
+    finally:
+        first.close()
+        second.close()
