@@ -29,7 +29,7 @@ from geo.app import (
     timeline,
 )
 from geo.view import assets
-from geo.view.filters import count_label, date_bounds
+from geo.view.filters import count_label
 from geo.view.plaintext import markdown_text as text
 
 st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
@@ -75,7 +75,7 @@ with map_column:
 export.share(link, state, heat=heat)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, shown)
-timeline.panel(shown, date_bounds(db.events))
+timeline.panel(shown, filters.period())
 
 table_tab, add_tab, fix_tab, export_tab = st.tabs(
     ["Table", "Add articles", "Correct a place", "Export"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.app.filters import PLAY_TICK
 from geo.ingest.pipeline import ingest_paths
 from geo.store.sqlite import load_events
 from geo.view.filters import (
@@ -154,7 +155,14 @@ def test_link_reopens_the_same_view(app):
     assert 0 < len(expected) < len(frame)
 
     at = run(**params)
-    assert at.slider(key="dates").value == (state.date_from, state.date_to)
+    # The slider spans the events the other filters let through.
+    lo, hi = date_bounds(
+        apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,), query="Paris"))
+    )
+    if lo < hi:
+        assert at.slider(key="dates").value == (max(lo, state.date_from), state.date_to)
+    else:
+        assert any(f"dated {lo.isoformat()}" in c.value for c in at.sidebar.caption)
     assert at.multiselect(key="source").value == [EXTRA_PUBLISHER]
     assert at.text_input(key="q").value == "Paris"
     assert count(at) == count_label(len(expected))
@@ -273,9 +281,37 @@ def test_step_buttons_move_the_dates(app):
     first = at.slider(key="dates").value
     assert first == (lo, min(hi, lo + timedelta(days=6)))
     at.button(key="step_forward").click().run()
-    assert at.slider(key="dates").value[0] == first[1] + timedelta(days=1)
+    second = at.slider(key="dates").value
+    assert second[0] > first[1]  # the next week with events: the empty ones are skipped
+    assert len(apply_filters(frame, FilterState(*second))) > 0
     at.button(key="step_back").click().run()
     assert at.slider(key="dates").value == first
+
+
+def test_the_date_period_follows_the_other_filters(app):
+    run, frame = app
+    at = run(source=[EXTRA_PUBLISHER])
+    only = apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,)))
+    bounds = date_bounds(only)
+    assert bounds != date_bounds(frame)
+    if bounds[0] < bounds[1]:
+        assert at.slider(key="dates").value == bounds
+    else:
+        assert any(f"dated {bounds[0].isoformat()}" in c.value for c in at.sidebar.caption)
+
+
+def test_play_stops_at_the_last_period(app):
+    run, frame = app
+    at = run()
+    _first, hi = date_bounds(frame)
+    at.toggle(key="play").set_value(True).run()
+    for _ in range(60):  # steps, as the play timer asks for them
+        at.session_state[PLAY_TICK] = True
+        at.run()
+        if not at.toggle(key="play").value:
+            break
+    assert not at.toggle(key="play").value  # it stopped instead of going round
+    assert at.slider(key="dates").value[1] == hi
 
 
 def test_pasted_article_adds_its_events(database, tmp_path, monkeypatch):
