@@ -436,3 +436,12 @@ def test_a_correction_records_who_made_it(database, tmp_path, monkeypatch):
     at.button(key="fix_save").click().run()
     assert not at.exception
     assert corrections.listing(db).iloc[0]["made by"] == "local user"
+
+
+def test_the_upload_widget_limit_is_the_captions():
+    import tomllib
+
+    from geo.ingest import upload
+
+    config = tomllib.loads((Path(DASHBOARD).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == upload.MAX_FILE_BYTES
