@@ -69,7 +69,8 @@ elif shown.empty:
 elif not state.is_default:
     notice.caption(f"of {count_label(len(db.events))} in the database")
 
-map_column, evidence_column = st.columns([3, 2])
+# The map takes most of the width: it is what the page is for.
+map_column, evidence_column = st.columns([7, 3])
 with map_column:
     maps.events_map(db.events, shown, db.features(state), heat=heat, assets=map_assets)
 export.share(link, state, heat=heat)  # after the map: the link has its view of this run

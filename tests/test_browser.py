@@ -242,6 +242,14 @@ def test_map_renders_without_internet(offline_page, server):
 
     page.wait_for_timeout(1000)
     _shot(page, "map")
+    # No tile loaded: nobody's map is credited.
+    credit = frame.locator(".leaflet-control-attribution")
+    assert "OpenStreetMap" not in credit.inner_text()
+    # The map takes most of the page's width.
+    map_box = page.locator(MAP_FRAME).first.bounding_box()
+    main_box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    content = main_box["width"] - 2 * (map_box["x"] - main_box["x"])  # less the padding
+    assert map_box["width"] > 0.65 * content, (map_box, main_box)
 
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in served)
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.css") for u in served)
@@ -839,3 +847,36 @@ def test_copy_share_link_copies_the_view_and_a_second_browser_reopens_it(browser
     finally:
         first.close()
         second.close()
+
+
+# A 1x1 PNG, served in place of every tile: the tile layer's 'tileload' fires.
+TILE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_the_basemap_is_credited_once_a_tile_loads(browser, server):
+    from playwright.sync_api import expect
+
+    _seed(browser, server)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    def route(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if urlsplit(route.request.url).netloc == server["origin"]:
+            route.continue_()
+        elif host.endswith(TILE_HOST):
+            route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        else:
+            route.abort()
+
+    page.route("**/*", route)
+    try:
+        frame = _open(page, server["url"])
+        expect(frame.locator(".leaflet-control-attribution")).to_contain_text(
+            "OpenStreetMap", timeout=LOAD_MS
+        )
+    finally:
+        context.close()
