@@ -19,6 +19,7 @@ from geo.app import (
     add_articles,
     corrections,
     data,
+    editor,
     evidence,
     export,
     filters,
@@ -30,7 +31,7 @@ from geo.app import (
 )
 from geo.store import redact_location
 from geo.view import assets
-from geo.view.filters import count_label, date_bounds
+from geo.view.filters import count_label, hidden_count
 from geo.view.plaintext import markdown_text as text
 
 st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
@@ -47,13 +48,13 @@ db = data.load()
 map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
 state = filters.sidebar(db.events, db.choices)
 heat = maps.mode()
+access = editor.access()
 shown = db.filtered(state)
 selection.start()
 
 st.title("News events map")
 head, link = st.columns([2, 3], vertical_alignment="bottom")
-head.subheader(count_label(len(shown)))
-export.share(link, state, heat=heat)
+head.subheader(count_label(len(shown), hidden_count(db.events, state)))
 
 # One slot, always there: the map below keeps its place in the page (and so is not
 # reloaded) whether or not a note shows.
@@ -70,12 +71,14 @@ elif shown.empty:
 elif not state.is_default:
     notice.caption(f"of {count_label(len(db.events))} in the database")
 
-map_column, evidence_column = st.columns([3, 2])
+# The map takes most of the width: it is what the page is for.
+map_column, evidence_column = st.columns([7, 3])
 with map_column:
     maps.events_map(db.events, shown, db.features(state), heat=heat, assets=map_assets)
+export.share(link, state, heat=heat)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, shown)
-timeline.panel(shown, date_bounds(db.events))
+timeline.panel(shown, filters.period())
 
 table_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
     ["Table", "Add articles", "Sources", "Correct a place", "Export"]
@@ -83,10 +86,10 @@ table_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
 with table_tab:
     table.panel(shown)
 with add_tab:
-    add_articles.panel(db.db_path)
+    add_articles.panel(db.db_path, access)
 with sources_tab:
-    sources.panel(db.db_path, can_edit=True, reason=None)  # wired to the editor check at merge
+    sources.panel(db.db_path, can_edit=access.can_edit, reason=access.reason)
 with fix_tab:
-    corrections.panel(db.events, db.db_path, assets=map_assets)
+    corrections.panel(db.events, db.db_path, access, assets=map_assets)
 with export_tab:
     export.panel(shown, heat=heat)

@@ -100,9 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: geo.toml's [parse] demonyms, else off)",
     )
 
-    export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
+    export = commands.add_parser(
+        "export", help="write the stored events as CSV, GeoJSON or an HTML map"
+    )
     _add_db(export)
-    export.add_argument("--format", choices=("csv", "geojson"), required=True)
+    export.add_argument(
+        "--format",
+        choices=("csv", "geojson", "html"),
+        required=True,
+        help="html: a standalone map page (Leaflet inlined; opens from disk)",
+    )
     export.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
 
     places = commands.add_parser(
@@ -475,7 +482,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     with open_store(db_path) as store:
         frame = store.load_events()
-    text = to_csv(frame) if args.format == "csv" else to_geojson(frame)
+    if args.format == "html":
+        from geo.view.mapview import standalone_html
+
+        text = standalone_html(frame)
+    else:
+        text = to_csv(frame) if args.format == "csv" else to_geojson(frame)
     out = _open_output(args.output)
     try:
         out.write(text)

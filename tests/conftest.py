@@ -249,3 +249,16 @@ def postgres_databases(tmp_path):
     made = Databases("postgresql", tmp_path)
     yield made
     made.close()
+
+
+@pytest.fixture
+def local_server(monkeypatch):
+    """The dashboard as run on one's own machine (bound to loopback: editable); a test
+    that needs a public deployment sets the address again."""
+    from streamlit import config
+
+    monkeypatch.delenv("GEO_EDITOR_PASSWORD", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)

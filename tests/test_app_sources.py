@@ -32,6 +32,11 @@ def press(at: AppTest, label: str) -> AppTest:
     return next(b for b in at.button if b.label == label).click().run()
 
 
+@pytest.fixture(autouse=True)
+def _local(local_server):
+    """The dashboard as on one's own machine: editable (tests/conftest.py)."""
+
+
 @pytest.fixture(scope="module", autouse=True)
 def main_module_kept():
     """AppTest installs the script it runs as sys.modules["__main__"] and leaves it there;

@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -81,13 +81,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"streamlit did not start in {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a free local port, on an empty database it seeds itself."""
-    _require_chromium()
-    folder = tmp_path_factory.mktemp("browser")
-    db = folder / "events.db"
-    log = folder / "streamlit.log"
+@contextlib.contextmanager
+def _dashboard(db: Path, log: Path, **env_extra: str):
+    """`streamlit run dashboard.py` on a free loopback port over `db`, until closed."""
     port = _free_port()
     command = [
         sys.executable,
@@ -106,7 +102,9 @@ def server(tmp_path_factory):
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "GEO_DB": str(db)}
+    # The caller's own editor password would lock the dashboard the tests expect open.
+    env = {k: v for k, v in os.environ.items() if k != "GEO_EDITOR_PASSWORD"}
+    env |= {"GEO_DB": str(db), **env_extra}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -121,6 +119,15 @@ def server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free local port, on an empty database it seeds itself."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    with _dashboard(folder / "events.db", folder / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +167,15 @@ def offline_page(browser, server):
     page.on("dialog", on_dialog)
     yield page, aborted, served, dialogs
     context.close()
+
+
+def _seed(browser, server) -> None:
+    """Open the dashboard once: its first page load seeds the database."""
+    page = browser.new_page()
+    try:
+        _open(page, server["url"], timeout=FIRST_LOAD_MS)
+    finally:
+        page.close()
 
 
 def _map_frame(page):
@@ -226,6 +242,14 @@ def test_map_renders_without_internet(offline_page, server):
 
     page.wait_for_timeout(1000)
     _shot(page, "map")
+    # No tile loaded: nobody's map is credited.
+    credit = frame.locator(".leaflet-control-attribution")
+    assert "OpenStreetMap" not in credit.inner_text()
+    # The map takes most of the page's width.
+    map_box = page.locator(MAP_FRAME).first.bounding_box()
+    main_box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    content = main_box["width"] - 2 * (map_box["x"] - main_box["x"])  # less the padding
+    assert map_box["width"] > 0.65 * content, (map_box, main_box)
 
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in served)
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.css") for u in served)
@@ -295,11 +319,8 @@ def test_dates_and_publisher_change_the_view_and_the_link_reopens_it(offline_pag
         sidebar = again.get_by_role("region", name="Sidebar")
         expect(sidebar.get_by_text(publisher, exact=True)).to_be_visible(timeout=LOAD_MS)
         expect(sidebar.get_by_text(state.date_from.isoformat()).first).to_be_visible()
-        # The share link control shows the same link.
-        again.get_by_text("Copy share link").click()
-        code = again.locator('[data-testid="stCode"]').first
-        expect(code).to_be_visible(timeout=LOAD_MS)
-        shared = code.inner_text().strip()
+        # The share link shown beside its copy button is the same view.
+        shared = _shown_link(again)
         assert state_from_query_params(parse_qs(urlsplit(shared).query)) == state
     finally:
         other.close()
@@ -722,5 +743,218 @@ def test_a_feed_url_added_in_the_page_adds_its_events(browser, fetching_server):
         assert len(after) > before
         assert {"Aleppo", "Mosul"} <= set(after["place"])
         _count(page, len(after))
+    finally:
+        context.close()
+
+
+# --- editors and viewers -------------------------------------------------------------------
+
+EDITOR_PASSWORD = "invented editor password"
+
+
+def test_an_editor_password_locks_adding_and_correcting_until_given(browser, server, tmp_path):
+    """A second server over the same (seeded) database, with an editor password set."""
+    from playwright.sync_api import expect
+
+    from geo.view import editing
+
+    with _dashboard(
+        server["db"], tmp_path / "locked.log", GEO_EDITOR_PASSWORD=EDITOR_PASSWORD
+    ) as locked:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        try:
+            _open(page, locked["url"])
+            page.get_by_role("tab", name="Add articles").click()
+            expect(page.get_by_text("Read-only: give the editor password").first).to_be_visible(
+                timeout=LOAD_MS
+            )
+            assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+            sidebar = page.get_by_role("region", name="Sidebar")
+            for tried in range(1, editing.LOCKOUT_FAILURES):
+                sidebar.get_by_label("Editor password").fill("a wrong guess")
+                sidebar.get_by_role("button", name="Edit").click()
+                left = editing.LOCKOUT_FAILURES - tried
+                expect(sidebar.get_by_text(f"Wrong password ({left} tr")).to_be_visible(
+                    timeout=LOAD_MS
+                )
+            sidebar.get_by_label("Editor password").fill("a wrong guess")
+            sidebar.get_by_role("button", name="Edit").click()
+            expect(sidebar.get_by_text("Too many wrong passwords")).to_be_visible(timeout=LOAD_MS)
+            _shot(page, "editor-locked")
+
+            second = context.browser.new_context(viewport={"width": 1400, "height": 1000})
+            other = second.new_page()
+            _open(other, locked["url"])
+            bar = other.get_by_role("region", name="Sidebar")
+            bar.get_by_label("Editor password").fill(EDITOR_PASSWORD)
+            bar.get_by_label("Your name (recorded with corrections)").fill("Ana")
+            bar.get_by_role("button", name="Edit").click()
+            expect(bar.get_by_text("Editing as Ana")).to_be_visible(timeout=LOAD_MS)
+            other.get_by_role("tab", name="Add articles").click()
+            expect(other.locator('[data-testid="stFileUploaderDropzoneInput"]')).to_have_count(
+                1, timeout=LOAD_MS
+            )
+            second.close()
+        finally:
+            context.close()
+
+
+def test_the_cli_html_export_draws_every_mappable_event(browser, server, tmp_path):
+    """`python -m geo export --format html` on the seeded database, opened from disk."""
+    from playwright.sync_api import expect
+
+    from geo.cli import main
+
+    _seed(browser, server)
+    path = tmp_path / "cli-map.html"
+    assert main(["export", "--db", str(server["db"]), "--format", "html", "-o", str(path)]) == 0
+    events = load_events(server["db"]).dropna(subset=["latitude", "longitude"])
+    places = events.drop_duplicates(["latitude", "longitude"])
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    try:
+        page.goto(path.as_uri())
+        expect(page.locator(".leaflet-container")).to_be_visible(timeout=LOAD_MS)
+        page.wait_for_timeout(500)
+        assert errors == []
+        # Every place is drawn: as a point, an area, or inside a cluster that counts it.
+        drawn = page.evaluate(
+            """() => {
+                let n = document.querySelectorAll("path.geo-point, path.geo-area").length;
+                for (const c of document.querySelectorAll(".geo-cluster"))
+                    n += parseInt(c.innerText.replace(/[^0-9]/g, "") || "0", 10);
+                return n;
+            }"""
+        )
+        assert drawn >= len(places) > 0, (drawn, len(places))
+    finally:
+        context.close()
+
+
+# --- share links with the map's view -------------------------------------------------------
+
+SHARE_BUTTON = 'iframe[srcdoc*="geoShareCopied"]'
+LEAFLET_MAP = """() => {
+    for (const key of Object.keys(window)) {
+        const value = window[key];
+        if (value && window.L && value instanceof window.L.Map) return key;
+    }
+    return null;
+}"""
+
+
+def _shown_link(page, pattern: str = "") -> str:
+    """The share link shown as text under the copy button (once it matches `pattern`)."""
+    from playwright.sync_api import expect
+
+    shown = page.locator('[data-testid="stText"]').filter(has_text=re.compile(r"^https?://"))
+    if pattern:
+        shown = shown.filter(has_text=re.compile(pattern))
+    expect(shown.first).to_be_visible(timeout=LOAD_MS)
+    return shown.first.inner_text().strip()
+
+
+def _map_view(page) -> tuple[float, float, int]:
+    frame = _map_frame(page)
+    name = frame.evaluate(LEAFLET_MAP)
+    assert name, "no Leaflet map in the map's frame"
+    return tuple(
+        frame.evaluate(
+            "(name) => { const c = window[name].getCenter();"
+            " return [c.lat, c.lng, window[name].getZoom()]; }",
+            name,
+        )
+    )
+
+
+def test_copy_share_link_copies_the_view_and_a_second_browser_reopens_it(browser, server):
+    from playwright.sync_api import expect
+
+    _seed(browser, server)
+    frame = load_events(server["db"])
+    publisher = frame["source"].value_counts().index[0]
+    expected = apply_filters(frame, FilterState(sources=(publisher,)))
+    located = expected.dropna(subset=["latitude", "longitude"]).iloc[0]
+    lat, lon, zoom = round(float(located["latitude"]), 3), round(float(located["longitude"]), 3), 9
+
+    first = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = first.new_page()
+        _open(page, server["url"] + "?" + urlencode({"source": publisher}))
+        _count(page, len(expected))
+        name = _map_frame(page).evaluate(LEAFLET_MAP)
+        _map_frame(page).evaluate(
+            "([name, lat, lon, zoom]) => window[name].setView([lat, lon], zoom)",
+            [name, lat, lon, zoom],
+        )
+        shown = _shown_link(page, rf"zoom={zoom}")
+        page.frame_locator(SHARE_BUTTON).get_by_role(
+            "button", name=re.compile("Copy share link")
+        ).click()
+        expect(page.frame_locator(SHARE_BUTTON).get_by_text("Copied")).to_be_visible(
+            timeout=LOAD_MS
+        )
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == shown
+        params = parse_qs(urlsplit(copied).query)
+        assert params["source"] == [publisher] and params["zoom"] == [str(zoom)]
+        assert float(params["lat"][0]) == pytest.approx(lat, abs=5e-3)
+        assert float(params["lon"][0]) == pytest.approx(lon, abs=5e-3)
+
+        again = second.new_page()
+        _open(again, copied)
+        _count(again, len(expected))
+        expect(
+            again.get_by_role("region", name="Sidebar").get_by_text(publisher, exact=True)
+        ).to_be_visible(timeout=LOAD_MS)
+        again.wait_for_timeout(500)
+        got_lat, got_lon, got_zoom = _map_view(again)
+        assert got_zoom == zoom
+        assert (got_lat, got_lon) == (pytest.approx(lat, abs=5e-3), pytest.approx(lon, abs=5e-3))
+        _shot(again, "share-link")
+    finally:
+        first.close()
+        second.close()
+
+
+# A 1x1 PNG, served in place of every tile: the tile layer's 'tileload' fires.
+TILE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_the_basemap_is_credited_once_a_tile_loads(browser, server):
+    from playwright.sync_api import expect
+
+    _seed(browser, server)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    def route(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if urlsplit(route.request.url).netloc == server["origin"]:
+            route.continue_()
+        elif host.endswith(TILE_HOST):
+            route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        else:
+            route.abort()
+
+    page.route("**/*", route)
+    try:
+        frame = _open(page, server["url"])
+        expect(frame.locator(".leaflet-control-attribution")).to_contain_text(
+            "OpenStreetMap", timeout=LOAD_MS
+        )
     finally:
         context.close()

@@ -339,3 +339,49 @@ def test_the_share_link_of_the_default_view_has_no_query():
     assert share_link(FilterState(), base_url="http://localhost:8501/") == "http://localhost:8501/"
     assert share_link(FilterState()) == ""
     assert share_link(FilterState(query="x"), heat=False, event_id=None) == "?q=x"
+
+
+def test_the_map_view_goes_into_the_share_link_and_back():
+    from geo.view.filters import MapView, map_view_from_query_params
+
+    view = MapView(36.2021, 37.1343, 9)
+    link = share_link(FilterState(sources=("A",)), base_url="http://h/", view=view)
+    params = parse_qs(urlsplit(link).query)
+    assert params["zoom"] == ["9"] and params["source"] == ["A"]
+    assert map_view_from_query_params(params) == view
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lat": "36", "lon": "37"},  # no zoom: not guessed
+        {"lat": "91", "lon": "37", "zoom": "5"},
+        {"lat": "nan", "lon": "37", "zoom": "5"},
+        {"lat": "36", "lon": "37", "zoom": "99"},
+        {"lat": "x", "lon": "37", "zoom": "5"},
+    ],
+)
+def test_a_malformed_map_view_is_ignored(params):
+    from geo.view.filters import map_view_from_query_params
+
+    assert map_view_from_query_params(params) is None
+
+
+def test_the_view_st_folium_reports_is_read_with_the_longitude_wrapped():
+    from geo.view.filters import MapView, map_view_from_folium
+
+    assert map_view_from_folium({"center": {"lat": 10, "lng": 370}, "zoom": 4}) == MapView(
+        10.0, 10.0, 4
+    )
+    assert map_view_from_folium({"last_object_clicked": None}) is None
+    assert map_view_from_folium(None) is None
+
+
+def test_the_copy_button_carries_the_link_as_a_string_that_cannot_end_its_script():
+    from geo.view.share import copy_button_html
+
+    link = "http://h/?q=%3C/script%3E&x=</script><img src=x onerror=alert(1)>"
+    page = copy_button_html(link)
+    assert "</script><img" not in page
+    assert page.count("</script>") == 1
+    assert "navigator.clipboard.writeText(link)" in page

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from geo.schema import empty_events_frame
 from geo.view.table import COLUMNS, event_of_row, table_frame
 from tests.conftest import make_events
@@ -18,7 +16,7 @@ def test_one_row_per_event_in_the_frame_order_with_its_columns():
     )
     table = table_frame(frame)
     assert list(table.columns) == list(COLUMNS)
-    assert list(table["date"]) == [date(2016, 11, 8), date(2016, 11, 9)]
+    assert list(table["date"]) == ["2016-11-08", "2016-11-09"]
     assert list(table["publisher"]) == ["Reuters", "CBC"]
     assert list(table["as written"]) == ["Aleppo", "Halab"]
     assert event_of_row(frame, [1]) == "e2"
@@ -44,3 +42,24 @@ def test_no_row_or_a_row_past_the_events_selects_nothing():
     assert event_of_row(frame, [3]) is None  # the selection outlived a filter
     assert event_of_row(frame, [-1]) is None
     assert table_frame(empty_events_frame()).empty
+
+
+def test_undated_events_come_last_as_undated_and_months_show_as_months():
+    from geo.view.table import table_order
+
+    frame = make_events(
+        [
+            {"event_id": "u", "event_date": None},
+            {"event_id": "m", "event_date": "2016-10-01", "date_precision": "month"},
+            {"event_id": "d", "event_date": "2016-11-08"},
+        ]
+    )
+    ordered = table_order(frame)
+    assert list(ordered["event_id"]) == ["m", "d", "u"]
+    assert list(table_frame(ordered)["date"]) == ["Oct 2016", "2016-11-08", "undated"]
+    assert event_of_row(ordered, [2]) == "u"
+
+
+def test_countries_are_named_not_coded():
+    frame = make_events([{"country_code": "SY"}, {"country_code": None}])
+    assert list(table_frame(frame)["country"]) == ["Syria", ""]

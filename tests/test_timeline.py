@@ -89,8 +89,9 @@ def test_stepping_through_the_period():
     assert second == (date(2016, 9, 8), date(2016, 9, 14))
     third = step_window(second, bounds, 7)
     assert third == (date(2016, 9, 15), date(2016, 9, 20))  # cut at the end
-    assert step_window(third, bounds, 7) == first  # and round again (play)
+    assert step_window(third, bounds, 7) == third  # the end: no going round to the start
     assert step_window(second, bounds, 7, forward=False) == first
+    assert step_window(first, bounds, 7, forward=False) == first
     assert step_window(bounds, bounds, 7, forward=False) == (date(2016, 9, 14), date(2016, 9, 20))
     assert step_window(first, bounds, 1) == (date(2016, 9, 1), date(2016, 9, 1))
 
@@ -140,3 +141,47 @@ def test_a_brush_sets_the_dates_only_over_the_data():
     assert brushed_window(brush, None) is None
     one_day = (date(2016, 9, 1), date(2016, 9, 1))
     assert brushed_window(one_day, one_day) is None  # no slider to set
+
+
+def test_steps_skip_the_weeks_without_events_and_stop_at_the_last():
+    bounds = (date(2014, 1, 1), date(2016, 12, 31))
+    days = [date(2014, 1, 3), date(2015, 6, 10), date(2016, 12, 30)]
+    first = step_window(bounds, bounds, 7, event_days=days)
+    assert first == (date(2014, 1, 1), date(2014, 1, 7))
+    second = step_window(first, bounds, 7, event_days=days)
+    assert second[0] <= date(2015, 6, 10) <= second[1]  # 74 empty weeks skipped
+    last = step_window(second, bounds, 7, event_days=days)
+    assert last[0] <= date(2016, 12, 30) <= last[1]
+    assert step_window(last, bounds, 7, event_days=days) == last  # ▶ at the end stays
+    assert step_window(second, bounds, 7, forward=False, event_days=days) == first
+
+
+def test_the_axis_shows_years_on_long_spans_and_never_hours():
+    from geo.view.timeline import axis_format
+
+    assert axis_format(date(2011, 3, 1), date(2018, 1, 1)) == "%Y"
+    assert axis_format(date(2016, 4, 1), date(2017, 10, 1)) == "%b %Y"
+    assert "%H" not in axis_format(date(2016, 9, 1), date(2016, 9, 7))
+    assert "%I" not in axis_format(date(2016, 9, 1), date(2016, 9, 7))
+
+
+def test_the_chart_axis_has_years_a_whole_day_step_and_a_legend_below():
+    from geo.view.timeline import daily_counts, timeline_chart
+    from tests.conftest import make_events
+
+    rows = [{"event_date": f"{year}-06-01", "event_type": "shelling"} for year in (2012, 2016)]
+    spec = timeline_chart(daily_counts(make_events(rows))).to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["format"] == "%Y" and axis["tickMinStep"] == 24 * 3600 * 1000
+    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+
+
+def test_publisher_colours_are_not_event_type_colours():
+    from geo.view.mapview import TYPE_COLORS
+    from geo.view.timeline import daily_counts, timeline_chart
+    from tests.conftest import make_events
+
+    rows = [{"source": f"Publisher {i}", "event_date": "2016-09-01"} for i in range(12)]
+    spec = timeline_chart(daily_counts(make_events(rows), "publisher"), "publisher").to_dict()
+    used = {c.lower() for c in spec["encoding"]["color"]["scale"]["range"]}
+    assert used and not used & {c.lower() for c in TYPE_COLORS.values()}

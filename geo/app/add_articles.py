@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.app import editor
 from geo.ingest import upload
 from geo.models import ReadError
+from geo.view.editing import Access
 from geo.view.plaintext import markdown_text as text
 
 MAX_REPORTED_PROBLEMS = 50  # lines of an upload's report; a broken CSV can have thousands
@@ -60,7 +62,10 @@ def _run_ingest(label: str, work) -> None:
     st.rerun()  # the database changed: reload the events
 
 
-def panel(db_path) -> None:
+def panel(db_path, access: Access) -> None:
+    if not access.can_edit:
+        st.info(f"{access.reason} Viewers can filter, read and export, not add articles.")
+        return
     st.caption(
         f"Files: {', '.join(upload.ALLOWED_EXTENSIONS)}; at most {upload.MAX_FILES} files, "
         f"{upload.MAX_FILE_BYTES // (1024 * 1024)} MB each. CSV and JSONL: one article per row."
@@ -82,6 +87,11 @@ def panel(db_path) -> None:
         )
         paste_sent = st.form_submit_button("Add the text")
 
+    if (sent and files) or paste_sent:
+        refused = editor.take_upload()
+        if refused:
+            st.error(refused)
+            sent = paste_sent = False
     if sent and files:
         payload = [(f.name, f.getvalue()) for f in files]
         _run_ingest("Upload", lambda p: upload.ingest_files(payload, db_path, progress=p))

@@ -14,6 +14,7 @@ from geo.ingest import corrections
 from geo.view import correction_form as form
 from geo.view import mapview
 from geo.view.assets import MapAssets
+from geo.view.editing import Access
 from geo.view.plaintext import markdown_text as text
 
 PIN_MAP_HEIGHT = 320
@@ -50,18 +51,22 @@ KEYS = (
 )
 
 
-def panel(events, db_path, *, assets: MapAssets) -> None:
+def panel(events, db_path, access: Access, *, assets: MapAssets) -> None:
+    if not access.can_edit:
+        st.info(f"{access.reason} Viewers can see the corrections made, not make or undo one.")
+        _listing(db_path, can_undo=False)
+        return
     row = events.loc[events["event_id"] == selection.selected()]
     if row.empty:
         st.caption("Select an event (click a point or a table row) to correct its place.")
     else:
-        _form(row.iloc[0], events, db_path, assets)
+        _form(row.iloc[0], events, db_path, assets, access.made_by or "")
     if st.session_state.get(REPORT):
         st.success(text(st.session_state.pop(REPORT)))
-    _listing(db_path)
+    _listing(db_path, can_undo=True)
 
 
-def _form(event, events, db_path, assets: MapAssets) -> None:
+def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
     subject = form.subject_of(event)
     st.markdown(
         f"Correct where **{text(subject.mention)}** is placed (now: {text(subject.place)}, "
@@ -94,7 +99,7 @@ def _form(event, events, db_path, assets: MapAssets) -> None:
     note = st.text_input("Note (why)", key=NOTE, max_chars=form.NOTE_MAX_CHARS)
     if st.button("Save the correction", key=SAVE, disabled=not form.can_save(how, found)):
         try:
-            fix = corrections.correction_for(event, place, scope, note)
+            fix = corrections.correction_for(event, place, scope, note, made_by=made_by)
             override_id, moved = corrections.apply(db_path, fix)
         except (ValueError, RuntimeError) as exc:
             st.error(f"Not saved: {text(exc)}")
@@ -131,12 +136,14 @@ def _pin(subject: form.Subject, events, assets: MapAssets):
     return corrections.pin_place(subject.mention, lat, lon, subject.country_code, level)
 
 
-def _listing(db_path) -> None:
+def _listing(db_path, *, can_undo: bool) -> None:
     made = corrections.listing(db_path)
     if made.empty:
         return
     st.markdown("**Corrections made** (newest first)")
     st.dataframe(made, hide_index=True, key=LISTING)
+    if not can_undo:
+        return
     u1, u2 = st.columns([1, 3], vertical_alignment="bottom")
     undo_id = u1.selectbox("Correction", made["id"].tolist(), key=UNDO_ID)
     if u2.button("Undo this correction", key=UNDO):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.app import selection
+from geo.app import maps, selection
 from geo.view import mapview
+from geo.view import share as share_button
 from geo.view.export import to_csv, to_geojson
 from geo.view.filters import FilterState, count_label, share_link
 
@@ -17,13 +18,21 @@ KEYS = (CSV, GEOJSON, HTML_MAP)
 
 
 def share(container, state: FilterState, *, heat: bool) -> None:
-    """The share link in a popover of `container`."""
-    with container.popover("Copy share link", icon=":material/link:"):
-        st.caption("This link reopens this view (filters, map mode and the selected event):")
-        link = share_link(
-            state, heat=heat, event_id=selection.selected(), base_url=st.context.url or ""
-        )
-        st.code(link, language=None, wrap_lines=True)
+    """In `container`: a button that copies the share link, and the link as text.
+
+    Called after the map is drawn, so that the link has the map's view of this run.
+    """
+    link = share_link(
+        state,
+        heat=heat,
+        event_id=selection.selected(),
+        base_url=st.context.url or "",
+        view=maps.current_view(),
+    )
+    with container:
+        st.iframe(share_button.copy_button_html(link), height=share_button.BUTTON_HEIGHT)
+        st.caption("This link reopens this view (filters, map mode and view, selected event):")
+        st.text(link)
 
 
 def panel(shown, *, heat: bool) -> None:

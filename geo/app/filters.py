@@ -7,12 +7,14 @@ the data's period by geo.view.timeline.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
 from geo.view import timeline
 from geo.view.filters import (
+    ALL_PARAM,
     CITED_PARAM,
     COUNTRY_PARAM,
     DATES_PARAM,
@@ -23,11 +25,12 @@ from geo.view.filters import (
     SOURCE_PARAM,
     TYPE_PARAM,
     FilterState,
+    apply_filters,
     date_bounds,
     state_from_query_params,
 )
 
-STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30}
+STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30, "a quarter": 91, "a year": 365}
 PLAY_EVERY_S = 2.0
 
 DATES = DATES_PARAM  # the slider: (first, last) day
@@ -38,6 +41,7 @@ PLAY = "play"
 LINK_READ = "filters_link_read"  # the link's dates were read (once per session)
 PERIOD = "filters_period"  # the data's (first, last) day at the last run
 PLAY_TICK = "filters_play_tick"  # the play control asks for one step
+BOUNDS = "filters_bounds"  # the period of the events the other filters let through
 KEYS = (
     DATES,
     SOURCE_PARAM,
@@ -46,6 +50,7 @@ KEYS = (
     COUNTRY_PARAM,
     PRECISION_PARAM,
     QUERY_PARAM,
+    ALL_PARAM,
     STEP_SIZE,
     STEP_BACK,
     STEP_FORWARD,
@@ -53,7 +58,14 @@ KEYS = (
     LINK_READ,
     PERIOD,
     PLAY_TICK,
+    BOUNDS,
 )
+
+
+def period() -> tuple[date, date] | None:
+    """The date bounds of this run: the first and last day of the events that match the
+    filters other than the dates."""
+    return st.session_state.get(BOUNDS)
 
 
 def set_dates(window: tuple[date, date] | None) -> None:
@@ -63,11 +75,14 @@ def set_dates(window: tuple[date, date] | None) -> None:
         st.session_state[DATES] = window
 
 
-def _step(bounds: tuple[date, date], forward: bool) -> None:
-    """Button callback: move the date window by the chosen step."""
+def _step(bounds: tuple[date, date], forward: bool, event_days: list[date]) -> bool:
+    """Button callback: move the date window by the chosen step, over the periods with
+    events; False when it is at the end already."""
     current = tuple(st.session_state.get(DATES) or bounds)
     days = STEP_SIZES[st.session_state.get(STEP_SIZE, "a week")]
-    st.session_state[DATES] = timeline.step_window(current, bounds, days, forward)
+    window = timeline.step_window(current, bounds, days, forward, event_days=event_days)
+    st.session_state[DATES] = window
+    return window != current
 
 
 def _reconcile_dates(bounds: tuple[date, date]) -> None:
@@ -87,21 +102,26 @@ def _reconcile_dates(bounds: tuple[date, date]) -> None:
     st.session_state[PERIOD] = bounds
 
 
-def _dates(bounds: tuple[date, date] | None) -> tuple[date | None, date | None, bool]:
-    """The date controls; (from, to, playing), from and to None for the whole period."""
+def _dates(slot, matching) -> tuple[date | None, date | None, bool]:
+    """The date controls in `slot`, over the period of `matching` (the events the other
+    filters let through: steps and play walk through those, not the whole database);
+    (from, to, playing), from and to None for the whole period."""
+    bounds = date_bounds(matching)
+    st.session_state[BOUNDS] = bounds
     if bounds is None:
         return None, None, False
     lo, hi = bounds
     if lo == hi:
-        st.sidebar.caption(f"All events are dated {lo.isoformat()}.")
+        slot.caption(f"All matching events are dated {lo.isoformat()}.")
         return None, None, False
+    days = timeline.event_days(matching)
     _reconcile_dates(bounds)
-    if st.session_state.pop(PLAY_TICK, False):  # the play control's step
-        _step(bounds, True)
+    if st.session_state.pop(PLAY_TICK, False) and not _step(bounds, True, days):
+        st.session_state[PLAY] = False  # the last period with events: play stops there
     # The dates are kept in the URL here (as YYYY-MM-DD), not by Streamlit's widget
     # binding: steps, the play control and the timeline set them from code, and
     # Streamlit 1.67 writes such changes to the URL one run late.
-    start, end = st.sidebar.slider(
+    start, end = slot.slider(
         "Event dates",
         min_value=lo,
         max_value=hi,
@@ -118,11 +138,15 @@ def _dates(bounds: tuple[date, date] | None) -> tuple[date | None, date | None, 
             st.query_params[DATES_PARAM] = wanted
     elif DATES_PARAM in st.query_params:
         del st.query_params[DATES_PARAM]
-    back, size, forward = st.sidebar.columns([1, 2, 1], vertical_alignment="bottom")
+    back, size, forward = slot.columns([1, 2, 1], vertical_alignment="bottom")
     size.selectbox("Step", list(STEP_SIZES), index=1, key=STEP_SIZE, label_visibility="collapsed")
-    back.button("◀", key=STEP_BACK, help="previous period", on_click=_step, args=(bounds, False))
-    forward.button("▶", key=STEP_FORWARD, help="next period", on_click=_step, args=(bounds, True))
-    playing = st.sidebar.toggle("Play through the period", key=PLAY)
+    back.button(
+        "◀", key=STEP_BACK, help="previous period", on_click=_step, args=(bounds, False, days)
+    )
+    forward.button(
+        "▶", key=STEP_FORWARD, help="next period", on_click=_step, args=(bounds, True, days)
+    )
+    playing = slot.toggle("Play through the period", key=PLAY)
     return date_from, date_to, playing
 
 
@@ -155,7 +179,7 @@ def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwar
 def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
     """The filters in the sidebar; what the reader chose."""
     st.sidebar.header("Filters")
-    date_from, date_to, playing = _dates(date_bounds(events))
+    dates_slot = st.sidebar.container()  # drawn last: its period follows the other filters
     sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
     cited = _multiselect(choices, "Cited source", CITED_PARAM, "Anyone cited, or no one")
     types = _multiselect(choices, "Event type", TYPE_PARAM, "All types")
@@ -174,15 +198,24 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
         max_chars=MAX_QUERY_LENGTH,
         placeholder="place, sentence or title",
     )
-    if playing:
-        _play()
-    return FilterState(
-        date_from=date_from,
-        date_to=date_to,
+    # Events whose evidence is weak (geo/event/confidence.py) are hidden unless asked for.
+    show_all = st.sidebar.toggle(
+        "Show unsure events too",
+        key=ALL_PARAM,
+        bind="query-params",
+        help="Events of weak evidence (a place found only by a loose match, no date in the "
+        "text, outside the article's focus) are hidden by default.",
+    )
+    undated = FilterState(
         sources=sources,
         query=query,
         cited=cited,
         types=types,
         countries=countries,
         precisions=precisions,
+        show_all=show_all,
     )
+    date_from, date_to, playing = _dates(dates_slot, apply_filters(events, undated))
+    if playing:
+        _play()
+    return replace(undated, date_from=date_from, date_to=date_to)

@@ -2,7 +2,9 @@
 
 The base map stays the same while filters change (so the page does not reload it); the
 events come as st_folium's `feature_group_to_add`. A click on a point selects its first
-event (geo.app.selection) and is remembered, for the evidence panel's picker.
+event (geo.app.selection) and is remembered, for the evidence panel's picker. The map's
+centre and zoom are reported back (`current_view`, for the share link); a link's
+`lat`/`lon`/`zoom` set where a new session's map opens.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from streamlit_folium import st_folium
 from geo.app import selection
 from geo.view import mapview
 from geo.view.assets import MapAssets
-from geo.view.filters import HEAT_PARAM
+from geo.view.filters import (
+    HEAT_PARAM,
+    MapView,
+    map_view_from_folium,
+    map_view_from_query_params,
+)
 from geo.view.selection import focus_point
 
 MAP_HEIGHT = 560
@@ -22,13 +29,20 @@ HEAT = HEAT_PARAM  # the toggle, bound to the URL
 MAP = "map"
 LAST_CLICK = "map_last_click"  # what st_folium last reported (it repeats it every run)
 POINT = "map_point"  # (latitude, longitude) of the point last clicked
-KEYS = (HEAT, MAP, LAST_CLICK, POINT)
+START_VIEW = "map_start_view"  # the view the link asked for, when the session began
+VIEW = "map_view"  # the map's centre and zoom as last reported
+KEYS = (HEAT, MAP, LAST_CLICK, POINT, START_VIEW, VIEW)
 
 
 def mode() -> bool:
     """The map mode in the sidebar; True for the heat map."""
     st.sidebar.header("Map")
     return st.sidebar.toggle("Heat map", key=HEAT, bind="query-params")
+
+
+def current_view() -> MapView | None:
+    """Where the map looks now (as last reported), else where the link asked it to."""
+    return st.session_state.get(VIEW) or st.session_state.get(START_VIEW)
 
 
 def clicked_point() -> tuple[float, float] | None:
@@ -47,17 +61,28 @@ def last_click_id() -> str:
 
 def events_map(events, shown, features: dict, *, heat: bool, assets: MapAssets) -> None:
     """The map of `shown` (its `features`) over a base map fitted to every event."""
+    if START_VIEW not in st.session_state:
+        st.session_state[START_VIEW] = map_view_from_query_params(st.query_params.to_dict())
+    start: MapView | None = st.session_state[START_VIEW]
     focus = focus_point(events, selection.focused())
+    center, zoom = (focus, mapview.FOCUS_ZOOM) if focus else (None, None)
+    if focus is None and start is not None:
+        center, zoom = start.center, start.zoom
     clicked = st_folium(
         mapview.base_map(events, assets=assets),
         key=MAP,
         feature_group_to_add=mapview.events_layer(heat=heat, features=features),
-        returned_objects=["last_object_clicked"],  # panning does not rerun the app
-        center=focus,
-        zoom=mapview.FOCUS_ZOOM if focus else None,
+        # The view comes back for the share link (panning reruns the page, which the
+        # caches keep cheap: the map itself is not rebuilt).
+        returned_objects=["last_object_clicked", "center", "zoom", "bounds"],
+        center=center,
+        zoom=zoom,
         height=MAP_HEIGHT,
         use_container_width=True,
     )
+    view = map_view_from_folium(clicked)
+    if view is not None:
+        st.session_state[VIEW] = view
     point = (clicked or {}).get("last_object_clicked")
     if point and point != st.session_state.get(LAST_CLICK):
         st.session_state[LAST_CLICK] = point

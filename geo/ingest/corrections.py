@@ -99,6 +99,7 @@ class Correction:
     article_id: str | None = None
     country_code: str | None = None
     note: str = ""
+    made_by: str = ""  # who asked (the dashboard's editor)
 
     def scope_arguments(self) -> dict[str, str | None]:
         if self.scope not in SCOPES:
@@ -114,7 +115,9 @@ class Correction:
         return {"article_id": None, "country_code": None}
 
 
-def correction_for(event: pd.Series | dict, place: Place | None, scope: str, note: str = ""):
+def correction_for(
+    event: pd.Series | dict, place: Place | None, scope: str, note: str = "", made_by: str = ""
+):
     """The correction of the place of `event` (a row of the events frame)."""
     event = dict(event)
     return Correction(
@@ -124,13 +127,18 @@ def correction_for(event: pd.Series | dict, place: Place | None, scope: str, not
         article_id=_text(event.get("article_id")) or None,
         country_code=_text(event.get("country_code")) or None,
         note=note.strip(),
+        made_by=made_by.strip(),
     )
 
 
 def apply(store: Store | Location, correction: Correction) -> tuple[int, int]:
     """Store the correction and move the stored places; (override id, places changed)."""
     rule = new_override(
-        correction.name, correction.place, note=correction.note, **correction.scope_arguments()
+        correction.name,
+        correction.place,
+        note=correction.note,
+        made_by=correction.made_by,
+        **correction.scope_arguments(),
     )
     with opened(store) as db:
         override_id = db.add_override(rule)
@@ -177,6 +185,7 @@ def listing(store: Store | Location) -> pd.DataFrame:
             "scope": scope,
             "note": frame["note"],
             "made (UTC)": frame["created_at"].astype(str).str.slice(0, 19).str.replace("T", " "),
+            "made by": frame["made_by"].fillna(""),
         }
     )
     return out.iloc[::-1].reset_index(drop=True)

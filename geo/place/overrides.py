@@ -25,7 +25,7 @@ from geo.place.ranking import Context, rank_candidates
 
 LIST_COLUMNS = [
     "id", "name", "country_code", "article_id", "geonameid", "place_name", "latitude",
-    "longitude", "feature", "not_a_place", "note", "created_at",
+    "longitude", "feature", "not_a_place", "note", "created_at", "made_by",
 ]  # fmt: skip
 
 
@@ -40,6 +40,7 @@ class Override:
     article_id: str | None = None
     note: str = ""
     created_at: str = ""
+    made_by: str = ""  # who made it (the dashboard's editor, "" when not known)
 
     @property
     def not_a_place(self) -> bool:
@@ -110,6 +111,7 @@ def new_override(
     country_code: str | None = None,
     article_id: str | None = None,
     note: str = "",
+    made_by: str = "",
 ) -> Override:
     """A correction to store (`Store.add_override` gives it its id). `place` None: the name
     is not a place. ValueError/TypeError when the name or the place is unusable."""
@@ -119,7 +121,9 @@ def new_override(
         raise TypeError(f"place must be a geo.models.Place or None, got {type(place).__name__}")
     country_code = country_code.strip().upper() if country_code and country_code.strip() else None
     article_id = str(article_id) if article_id not in (None, "") else None
-    return Override(0, name.strip(), place, country_code, article_id, note or "", _now())
+    return Override(
+        0, name.strip(), place, country_code, article_id, note or "", _now(), made_by or ""
+    )
 
 
 def overrides_frame(rules: Iterable[Override]) -> pd.DataFrame:
@@ -138,6 +142,7 @@ def overrides_frame(rules: Iterable[Override]) -> pd.DataFrame:
             "not_a_place": r.not_a_place,
             "note": r.note,
             "created_at": r.created_at,
+            "made_by": r.made_by,
         }
         for r in rules
     ]

@@ -45,8 +45,9 @@ class SchemaVersionError(RuntimeError):
 # the dashboard's filters (event type, publisher, country, gazetteer entry); articles'
 # fetched_at, extraction and language (articles read from the web). 5: sources, the feeds
 # to watch added in the dashboard (`geo watch` polls them too). 6: events' confidence
-# (geo/event/confidence.py); older events have none and are shown.
-SCHEMA_VERSION = 6
+# (geo/event/confidence.py); older events have none and are shown. 7: overrides' made_by
+# (who made a correction: the dashboard's editor).
+SCHEMA_VERSION = 7
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (

@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS overrides (
     geonameid BIGINT, place_name {_TEXT}, latitude DOUBLE PRECISION,
     longitude DOUBLE PRECISION, place_country_code {_TEXT}, admin1 {_TEXT},
     admin1_code {_TEXT}, feature {_TEXT}, population BIGINT, source {_TEXT},
-    note {_TEXT} NOT NULL, created_at {_TEXT} NOT NULL
+    note {_TEXT} NOT NULL, created_at {_TEXT} NOT NULL, made_by {_TEXT}
 );
 CREATE INDEX IF NOT EXISTS overrides_norm ON overrides (norm);
 CREATE TABLE IF NOT EXISTS article_keys (
@@ -144,10 +144,12 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 """
 # What each version adds to a database of the version before (PostgreSQL stores start at
-# version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence.
+# version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence; 7,
+# who made a correction.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: (_SOURCES_TABLE,),
     6: ("ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",),
+    7: ('ALTER TABLE overrides ADD COLUMN IF NOT EXISTS made_by TEXT COLLATE "C"',),
 }
 
 # Advisory lock keys (two int4: a class, then an object within it).
@@ -179,7 +181,7 @@ FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.
 _OVERRIDE_COLUMNS = (
     "id, name, country_code, article_id, not_a_place, geonameid, place_name, latitude, "
     "longitude, place_country_code, admin1, admin1_code, feature, population, source, note, "
-    "created_at"
+    "created_at, made_by"
 )
 _UPDATE_GROUP = "UPDATE events SET report_group = %s WHERE event_id = %s"
 
@@ -462,6 +464,7 @@ class PostgresStore(Store):
                 else (None,) * 10
             ),
             rule.note or "", rule.created_at or datetime.now(UTC).isoformat(),
+            rule.made_by or None,
         )  # fmt: skip
         columns = "norm, " + _OVERRIDE_COLUMNS.removeprefix("id, ")
         with self._writing() as cursor:
@@ -483,7 +486,7 @@ class PostgresStore(Store):
             ).fetchall()
         rules = []
         for (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop,
-             src, note, created) in rows:  # fmt: skip
+             src, note, created, made_by) in rows:  # fmt: skip
             place = None
             if not not_place:
                 place = Place(
@@ -498,7 +501,7 @@ class PostgresStore(Store):
                     population=pop or 0,
                     source=src or "override",
                 )
-            rules.append(Override(int(oid), name, place, cc, aid, note, created))
+            rules.append(Override(int(oid), name, place, cc, aid, note, created, made_by or ""))
         return rules
 
     def overrides_version(self) -> tuple[int, int]:

@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS overrides (
     geonameid INTEGER, place_name TEXT, latitude REAL, longitude REAL,
     place_country_code TEXT, admin1 TEXT, admin1_code TEXT, feature TEXT,
     population INTEGER, source TEXT,
-    note TEXT NOT NULL, created_at TEXT NOT NULL
+    note TEXT NOT NULL, created_at TEXT NOT NULL, made_by TEXT
 );
 CREATE INDEX IF NOT EXISTS overrides_norm ON overrides (norm);
 CREATE TABLE IF NOT EXISTS article_keys (
@@ -140,6 +140,7 @@ _ADDED_COLUMNS = {
         ("articles", "language", "TEXT"),
     ),
     6: (("events", "confidence", "REAL"),),
+    7: (("overrides", "made_by", "TEXT"),),
 }
 # Columns renamed by each version: table -> (old, new).
 _RENAMED_COLUMNS = {
@@ -170,7 +171,7 @@ FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.
 _OVERRIDE_COLUMNS = (
     "id, name, country_code, article_id, not_a_place, geonameid, place_name, latitude, "
     "longitude, place_country_code, admin1, admin1_code, feature, population, source, note, "
-    "created_at"
+    "created_at, made_by"
 )
 
 
@@ -515,6 +516,7 @@ class SQLiteStore(Store):
                 else (None,) * 10
             ),
             rule.note or "", rule.created_at or datetime.now(UTC).isoformat(),
+            rule.made_by or None,
         )  # fmt: skip
         columns = "norm, " + _OVERRIDE_COLUMNS.removeprefix("id, ")
         with self._writing() as db:
@@ -532,7 +534,7 @@ class SQLiteStore(Store):
         rows = self.db.execute(f"SELECT {_OVERRIDE_COLUMNS} FROM overrides ORDER BY id")
         rules = []
         for (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop,
-             src, note, created) in rows:  # fmt: skip
+             src, note, created, made_by) in rows:  # fmt: skip
             place = None
             if not not_place:
                 place = Place(
@@ -547,7 +549,7 @@ class SQLiteStore(Store):
                     population=pop or 0,
                     source=src or "override",
                 )
-            rules.append(Override(oid, name, place, cc, aid, note, created))
+            rules.append(Override(oid, name, place, cc, aid, note, created, made_by or ""))
         return rules
 
     def overrides_version(self) -> tuple[int, int]:

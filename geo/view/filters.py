@@ -35,6 +35,11 @@ QUERY_PARAM = "q"
 EVENT_PARAM = "event"
 HEAT_PARAM = "heat"  # the map mode, not a filter: written by the share link
 ALL_PARAM = "all"  # `all=true`: the unsure events too (FilterState.show_all)
+# The map's view (centre and zoom), not a filter either: written by the share link.
+LAT_PARAM = "lat"
+LON_PARAM = "lon"
+ZOOM_PARAM = "zoom"
+MIN_ZOOM, MAX_ZOOM = 0, 19  # Leaflet's zoom levels with OpenStreetMap's tiles
 QUERY_KEYS: tuple[str, ...] = (
     DATES_PARAM,
     SOURCE_PARAM,
@@ -335,6 +340,60 @@ def event_from_query_params(params: Mapping[str, list[str] | str]) -> str | None
     return value
 
 
+@dataclass(frozen=True)
+class MapView:
+    """Where the map looks: its centre and zoom."""
+
+    latitude: float
+    longitude: float
+    zoom: int
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.latitude, self.longitude)
+
+
+def map_view_from_query_params(params: Mapping[str, list[str] | str]) -> MapView | None:
+    """The view a URL asks for (`lat`, `lon`, `zoom`), or None when any is absent or out
+    of range (a half-written view is not guessed at)."""
+    try:
+        lat = float(_values(params, LAT_PARAM)[-1])
+        lon = float(_values(params, LON_PARAM)[-1])
+        zoom = round(float(_values(params, ZOOM_PARAM)[-1]))
+    except (IndexError, ValueError, OverflowError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        return None  # also NaN, which fails every comparison
+    return MapView(lat, lon, zoom)
+
+
+def map_view_from_folium(returned: Mapping | None) -> MapView | None:
+    """The view st_folium reports (`center` {lat, lng}, `zoom`), None when it has none.
+    Leaflet lets the centre's longitude run past ±180 after panning round the world."""
+    if not returned:
+        return None
+    center, zoom = returned.get("center"), returned.get("zoom")
+    if not isinstance(center, Mapping) or zoom is None:
+        return None
+    try:
+        lat, lon = float(center["lat"]), float(center["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    lon = (lon + 180) % 360 - 180
+    return map_view_from_query_params(
+        {LAT_PARAM: [str(lat)], LON_PARAM: [str(lon)], ZOOM_PARAM: [str(zoom)]}
+    )
+
+
+def map_view_to_query_params(view: MapView) -> dict[str, list[str]]:
+    """`lat`/`lon` to 5 decimals (about a metre), `zoom` whole."""
+    return {
+        LAT_PARAM: [f"{view.latitude:.5f}"],
+        LON_PARAM: [f"{view.longitude:.5f}"],
+        ZOOM_PARAM: [str(view.zoom)],
+    }
+
+
 def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
     """The query parameters for `state`; filters at their default are left out."""
     params: dict[str, list[str]] = {}
@@ -360,15 +419,23 @@ def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
 
 
 def share_link(
-    state: FilterState, *, heat: bool = False, event_id: str | None = None, base_url: str = ""
+    state: FilterState,
+    *,
+    heat: bool = False,
+    event_id: str | None = None,
+    base_url: str = "",
+    view: MapView | None = None,
 ) -> str:
     """The link that reopens this view: `base_url`'s scheme, host and path, with the
-    filters, the map mode (`heat=true`) and the selected event as query parameters (any
-    query or fragment of `base_url` is dropped: it is the page's old view)."""
+    filters, the map mode (`heat=true`), the selected event and the map's centre and zoom
+    as query parameters (any query or fragment of `base_url` is dropped: it is the page's
+    old view)."""
     params = state_to_query_params(state)
     if heat:
         params[HEAT_PARAM] = ["true"]
     if event_id:
         params[EVENT_PARAM] = [event_id]
+    if view is not None:
+        params |= map_view_to_query_params(view)
     parts = urlsplit(base_url or "")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params, doseq=True), ""))

@@ -659,6 +659,26 @@ class _FocusWithoutScrolling(_DataElement):
         return _map_name(self)
 
 
+class _HonestAttribution(_DataElement):
+    """A basemap is credited only once one of its tiles has loaded: offline, or with the
+    tile server unreachable, the map must not credit a map it does not show."""
+
+    _template = _Template(
+        """
+        {% macro script(this, kwargs) %}
+        GeoMap.honestAttribution({{ this.map_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "HonestAttribution"
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
 def base_map(
     fit_to: pd.DataFrame | None = None,
     *,
@@ -699,6 +719,8 @@ def base_map(
     types = None if fit_to is None or fit_to.empty else fit_to["event_type"].dropna().astype(str)
     m.add_child(_Legend(types), name="legend")
     m.add_child(_FocusWithoutScrolling(), name="focus_without_scrolling")
+    if tiles is not None:
+        m.add_child(_HonestAttribution(), name="honest_attribution")
     return localize(m, assets)
 
 

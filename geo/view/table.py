@@ -6,9 +6,13 @@ column is left out when no event has one. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from geo.view.mapview import safe_http_url
+
+UNDATED = "undated"
 
 # Table column -> events frame column (geo/schema.py), in the order shown.
 COLUMNS: dict[str, str] = {
@@ -17,6 +21,7 @@ COLUMNS: dict[str, str] = {
     "place": "place",
     "as written": "mention",
     "precision": "precision",
+    "country": "country_code",
     "publisher": "source",
     "cited": "cited_sources",
     "sentence": "sentence",
@@ -26,10 +31,56 @@ LINK_COLUMN = "article"
 WIDE_COLUMN = "sentence"
 
 
+def table_order(events: pd.DataFrame) -> pd.DataFrame:
+    """`events` in the table's order: dated events in their order, the undated last (an
+    event without a date is the least useful row to start with)."""
+    undated = pd.to_datetime(events["event_date"], errors="coerce").isna()
+    return pd.concat([events[~undated], events[undated]]).reset_index(drop=True)
+
+
+def date_label(value, precision) -> str:
+    """A date as precise as it is known: "2016-11-08", "Nov 2016", "2016", "undated"."""
+    day = pd.to_datetime(value, errors="coerce")
+    if pd.isna(day):
+        return UNDATED
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return day.strftime("%b %Y")
+    if precision == "week":
+        return f"week of {day.date().isoformat()}"
+    return day.date().isoformat()
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """The gazetteer's name of a country code ("SY" -> "Syria"); the code when unknown."""
+    if not code.strip():
+        return ""
+    from geo.place.gazetteer import default_gazetteer
+
+    try:
+        place = default_gazetteer().country(str(code).strip().upper())
+    except Exception:  # no gazetteer here: the code says something still
+        place = None
+    return place.name if place is not None and place.name else str(code)
+
+
 def table_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """The table of `events`, one row per event in the frame's order (row i is event i)."""
+    """The table of `events`, one row per event in the frame's order (row i is event i;
+    order the frame with `table_order` first)."""
     derived = {
-        "date": pd.to_datetime(events["event_date"], errors="coerce").dt.date,
+        "date": pd.Series(
+            [
+                date_label(v, p)
+                for v, p in zip(events["event_date"], events["date_precision"], strict=True)
+            ],
+            index=events.index,
+            dtype=object,
+        ),
+        "country": events["country_code"]
+        .astype(object)
+        .map(lambda code: "" if pd.isna(code) else country_name(str(code))),
         LINK_COLUMN: events["url"].map(safe_http_url),
     }
     table = pd.DataFrame(

@@ -9,6 +9,8 @@ period. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +22,27 @@ from geo.view.mapview import OTHER_TYPE, TYPE_COLORS
 STACK_BY = {"type": "event_type", "publisher": "source"}
 BRUSH = "range"
 MAX_STACKED = 10  # publishers beyond the 10 largest are stacked as "others"
+# Publishers' colours (ColorBrewer Set2 and Dark2's muted tones, softer than the event
+# types' saturated ones): a publisher must never look like an event type.
+_PUBLISHER_PALETTE = (
+    "#66c2a5", "#8da0cb", "#e78ac3", "#a6d854", "#e5c494", "#b3b3b3", "#a6761d",
+    "#666666", "#7570b3", "#e6ab02", "#1b9e77",
+)  # fmt: skip
+PUBLISHER_COLORS = tuple(
+    c for c in _PUBLISHER_PALETTE if c.lower() not in {t.lower() for t in TYPE_COLORS.values()}
+)
+DAY_MS = 24 * 3600 * 1000
+
+
+def axis_format(first: date, last: date) -> str:
+    """The time axis's label format for a span: years on a corpus of years, months and
+    years over months, days (with the month) over weeks; never hours."""
+    span = (last - first).days
+    if span > 3 * 365:
+        return "%Y"
+    if span > 60:
+        return "%b %Y"
+    return "%d %b %Y"
 
 
 def daily_counts(frame: pd.DataFrame, by: str = "type") -> pd.DataFrame:
@@ -57,12 +80,21 @@ def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) ->
             scale=alt.Scale(domain=names, range=[TYPE_COLORS[n] for n in names]),
         )
     else:
-        color = alt.Color("group:N", title=label)
+        names = list(dict.fromkeys(counts["group"]))
+        palette = [PUBLISHER_COLORS[i % len(PUBLISHER_COLORS)] for i in range(len(names))]
+        color = alt.Color("group:N", title=label, scale=alt.Scale(domain=names, range=palette))
+    # Below the chart, in columns: a legend at the right is cut off in a narrow page.
+    color = color.legend(orient="bottom", columns=4, labelLimit=180)
+    if counts.empty:
+        fmt = "%d %b %Y"
+    else:
+        fmt = axis_format(counts["day"].min().date(), counts["day"].max().date())
+    axis = alt.Axis(format=fmt, tickMinStep=DAY_MS, labelOverlap=True)
     return (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("day:T", title=None),
+            x=alt.X("day:T", title=None, axis=axis),
             y=alt.Y("sum(events):Q", title="events"),
             color=color,
             tooltip=[
@@ -152,22 +184,59 @@ def brushed_window(
 
 
 def step_window(
-    current: tuple[date, date], bounds: tuple[date, date], days: int, forward: bool = True
+    current: tuple[date, date],
+    bounds: tuple[date, date],
+    days: int,
+    forward: bool = True,
+    event_days: Iterable[date] | None = None,
 ) -> tuple[date, date]:
     """The next (or previous) window of `days` days after (before) `current`, kept inside
-    `bounds`. From the whole period, the first step shows the first (last) window. At the
-    end of the period, a step forward starts again at its beginning (the play control)."""
+    `bounds`, skipping windows with none of `event_days` (when given: a corpus of years
+    has long quiet stretches). From the whole period, the first step shows the first
+    (last) window with events. At either end of the period the window stays where it is
+    (the play control stops there: going round to the first year is not "next")."""
+    window = _step_once(current, bounds, days, forward)
+    if event_days is None:
+        return window
+    dated = sorted(set(event_days))
+    if not dated:
+        return window
+    while not _has_events(window, dated):
+        following = _step_once(window, bounds, days, forward)
+        if following == window:  # the end, still empty: stay on the last window with events
+            return current if current != bounds else window
+        window = following
+    return window
+
+
+def _has_events(window: tuple[date, date], dated: list[date]) -> bool:
+    at = bisect_left(dated, window[0])
+    return at < len(dated) and dated[at] <= window[1]
+
+
+def _step_once(
+    current: tuple[date, date], bounds: tuple[date, date], days: int, forward: bool
+) -> tuple[date, date]:
     lo, hi = bounds
     width = timedelta(days=max(1, days) - 1)
-    if current == (lo, hi) or current[1] - current[0] != width:
+    # A window of another width (the whole period, a brushed range) starts afresh; the
+    # last window, cut by the period's end, is a step window still.
+    cut_at_end = current[1] == hi and current[1] - current[0] < width
+    if current == (lo, hi) or (current[1] - current[0] != width and not cut_at_end):
         start = lo if forward else max(lo, hi - width)
         return start, min(hi, start + width)
     if forward:
         start = current[1] + timedelta(days=1)
         if start > hi:
-            start = lo
+            return current
     else:
-        start = current[0] - timedelta(days=max(1, days))
-        if start < lo:
-            start = max(lo, hi - width)
+        if current[0] <= lo:
+            return current
+        start = max(lo, current[0] - timedelta(days=max(1, days)))
     return start, min(hi, start + width)
+
+
+def event_days(frame: pd.DataFrame) -> list[date]:
+    """The days with at least one event in `frame`, sorted."""
+    days = pd.to_datetime(frame["event_date"], errors="coerce").dropna().dt.date
+    return sorted(set(days))

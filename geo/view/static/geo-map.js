@@ -55,6 +55,33 @@
         keyboard.enable();
     }
 
+    /* Each tile layer's attribution is shown only after one of its tiles loaded (its
+     * 'tileload' event): without tiles (offline) nobody's map is shown, so nobody is
+     * credited for one. Covers the layers shown later from the layer control too. */
+    function honestAttribution(map) {
+        var control = map.attributionControl;
+        if (!control) { return; }
+        function hold(layer) {
+            if (!(layer instanceof L.TileLayer)) { return; }
+            if (!layer._geoCredit) {
+                var credit = layer.options.attribution;
+                if (!credit) { return; }
+                layer._geoCredit = {text: credit, loaded: false};
+                layer.getAttribution = function () {
+                    return this._geoCredit.loaded ? this._geoCredit.text : null;
+                };
+                layer.on("tileload", function () {
+                    if (this._geoCredit.loaded) { return; }
+                    this._geoCredit.loaded = true;
+                    if (map.hasLayer(this)) { control.addAttribution(this._geoCredit.text); }
+                });
+            }
+            if (!layer._geoCredit.loaded) { control.removeAttribution(layer._geoCredit.text); }
+        }
+        map.eachLayer(hold);
+        map.on("layeradd", function (e) { hold(e.layer); });  // after the control's own
+    }
+
     function clusterIcon(cluster) {
         var n = 0;
         cluster.getAllChildMarkers().forEach(function (m) { n += m.options.count || 1; });
@@ -216,6 +243,7 @@
         outline: outline,
         legend: legend,
         focusWithoutScrolling: focusWithoutScrolling,
+        honestAttribution: honestAttribution,
         events: events
     };
 }());
