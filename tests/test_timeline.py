@@ -173,7 +173,7 @@ def test_the_chart_axis_has_years_a_whole_day_step_and_a_legend_below():
     spec = timeline_chart(daily_counts(make_events(rows))).to_dict()
     axis = spec["encoding"]["x"]["axis"]
     assert axis["format"] == "%Y" and axis["tickMinStep"] == 24 * 3600 * 1000
-    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert spec["encoding"]["color"]["legend"]["labelLimit"] >= 180
 
 
 def test_publisher_colours_are_not_event_type_colours():

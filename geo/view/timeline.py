@@ -40,7 +40,7 @@ def axis_format(first: date, last: date) -> str:
     span = (last - first).days
     if span > 3 * 365:
         return "%Y"
-    if span > 60:
+    if span > 365:
         return "%b %Y"
     return "%d %b %Y"
 
@@ -83,8 +83,7 @@ def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) ->
         names = list(dict.fromkeys(counts["group"]))
         palette = [PUBLISHER_COLORS[i % len(PUBLISHER_COLORS)] for i in range(len(names))]
         color = alt.Color("group:N", title=label, scale=alt.Scale(domain=names, range=palette))
-    # Below the chart, in columns: a legend at the right is cut off in a narrow page.
-    color = color.legend(orient="bottom", columns=4, labelLimit=180)
+    color = color.legend(labelLimit=180)  # long publisher names in full
     if counts.empty:
         fmt = "%d %b %Y"
     else:
