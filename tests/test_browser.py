@@ -196,7 +196,26 @@ def _open(page, url: str, timeout: int = LOAD_MS):
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(".leaflet-container").wait_for(timeout=timeout)
     expect(frame.locator(DRAWN).first).to_be_visible(timeout=timeout)
+    _settled(page, timeout)
     return frame
+
+
+# The map reports its view (centre, zoom) once it has fitted the events, which reruns the
+# app; a click that lands in the middle of that rerun is lost, as it would be for a reader.
+# Tests act once the app has been idle for a second.
+_IDLE_FOR_A_SECOND = """() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) {
+        window.__geoIdleSince = null;
+        return false;
+    }
+    window.__geoIdleSince = window.__geoIdleSince || Date.now();
+    return Date.now() - window.__geoIdleSince > 1000;
+}"""
+
+
+def _settled(page, timeout: int = LOAD_MS) -> None:
+    page.evaluate("() => { window.__geoIdleSince = null; }")
+    page.wait_for_function(_IDLE_FOR_A_SECOND, timeout=timeout, polling=100)
 
 
 def _address(page, pattern: str) -> str:
