@@ -183,6 +183,50 @@ EVENT_COLUMNS = (
 LIST_SEPARATOR = "; "  # lists of names (cited sources, actors) are stored "; "-joined
 
 
+def places_by_article(rows: Iterable[Sequence]) -> dict[str, list[ResolvedMention]]:
+    """The resolved mentions of `places` rows (PLACE_COLUMNS order), grouped by article in
+    the order the rows come."""
+    out: dict[str, list[ResolvedMention]] = {}
+    for row in rows:
+        article_id, resolved = resolved_from_row(row)
+        out.setdefault(article_id, []).append(resolved)
+    return out
+
+
+def resolution_updates(changed: Mapping[str, Sequence[ResolvedMention]]) -> list[tuple]:
+    """The parameters of one `UPDATE places SET <RESOLUTION_COLUMNS> WHERE article_id, start_char,
+    end_char` per changed mention: its new resolution columns, then the row's key."""
+    first = len(PLACE_COLUMNS) - len(RESOLUTION_COLUMNS)
+    return [
+        (*place_row(article_id, p)[first:], article_id, p.mention.start, p.mention.end)
+        for article_id, places in changed.items()
+        for p in places
+    ]
+
+
+def override_from_row(row: Sequence) -> Override:
+    """An override from its table row (the columns `id, name, country_code, article_id,
+    not_a_place, geonameid, place_name, latitude, longitude, place_country_code, admin1,
+    admin1_code, feature, population, source, note, created_at, made_by`)."""
+    (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop, src, note,
+     created, made_by) = row  # fmt: skip
+    place = None
+    if not not_place:
+        place = Place(
+            geonameid=gid,
+            name=pname or name,
+            latitude=lat,
+            longitude=lon,
+            country_code=pcc,
+            admin1=a1,
+            admin1_code=a1c,
+            feature=feat or "city",
+            population=pop or 0,
+            source=src or "override",
+        )
+    return Override(int(oid), name, place, cc, aid, note, created, made_by or "")
+
+
 def event_row(event: Event) -> tuple:
     """The `events` row of an event, in EVENT_COLUMNS order (its own report group)."""
     return (

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.models import Article, Place, ResolvedMention
+from geo.models import Article, ResolvedMention
 from geo.place.gazetteer import normalize_name
 from geo.place.overrides import Override
 from geo.read.urls import article_keys
@@ -52,9 +52,11 @@ from geo.store.base import (
     event_row,
     events_frame,
     link_keys,
+    override_from_row,
     place_row,
+    places_by_article,
     report_groups,
-    resolved_from_row,
+    resolution_updates,
 )
 
 SCHEMA = """
@@ -532,25 +534,7 @@ class SQLiteStore(Store):
 
     def override_rules(self) -> list[Override]:
         rows = self.db.execute(f"SELECT {_OVERRIDE_COLUMNS} FROM overrides ORDER BY id")
-        rules = []
-        for (oid, name, cc, aid, not_place, gid, pname, lat, lon, pcc, a1, a1c, feat, pop,
-             src, note, created, made_by) in rows:  # fmt: skip
-            place = None
-            if not not_place:
-                place = Place(
-                    geonameid=gid,
-                    name=pname or name,
-                    latitude=lat,
-                    longitude=lon,
-                    country_code=pcc,
-                    admin1=a1,
-                    admin1_code=a1c,
-                    feature=feat or "city",
-                    population=pop or 0,
-                    source=src or "override",
-                )
-            rules.append(Override(oid, name, place, cc, aid, note, created, made_by or ""))
-        return rules
+        return [override_from_row(row) for row in rows]
 
     def overrides_version(self) -> tuple[int, int]:
         count, newest = self.db.execute(
@@ -564,20 +548,11 @@ class SQLiteStore(Store):
         rows = self.db.execute(
             f"SELECT {', '.join(PLACE_COLUMNS)} FROM places ORDER BY article_id, start_char"
         )
-        out: dict[str, list[ResolvedMention]] = {}
-        for row in rows:
-            article_id, resolved = resolved_from_row(row)
-            out.setdefault(article_id, []).append(resolved)
-        return out
+        return places_by_article(rows)
 
     def update_places(self, changed: Mapping[str, Sequence[ResolvedMention]]) -> int:
         assignments = ", ".join(f"{column} = ?" for column in RESOLUTION_COLUMNS)
-        rows = [
-            (*place_row(article_id, p)[len(PLACE_COLUMNS) - len(RESOLUTION_COLUMNS) :],
-             article_id, p.mention.start, p.mention.end)
-            for article_id, places in changed.items()
-            for p in places
-        ]  # fmt: skip
+        rows = resolution_updates(changed)
         if not rows:
             return 0
         with self._writing() as db:
