@@ -611,18 +611,22 @@ def read_text_article(text: str, origin: str, metadata: dict | None = None) -> A
 # --- HTML -------------------------------------------------------------------------------------
 
 
+# How trafilatura extracts an article from a page, for files and fetched pages alike: the
+# main text and metadata, without comments or tables, and only the dates the page states as
+# its own, not ones guessed from the text.
+EXTRACTION_OPTIONS = {
+    "with_metadata": True,
+    "include_comments": False,
+    "include_tables": False,
+    "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
+
+
 def _read_html(raw: bytes, origin: str, metadata: dict | None, stem: str) -> Article | ReadError:
     import trafilatura  # slow to import; only HTML needs it
 
     try:
-        doc = trafilatura.bare_extraction(
-            raw,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            # Only dates the page states as its own, not ones guessed from the text.
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        doc = trafilatura.bare_extraction(raw, **EXTRACTION_OPTIONS)
     except Exception as exc:  # trafilatura and lxml raise many kinds on broken markup
         return ReadError(origin, f"could not parse HTML: {exc}")
     text = normalise_text(getattr(doc, "text", None) or "").strip() if doc else ""

@@ -25,7 +25,14 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from geo.models import Article, ReadError
-from geo.read.articles import content_hash, http_url, normalise_text, parse_date, publisher_from_url
+from geo.read.articles import (
+    EXTRACTION_OPTIONS,
+    content_hash,
+    http_url,
+    normalise_text,
+    parse_date,
+    publisher_from_url,
+)
 from geo.read.fetch import Response
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
@@ -89,15 +96,7 @@ def extract_page(
         if tree is None:
             return ReadError(url, "could not parse HTML")
         declared = _language(tree)
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            # Only dates the page states as its own, not ones guessed from the text.
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        doc = trafilatura.bare_extraction(tree, url=url, **EXTRACTION_OPTIONS)
     except Exception as exc:  # trafilatura and lxml raise many kinds on broken markup
         return ReadError(url, f"could not parse HTML: {exc}")
     text = normalise_text(getattr(doc, "text", None) or "").strip() if doc else ""
