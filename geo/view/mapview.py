@@ -369,6 +369,76 @@ def map_features(frame: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
+    """`map_features` from what the database aggregated (Store.point_types: events per
+    point and type; Store.point_events: the first MAX_EVENTS_PER_POPUP events of each
+    point, in the frame's order, with its point_lat/point_lon), not from every event.
+
+    The same features, in the order of each point's first event; a tie between two types
+    for the most frequent goes to the one among the point's first events, then by name
+    (`map_features` gives it to the first seen)."""
+    if types.empty or firsts.empty:
+        return {"type": "FeatureCollection", "features": []}
+    totals = types.groupby(["latitude", "longitude"], sort=False)["events"].sum()
+    per_type: dict[tuple[float, float], dict[str, int]] = {}
+    for lat, lon, event_type, n in types[
+        ["latitude", "longitude", "event_type", "events"]
+    ].itertuples(index=False):
+        name = _text(event_type)
+        name = name if name in TYPE_COLORS else OTHER_TYPE
+        counts = per_type.setdefault((float(lat), float(lon)), {})
+        counts[name] = counts.get(name, 0) + int(n)
+    records = _records(firsts, range(len(firsts)))
+    shown: dict[tuple[float, float], list[dict]] = {}
+    for record in records:
+        shown.setdefault((float(record["point_lat"]), float(record["point_lon"])), []).append(
+            record
+        )
+    features = []
+    for (lat, lon), events in shown.items():
+        total = int(totals.get((lat, lon), len(events)))
+        counts = per_type.get((lat, lon), {})
+        known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
+        seen = [_text(e["event_type"]) for e in events]
+        main_type = (
+            min(known, key=lambda k: (-known[k], seen.index(k) if k in seen else len(seen), k))
+            if known
+            else OTHER_TYPE
+        )
+        first = events[0]
+        precision = _text(first["precision"])
+        approximate = first["approximate"] is True
+        radius = min(6 + 2.5 * math.sqrt(total - 1), 18)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "count": total,
+                    "type": main_type,
+                    "color": TYPE_COLORS[main_type],
+                    "precision": precision,
+                    "approximate": approximate,
+                    "uncertainty_m": uncertainty_m(precision, approximate),
+                    "area": precision in AREA_PRECISIONS,
+                    "popup": popup_html(events, total),
+                    "tooltip": tooltip_html(events, total),
+                    "style": {"radius": round(radius, 1)},
+                },
+                "_order": _frame_key(first),
+            }
+        )
+    features.sort(key=lambda f: f.pop("_order"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _frame_key(event: dict) -> tuple:
+    """Where an event comes in the frame's order (date, article, offset; undated last)."""
+    day = event["event_date"]
+    return (day is None, str(day), str(event["article_id"]), int(event["sentence_start"] or 0),
+            str(event["event_id"]))  # fmt: skip
+
+
 def heat_points_from(features: dict) -> list[list[float]]:
     """[latitude, longitude, events] per point of a `map_features` collection."""
     return [
