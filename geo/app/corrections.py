@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.app import selection
+from geo.app.data import Data
 from geo.ingest import corrections
 from geo.view import correction_form as form
 from geo.view import mapview
@@ -51,12 +52,14 @@ KEYS = (
 )
 
 
-def panel(events, db_path, access: Access, *, assets: MapAssets) -> None:
+def panel(data: Data, access: Access, *, assets: MapAssets) -> None:
+    """The correction form of the selected event (read from the database by its id)."""
+    db_path, events = data.db_path, data.extent()  # the pin map fits to every event
     if not access.can_edit:
         st.info(f"{access.reason} Viewers can see the corrections made, not make or undo one.")
         _listing(db_path, can_undo=False)
         return
-    row = events.loc[events["event_id"] == selection.selected()]
+    row = data.event(selection.selected())
     if row.empty:
         st.caption("Select an event (click a point or a table row) to correct its place.")
     else:

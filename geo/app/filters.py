@@ -12,6 +12,7 @@ from datetime import date
 
 import streamlit as st
 
+from geo.app.data import Data
 from geo.view import timeline
 from geo.view.filters import (
     ALL_PARAM,
@@ -25,8 +26,6 @@ from geo.view.filters import (
     SOURCE_PARAM,
     TYPE_PARAM,
     FilterState,
-    apply_filters,
-    date_bounds,
     state_from_query_params,
 )
 
@@ -102,11 +101,11 @@ def _reconcile_dates(bounds: tuple[date, date]) -> None:
     st.session_state[PERIOD] = bounds
 
 
-def _dates(slot, matching) -> tuple[date | None, date | None, bool]:
-    """The date controls in `slot`, over the period of `matching` (the events the other
+def _dates(slot, days: list[date]) -> tuple[date | None, date | None, bool]:
+    """The date controls in `slot`, over the period of `days` (those with events the other
     filters let through: steps and play walk through those, not the whole database);
     (from, to, playing), from and to None for the whole period."""
-    bounds = date_bounds(matching)
+    bounds = (days[0], days[-1]) if days else None
     st.session_state[BOUNDS] = bounds
     if bounds is None:
         return None, None, False
@@ -114,7 +113,6 @@ def _dates(slot, matching) -> tuple[date | None, date | None, bool]:
     if lo == hi:
         slot.caption(f"All matching events are dated {lo.isoformat()}.")
         return None, None, False
-    days = timeline.event_days(matching)
     _reconcile_dates(bounds)
     if st.session_state.pop(PLAY_TICK, False) and not _step(bounds, True, days):
         st.session_state[PLAY] = False  # the last period with events: play stops there
@@ -176,8 +174,9 @@ def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwar
     )
 
 
-def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
-    """The filters in the sidebar; what the reader chose."""
+def sidebar(data: Data) -> FilterState:
+    """The filters in the sidebar (their choices from the database); what the reader chose."""
+    choices = data.choices
     st.sidebar.header("Filters")
     dates_slot = st.sidebar.container()  # drawn last: its period follows the other filters
     sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
@@ -215,7 +214,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
         precisions=precisions,
         show_all=show_all,
     )
-    date_from, date_to, playing = _dates(dates_slot, apply_filters(events, undated))
+    date_from, date_to, playing = _dates(dates_slot, data.event_days(undated))
     if playing:
         _play()
     return replace(undated, date_from=date_from, date_to=date_to)

@@ -13,10 +13,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.app import selection
+from geo.app.data import Data
 from geo.view import mapview
 from geo.view.assets import MapAssets
 from geo.view.filters import (
     HEAT_PARAM,
+    FilterState,
     MapView,
     map_view_from_folium,
     map_view_from_query_params,
@@ -59,19 +61,21 @@ def last_click_id() -> str:
     return str(st.session_state.get(LAST_CLICK))
 
 
-def events_map(events, shown, features: dict, *, heat: bool, assets: MapAssets) -> None:
-    """The map of `shown` (its `features`) over a base map fitted to every event."""
+def events_map(data: Data, state: FilterState, *, heat: bool, assets: MapAssets) -> None:
+    """The map of the events `state` shows (their features, from the database) over a
+    base map fitted to every event."""
     if START_VIEW not in st.session_state:
         st.session_state[START_VIEW] = map_view_from_query_params(st.query_params.to_dict())
     start: MapView | None = st.session_state[START_VIEW]
-    focus = focus_point(events, selection.focused())
+    focused = selection.focused()
+    focus = focus_point(data.event(focused), focused)
     center, zoom = (focus, mapview.FOCUS_ZOOM) if focus else (None, None)
     if focus is None and start is not None:
         center, zoom = start.center, start.zoom
     clicked = st_folium(
-        mapview.base_map(events, assets=assets),
+        mapview.base_map(data.extent(), assets=assets),
         key=MAP,
-        feature_group_to_add=mapview.events_layer(heat=heat, features=features),
+        feature_group_to_add=mapview.events_layer(heat=heat, features=data.features(state)),
         # The view comes back for the share link (panning reruns the page, which the
         # caches keep cheap: the map itself is not rebuilt).
         returned_objects=["last_object_clicked", "center", "zoom", "bounds"],
@@ -87,6 +91,6 @@ def events_map(events, shown, features: dict, *, heat: bool, assets: MapAssets) 
     if point and point != st.session_state.get(LAST_CLICK):
         st.session_state[LAST_CLICK] = point
         st.session_state[POINT] = (point["lat"], point["lng"])
-        here = mapview.events_at(shown, point["lat"], point["lng"])
+        here = data.events_at(state, (point["lat"], point["lng"]))
         if not here.empty:
             selection.select(str(here.iloc[0]["event_id"]), focus=False)

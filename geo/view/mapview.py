@@ -432,6 +432,51 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def features_from_grid(cells: pd.DataFrame) -> dict:
+    """The map far out over very many places: one Point per cell of a grid (Store.
+    grid_counts: events per cell and type, at their mean position), its count, main type
+    and a popup that says to zoom in (or filter)."""
+    if cells.empty:
+        return {"type": "FeatureCollection", "features": []}
+    features = []
+    for _key, cell in cells.groupby(["cell_lat", "cell_lon"], sort=True):
+        total = int(cell["events"].sum())
+        lat = float((cell["latitude"] * cell["events"]).sum() / total)
+        lon = float((cell["longitude"] * cell["events"]).sum() / total)
+        counts: dict[str, int] = {}
+        for event_type, n in zip(cell["event_type"], cell["events"], strict=True):
+            name = _text(event_type)
+            name = name if name in TYPE_COLORS else OTHER_TYPE
+            counts[name] = counts.get(name, 0) + int(n)
+        known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
+        main_type = min(known, key=lambda k: (-known[k], k))
+        label = f"{total} events in this area"
+        radius = min(6 + 2.5 * math.sqrt(total - 1), 18)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {
+                    "count": total,
+                    "type": main_type,
+                    "color": TYPE_COLORS[main_type],
+                    "precision": "area",
+                    "approximate": True,
+                    "uncertainty_m": 0,
+                    "area": True,
+                    "popup": (
+                        f'<div class="geo-popup"><div class="geo-count">{html.escape(label)}'
+                        '</div><div class="geo-hint">Filter or zoom in to see the places'
+                        "</div></div>"
+                    ),
+                    "tooltip": html.escape(label),
+                    "style": {"radius": round(radius, 1)},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _frame_key(event: dict) -> tuple:
     """Where an event comes in the frame's order (date, article, offset; undated last)."""
     day = event["event_date"]
