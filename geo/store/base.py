@@ -357,18 +357,43 @@ def events_frame(frame: pd.DataFrame, groups: pd.DataFrame | None = None) -> pd.
         frame[column] = frame[column].astype(bool)
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
     frame["on_map"] = [on_map(None if pd.isna(v) else float(v)) for v in frame["confidence"]]
-    if groups is None:
-        by = frame.groupby("report_group", sort=False)
-        frame["reported_by"] = by["source"].transform(_joined)
-        frame["report_count"] = by["article_id"].transform("nunique")
-        frame["group_cited_sources"] = by["cited_sources"].transform(_joined_lists)
-    else:
-        by = groups.groupby("report_group", sort=False)
-        keys = frame["report_group"]
-        frame["reported_by"] = keys.map(by["source"].agg(_joined))
-        frame["report_count"] = keys.map(by["article_id"].nunique())
-        frame["group_cited_sources"] = keys.map(by["cited_sources"].agg(_joined_lists))
+    reported_by, report_count, cited = _group_columns(frame if groups is None else groups)
+    keys = frame["report_group"].astype(str)
+    frame["reported_by"] = keys.map(reported_by)
+    frame["report_count"] = keys.map(report_count)
+    frame["group_cited_sources"] = keys.map(cited)
     return conform(frame)
+
+
+def _group_columns(rows: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """Per report group of `rows` (report_group, article_id, source, cited_sources, in the
+    frame's order): the distinct publishers and cited sources, "; "-joined in order of
+    first appearance, and how many articles report it. One pass in plain Python: a
+    groupby with a function per group is slow over many small groups."""
+    publishers: dict[str, dict[str, None]] = {}
+    articles: dict[str, set] = {}
+    cited: dict[str, dict[str, None]] = {}
+    for group, article, source, names in zip(
+        rows["report_group"].astype(str),
+        rows["article_id"],
+        rows["source"],
+        rows["cited_sources"],
+        strict=True,
+    ):
+        seen = publishers.setdefault(group, {})
+        if isinstance(source, str) and source:
+            seen[str(source)] = None
+        articles.setdefault(group, set()).add(article)
+        named = cited.setdefault(group, {})
+        if isinstance(names, str):
+            for name in names.split(LIST_SEPARATOR):
+                if name:
+                    named[name] = None
+    return (
+        {g: LIST_SEPARATOR.join(v) for g, v in publishers.items()},
+        {g: len(v) for g, v in articles.items()},
+        {g: LIST_SEPARATOR.join(v) for g, v in cited.items()},
+    )
 
 
 def _floats(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -376,16 +401,6 @@ def _floats(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
-
-
-def _joined(values: pd.Series) -> str:
-    """The distinct non-empty values, "; "-joined in order of first appearance."""
-    return LIST_SEPARATOR.join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
-
-
-def _joined_lists(values: pd.Series) -> str:
-    names = (n for v in values if isinstance(v, str) for n in v.split(LIST_SEPARATOR) if n)
-    return LIST_SEPARATOR.join(dict.fromkeys(names))
 
 
 # --- the interface ------------------------------------------------------------------------------

@@ -369,6 +369,14 @@ def map_features(frame: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+# What a popup, a tooltip and the order of the points read of an event.
+_POPUP_COLUMNS = (
+    "event_id", "article_id", "sentence_start", "event_date", "date_precision",
+    "date_from_text", "source", "event_type", "sentence", "mention", "url", "title", "place",
+    "precision", "approximate", "point_lat", "point_lon",
+)  # fmt: skip
+
+
 def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
     """`map_features` from what the database aggregated (Store.point_types: events per
     point and type; Store.point_events: the first MAX_EVENTS_PER_POPUP events of each
@@ -388,7 +396,7 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
         name = name if name in TYPE_COLORS else OTHER_TYPE
         counts = per_type.setdefault((float(lat), float(lon)), {})
         counts[name] = counts.get(name, 0) + int(n)
-    records = _records(firsts, range(len(firsts)))
+    records = _records(firsts[[c for c in _POPUP_COLUMNS if c in firsts]], range(len(firsts)))
     shown: dict[tuple[float, float], list[dict]] = {}
     for record in records:
         shown.setdefault((float(record["point_lat"]), float(record["point_lon"])), []).append(
