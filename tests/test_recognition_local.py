@@ -144,3 +144,39 @@ def test_the_model_is_a_setting(tmp_path, monkeypatch) -> None:
     (tmp_path / "geo.toml").write_text("[nlp]\nmodel = 3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="model"):
         nlp_model()
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        (
+            "On Main Street in Ocala, Florida, a car hit a pole near E. Broad St. on Monday.",
+            ["Main Street", "E. Broad St."],
+        ),
+        (
+            "Crews closed Highway 19 and Illinois Route 159 after a crash near I-95.",
+            ["Highway 19", "Illinois Route 159", "I-95"],
+        ),
+        (
+            "The fire spread along Old Mill Road toward Lakeview Drive.",
+            ["Old Mill Road", "Lakeview Drive"],
+        ),
+    ],
+)
+def test_streets_and_roads_are_places(gazetteer, text, streets) -> None:
+    found_streets = [m.text for m in find_mentions(text, gazetteer) if m.cue is not None]
+    assert found_streets == streets
+
+
+def test_no_street_without_a_name_nor_in_a_saints_town(gazetteer) -> None:
+    text = "The Road ahead is long, a St. Cloud Hospital nurse said; The Drive was closed."
+    assert not [m.text for m in find_mentions(text, gazetteer) if m.cue is not None]
+
+
+def test_a_street_is_placed_at_the_town_of_the_article(gazetteer) -> None:
+    from geo.place.resolve import resolve_mentions
+
+    text = "Ocala police said the crash on Pine Street closed the road. Ocala, Florida, is quiet."
+    resolved = resolve_mentions(text, find_mentions(text, gazetteer), gazetteer)
+    street = next(r for r in resolved if r.mention.text == "Pine Street")
+    assert street.place is not None and street.place.name == "Ocala" and street.approximate

@@ -185,6 +185,17 @@ class CuePhrases:
 
 
 @register
+class Streets:
+    """Streets and roads: "Main Street", "E. Broad St.", "Highway 19", "I-95"."""
+
+    name = "streets"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._street_mentions(text, context.tokens))
+
+
+@register
 class Demonyms:
     """Demonyms the model left untagged, and adjectival forms ("US-led")."""
 
@@ -219,8 +230,8 @@ class Repeats:
 
 
 DEFAULT_RECOGNIZERS = (
-    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "caps-datelines",
-    "repeats",
+    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "streets", "demonyms",
+    "caps-datelines", "repeats",
 )  # fmt: skip
 
 

@@ -759,6 +759,66 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
             yield Mention(start, end, text[start:end], finder=Finder.CUE, cue=Cue(cue))
 
 
+# Streets and roads by their capitalised type word ("Main Street", "Old Alton Edwardsville
+# Road", "E. Broad St.") and numbered roads ("Highway 19", "Interstate 45", "Illinois Route
+# 159", "County Road 225", "I-95"). Local news says where a crash, a fire or a meeting was by
+# its street, and the corpora of local news (LGL, GeoWebNews) annotate streets as toponyms;
+# no gazetteer of towns holds them, so they are placed, approximate, at the article's town.
+# "Dr." (a doctor) and "St." before a capitalised word ("St. Cloud") are not street words;
+# "Way" and "Court" are left out ("United Way", "Supreme Court").
+_STREET_TYPES = {
+    "Street": Cue.STREET, "St.": Cue.STREET, "Avenue": Cue.STREET, "Ave.": Cue.STREET,
+    "Boulevard": Cue.STREET, "Blvd.": Cue.STREET, "Drive": Cue.STREET, "Lane": Cue.STREET,
+    "Road": Cue.ROAD, "Rd.": Cue.ROAD, "Parkway": Cue.ROAD, "Pike": Cue.ROAD,
+    "Bypass": Cue.ROAD, "Turnpike": Cue.ROAD, "Highway": Cue.HIGHWAY,
+    "Expressway": Cue.HIGHWAY, "Freeway": Cue.HIGHWAY,
+}  # fmt: skip
+_STREET = re.compile(
+    r"(?<![\w.'’-])(?P<name>(?:(?:[A-Z][\w'’-]{0,30}|[A-Z][a-z]{0,2}\.|\d{1,3}(?:st|nd|rd|th))\s+){1,4})"
+    r"(?P<type>Street|St\.(?!\s+[A-Z])|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Road|Rd\.|"
+    r"Parkway|Pike|Bypass|Turnpike|Highway|Expressway|Freeway)(?![\w'’-])"
+)
+_NUMBERED_ROAD = re.compile(
+    r"(?<![\w.'’-])(?:(?P<of>[A-Z][a-z]{1,20}|U\.S\.|US)\s+)?"
+    r"(?:State\s+|County\s+)?(?:Highway|Route|Road|Interstate|Hwy\.)\s+\d{1,4}[A-Z]?\b"
+    r"|\bI-\d{1,3}\b"
+)
+# Tags of words a street's name may begin with (proper nouns, numbers, adjectives such as
+# "Old"); a leading preposition, article or verb of the sentence ("On", "The") is dropped.
+_STREET_NAME_TAGS = {"NNP", "NNPS", "NN", "NNS", "JJ", "CD"}
+_STREET_LEADING = {"A", "An", "The", "This", "That", "Her", "His", "Its", "Our", "Their"}
+
+
+def _street_mentions(text: str, tokens: Tokens) -> Iterable[Mention]:
+    """Streets and roads (`_STREET`, `_NUMBERED_ROAD`), finder CUE with the road's kind as
+    its cue (street, road, highway), so resolution places them at their town."""
+    tags = {t.idx: t.tag for t in tokens.tokens}
+    for match in _STREET.finditer(text):
+        start, end = match.start("name"), match.end()
+        while start < match.start("type"):
+            word_end = text.find(" ", start)
+            word = text[start:word_end]
+            tag = tags.get(start, "NNP")
+            if word not in _STREET_LEADING and word not in _CALENDAR and (tag in _STREET_NAME_TAGS):
+                break
+            start = word_end + 1
+            while start < len(text) and text[start] == " ":
+                start += 1
+        if start >= match.start("type"):
+            continue  # "The Road": no name left
+        yield Mention(start, end, text[start:end], finder=Finder.CUE,
+                      cue=_STREET_TYPES[match.group("type")])  # fmt: skip
+    for match in _NUMBERED_ROAD.finditer(text):
+        start, end = match.span()
+        of = match.group("of")
+        if of and (of in _STREET_LEADING or of in _CALENDAR or tags.get(start, "NNP") not in
+                   _STREET_NAME_TAGS):  # fmt: skip
+            start = match.start("of") + len(of)
+            while text[start] == " ":
+                start += 1
+        yield Mention(start, end, text[start:end], finder=Finder.CUE, cue=Cue.HIGHWAY)
+
+
 def _repeats(text: str, found: list[Mention], tokens: Tokens | None = None) -> Iterable[Mention]:
     """Other occurrences of names already found (the model finds "Ramouseh" only once),
     except inside a longer name of a person or organisation ("John Paris", "Newmont Mining
