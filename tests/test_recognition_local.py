@@ -48,6 +48,8 @@ def test_a_nationality_inside_an_organisation_name_is_no_demonym(gazetteer) -> N
         ("Gainesville Police arrested a man on Friday, officers in Florida said.", "Gainesville"),
         ("The Dublin City Council voted on the budget in Ireland.", "Dublin"),
         ("He was booked into the Henderson County Jail in Texas on Monday.", "Henderson County"),
+        # a county's name before any more of its institution's name, with "County"
+        ("The Madison County Health Department in Illinois issued a warning.", "Madison County"),
     ],
 )
 def test_the_town_of_a_local_institution_is_an_embedded_place(gazetteer, text, town) -> None:
@@ -158,7 +160,7 @@ def test_the_model_is_a_setting(tmp_path, monkeypatch) -> None:
             ["Highway 19", "Illinois Route 159", "I-95"],
         ),
         (
-            "The fire spread along Old Mill Road toward Lakeview Drive.",
+            "The fire spread along Old Mill Road toward Millbrook's Lakeview Drive.",
             ["Old Mill Road", "Lakeview Drive"],
         ),
     ],
@@ -169,7 +171,10 @@ def test_streets_and_roads_are_places(gazetteer, text, streets) -> None:
 
 
 def test_no_street_without_a_name_nor_in_a_saints_town(gazetteer) -> None:
-    text = "The Road ahead is long, a St. Cloud Hospital nurse said; The Drive was closed."
+    text = (
+        "The Road ahead is long, a St. Cloud Hospital nurse said; The Drive was closed. "
+        "Florida Highway Patrol troopers came."
+    )
     assert not [m.text for m in find_mentions(text, gazetteer) if m.cue is not None]
 
 

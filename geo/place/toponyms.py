@@ -325,6 +325,7 @@ _LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_in
 # "University of Kentucky", "College of Charleston": the place an institution is of.
 _INSTITUTION_OF = {"university", "college", "city", "county", "town", "port", "bank"}
 EMBEDDED_TOWN_POPULATION = 1000  # towns smaller than this are too often surnames
+_COUNTY_WORDS = {"County", "Parish"}
 
 
 def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people: set[str]) -> bool:
@@ -394,7 +395,11 @@ def _embedded(
         if not person and accepted(name):
             yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
-        if _LOCAL_INSTITUTION.match(text[end : ent.end_char]) and _embedded_town(
+        # A county's name followed by any more of the institution's name is the county it
+        # serves, with its word "County" ("Madison County Health Department", "Guernsey
+        # County Common Pleas Court", "Walker County Fairgrounds").
+        county = size > 1 and head[-1].text in _COUNTY_WORDS and size < len(tokens)
+        if (county or _LOCAL_INSTITUTION.match(text[end : ent.end_char])) and _embedded_town(
             gazetteer, name, context, people
         ):
             yield Mention(
@@ -777,6 +782,9 @@ _STREET = re.compile(
     r"(?<![\w.'’-])(?P<name>(?:(?:[A-Z][\w'’-]{0,30}|[A-Z][a-z]{0,2}\.|\d{1,3}(?:st|nd|rd|th))\s+){1,4})"
     r"(?P<type>Street|St\.(?!\s+[A-Z])|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Road|Rd\.|"
     r"Parkway|Pike|Bypass|Turnpike|Highway|Expressway|Freeway)(?![\w'’-])"
+    # a capitalised word after it makes the whole an organisation's or a building's name
+    # ("Florida Highway Patrol", "National Highway Traffic Safety Administration")
+    r"(?!\s+[A-Z][a-z])"
 )
 _NUMBERED_ROAD = re.compile(
     r"(?<![\w.'’-])(?:(?P<of>[A-Z][a-z]{1,20}|U\.S\.|US)\s+)?"
@@ -799,7 +807,13 @@ def _street_mentions(text: str, tokens: Tokens) -> Iterable[Mention]:
             word_end = text.find(" ", start)
             word = text[start:word_end]
             tag = tags.get(start, "NNP")
-            if word not in _STREET_LEADING and word not in _CALENDAR and (tag in _STREET_NAME_TAGS):
+            possessive = word.endswith(("'s", "’s"))  # "Augusta's Highland Avenue"
+            if (
+                word not in _STREET_LEADING
+                and word not in _CALENDAR
+                and tag in _STREET_NAME_TAGS
+                and not possessive
+            ):
                 break
             start = word_end + 1
             while start < len(text) and text[start] == " ":
