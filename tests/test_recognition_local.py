@@ -185,3 +185,30 @@ def test_a_street_is_placed_at_the_town_of_the_article(gazetteer) -> None:
     resolved = resolve_mentions(text, find_mentions(text, gazetteer), gazetteer)
     street = next(r for r in resolved if r.mention.text == "Pine Street")
     assert street.place is not None and street.place.name == "Ocala" and street.approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "kind"),
+    [
+        (
+            "A Gainesville woman was charged on Friday, Florida troopers said.",
+            "Gainesville",
+            "toponym",
+        ),
+        ("Ocala police in Florida said the road reopened.", "Ocala", "embedded"),
+    ],
+)
+def test_the_home_town_of_a_person_or_a_body_in_lower_case(gazetteer, text, town, kind) -> None:
+    from geo.place.recognize import Embedded, RecognitionContext
+    from geo.place.tokens import tokens_from_doc
+    from geo.place.toponyms import load_nlp
+
+    # the recogniser alone (the model may tag the town a place itself)
+    context = RecognitionContext(gazetteer, tokens_from_doc(load_nlp()(text)), {"US"})
+    assert (town, kind) in [(m.text, m.kind) for m in Embedded().find(text, context)]
+
+
+def test_a_home_town_is_the_whole_run_of_proper_nouns(gazetteer) -> None:
+    # "Grove" is a town, "Quillby Grove" none: no part of the name is taken for it
+    text = "A Quillby Grove man was hurt in Oklahoma on Monday."
+    assert "Grove" not in [t for t, _ in found(text, gazetteer)]

@@ -124,7 +124,8 @@ class Embedded:
     """Countries and regions inside an organisation's or facility's name ("Michigan
     Department of Health"), towns that name their airport, and (kind "embedded") the town
     or county a local institution serves ("Gainesville Police", "Dublin City Council",
-    "University of Kentucky" is a region's)."""
+    "University of Kentucky" is a region's); the home town of a person or body named in lower
+    case ("an Alexandria woman", "Dublin police")."""
 
     name = "embedded"
     after_merge = False
@@ -140,6 +141,12 @@ class Embedded:
             ):
                 if not taken.overlaps(mention.start, mention.end):
                     out.append(mention)
+        for mention in rules._hometown_mentions(
+            context.tokens, text, context.gazetteer, countries, whole | parts
+        ):
+            if not taken.overlaps(mention.start, mention.end):
+                taken.add(mention.start, mention.end)
+                out.append(mention)
         return out
 
 

@@ -328,7 +328,13 @@ EMBEDDED_TOWN_POPULATION = 1000  # towns smaller than this are too often surname
 _COUNTY_WORDS = {"County", "Parish"}
 
 
-def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people: set[str]) -> bool:
+def _embedded_town(
+    gazetteer: Gazetteer,
+    name: str,
+    countries: set[str],
+    people: set[str],
+    min_population: int = EMBEDDED_TOWN_POPULATION,
+) -> bool:
     """Is `name`, before a local institution's word, the town or county it serves?
 
     Only a county or a town of EMBEDDED_TOWN_POPULATION+ people under its own name, of a
@@ -345,7 +351,7 @@ def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people:
         if countries and place.country_code not in countries:
             continue
         if place.feature == "admin2" or (
-            place.feature == "city" and place.population >= EMBEDDED_TOWN_POPULATION
+            place.feature == "city" and place.population >= min_population
         ):
             return True
     return False
@@ -418,6 +424,53 @@ def _embedded(
                 yield Mention(
                     start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
                 )
+
+
+# Lower-case nouns after a town's name that make it the town a person or a body is of:
+# local news introduces people by their home town ("an Alexandria woman", "a Meadow Grove
+# man", "Winona residents") and names its town's bodies in lower case ("Dublin police");
+# the corpora of local news annotate the town. Words of people are kind "toponym" (where
+# they live is where the story most often is), words of bodies kind "embedded".
+_HOMETOWN_PEOPLE = {
+    "man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "youth", "resident",
+    "residents", "couple", "family", "native", "parents", "students", "mother", "father",
+    "driver", "motorist",
+}  # fmt: skip
+_HOMETOWN_BODIES = {"police", "officials", "officers", "firefighters", "council", "schools"}
+HOMETOWN_POPULATION = 1
+
+
+def _hometown_mentions(
+    tokens: Tokens, text: str, gazetteer: Gazetteer, countries: set[str], people: set[str]
+) -> Iterable[Mention]:
+    """A run of up to three proper nouns before one of _HOMETOWN_PEOPLE or
+    _HOMETOWN_BODIES that names a town or county of the article's countries
+    (`_embedded_town`)."""
+    words = tokens.tokens
+    for index, token in enumerate(words):
+        kind = (
+            "toponym"
+            if token.lower in _HOMETOWN_PEOPLE
+            else "embedded"
+            if token.lower in _HOMETOWN_BODIES
+            else None
+        )
+        if kind is None or token.text != token.lower or index == 0:
+            continue
+        first = index
+        while (
+            first > 0
+            and words[first - 1].tag in PROPER_NOUN_TAGS
+            and (words[first - 1].text[:1].isupper())
+        ):
+            first -= 1
+        if first == index or index - first > 3:
+            continue  # the whole run of proper nouns is the name, or none is
+        start, end = words[first].idx, words[index - 1].idx + len(words[index - 1].text)
+        name = text[start:end]
+        # "a Meadow Grove man" says it is a place: a village of any size will do
+        if _embedded_town(gazetteer, name, countries, people, HOMETOWN_POPULATION):
+            yield Mention(start, end, name, kind=kind, finder=Finder.EMBEDDED)
 
 
 def _entity_span(ent: Entity, text: str) -> tuple[int, int]:
