@@ -10,6 +10,9 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
   "the Castello road"), for the small places no gazetteer of towns holds;
 - place names inside organisation and facility names: countries and regions, and (kind
   "embedded") the town or county of a local institution ("Gainesville Police");
+- home towns before lower-case words of people and bodies ("an Alexandria woman",
+  "Dublin police");
+- streets and roads ("Main Street", "E. Broad St.", "Highway 19"), as cue phrases;
 - the places of datelines in capitals ("TORRINGTON —");
 - the same name again elsewhere in the document (a name found once is a place everywhere).
 This module also loads the model (`load_nlp`) and tames the text it is given.
