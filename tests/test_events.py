@@ -333,3 +333,57 @@ def test_a_war_dated_from_a_year_is_background() -> None:
     assert events_module._BACKGROUND.search(
         "The country has been locked in a civil war since early 1998 when protests began."
     )
+
+
+def _placed(text: str, names: dict[str, Place]) -> list[ResolvedMention]:
+    """Every occurrence of each name of `names` in `text`, resolved to its place."""
+    out = [
+        ResolvedMention(Mention(m.start(), m.end(), name), place, name, 0.9, "gazetteer")
+        for name, place in names.items()
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+    ]
+    return sorted(out, key=lambda p: p.mention.start)
+
+
+KENYA = Place(192950, "Kenya", 1.0, 38.0, "KE", None, None, "country", 47000000)
+UGANDA = Place(226074, "Uganda", 1.25, 32.5, "UG", None, None, "country", 40000000)
+AFRICA = Place(6255146, "Africa", 7.2, 21.1, None, None, None, "country", 0)
+
+
+def test_a_region_of_several_countries_places_no_event() -> None:
+    text = "Floods swept across East Africa on Monday.\nFloods hit Kenya on Tuesday."
+    names = {"Africa": AFRICA, "Kenya": KENYA}
+    events = extract_events("a", text, sentences_of(text), _placed(text, names), THURSDAY)
+    assert [e.location.place.name for e in events] == ["Kenya"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling hit Idlib on Monday, Aleppo correspondents said.",
+        "Shelling hit Idlib on Monday.\nThe council met on Tuesday following calls from Aleppo.",
+        "Shelling hit Idlib on Monday.\nThe opposition blames Aleppo for the attack.",
+    ],
+)
+def test_a_place_named_as_the_media_or_as_who_asks_or_blames_is_no_event_place(text) -> None:
+    assert {e.location.mention.text for e in events_of(text)} == {"Idlib"}
+
+
+def test_people_arrested_is_a_crime() -> None:
+    assert classify_sentence("Two men were arrested on Friday night.") == "crime"
+
+
+def test_a_bare_toll_takes_the_type_the_article_is_about() -> None:
+    text = (
+        "An earthquake struck Kenya on Monday.\nThe earthquake damaged roads.\n"
+        "More than 30 people were killed in Uganda."
+    )
+    names = {"Kenya": KENYA, "Uganda": UGANDA}
+    events = extract_events("a", text, sentences_of(text), _placed(text, names), THURSDAY)
+    assert {e.location.place.name: e.event_type for e in events} == {
+        "Kenya": "disaster",
+        "Uganda": "disaster",
+    }
+    # with no happening named anywhere, a toll stays a death of no kind
+    (event,) = events_of("Five people were killed in Idlib on Monday.")
+    assert event.event_type == "other"

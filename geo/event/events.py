@@ -147,11 +147,15 @@ _ACTOR_AFTER = re.compile(
     r"|have|had|accused|warned|condemned|denied|is|was|will|would|wants|believes|blamed"
     r"|coalition|strikes|airstrikes|missiles|cruise|planes|drones|special|regime"
     # a state or its capital as the subject of an act done elsewhere ("Moscow launched")
-    r"|launched|carried\s+out|conducted|deployed|sent|dispatched)\b",
+    r"|launched|carried\s+out|conducted|deployed|sent|dispatched"
+    # a news agency's or paper's staff: "SANA's correspondent", "the Times reporter"
+    r"|correspondents?|reporters?)\b",
     re.IGNORECASE,
 )
 _ACTOR_BEFORE = re.compile(
-    r"\b(?:by|told|urged|accused|between|with|and|blamed)\s+(?:the\s+)?$"
+    r"\b(?:by|told|urged|accused|between|with|and|blam(?:e|es|ed|ing))\s+(?:the\s+)?$"
+    # who asks for an act, not where it happens: "following calls from France"
+    r"|\b(?:calls?|requests?|demands?|pressure|appeals?)\s+(?:from|by)\s+(?:the\s+)?$"
     # where attackers came from, not where they struck: "aircraft from Saudi Arabia"
     r"|\b(?:aircraft|warplanes|jets|planes|drones|missiles|troops|forces|fighters|militants"
     r"|ships|bombers)\s+(?:\w+\s+)?(?:from|based\s+in|stationed\s+in)\s+(?:the\s+)?$"
@@ -215,8 +219,10 @@ def _rank(p: ResolvedMention) -> int:
 def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     """Whether a place name can locate an event: a resolved toponym that names neither the
     source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
-    ("US-led coalition", "Russia says", "brokered by the US")."""
-    if p.place is None or p.mention.kind != "toponym":
+    ("US-led coalition", "Russia says", "brokered by the US"), nor a region of several
+    countries ("Asia", "Northern Europe": news names one for the extent of a happening
+    reported country by country; its centroid is no place where anything happened)."""
+    if p.place is None or p.mention.kind != "toponym" or not p.place.country_code:
         return False
     after = text[p.mention.end : p.mention.end + 24]
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
@@ -716,12 +722,33 @@ def extract_events(
                 draft.casualties = attribution.Casualties()
             drafts.append(draft)
     drafts = _merge(drafts, published)
+    _type_tolls(drafts, triggers, title)
     located = [p for ps in mentioned for p in ps]  # the places that can locate events
     events = [
         _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
         for d in drafts
     ]
     return _mark_primary(events, drafts, title, text)
+
+
+def _type_tolls(
+    drafts: list[_Draft], triggers: Sequence[tuple[int, int, int, str] | None], title: str | None
+) -> None:
+    """A bare toll ("More than 300 were killed in A, B and C") takes the type of the
+    happening the article is about: news gives the toll of the disaster, the attack or the
+    outbreak it reports, not a death of no kind. That type is the one the headline and the
+    sentences of the article name most often (the first named on a tie)."""
+    named = [t[3] for t in triggers if t is not None and t[3] != "other"]
+    title_type = classify_sentence(title) if title else None
+    if title_type is not None and title_type != "other":
+        named = [title_type, title_type, *named]  # the headline says what the article is
+    if not named:
+        return
+    counts = Counter(named)
+    main = max(counts, key=lambda t: (counts[t], -named.index(t)))
+    for d in drafts:
+        if d.event_type == "other" and d.strength < NORMAL:
+            d.event_type = main
 
 
 def _mask_related(text: str) -> str:
