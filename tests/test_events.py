@@ -387,3 +387,64 @@ def test_a_bare_toll_takes_the_type_the_article_is_about() -> None:
     # with no happening named anywhere, a toll stays a death of no kind
     (event,) = events_of("Five people were killed in Idlib on Monday.")
     assert event.event_type == "other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since then, more than 9000 people have been killed and 2 million displaced.",
+        "Some 40000 people have been killed in the region since the uprising erupted.",
+        "Over 5000 people have died since its war began with riots in the capital.",
+        "The conflict has claimed more than 70000 lives, the agency says.",
+    ],
+)
+def test_a_toll_counted_from_a_war_s_onset_is_background(sentence) -> None:
+    assert events_module._BACKGROUND.search(sentence)
+
+
+def test_the_toll_of_a_war_since_its_onset_gives_no_event() -> None:
+    text = "Air strikes hit Atareb on Tuesday.\nSince then, 300 people were killed in Idlib."
+    assert [e.location.mention.text for e in events_of(text)] == ["Atareb"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Gunmen entered the camp for the displaced people.", "shooting"),
+        ("The victims were refugees from the coast.", None),
+        ("Militants entered a village where displaced families live.", None),
+        ("The floods displaced 3000 people on Monday.", "disaster"),
+        ("Thousands were displaced from the valley on Monday.", "humanitarian"),
+        ("Refugees fled across the border on Monday.", "humanitarian"),
+        ("The clinic offers the seasonal flu shot.", None),
+        ("A guard was shot at the gate.", "shooting"),
+    ],
+)
+def test_words_naming_people_or_a_jab_report_no_displacement_or_shooting(sentence, expected):
+    assert classify_sentence(sentence) == expected
+
+
+def test_the_place_of_a_quoted_source_is_not_the_place_of_the_event() -> None:
+    text = "Shelling hit a market on Monday, the agency quoted a source in Aleppo as saying."
+    assert events_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Militants crucified two men in the square.", "execution"),
+        ("A terrorist bombing killed four at the bus station.", "explosion"),
+        ("A roadside bomb hit the convoy.", "explosion"),
+        ("The bombing raid hit the bridge.", "airstrike"),
+    ],
+)
+def test_crucifixions_and_bombings_on_the_ground(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected
+
+
+def test_a_country_before_its_broadcaster_names_the_source() -> None:
+    text = "Shelling hit a market on Monday, Syria state TV said."
+    assert events_of(text) == []
+    # a place before an agency's name in stripped text is still a place
+    (event,) = events_of("Shelling hit a market in Idlib state news agency SANA said.")
+    assert event.location.mention.text == "Idlib"

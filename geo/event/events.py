@@ -89,12 +89,18 @@ _BACKGROUND = re.compile(
     # a clause opening on a period: "Since March 2011, ...", "..., since 2012,"
     rf"(?:^|[,;:(—–-]\s*)(?-i:[Ss])ince\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
+    # a sentence opening on the span from an event told before: "Since then, ..."
+    r"|^\W*(?-i:S)ince\s+then\b"
     # a war's span: "locked in a civil war since early 2011"
     rf"|\b{_ANY(_CUES['conflicts'])}\s+since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
     rf"|\b(?:since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"the\s+{_ANY(_CUES['onsets'])}\s+of"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:that|which)\s+{_ANY(_CUES['conflict_began'])}"
+    # a toll counted from a war's onset: "killed since the conflict began", "since Syria's
+    # conflict erupted"
+    rf"|since\s+(?:the\s+|its\s+|\w+s?\s+)?{_ANY(_CUES['conflicts'])}\s+"
+    rf"{_ANY(_CUES['conflict_began'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+has\s+{_ANY(_CUES['conflict_toll'])}"
     rf"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ANY(_CUES['conflicts'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:\w+\s+){{0,3}}(?:killed|left)\s+more\s+than"
@@ -134,9 +140,15 @@ _SPECIFICITY = {level: rank for rank, level in enumerate(FEATURE_LEVELS)}
 # ranks above a country (it is still in it) and below any admin1, town or place named.
 _MISPLACED_NEIGHBOURHOOD_RANK = _SPECIFICITY["country"] + 0.5
 # The place of a source, not of the event.
-_SOURCE_PLACE_AFTER = re.compile(r"^\W?\s*-?\s*based\b|^-based\b", re.IGNORECASE)
+_SOURCE_PLACE_AFTER = re.compile(
+    r"^\W?\s*-?\s*based\b|^-based\b"
+    # a country's broadcaster or press names the source: "Iran's Press TV reported"
+    r"|^\W?s?\s+(?:state\s+)?(?:TV|television|radio|press\s+TV)\b",
+    re.IGNORECASE,
+)
 _SOURCE_PLACE_BEFORE = re.compile(
-    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency)"
+    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency"
+    r"|quot(?:ed|ing))"
     r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$",
     re.IGNORECASE,
 )
