@@ -448,3 +448,29 @@ def test_a_country_before_its_broadcaster_names_the_source() -> None:
     # a place before an agency's name in stripped text is still a place
     (event,) = events_of("Shelling hit a market in Idlib state news agency SANA said.")
     assert event.location.mention.text == "Idlib"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The long battle over the bridge toll may end this month.", None),
+        ("A legal battle began when the county sued the builder.", None),
+        ("Battles raged near the airport on Monday.", "clash"),
+    ],
+)
+def test_a_dispute_is_no_battle(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected
+
+
+def test_an_old_date_lent_by_another_sentence_does_not_date_the_event(monkeypatch) -> None:
+    # published Thursday 8 September 2016: 27 February is months before
+    text = "Rockets hit Aleppo, injuring eight people.\nThe rockets were fired on 27 February."
+    (event,) = events_of(text)
+    assert (event.event_date, event.date_from_text) == (THURSDAY, False)
+    # a date stated in the event's own sentence stands however old
+    (event,) = events_of("Rockets hit Aleppo on 27 February, injuring eight people.")
+    assert event.event_date == date(2016, 2, 27)
+    # (the rule is what makes the difference)
+    monkeypatch.setattr(events_module, "_INHERITED_DATE_DAYS", 10**6)
+    (event,) = events_of(text)
+    assert event.event_date == date(2016, 2, 27)

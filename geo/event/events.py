@@ -888,6 +888,15 @@ def _freeze(
     start, end = (d.start, d.end) if d.own_place else sentences[d.index]
     sentence = text[start:end].strip()
     start += len(text[start:end]) - len(text[start:end].lstrip())
+    if (
+        found is not None
+        and published is not None
+        and (published - found.value).days > _INHERITED_DATE_DAYS
+        and found.text not in sentence
+    ):
+        # a date more than a month old lent by a merged report or an elaboration: an old
+        # date has to be stated in the event's own sentence (a scene continues days)
+        found = None
     c = d.casualties
     return Event(
         event_id=_event_id(article_id, start, d.location),
