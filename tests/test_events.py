@@ -100,14 +100,14 @@ def test_background_gives_no_event() -> None:
 
 
 def test_the_most_specific_place_not_every_place() -> None:
-    (event,) = events_of("Air strikes hit the market in Atareb west of Aleppo on Tuesday.")
+    (event,) = events_of("Air strikes hit a bakery in Atareb west of Aleppo on Tuesday.")
     assert event.location.mention.text == "Atareb"
     assert event.event_type == "airstrike"
 
 
 def test_of_two_places_apart_the_one_the_event_word_is_next_to() -> None:
     hama = Place(170016, "Hama", 35.2, 37.2, "SY", "Hama", "10", "admin1", 1600000)
-    text = "Militants were killed in strikes in the province of Hama and a man died in Idlib."
+    text = "Fighters died in strikes across the province of Hama and a man died in Idlib."
     places = [
         ResolvedMention(Mention(m.start(), m.end(), name), place, name, 0.9, "gazetteer")
         for name, place in (("Hama", hama), ("Idlib", IDLIB))
@@ -393,7 +393,7 @@ def test_a_bare_toll_takes_the_type_the_article_is_about() -> None:
     "sentence",
     [
         "Since then, more than 9000 people have been killed and 2 million displaced.",
-        "Some 40000 people have been killed in the region since the uprising erupted.",
+        "Some 40000 people died in the region since the uprising erupted.",
         "Over 5000 people have died since its war began with riots in the capital.",
         "The conflict has claimed more than 70000 lives, the agency says.",
     ],
@@ -410,7 +410,7 @@ def test_the_toll_of_a_war_since_its_onset_gives_no_event() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Gunmen entered the camp for the displaced people.", "shooting"),
+        ("Gunmen entered a school sheltering the displaced.", "shooting"),
         ("The victims were refugees from the coast.", None),
         ("Militants entered a village where displaced families live.", None),
         ("The floods displaced 3000 people on Monday.", "disaster"),
