@@ -436,12 +436,12 @@ def bounds(frame: pd.DataFrame) -> list[list[float]] | None:
 # named from the country view on, smaller ones as one zooms in (the map also skips a label
 # that would overlap one already drawn).
 LABEL_ZOOMS: tuple[tuple[int, int], ...] = (
-    (1_000_000, 4),
-    (300_000, 6),
-    (100_000, 7),
-    (40_000, 8),
-    (15_000, 9),
-    (0, 10),
+    (1_000_000, 3),
+    (300_000, 5),
+    (100_000, 6),
+    (40_000, 7),
+    (15_000, 8),
+    (0, 9),
 )
 LABELS_PER_COUNTRY = 150
 MAX_LABELS = 600  # about 20 KB in the page

@@ -329,7 +329,7 @@
                 var layer = L.geoJSON(shape, {
                     pane: "geoAreas",
                     style: {color: "#6b2f1a", weight: 1, fillColor: data.colors[entry[1]],
-                        fillOpacity: 0.6, className: "geo-choropleth"}
+                        fillOpacity: 0.45, className: "geo-choropleth"}
                 });
                 var tip = document.createElement("span");
                 tip.textContent = (shape.properties.name || code) + ": " + entry[0] +
@@ -340,25 +340,53 @@
         });
         var max = 1;
         data.provinces.forEach(function (r) { max = Math.max(max, r[4]); });
-        data.provinces.forEach(function (r) {
-            var radius = 7 + 20 * Math.sqrt(r[4] / max), ll = L.latLng(r[0], r[1]);
+        var circles = data.provinces.map(function (r) {
+            var ll = L.latLng(r[0], r[1]);
             var symbol = L.circleMarker(ll, {
-                radius: radius, color: "#ffffff", weight: 1.5, fillColor: data.provinceColor,
-                fillOpacity: 0.75, className: "geo-province"
+                radius: 7, color: "#ffffff", weight: 1.5, fillColor: data.provinceColor,
+                fillOpacity: 0.7, className: "geo-province"
             });
             var tip = document.createElement("span");
             tip.textContent = r[2] + (r[3] ? " (" + r[3] + ")" : "") + ": " + r[4] +
                 (r[4] === 1 ? " event" : " events");
             symbol.bindTooltip(tip, {direction: "top", sticky: true});
             symbols.addLayer(symbol);
-            var count = document.createElement("span");
-            count.textContent = String(r[4]);
-            symbols.addLayer(L.marker(ll, {
-                interactive: false, keyboard: false,
-                icon: L.divIcon({html: count, className: "geo-province-count",
-                    iconSize: [40, 14], iconAnchor: [20, 7]})
-            }));
+            return [symbol, r];
         });
+        var counts = L.layerGroup();
+        group.addLayer(counts);
+        /* Sizes follow the zoom (regions are close together in a country view), and a
+         * count is written in its circle where it fits and overlaps no other. */
+        function resize() {
+            if (!group._map) { return; }
+            var zoom = map.getZoom();
+            var scale = Math.max(0.35, Math.min(1, 0.35 + 0.15 * (zoom - 3)));
+            var taken = [];
+            counts.clearLayers();
+            circles.forEach(function (item) {
+                var r = item[1], radius = scale * (6 + 22 * Math.sqrt(r[4] / max));
+                item[0].setRadius(radius);
+                var text = String(r[4]), w = 7 * text.length;
+                if (radius < 8 || w > 2 * radius) { return; }
+                var p = map.latLngToContainerPoint(item[0].getLatLng());
+                var box = [p.x - radius, p.y - radius, p.x + radius, p.y + radius];
+                var free = taken.every(function (b) {
+                    return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+                });
+                if (!free) { return; }
+                taken.push(box);
+                var count = document.createElement("span");
+                count.textContent = text;
+                counts.addLayer(L.marker(item[0].getLatLng(), {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({html: count, className: "geo-province-count",
+                        iconSize: [40, 14], iconAnchor: [20, 7]})
+                }));
+            });
+        }
+        map.on("zoomend", resize);
+        group.on("remove", function () { map.off("zoomend", resize); });
+        resize();
     }
 
     /* A density layer: a blurred stamp per point, weighted by its events, coloured
