@@ -7,11 +7,19 @@ geo/view/static/geo-map.js; its styles are geo-map.css, both served by geo/view/
 
 - colours each marker by event type (legend: `_Legend`), and groups overlapping markers
   into clusters labelled with the number of events under them;
-- shows precision honestly: a place known only as a country or a region (admin1) is drawn
-  as a dashed area of its uncertainty, never a pinpoint; approximate and city-level places
-  get a faint circle of their uncertainty around the point (from zoom 7);
+- sizes each point by its events or by the deaths reported there (`size_by`);
+- shows precision honestly: a place known only as a country shades that country's outline
+  (from the app's country outlines), one known only as a region (admin1) is a dashed
+  symbol of constant size, never a pinpoint nor a circle of 60 or 300 km over its
+  neighbours; approximate and city-level places get a faint circle of their uncertainty
+  around the point (from RING_MIN_ZOOM, while at most RING_LIMIT are in view);
 - or, in heat mode, one density layer (`_HeatLayer`, a small canvas layer of ours: no
-  third-party plugin needed).
+  third-party plugin needed);
+- or counts per province (`_ProvinceLayer`, `province_counts`): countries shaded by their
+  events, a circle with the count at each region's centre.
+
+The base map names the largest towns of the events' countries (`town_labels`, from the
+gazetteer), so the map reads without basemap tiles; the legend has a section per mode.
 
 Every string taken from an article is HTML-escaped here, before it reaches a property that
 a popup or tooltip renders as HTML, and links are kept only when they are http(s).
