@@ -75,6 +75,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+DEFAULT_TIMEOUT_MS = 120_000  # a click waits for its element this long (--timeout: the app)
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 DRAWN = "path.geo-point, path.geo-area, .geo-cluster"  # as tests/test_browser.py
 SEARCHES = (*ACTORS, *CITED)  # words of the synthetic articles' sentences
@@ -191,15 +192,17 @@ def load() -> str:
 
 
 def commit() -> str:
-    out = subprocess.run(
-        ["git", "-C", str(PROJECT_DIR), "log", "-1", "--format=%h %cs"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    dirty = subprocess.run(
-        ["git", "-C", str(PROJECT_DIR), "status", "--porcelain", "--", "geo", "dashboard.py"],
-        capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
-    return out.stdout.strip() + (" (geo/ or dashboard.py modified)" if dirty else "")
+    """The commit measured: HEAD, and the last commit that changed the app (geo/,
+    dashboard.py), which is what the figures are of."""
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", "-C", str(PROJECT_DIR), *args], capture_output=True, text=True)
+        return out.stdout.strip()
+
+    app = git("log", "-1", "--format=%h", "--", "geo", "dashboard.py")
+    dirty = git("status", "--porcelain", "--", "geo", "dashboard.py")
+    head = git("log", "-1", "--format=%h")
+    return f"app at {app}{' (modified)' if dirty else ''}, HEAD {head}"
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -335,6 +338,7 @@ class Session:
 
 def new_session(browser, url: str) -> Session:
     context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.add_init_script(PAGE_SCRIPT)
     # As on a machine without internet (tests/test_browser.py): only the app is reached.
     origin = urlsplit(url).netloc
@@ -400,6 +404,10 @@ def redraw(session: Session, event_type: str, act, timeout_s: float) -> float:
     return page.evaluate("() => window.__geoRedrawnAt - window.__geoInputAt") / 1000
 
 
+def nothing(page) -> None:
+    pass
+
+
 def drag_date_slider(fraction: float):
     """Drag the slider's first thumb right by `fraction` of the track."""
 
@@ -417,6 +425,18 @@ def drag_date_slider(fraction: float):
     return act
 
 
+def type_publisher(name: str):
+    """Open the publisher list and type the name, as a reader does: the list is virtual,
+    only the options in view are in the page."""
+
+    def prepare(page) -> None:
+        sidebar = page.get_by_role("region", name="Sidebar")
+        sidebar.get_by_role("combobox", name="Publisher").click()
+        page.keyboard.type(name)
+
+    return prepare
+
+
 def choose_publisher(name: str):
     def act(page) -> None:
         page.get_by_role("option", name=name, exact=True).click()
@@ -424,11 +444,19 @@ def choose_publisher(name: str):
     return act
 
 
-def search(word: str):
-    def act(page) -> None:
-        page.get_by_role("textbox", name="Search").press("Enter")
+def type_search(word: str):
+    def prepare(page) -> None:
+        page.get_by_role("textbox", name="Search").fill(word)
 
-    return act
+    return prepare
+
+
+def press_enter(page) -> None:
+    page.get_by_role("textbox", name="Search").press("Enter")
+
+
+def close_menu(page) -> None:
+    page.keyboard.press("Escape")
 
 
 # --- the measurements ------------------------------------------------------------------------
@@ -444,7 +472,9 @@ def fmt(value) -> str:
 
 def median_or_timeout(values: list) -> str:
     done = [v for v in values if isinstance(v, float)]
-    timeouts = len(values) - len(done)
+    timeouts = sum(1 for v in values if v == "timeout")
+    if len(done) + timeouts < len(values):
+        return "error (see above)"
     if not done:
         return "timeout" if timeouts else "–"
     text = f"{statistics.median(done):.2f} s"
@@ -457,6 +487,8 @@ def median_or_timeout(values: list) -> str:
 
 def measure_runs(browser, url: str, args) -> dict[str, list]:
     """Fresh sessions: page load -> markers, then the three filter changes."""
+    from playwright.sync_api import Error as PlaywrightError
+
     results: dict[str, list] = {"load": [], "slider": [], "publisher": [], "search": []}
     for run in range(args.runs):
         session = new_session(browser, url)
@@ -469,30 +501,33 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
                 results["load"].append("timeout")
                 continue
             page = session.page
-            steps = [  # name, input event, action, what the address then holds
-                ("slider", "pointerup", drag_date_slider(0.08 + 0.05 * run), "dates="),
-                ("publisher", "pointerdown", choose_publisher(PUBLISHERS[run % 12]), "source="),
-                ("search", "keydown", search(SEARCHES[run % len(SEARCHES)]), "q="),
-            ]
-            for name, event_type, act, param in steps:
-                prepare = {"source=": "publisher", "q=": "search"}.get(param)
-                if prepare == "publisher":
-                    sidebar = page.get_by_role("region", name="Sidebar")
-                    sidebar.get_by_role("combobox", name="Publisher").click()
-                elif prepare == "search":
-                    page.get_by_role("textbox", name="Search").fill(SEARCHES[run % len(SEARCHES)])
+            publisher = PUBLISHERS[run % len(PUBLISHERS)]
+            # name, before, the input event timed, the action, after, what the address holds
+            steps = [
+                ("slider", nothing, "pointerup", drag_date_slider(0.08 + 0.05 * run), nothing,
+                 "dates="),
+                ("publisher", type_publisher(publisher), "pointerdown",
+                 choose_publisher(publisher), close_menu, "source="),
+                ("search", type_search(SEARCHES[run % len(SEARCHES)]), "keydown", press_enter,
+                 nothing, "q="),
+            ]  # fmt: skip
+            for name, before, event_type, act, after, param in steps:
                 try:
+                    before(page)
                     seconds = redraw(session, event_type, act, args.timeout)
-                    if prepare == "publisher":
-                        page.keyboard.press("Escape")
+                    after(page)
                     settle(session, args.timeout)
-                    # the change took: the filter is in the address (Streamlit binds it)
-                    if param not in page.evaluate("() => window.location.href"):
-                        raise RuntimeError(f"{name}: no {param} in the address after the change")
-                    results[name].append(seconds)
-                except Timeout:
+                except (Timeout, PlaywrightError) as exc:
                     results[name].append("timeout")
+                    if not isinstance(exc, Timeout):
+                        print(f"  run {run + 1}, {name}: {str(exc).splitlines()[0]}")
                     break
+                # the change took: the filter is in the address (Streamlit binds it)
+                if param not in page.evaluate("() => window.location.href"):
+                    print(f"  run {run + 1}, {name}: no {param} in the address after it")
+                    results[name].append("error")
+                    break
+                results[name].append(seconds)
             if error := app_error(session):
                 print(f"  run {run + 1}: {error}")
         finally:
