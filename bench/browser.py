@@ -496,6 +496,7 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
             session.page.goto(url, wait_until="commit")
             try:
                 results["load"].append(wait_markers(session, args.timeout))
+                print(f"  run {run + 1}: markers after {results['load'][-1]:.2f} s", flush=True)
                 settle(session, args.timeout)
             except Timeout:
                 results["load"].append("timeout")
@@ -528,6 +529,7 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
                     results[name].append("error")
                     break
                 results[name].append(seconds)
+                print(f"  run {run + 1}: {name} redrawn after {seconds:.2f} s", flush=True)
             if error := app_error(session):
                 print(f"  run {run + 1}: {error}")
         finally:
@@ -561,7 +563,12 @@ def measure_sessions(browser, url: str, proc, warm: Session, args) -> dict:
                 times.append(wait_markers(session, max(1.0, deadline - time.monotonic())))
             except Timeout:
                 times.append("timeout")
-        for session in sessions:
+        done = [t for t in times if isinstance(t, float)]
+        print(f"  {len(done)} of {len(sessions)} sessions drew markers "
+              f"(load {load()})", flush=True)  # fmt: skip
+        for session, shown in zip(sessions, times, strict=True):
+            if shown == "timeout":  # counted as such; a starved page answers slowly
+                continue
             with contextlib.suppress(Timeout):
                 settle(session, max(1.0, deadline - time.monotonic()))
             if error := app_error(session):
