@@ -63,6 +63,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from geo.ingest.synth import ACTORS, CITED, PUBLISHERS  # noqa: E402
+from geo.store.base import SCHEMA_VERSION  # noqa: E402
 
 CACHE = Path("/tmp/geo-bench")
 CHROMIUM = "/usr/bin/chromium"
@@ -148,6 +149,9 @@ PAGE_SCRIPT = """
     if (doc && [...doc.querySelectorAll(DRAWN)].some(shown)) {
       window.__geoMarkersAt = performance.now();
       clearInterval(firstMarkers);
+    } else if (document.querySelector('[data-testid="stException"]')) {
+      window.__geoMarkersAt = -1;  // the app failed: no markers will come
+      clearInterval(firstMarkers);
     }
   }, 20);
   window.__geoArm = (eventType) => {
@@ -184,6 +188,10 @@ st.write("baseline ready")
 
 class Timeout(Exception):
     pass
+
+
+class AppError(Exception):
+    """The app showed an exception instead of the map."""
 
 
 def load() -> str:
@@ -230,7 +238,7 @@ def database(backend: str, n: int, pg_url: str | None) -> str:
     """The cached synthetic database of `n` events on `backend`; made if absent."""
     CACHE.mkdir(parents=True, exist_ok=True)
     if backend == "sqlite":
-        path = CACHE / f"sqlite-{n}.db"
+        path = CACHE / f"sqlite-v{SCHEMA_VERSION}-{n}.db"
         done = path.with_name(path.name + ".done")
         if not done.exists():
             for stale in CACHE.glob(f"{path.name}*"):
@@ -242,9 +250,11 @@ def database(backend: str, n: int, pg_url: str | None) -> str:
         raise SystemExit("postgresql: give --pg-url or set GEO_TEST_POSTGRES_URL")
     import psycopg
 
-    name = f"geo_bench_{n}"
+    # named after this program's schema: a newer version upgrades a database in place,
+    # and this one could not open it again
+    name = f"geo_browser_bench_v{SCHEMA_VERSION}_{n}"
     url = urlunsplit(urlsplit(pg_url)._replace(path=f"/{name}"))
-    done = CACHE / f"postgresql-{n}.done"
+    done = CACHE / f"{name}.done"
     if done.exists() and done.read_text() == url:
         return url
     with psycopg.connect(pg_url, autocommit=True) as conn:
@@ -367,7 +377,10 @@ def wait_markers(session: Session, timeout_s: float) -> float:
         )
     except PlaywrightTimeout:
         raise Timeout from None
-    return session.page.evaluate("() => window.__geoMarkersAt") / 1000
+    at = session.page.evaluate("() => window.__geoMarkersAt")
+    if at < 0:
+        raise AppError(app_error(session) or "exception shown")
+    return at / 1000
 
 
 def settle(session: Session, timeout_s: float) -> None:
@@ -501,6 +514,10 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
             except Timeout:
                 results["load"].append("timeout")
                 continue
+            except AppError as exc:
+                print(f"  run {run + 1}: {exc}")
+                results["load"].append("error")
+                continue
             page = session.page
             publisher = PUBLISHERS[run % len(PUBLISHERS)]
             # name, before, the input event timed, the action, after, what the address holds
@@ -563,11 +580,14 @@ def measure_sessions(browser, url: str, proc, warm: Session, args) -> dict:
                 times.append(wait_markers(session, max(1.0, deadline - time.monotonic())))
             except Timeout:
                 times.append("timeout")
+            except AppError as exc:
+                times.append("error")
+                session.errors.append(str(exc))
         done = [t for t in times if isinstance(t, float)]
         print(f"  {len(done)} of {len(sessions)} sessions drew markers "
               f"(load {load()})", flush=True)  # fmt: skip
         for session, shown in zip(sessions, times, strict=True):
-            if shown == "timeout":  # counted as such; a starved page answers slowly
+            if not isinstance(shown, float):  # counted as such; a starved page answers slowly
                 continue
             with contextlib.suppress(Timeout):
                 settle(session, max(1.0, deadline - time.monotonic()))
@@ -653,6 +673,9 @@ def bench_one(browser, backend: str, n: int, args, folder: Path, base: dict) -> 
                 settle(warm, args.timeout)
             except Timeout:
                 print(f"  the warm-up session drew no markers in {args.timeout * 3:.0f} s")
+                return
+            except AppError as exc:
+                print(f"  the warm-up session: {exc}")
                 return
             print(f"  warm-up session: markers after {first:.2f} s "
                   f"({time.perf_counter() - started:.0f} s to idle)", flush=True)  # fmt: skip
