@@ -47,7 +47,7 @@ def served_assets(base_url_path: str) -> assets.MapAssets:
 db = data.load()
 map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
 state = filters.sidebar(db)
-heat = maps.mode()
+map_mode = maps.mode()
 access = editor.access()
 shown = db.count(state)  # the panels ask the database for what they show (geo/app/data.py)
 selection.start()
@@ -74,8 +74,8 @@ elif not state.is_default:
 # The map takes most of the width: it is what the page is for.
 map_column, evidence_column = st.columns([7, 3])
 with map_column:
-    maps.events_map(db, state, heat=heat, assets=map_assets)
-export.share(link, state, heat=heat)  # after the map: the link has its view of this run
+    maps.events_map(db, state, mode=map_mode, assets=map_assets)
+export.share(link, state, mode=map_mode)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, state)
 timeline.panel(db, state, filters.period())
@@ -92,4 +92,4 @@ with sources_tab:
 with fix_tab:
     corrections.panel(db, access, assets=map_assets)
 with export_tab:
-    export.panel(db, state, heat=heat)
+    export.panel(db, state, mode=map_mode)

@@ -9,13 +9,15 @@ any spaCy-based ingest pays.
 
 With `--dask-workers N`, each run also ingests on a local Dask cluster of N workers
 (geo/ingest/distributed.py; the cluster started once, workers warm), interleaved with the
-local ingest so both see the same machine, and prints the ratio of their medians.
+local ingest so both see the same machine, and prints the ratio of their medians; it
+fails unless every run's two databases hold the same articles, events and places.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import statistics
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from geo.models import Article  # noqa: E402
 from geo.place.gazetteer import default_gazetteer  # noqa: E402
 from geo.place.toponyms import load_nlp  # noqa: E402
 from geo.read.articles import ColumnMap, read_paths  # noqa: E402
+from geo.store import open_store  # noqa: E402
 
 FAKES = shared_dir() / "data" / "fakes_dev.csv"
 COLUMNS = ColumnMap(id="unit_id", title="article_title", text="article_content", source="source")
@@ -62,23 +65,43 @@ def main() -> int:
         return _measure(args, articles, read_seconds, gazetteer, nlp, texts, chars, client)
 
 
+def _contents(db_path: Path) -> tuple:
+    """What a store holds, without the times of ingest (as tests/test_distributed.py)."""
+    with open_store(db_path) as store:
+        hashes = store.known_hashes()
+        events = store.load_events().sort_values("event_id").reset_index(drop=True)
+        places = store.load_places().sort_values(["article_id", "start"]).reset_index(drop=True)
+    return hashes, events, places
+
+
+def _same_contents(local: Path, dask: Path) -> None:
+    """Raise unless the Dask ingest stored exactly what the local ingest stored."""
+    import pandas as pd
+
+    local_hashes, local_events, local_places = _contents(local)
+    dask_hashes, dask_events, dask_places = _contents(dask)
+    if dask_hashes != local_hashes:
+        raise AssertionError("the Dask ingest stored other articles than the local one")
+    pd.testing.assert_frame_equal(dask_events, local_events)
+    pd.testing.assert_frame_equal(dask_places, local_places)
+
+
 def _measure(args, articles, read_seconds, gazetteer, nlp, texts, chars, client) -> int:
     ours, baseline, parallel, on_dask = [], [], [], []
-    for _ in range(args.runs):
+    kept = Path(tempfile.mkdtemp(prefix="geo-ingest-bench-"))  # each run's two databases
+    for run in range(args.runs):
         if client is not None:
             from geo.ingest.distributed import DaskAnalyzer
 
-            with tempfile.TemporaryDirectory() as tmp:
-                started = time.perf_counter()
-                ingest_articles(
-                    articles, Path(tmp) / "dask.db", gazetteer=gazetteer,
-                    analyzer=DaskAnalyzer(client),
-                )  # fmt: skip
-                on_dask.append(time.perf_counter() - started)
-        with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            summary = ingest_articles(articles, Path(tmp) / "bench.db", gazetteer=gazetteer)
-            ours.append(time.perf_counter() - started)
+            ingest_articles(
+                articles, kept / f"dask-{run}.db", gazetteer=gazetteer,
+                analyzer=DaskAnalyzer(client),
+            )  # fmt: skip
+            on_dask.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        summary = ingest_articles(articles, kept / f"local-{run}.db", gazetteer=gazetteer)
+        ours.append(time.perf_counter() - started)
         started = time.perf_counter()
         for _doc in nlp.pipe(texts, batch_size=16):
             pass
@@ -109,6 +132,14 @@ def _measure(args, articles, read_seconds, gazetteer, nlp, texts, chars, client)
         )
     unresolved = len(summary.unresolved)
     print(f"events: {summary.events}, places: {summary.places}, unresolved: {unresolved}")
+    try:
+        if on_dask:
+            for run in range(args.runs):
+                _same_contents(kept / f"local-{run}.db", kept / f"dask-{run}.db")
+            print(f"Dask and local ingest stored identical articles, events and places "
+                  f"({args.runs} of {args.runs} runs)")  # fmt: skip
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
     return 0
 
 

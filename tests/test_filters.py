@@ -385,3 +385,9 @@ def test_the_copy_button_carries_the_link_as_a_string_that_cannot_end_its_script
     assert "</script><img" not in page
     assert page.count("</script>") == 1
     assert "navigator.clipboard.writeText(link)" in page
+
+
+def test_the_share_link_carries_the_counts_per_province_and_the_point_size():
+    link = share_link(FilterState(), base_url="http://h/", provinces=True, size_by="deaths")
+    assert parse_qs(urlsplit(link).query) == {"provinces": ["true"], "size": ["deaths"]}
+    assert share_link(FilterState(), size_by="events") == ""  # the default is not written

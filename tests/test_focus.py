@@ -267,3 +267,56 @@ def test_ingest_passes_the_settings_home_to_the_resolver(tmp_path, monkeypatch):
     placed = {a: {p.place.geonameid for p in ps if p.place} for a, ps in places.items()}
     assert placed["local"] == {ALEXANDRIA_VA}
     assert placed["wire"] == {ALEXANDRIA_EG}
+
+
+LAMAR_COUNTY_TX = 4705086
+PARIS_TN = 4647963
+HENRY_COUNTY_TN = 4628829
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "county", "town_id", "county_id"),
+    [
+        (
+            "Paris police and Lamar County deputies searched the lake on Sunday.",
+            "Paris",
+            "Lamar County",
+            PARIS_TX,
+            LAMAR_COUNTY_TX,
+        ),
+        (
+            "Henry County deputies said the Paris man was released on bond.",
+            "Paris",
+            "Henry County",
+            PARIS_TN,
+            HENRY_COUNTY_TN,
+        ),
+    ],
+)
+def test_a_town_and_its_county_named_together_place_each_other(
+    gazetteer, text, town, county, town_id, county_id
+) -> None:
+    """No state named: of the many same-name towns and counties, the pair that lie
+    together is meant (over the capital of France and the most populous county)."""
+    results = resolve_mentions(text, mentions_of(text, county, town), gazetteer)
+    assert place_of(results, town) == town_id
+    assert place_of(results, county) == county_id
+
+
+def test_only_readings_within_a_countys_width_support_each_other() -> None:
+    from geo.models import Place
+    from geo.place.gazetteer import NAME_MAIN, Candidate
+    from geo.place.resolve import COLOCATED_KM, _colocation
+
+    def town(geonameid, lat, lon, feature="city"):
+        place = Place(geonameid, f"T{geonameid}", lat, lon, "US", feature=feature)
+        return Candidate(place, place.name, NAME_MAIN)
+
+    degrees = COLOCATED_KM / 111.2  # of latitude
+    near, far = town(1, 40.0, -90.0), town(2, 45.0, -90.0)
+    county = town(3, 40.0 + 0.9 * degrees, -90.0, "admin2")
+    state = town(4, 45.0, -90.0, "admin1")  # a state contains everything: no support
+    beyond = town(5, 40.0 - 1.1 * degrees, -90.0)
+    out = _colocation(["a", "b", "c", "a"], [[near, far], [county, state], [beyond], [near]])
+    assert out[0].names_near == {1: 1} and out[3] is out[0]
+    assert out[1].names_near == {3: 1} and out[2].names_near == {}

@@ -127,6 +127,64 @@ def test_regions_extra_rows_are_valid_and_sourced(tmp_path) -> None:
     assert sea.place.country_code is None and 30 < sea.place.latitude < 40
 
 
+def _country_outlines() -> dict[str, list[list[list[float]]]]:
+    """Natural Earth outer rings of each country (countryinfo's data), by ISO code."""
+    import json
+
+    from geo.place.gazetteer import _package_data
+
+    outlines = {}
+    for path in sorted(_package_data("countryinfo", "data").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record, dict) else None
+        if not iso or not record.get("geoJSON"):
+            continue
+        rings = []
+        for feature in record["geoJSON"].get("features", []):
+            geometry = feature.get("geometry") or {}
+            if geometry.get("type") == "Polygon":
+                rings.append(geometry["coordinates"][0])
+            elif geometry.get("type") == "MultiPolygon":
+                rings.extend(polygon[0] for polygon in geometry["coordinates"])
+        outlines[iso] = rings
+    return outlines
+
+
+def _inside(lat: float, lon: float, ring) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, [ring[-1], *ring[:-1]], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def test_regions_extra_points_lie_where_their_rows_say() -> None:
+    """The file's header: a row of one country inside its outline, a sea outside every
+    outline, a region across countries inside one; two named exceptions."""
+    outlines = _country_outlines()
+
+    def countries_at(row) -> set[str]:
+        lat, lon = row["latitude"], row["longitude"]
+        return {iso for iso, rings in outlines.items() if any(_inside(lat, lon, r) for r in rings)}
+
+    exceptions = {"Golan Heights": {"IL"}, "Horn of Africa": set()}
+    water = {"Ocean", "Sea", "Gulf", "Bay"}
+    for row in _extra_region_rows():
+        at = countries_at(row)
+        if row["name"] in exceptions:
+            assert at == exceptions[row["name"]], row["name"]
+        elif row["country_code"]:
+            assert row["country_code"] in at, row["name"]
+        elif water & set(row["name"].split()):
+            assert not at, row["name"]  # "Gulf of Aden", "Bay of Bengal", "Black Sea"
+        elif row["name"] == "Great Lakes":
+            assert at & {"US", "CA"}, row["name"]  # the outlines hold the lakes
+        else:
+            assert at, row["name"]  # "Balkans", "Scandinavia"
+    # a point of the invented kind the check is for: at sea, said to be of a country
+    assert "US" not in countries_at({"latitude": 29.0, "longitude": -90.0})
+
+
 def test_short_forms_of_city_names_from_the_abbreviations_table() -> None:
     from geo.place.gazetteer import _city_rows
 

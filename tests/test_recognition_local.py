@@ -48,6 +48,8 @@ def test_a_nationality_inside_an_organisation_name_is_no_demonym(gazetteer) -> N
         ("Gainesville Police arrested a man on Friday, officers in Florida said.", "Gainesville"),
         ("The Dublin City Council voted on the budget in Ireland.", "Dublin"),
         ("He was booked into the Henderson County Jail in Texas on Monday.", "Henderson County"),
+        # a county's name before any more of its institution's name, with "County"
+        ("The Madison County Health Department in Illinois issued a warning.", "Madison County"),
     ],
 )
 def test_the_town_of_a_local_institution_is_an_embedded_place(gazetteer, text, town) -> None:
@@ -144,3 +146,69 @@ def test_the_model_is_a_setting(tmp_path, monkeypatch) -> None:
     (tmp_path / "geo.toml").write_text("[nlp]\nmodel = 3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="model"):
         nlp_model()
+
+
+@pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        (
+            "On Main Street in Ocala, Florida, a car hit a pole near E. Broad St. on Monday.",
+            ["Main Street", "E. Broad St."],
+        ),
+        (
+            "Crews closed Highway 19 and Illinois Route 159 after a crash near I-95.",
+            ["Highway 19", "Illinois Route 159", "I-95"],
+        ),
+        (
+            "The fire spread along Old Mill Road toward Millbrook's Lakeview Drive.",
+            ["Old Mill Road", "Lakeview Drive"],
+        ),
+    ],
+)
+def test_streets_and_roads_are_places(gazetteer, text, streets) -> None:
+    found_streets = [m.text for m in find_mentions(text, gazetteer) if m.cue is not None]
+    assert found_streets == streets
+
+
+def test_no_street_without_a_name_nor_in_a_saints_town(gazetteer) -> None:
+    text = (
+        "The Road ahead is long, a St. Cloud Hospital nurse said; The Drive was closed. "
+        "Florida Highway Patrol troopers came."
+    )
+    assert not [m.text for m in find_mentions(text, gazetteer) if m.cue is not None]
+
+
+def test_a_street_is_placed_at_the_town_of_the_article(gazetteer) -> None:
+    from geo.place.resolve import resolve_mentions
+
+    text = "Ocala police said the crash on Pine Street closed the road. Ocala, Florida, is quiet."
+    resolved = resolve_mentions(text, find_mentions(text, gazetteer), gazetteer)
+    street = next(r for r in resolved if r.mention.text == "Pine Street")
+    assert street.place is not None and street.place.name == "Ocala" and street.approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "kind"),
+    [
+        (
+            "A Gainesville woman was charged on Friday, Florida troopers said.",
+            "Gainesville",
+            "toponym",
+        ),
+        ("Ocala police in Florida said the road reopened.", "Ocala", "embedded"),
+    ],
+)
+def test_the_home_town_of_a_person_or_a_body_in_lower_case(gazetteer, text, town, kind) -> None:
+    from geo.place.recognize import Embedded, RecognitionContext
+    from geo.place.tokens import tokens_from_doc
+    from geo.place.toponyms import load_nlp
+
+    # the recogniser alone (the model may tag the town a place itself)
+    context = RecognitionContext(gazetteer, tokens_from_doc(load_nlp()(text)), {"US"})
+    assert (town, kind) in [(m.text, m.kind) for m in Embedded().find(text, context)]
+
+
+def test_a_home_town_is_the_whole_run_of_proper_nouns(gazetteer) -> None:
+    # "Grove" is a town, "Quillby Grove" none: no part of the name is taken for it
+    text = "A Quillby Grove man was hurt in Oklahoma on Monday."
+    assert "Grove" not in [t for t, _ in found(text, gazetteer)]

@@ -153,9 +153,9 @@ def parsed(text: str, gazetteer) -> dict[str, ResolvedMention]:
 
 STATES = "Cases were reported in Oregon, Utah, Washington, West Virginia and Wyoming."
 COUNTRIES = "The agency asked Armenia, Azerbaijan, Georgia, Iraq, Iran, and Syria to act."
-AUSTIN = (
-    "Austin, in Scott County, Indiana, was the epicenter of the outbreak. Louisville, "
-    "Kentucky, about 35 miles south of Austin, approved a program."
+AUSTIN = (  # invented
+    "A clinic opened on Monday in Austin, a small town of Scott County in Indiana. Nurses "
+    "from Louisville, Kentucky, an hour's drive to the south, staff it."
 )
 LONDON = (
     "Villagers near Puno, Peru, fell ill. An expert at the Natural History Museum in London "
@@ -256,7 +256,7 @@ def test_towns_in_a_row_are_not_a_town_in_a_region(real_gazetteer) -> None:
 
 
 def test_a_hamlet_far_from_every_other_place_is_left_unresolved(real_gazetteer) -> None:
-    text = "He met Mario Scaramella at a sushi bar in Piccadilly in London, Britain."
+    text = "Tourists filled a cafe in Piccadilly in London, Britain, on a wet Saturday."
     found = parsed(text, real_gazetteer)
     assert found["Piccadilly"].place is None  # not the Australian hamlet
     assert found["London"].place.geonameid == 2643743

@@ -173,6 +173,16 @@ def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
                     props.pop(key), wanted.pop(key)
             assert props == wanted
         assert ties < len(got)
+        # the map modes' properties: deaths per point, its first event's country and region
+        props = [f["properties"] for f in got]
+        assert sum(p["killed"] for p in props) == int(shown["killed"].fillna(0).sum()) > 0
+        assert any(p["killed"] == 0 for p in props) and any(p["killed"] > 1 for p in props)
+        assert {p["style"]["deaths_radius"] for p in props} != {mapview.NO_DEATHS_RADIUS}
+        assert len({p["country"] for p in props}) > 1
+        assert any(p["admin1"] for p in props) and any(not p["admin1"] for p in props)
+        assert mapview.province_counts({"features": got}) == mapview.province_counts(
+            {"features": expected}
+        )
         # the events of a clicked point
         lon, lat = got[0]["geometry"]["coordinates"]
         assert _ids(store.events_at(query, lat, lon)) == _ids(mapview.events_at(shown, lat, lon))
@@ -185,6 +195,12 @@ def test_a_grid_adds_up_to_every_point(filled) -> None:
     shown = apply_filters(frame, FilterState(show_all=True))
     assert grid["events"].sum() == len(shown.dropna(subset=["latitude"]))
     assert len(grid.groupby(["cell_lat", "cell_lon"])) < len(mapview.markers(shown))
+    assert grid["killed"].sum() == int(shown.dropna(subset=["latitude"])["killed"].sum())
+    cells = mapview.features_from_grid(grid)["features"]
+    assert sum(f["properties"]["killed"] for f in cells) == grid["killed"].sum()
+    per_country = mapview.province_counts({"features": cells})["countries"]
+    assert set(per_country) <= set(shown["country_code"].dropna())
+    assert sum(n for n, _ in per_country.values()) == grid["events"].sum()
     inside = store.count_events(replace(query, bbox=(30.0, 35.0, 38.0, 43.0)))
     lat, lon = shown["latitude"], shown["longitude"]
     assert inside == int((lat.between(30, 38) & lon.between(35, 43)).sum()) > 0
@@ -210,6 +226,8 @@ def test_totals_and_choices_come_from_sql(filled) -> None:
     assert totals["events"].is_monotonic_decreasing
     killed = store.totals(event_query(FilterState()), "source")
     assert killed["killed"].sum() == shown["killed"].sum()
+    # the base map names the towns of every event's country, most events first
+    assert store.event_countries() == mapview.event_countries(frame)
     choices = choices_from(store.filter_values())
     assert list(choices.values()) == [
         publishers(frame),
@@ -233,6 +251,7 @@ def test_an_empty_store_answers_every_question(store) -> None:
     assert store.count_events(query) == 0 and store.hidden_events(query) == 0
     assert store.query_events(query, limit=10).empty
     assert store.point_types(query).empty and store.point_events(query, 5).empty
+    assert store.event_countries() == ()
     assert store.day_counts(query).empty and store.date_bounds(query) is None
     assert choices_from(store.filter_values()) == {
         key: [] for key in choices_from(store.filter_values())

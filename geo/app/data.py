@@ -94,6 +94,11 @@ def _extent(db_path: str, stamp: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["latitude", "longitude", "event_type"])
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _countries(db_path: str, stamp: int) -> tuple[str, ...]:
+    return _ask(db_path, "event_countries")
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _page(db_path: str, stamp: int, state: filters.FilterState, page: int) -> pd.DataFrame:
     query = filters.event_query(state)
@@ -167,6 +172,11 @@ class Data:
     def extent(self) -> pd.DataFrame:
         """What the base map fits to (latitude, longitude, event_type of a few rows)."""
         return _extent(*self._key())
+
+    def countries(self) -> tuple[str, ...]:
+        """The country codes of every event on the map, most events first
+        (mapview.event_countries of the whole table): whose towns the base map names."""
+        return _countries(*self._key())
 
     def page(self, state: filters.FilterState, page: int = 0) -> pd.DataFrame:
         """TABLE_PAGE events of `state` from the `page`th, by date (undated last)."""

@@ -18,14 +18,16 @@ HTML_MAP = "export_html"
 KEYS = (CSV, GEOJSON, HTML_MAP)
 
 
-def share(container, state: FilterState, *, heat: bool) -> None:
+def share(container, state: FilterState, *, mode: maps.Mode) -> None:
     """In `container`: a button that copies the share link, and the link as text.
 
     Called after the map is drawn, so that the link has the map's view of this run.
     """
     link = share_link(
         state,
-        heat=heat,
+        heat=mode.heat,
+        provinces=mode.provinces,
+        size_by=mode.size_by,
         event_id=selection.selected(),
         base_url=st.context.url or "",
         view=maps.current_view(),
@@ -36,16 +38,18 @@ def share(container, state: FilterState, *, heat: bool) -> None:
         st.text(link)
 
 
-def panel(data: Data, state: FilterState, *, heat: bool) -> None:
-    """The downloads of the events `state` shows: every matching row is read from the
-    database when a file is asked for, not before."""
+def panel(data: Data, state: FilterState, *, mode: maps.Mode) -> None:
+    """The downloads of the events `state` shows (the map's in `mode`): every matching
+    row is read from the database when a file is asked for, not before."""
     st.caption(f"The filtered view: {count_label(data.count(state))}.")
     rows = lambda: data.matching(state)  # noqa: E731
     downloads = (
         ("CSV", lambda: to_csv(rows()), "events.csv", "text/csv", CSV),
         ("GeoJSON", lambda: to_geojson(rows()), "events.geojson", "application/geo+json",
          GEOJSON),
-        ("HTML map", lambda: mapview.standalone_html(rows(), heat=heat), "events-map.html",
+        ("HTML map", lambda: mapview.standalone_html(
+            rows(), heat=mode.heat, provinces=mode.provinces, size_by=mode.size_by),
+         "events-map.html",
          "text/html", HTML_MAP),
     )  # fmt: skip
     for column, (label, make, file_name, mime, key) in zip(

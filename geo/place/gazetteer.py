@@ -51,8 +51,9 @@ from geo.models import FEATURE_LEVELS, Place, validate_location
 
 # The index's version: a new one is built (and older ones removed) when it changes. 5: the
 # seas, landforms and regions of geo/data/regions_extra.tsv, the city short forms, and the
-# user's additions (`python -m geo gazetteer add`).
-SCHEMA_VERSION = 5
+# user's additions (`python -m geo gazetteer add`). 6: regions_extra.tsv's points checked
+# against the country outlines (the Gulf Coast's moved onto the coast).
+SCHEMA_VERSION = 6
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").

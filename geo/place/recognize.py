@@ -124,7 +124,8 @@ class Embedded:
     """Countries and regions inside an organisation's or facility's name ("Michigan
     Department of Health"), towns that name their airport, and (kind "embedded") the town
     or county a local institution serves ("Gainesville Police", "Dublin City Council",
-    "University of Kentucky" is a region's)."""
+    "University of Kentucky" is a region's); the home town of a person or body named in lower
+    case ("an Alexandria woman", "Dublin police")."""
 
     name = "embedded"
     after_merge = False
@@ -140,6 +141,12 @@ class Embedded:
             ):
                 if not taken.overlaps(mention.start, mention.end):
                     out.append(mention)
+        for mention in rules._hometown_mentions(
+            context.tokens, text, context.gazetteer, countries, whole | parts
+        ):
+            if not taken.overlaps(mention.start, mention.end):
+                taken.add(mention.start, mention.end)
+                out.append(mention)
         return out
 
 
@@ -185,6 +192,17 @@ class CuePhrases:
 
 
 @register
+class Streets:
+    """Streets and roads: "Main Street", "E. Broad St.", "Highway 19", "I-95"."""
+
+    name = "streets"
+    after_merge = False
+
+    def find(self, text: str, context: RecognitionContext) -> list[Mention]:
+        return list(rules._street_mentions(text, context.tokens))
+
+
+@register
 class Demonyms:
     """Demonyms the model left untagged, and adjectival forms ("US-led")."""
 
@@ -219,8 +237,8 @@ class Repeats:
 
 
 DEFAULT_RECOGNIZERS = (
-    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "demonyms", "caps-datelines",
-    "repeats",
+    "entities", "embedded", "proper-nouns", "gazetteer", "cues", "streets", "demonyms",
+    "caps-datelines", "repeats",
 )  # fmt: skip
 
 

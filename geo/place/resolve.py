@@ -70,6 +70,16 @@ ISOLATED_KM = 1500.0
 # (best first on their own) are ranked again in each.
 EVIDENCE_ROUNDS = 2
 EVIDENCE_CANDIDATES = 25
+# Local news names a town and its county, or neighbouring towns, with no state to say which
+# of the many same-name ones it means ("Athens" and "Henderson County", "Paris" and "Henry
+# County"): the readings of two names that lie within COLOCATED_KM of each other (a
+# county's width) support each other, COLOCATED for each other name so read, at most
+# COLOCATED_MAX_NAMES of them. Among a name's COLOCATION_CANDIDATES best readings; towns
+# and counties only (a country or state contains everything).
+COLOCATED = 1.0
+COLOCATED_MAX_NAMES = 2
+COLOCATED_KM = 40.0
+COLOCATION_CANDIDATES = 25
 # Characters after a neighbourhood's name in which the town around it is looked for
 # ("the Ramouseh neighbourhood on the southern edge of Aleppo").
 ENCLOSING_WINDOW = 120
@@ -383,8 +393,10 @@ def resolve_mentions(
         )
         for i, options in enumerate(narrowed)
     ]
+    colocated = _colocation(names, [[c for _, c in r[:COLOCATION_CANDIDATES]] for r in alone])
     first = [
-        rank_candidates(options, context, cued[i]) for i, (options, _) in enumerate(restricted)
+        rank_candidates(options, context, cued[i], colocated[i].evidence)
+        for i, (options, _) in enumerate(restricted)
     ]
     choices = _choices(first, context)
     # Each round ranks again with the other places' choices of the round before: a town
@@ -400,7 +412,7 @@ def resolve_mentions(
                 [c for _, c in first[i][:EVIDENCE_CANDIDATES]],
                 context,
                 region_cued[i],
-                _evidence_from_other_places(i, names, choices, kinds[i], context),
+                _evidence_from_other_places(i, names, choices, kinds[i], context, colocated[i]),
             )
             for i in range(len(mentions))
         ]
@@ -601,6 +613,7 @@ def _evidence_from_other_places(
     choices: Sequence[Place | None],
     kind: tuple[str, str | None] | None,
     context: Context,
+    colocated: _Colocated | None = None,
 ) -> Evidence:
     # Towns and counties: a region's point says little about where in it a place lies,
     # and the regions the article names already count (IN_CONTEXT_REGION).
@@ -617,9 +630,66 @@ def _evidence_from_other_places(
             bonus += SAME_KIND_IN_LIST
         if place.feature != "country" and anchors:
             bonus += PROXIMITY * max(_closeness(place, a) for a in anchors)
+        if colocated is not None:
+            bonus += colocated.evidence(candidate)
         return bonus
 
     return evidence
+
+
+@dataclass(frozen=True)
+class _Colocated:
+    """For one mention: how many of the article's other names have a reading near each of
+    its readings (by geonameid)."""
+
+    names_near: dict[int, int] = field(default_factory=dict)
+
+    def evidence(self, candidate: Candidate) -> float:
+        near = self.names_near.get(candidate.place.geonameid or 0, 0)
+        return COLOCATED * min(near, COLOCATED_MAX_NAMES)
+
+
+_COLOCATION_FEATURES = ("city", "admin2")
+
+
+def _colocation(names: Sequence[str], readings: Sequence[list[Candidate]]) -> list[_Colocated]:
+    """`_Colocated` for each mention: for each of its readings (towns and counties), the
+    number of the article's other names with a reading within COLOCATED_KM. A grid of cells
+    half a degree high and one wide keeps it linear in the number of readings."""
+    cell_lat, cell_lon = 0.5, 1.0
+    grid: dict[tuple[int, int], list[tuple[str, Place]]] = {}
+    by_name: dict[str, list[Place]] = {}
+    for name, options in zip(names, readings, strict=True):
+        if name in by_name:
+            continue
+        places = [
+            c.place
+            for c in options
+            if c.place.feature in _COLOCATION_FEATURES and c.place.geonameid is not None
+        ]
+        by_name[name] = places
+        for place in places:
+            key = (math.floor(place.latitude / cell_lat), math.floor(place.longitude / cell_lon))
+            grid.setdefault(key, []).append((name, place))
+    if len(by_name) < 2:
+        return [_Colocated() for _ in names]
+    per_name: dict[str, _Colocated] = {}
+    for name, places in by_name.items():
+        near: dict[int, int] = {}
+        for place in places:
+            row = math.floor(place.latitude / cell_lat)
+            col = math.floor(place.longitude / cell_lon)
+            others = {
+                other
+                for dr in (-1, 0, 1)
+                for dc in (-1, 0, 1)
+                for other, there in grid.get((row + dr, col + dc), ())
+                if other != name and _km(place, there) <= COLOCATED_KM
+            }
+            if others:
+                near[place.geonameid] = len(others)
+        per_name[name] = _Colocated(near)
+    return [per_name[name] for name in names]
 
 
 def _trusted_here(

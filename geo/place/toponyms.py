@@ -10,6 +10,9 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
   "the Castello road"), for the small places no gazetteer of towns holds;
 - place names inside organisation and facility names: countries and regions, and (kind
   "embedded") the town or county of a local institution ("Gainesville Police");
+- home towns before lower-case words of people and bodies ("an Alexandria woman",
+  "Dublin police");
+- streets and roads ("Main Street", "E. Broad St.", "Highway 19"), as cue phrases;
 - the places of datelines in capitals ("TORRINGTON —");
 - the same name again elsewhere in the document (a name found once is a place everywhere).
 This module also loads the model (`load_nlp`) and tames the text it is given.
@@ -325,9 +328,16 @@ _LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_in
 # "University of Kentucky", "College of Charleston": the place an institution is of.
 _INSTITUTION_OF = {"university", "college", "city", "county", "town", "port", "bank"}
 EMBEDDED_TOWN_POPULATION = 1000  # towns smaller than this are too often surnames
+_COUNTY_WORDS = {"County", "Parish"}
 
 
-def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people: set[str]) -> bool:
+def _embedded_town(
+    gazetteer: Gazetteer,
+    name: str,
+    countries: set[str],
+    people: set[str],
+    min_population: int = EMBEDDED_TOWN_POPULATION,
+) -> bool:
     """Is `name`, before a local institution's word, the town or county it serves?
 
     Only a county or a town of EMBEDDED_TOWN_POPULATION+ people under its own name, of a
@@ -344,7 +354,7 @@ def _embedded_town(gazetteer: Gazetteer, name: str, countries: set[str], people:
         if countries and place.country_code not in countries:
             continue
         if place.feature == "admin2" or (
-            place.feature == "city" and place.population >= EMBEDDED_TOWN_POPULATION
+            place.feature == "city" and place.population >= min_population
         ):
             return True
     return False
@@ -394,7 +404,11 @@ def _embedded(
         if not person and accepted(name):
             yield Mention(start, end, name, finder=Finder.EMBEDDED, label=ent.label)
             return
-        if _LOCAL_INSTITUTION.match(text[end : ent.end_char]) and _embedded_town(
+        # A county's name followed by any more of the institution's name is the county it
+        # serves, with its word "County" ("Madison County Health Department", "Guernsey
+        # County Common Pleas Court", "Walker County Fairgrounds").
+        county = size > 1 and head[-1].text in _COUNTY_WORDS and size < len(tokens)
+        if (county or _LOCAL_INSTITUTION.match(text[end : ent.end_char])) and _embedded_town(
             gazetteer, name, context, people
         ):
             yield Mention(
@@ -413,6 +427,53 @@ def _embedded(
                 yield Mention(
                     start, end, name, kind="embedded", finder=Finder.EMBEDDED, label=ent.label
                 )
+
+
+# Lower-case nouns after a town's name that make it the town a person or a body is of:
+# local news introduces people by their home town ("an Alexandria woman", "a Meadow Grove
+# man", "Winona residents") and names its town's bodies in lower case ("Dublin police");
+# the corpora of local news annotate the town. Words of people are kind "toponym" (where
+# they live is where the story most often is), words of bodies kind "embedded".
+_HOMETOWN_PEOPLE = {
+    "man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "youth", "resident",
+    "residents", "couple", "family", "native", "parents", "students", "mother", "father",
+    "driver", "motorist",
+}  # fmt: skip
+_HOMETOWN_BODIES = {"police", "officials", "officers", "firefighters", "council", "schools"}
+HOMETOWN_POPULATION = 1
+
+
+def _hometown_mentions(
+    tokens: Tokens, text: str, gazetteer: Gazetteer, countries: set[str], people: set[str]
+) -> Iterable[Mention]:
+    """A run of up to three proper nouns before one of _HOMETOWN_PEOPLE or
+    _HOMETOWN_BODIES that names a town or county of the article's countries
+    (`_embedded_town`)."""
+    words = tokens.tokens
+    for index, token in enumerate(words):
+        kind = (
+            "toponym"
+            if token.lower in _HOMETOWN_PEOPLE
+            else "embedded"
+            if token.lower in _HOMETOWN_BODIES
+            else None
+        )
+        if kind is None or token.text != token.lower or index == 0:
+            continue
+        first = index
+        while (
+            first > 0
+            and words[first - 1].tag in PROPER_NOUN_TAGS
+            and (words[first - 1].text[:1].isupper())
+        ):
+            first -= 1
+        if first == index or index - first > 3:
+            continue  # the whole run of proper nouns is the name, or none is
+        start, end = words[first].idx, words[index - 1].idx + len(words[index - 1].text)
+        name = text[start:end]
+        # "a Meadow Grove man" says it is a place: a village of any size will do
+        if _embedded_town(gazetteer, name, countries, people, HOMETOWN_POPULATION):
+            yield Mention(start, end, name, kind=kind, finder=Finder.EMBEDDED)
 
 
 def _entity_span(ent: Entity, text: str) -> tuple[int, int]:
@@ -757,6 +818,75 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
             if cue in _CUE_IN_NAME and pattern is _CUE_AFTER:
                 end = match.end("cue")
             yield Mention(start, end, text[start:end], finder=Finder.CUE, cue=Cue(cue))
+
+
+# Streets and roads by their capitalised type word ("Main Street", "Old Alton Edwardsville
+# Road", "E. Broad St.") and numbered roads ("Highway 19", "Interstate 45", "Illinois Route
+# 159", "County Road 225", "I-95"). Local news says where a crash, a fire or a meeting was by
+# its street, and the corpora of local news (LGL, GeoWebNews) annotate streets as toponyms;
+# no gazetteer of towns holds them, so they are placed, approximate, at the article's town.
+# "Dr." (a doctor) and "St." before a capitalised word ("St. Cloud") are not street words;
+# "Way" and "Court" are left out ("United Way", "Supreme Court").
+_STREET_TYPES = {
+    "Street": Cue.STREET, "St.": Cue.STREET, "Avenue": Cue.STREET, "Ave.": Cue.STREET,
+    "Boulevard": Cue.STREET, "Blvd.": Cue.STREET, "Drive": Cue.STREET, "Lane": Cue.STREET,
+    "Road": Cue.ROAD, "Rd.": Cue.ROAD, "Parkway": Cue.ROAD, "Pike": Cue.ROAD,
+    "Bypass": Cue.ROAD, "Turnpike": Cue.ROAD, "Highway": Cue.HIGHWAY,
+    "Expressway": Cue.HIGHWAY, "Freeway": Cue.HIGHWAY,
+}  # fmt: skip
+_STREET = re.compile(
+    r"(?<![\w.'’-])(?P<name>(?:(?:[A-Z][\w'’-]{0,30}|[A-Z][a-z]{0,2}\.|\d{1,3}(?:st|nd|rd|th))\s+){1,4})"
+    r"(?P<type>Street|St\.(?!\s+[A-Z])|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Road|Rd\.|"
+    r"Parkway|Pike|Bypass|Turnpike|Highway|Expressway|Freeway)(?![\w'’-])"
+    # a capitalised word after it makes the whole an organisation's or a building's name
+    # ("Florida Highway Patrol", "National Highway Traffic Safety Administration")
+    r"(?!\s+[A-Z][a-z])"
+)
+_NUMBERED_ROAD = re.compile(
+    r"(?<![\w.'’-])(?:(?P<of>[A-Z][a-z]{1,20}|U\.S\.|US)\s+)?"
+    r"(?:State\s+|County\s+)?(?:Highway|Route|Road|Interstate|Hwy\.)\s+\d{1,4}[A-Z]?\b"
+    r"|\bI-\d{1,3}\b"
+)
+# Tags of words a street's name may begin with (proper nouns, numbers, adjectives such as
+# "Old"); a leading preposition, article or verb of the sentence ("On", "The") is dropped.
+_STREET_NAME_TAGS = {"NNP", "NNPS", "NN", "NNS", "JJ", "CD"}
+_STREET_LEADING = {"A", "An", "The", "This", "That", "Her", "His", "Its", "Our", "Their"}
+
+
+def _street_mentions(text: str, tokens: Tokens) -> Iterable[Mention]:
+    """Streets and roads (`_STREET`, `_NUMBERED_ROAD`), finder CUE with the road's kind as
+    its cue (street, road, highway), so resolution places them at their town."""
+    tags = {t.idx: t.tag for t in tokens.tokens}
+    for match in _STREET.finditer(text):
+        start, end = match.start("name"), match.end()
+        while start < match.start("type"):
+            word_end = text.find(" ", start)
+            word = text[start:word_end]
+            tag = tags.get(start, "NNP")
+            possessive = word.endswith(("'s", "’s"))  # "Augusta's Highland Avenue"
+            if (
+                word not in _STREET_LEADING
+                and word not in _CALENDAR
+                and tag in _STREET_NAME_TAGS
+                and not possessive
+            ):
+                break
+            start = word_end + 1
+            while start < len(text) and text[start] == " ":
+                start += 1
+        if start >= match.start("type"):
+            continue  # "The Road": no name left
+        yield Mention(start, end, text[start:end], finder=Finder.CUE,
+                      cue=_STREET_TYPES[match.group("type")])  # fmt: skip
+    for match in _NUMBERED_ROAD.finditer(text):
+        start, end = match.span()
+        of = match.group("of")
+        if of and (of in _STREET_LEADING or of in _CALENDAR or tags.get(start, "NNP") not in
+                   _STREET_NAME_TAGS):  # fmt: skip
+            start = match.start("of") + len(of)
+            while text[start] == " ":
+                start += 1
+        yield Mention(start, end, text[start:end], finder=Finder.CUE, cue=Cue.HIGHWAY)
 
 
 def _repeats(text: str, found: list[Mention], tokens: Tokens | None = None) -> Iterable[Mention]:

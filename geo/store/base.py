@@ -528,10 +528,13 @@ class Store(ABC):
         return self._events(self._select(sql, params))
 
     def point_types(self, query: EventQuery) -> pd.DataFrame:
-        """Columns latitude, longitude (5 decimals), event_type, events: how many events of
-        each type at each point of the map."""
+        """Columns latitude, longitude (5 decimals), event_type, events, killed: how many
+        events of each type at each point of the map, and the deaths they report."""
         frame = self._select(*queries.place_types_sql(query, self.dialect))
-        return _floats(frame, ("latitude", "longitude")).astype({"events": "int64"})
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        return _floats(frame, ("latitude", "longitude")).astype(
+            {"events": "int64", "killed": "int64"}
+        )
 
     def point_events(self, query: EventQuery, first: int) -> pd.DataFrame:
         """The first `first` events (frame order) at each point of the map, with the
@@ -545,10 +548,14 @@ class Store(ABC):
         return frame.assign(point_lat=points["point_lat"], point_lon=points["point_lon"])
 
     def grid_counts(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
-        """Columns cell_lat, cell_lon, event_type, events, latitude, longitude: events per
-        cell of a grid of `cell_degrees` and type, at their mean position."""
+        """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,
+        latitude, longitude: events and deaths per cell of a grid of `cell_degrees`, type
+        and region, at their mean position."""
         frame = self._select(*queries.grid_sql(query, self.dialect, float(cell_degrees)))
-        return _floats(frame, ("cell_lat", "cell_lon", "latitude", "longitude"))
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        return _floats(frame, ("cell_lat", "cell_lon", "latitude", "longitude")).astype(
+            {"events": "int64", "killed": "int64"}
+        )
 
     def day_counts(self, query: EventQuery, column: str = "event_type") -> pd.DataFrame:
         """Columns day (datetime), group, events: dated events per day and value of
@@ -567,6 +574,13 @@ class Store(ABC):
         cell, most events first."""
         frame = self._select(*queries.totals_sql(query, self.dialect, column))
         return frame.astype({"value": "string", "events": "int64", "killed": "Int64"})
+
+    def event_countries(self) -> tuple[str, ...]:
+        """The country codes of every event on the map, most events first (ties by code):
+        mapview.event_countries of the whole table."""
+        frame = self._select(queries.COUNTRY_EVENTS_SQL)
+        pairs = zip(frame["value"].astype(str), frame["events"].astype(int), strict=True)
+        return tuple(code for code, _ in sorted(pairs, key=lambda p: (-p[1], p[0])))
 
     def event_days(self, query: EventQuery) -> list[date]:
         """The days with at least one event `query` asks for, sorted."""

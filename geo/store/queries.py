@@ -234,11 +234,13 @@ def at_point_sql(query: EventQuery, dialect: Dialect, latitude: float, longitude
 
 
 def place_types_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
-    """Per point of the map (5 decimals) and event type: how many events."""
+    """Per point of the map (5 decimals) and event type: how many events, and the deaths
+    they report (the sum of `killed`, none counted as 0)."""
     clause, params = where(query, dialect)
     lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
     sql = (
-        f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events "
+        f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events, "
+        f"sum(coalesce(e.killed, 0)) AS killed "
         f"{FROM} {clause} AND {VALID_POINT} GROUP BY {lat}, {lon}, e.event_type"
     )
     return sql, params
@@ -259,15 +261,16 @@ def popup_events_sql(query: EventQuery, dialect: Dialect, first: int) -> tuple[s
 
 
 def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[str, list]:
-    """Events per cell of a grid of `cell_degrees` (the map far out, over many places):
-    the cell's mean position, its events and places, its most frequent type."""
+    """Events and deaths per cell of a grid of `cell_degrees` (the map far out, over many
+    places), event type, country and region, at their mean position."""
     clause, params = where(query, dialect)
     cell_lat = dialect.cell("(p.latitude + 90) / ?")
     cell_lon = dialect.cell("(p.longitude + 180) / ?")
     sql = (
         f"SELECT {cell_lat} AS cell_lat, {cell_lon} AS cell_lon, e.event_type, "
-        "count(*) AS events, avg(p.latitude) AS latitude, avg(p.longitude) AS longitude "
-        f"{FROM} {clause} AND {VALID_POINT} GROUP BY 1, 2, 3"
+        "p.country_code, p.admin1, count(*) AS events, "
+        "sum(coalesce(e.killed, 0)) AS killed, avg(p.latitude) AS latitude, "
+        f"avg(p.longitude) AS longitude {FROM} {clause} AND {VALID_POINT} GROUP BY 1, 2, 3, 4, 5"
     )
     return sql, [cell_degrees, cell_degrees, *params]
 
@@ -319,6 +322,11 @@ CHOICES_SQL: dict[str, str] = {
     "precision": f"SELECT DISTINCT p.feature AS value {FROM} WHERE {ON_MAP}",
 }
 COUNTRIES_SQL = f"SELECT DISTINCT p.country_code, p.admin1 {FROM} WHERE {ON_MAP}"
+# The countries of every event on the map (the base map names their towns), most first.
+COUNTRY_EVENTS_SQL = (
+    f"SELECT p.country_code AS value, count(*) AS events {FROM} WHERE {ON_MAP} "
+    "AND p.country_code IS NOT NULL GROUP BY p.country_code"
+)
 
 
 def in_chunks(values: Sequence, size: int = 500) -> list[Sequence]:
