@@ -1,5 +1,10 @@
 """The sidebar's filters, bound to the URL: dates (with steps and play), publishers, cited
-sources, event types, countries or regions, precision, search. Returns the FilterState.
+sources, event types, actors, countries or regions, precision, search. Returns the
+FilterState.
+
+The multiselects match what is typed as a substring (not Streamlit's default fuzzy
+subsequence, which offers "Aleppo" for "ap") and show no "Select all matches" row: with
+that row first, Enter picked every match instead of the one typed.
 
 Widget keys are the URL parameters (geo.view.filters); the date window is kept inside
 the data's period by geo.view.timeline.
@@ -14,6 +19,7 @@ import streamlit as st
 
 from geo.view import timeline
 from geo.view.filters import (
+    ACTOR_PARAM,
     ALL_PARAM,
     CITED_PARAM,
     COUNTRY_PARAM,
@@ -168,10 +174,20 @@ def _play() -> None:
     in_full_run["now"] = False
 
 
+# Typing a name and Enter picks the first option containing it (see the module's docstring).
+MULTISELECT_OPTIONS = {"filter_mode": "contains", "select_all": False}
+
+
 def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwargs) -> tuple:
     return tuple(
         st.sidebar.multiselect(
-            label, choices[param], key=param, bind="query-params", placeholder=placeholder, **kwargs
+            label,
+            choices.get(param, []),
+            key=param,
+            bind="query-params",
+            placeholder=placeholder,
+            **MULTISELECT_OPTIONS,
+            **kwargs,
         )
     )
 
@@ -183,6 +199,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
     sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
     cited = _multiselect(choices, "Cited source", CITED_PARAM, "Anyone cited, or no one")
     types = _multiselect(choices, "Event type", TYPE_PARAM, "All types")
+    actors = _multiselect(choices, "Actor", ACTOR_PARAM, "Anyone, or no one named")
     countries = _multiselect(
         choices,
         "Country or region",
@@ -211,6 +228,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
         query=query,
         cited=cited,
         types=types,
+        actors=actors,
         countries=countries,
         precisions=precisions,
         show_all=show_all,
