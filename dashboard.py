@@ -24,6 +24,7 @@ from geo.app import (
     export,
     filters,
     maps,
+    overview,
     selection,
     sources,
     table,
@@ -78,13 +79,16 @@ with map_column:
 export.share(link, state, heat=heat)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, shown)
+    overview.event_list(shown)  # the newest in the map's view (reported by its last pan)
 timeline.panel(shown, filters.period())
 
-table_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
-    ["Table", "Add articles", "Sources", "Correct a place", "Export"]
+table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
+    ["Table", "Totals", "Add articles", "Sources", "Correct a place", "Export"]
 )
 with table_tab:
     table.panel(shown)
+with totals_tab:
+    overview.totals_panel(shown)
 with add_tab:
     add_articles.panel(db.db_path, access)
 with sources_tab:

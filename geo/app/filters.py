@@ -27,7 +27,6 @@ from geo.view.filters import (
     MAX_QUERY_LENGTH,
     PRECISION_PARAM,
     QUERY_PARAM,
-    REGION_SEPARATOR,
     SOURCE_PARAM,
     TYPE_PARAM,
     FilterState,
@@ -35,6 +34,7 @@ from geo.view.filters import (
     date_bounds,
     state_from_query_params,
 )
+from geo.view.table import region_label
 
 STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30, "a quarter": 91, "a year": 365}
 PLAY_EVERY_S = 2.0
@@ -205,7 +205,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
         "Country or region",
         COUNTRY_PARAM,
         "Everywhere",
-        format_func=lambda v: v.replace(REGION_SEPARATOR, " · ", 1),
+        format_func=region_label,  # "Syria · Aleppo": the country by name
     )
     precisions = _multiselect(choices, "Place known to", PRECISION_PARAM, "Any precision")
     query = st.sidebar.text_input(
