@@ -45,6 +45,7 @@ STEP_BACK = "step_back"
 STEP_FORWARD = "step_forward"
 PLAY = "play"
 LINK_READ = "filters_link_read"  # the link's dates were read (once per session)
+COUNTRY_LINK_READ = "filters_country_link_read"  # and its countries
 PERIOD = "filters_period"  # the data's (first, last) day at the last run
 PLAY_TICK = "filters_play_tick"  # the play control asks for one step
 BOUNDS = "filters_bounds"  # the period of the events the other filters let through
@@ -62,6 +63,7 @@ KEYS = (
     STEP_FORWARD,
     PLAY,
     LINK_READ,
+    COUNTRY_LINK_READ,
     PERIOD,
     PLAY_TICK,
     BOUNDS,
@@ -192,6 +194,35 @@ def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwar
     )
 
 
+def _countries(choices: dict) -> tuple:
+    """The country filter: shown by name ("Syria · Aleppo"), kept in the URL by code
+    (`country=SY`, `country=SY/Aleppo`, as share links write it). Streamlit's binding
+    writes a multiselect's shown labels to the URL, so this one is bound here."""
+    options = choices.get(COUNTRY_PARAM, [])
+    if COUNTRY_LINK_READ not in st.session_state:
+        st.session_state[COUNTRY_LINK_READ] = True
+        asked = state_from_query_params({COUNTRY_PARAM: st.query_params.get_all(COUNTRY_PARAM)})
+        st.session_state[COUNTRY_PARAM] = [c for c in asked.countries if c in options]
+    elif any(c not in options for c in st.session_state.get(COUNTRY_PARAM, [])):
+        st.session_state[COUNTRY_PARAM] = [  # the data changed under the choice
+            c for c in st.session_state[COUNTRY_PARAM] if c in options
+        ]
+    chosen = st.sidebar.multiselect(
+        "Country or region",
+        options,
+        key=COUNTRY_PARAM,
+        placeholder="Everywhere",
+        format_func=region_label,
+        **MULTISELECT_OPTIONS,
+    )
+    if chosen:
+        if st.query_params.get_all(COUNTRY_PARAM) != list(chosen):
+            st.query_params[COUNTRY_PARAM] = list(chosen)
+    elif COUNTRY_PARAM in st.query_params:
+        del st.query_params[COUNTRY_PARAM]
+    return tuple(chosen)
+
+
 def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
     """The filters in the sidebar; what the reader chose."""
     st.sidebar.header("Filters")
@@ -200,13 +231,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
     cited = _multiselect(choices, "Cited source", CITED_PARAM, "Anyone cited, or no one")
     types = _multiselect(choices, "Event type", TYPE_PARAM, "All types")
     actors = _multiselect(choices, "Actor", ACTOR_PARAM, "Anyone, or no one named")
-    countries = _multiselect(
-        choices,
-        "Country or region",
-        COUNTRY_PARAM,
-        "Everywhere",
-        format_func=region_label,  # "Syria · Aleppo": the country by name
-    )
+    countries = _countries(choices)
     precisions = _multiselect(choices, "Place known to", PRECISION_PARAM, "Any precision")
     query = st.sidebar.text_input(
         "Search",
