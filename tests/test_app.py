@@ -460,7 +460,8 @@ def test_the_list_beside_the_map_is_newest_first_one_row_per_happening(app):
     newest = newest_first(apply_filters(frame, FilterState()))
     assert len(listed) == len(newest) and len(newest) > 1
     assert list(listed["date"]) == [
-        date_label(v, p) for v, p in zip(newest["event_date"], newest["date_precision"])
+        date_label(v, p)
+        for v, p in zip(newest["event_date"], newest["date_precision"], strict=True)
     ]
     assert list(listed["type"]) == list(newest["event_type"])
 
