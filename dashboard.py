@@ -1,8 +1,8 @@
 """The events dashboard: `streamlit run dashboard.py`.
 
 Wiring only: each panel is a module of geo/app (which owns its session-state keys), the
-logic behind them is geo/view (filters, map, evidence, timeline, table), adding articles
-geo/ingest. The map's JavaScript and CSS are served by the app itself (geo/view/assets.py),
+logic behind them is geo/view (filters, map, evidence, overview, timeline, table), adding
+articles geo/ingest. The map's JavaScript and CSS are served by the app itself (geo/view/assets.py),
 so the page works without internet access. Every filter is bound to the URL, and so is
 the selected event (`event=<id>`): a copied link reopens the same view.
 
