@@ -1056,7 +1056,10 @@ def test_the_pin_map_opens_on_the_event_with_town_names(offline_page, server):
     page, _aborted, _served, _dialogs = offline_page
     events = apply_filters(load_events(server["db"]), FilterState()).dropna(subset=["latitude"])
     event = events.iloc[0]
-    _open(page, server["url"] + f"?event={event['event_id']}")
+    page.goto(server["url"] + f"?event={event['event_id']}")  # the map opens on the event
+    page.frame_locator(MAP_FRAME).first.locator(".leaflet-container").wait_for(timeout=LOAD_MS)
+    expect(page.locator(".ev-panel .ev-report").first).to_be_visible(timeout=LOAD_MS)
+    _settled(page)
     page.get_by_role("tab", name="Correct a place").click()
     expect(page.locator(".fix-sentence")).to_be_visible(timeout=LOAD_MS)
     page.get_by_text("where I drop a pin").click()
