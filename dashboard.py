@@ -48,7 +48,7 @@ def served_assets(base_url_path: str) -> assets.MapAssets:
 db = data.load()
 map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
 state = filters.sidebar(db.events, db.choices)
-heat = maps.mode()
+map_mode = maps.mode()
 access = editor.access()
 shown = db.filtered(state)
 selection.start()
@@ -75,8 +75,8 @@ elif not state.is_default:
 # The map takes most of the width: it is what the page is for.
 map_column, evidence_column = st.columns([7, 3])
 with map_column:
-    maps.events_map(db.events, shown, db.features(state), heat=heat, assets=map_assets)
-export.share(link, state, heat=heat)  # after the map: the link has its view of this run
+    maps.events_map(db.events, shown, db.features(state), mode=map_mode, assets=map_assets)
+export.share(link, state, mode=map_mode)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, shown)
     overview.event_list(shown)  # the newest in the map's view (reported by its last pan)
@@ -96,4 +96,4 @@ with sources_tab:
 with fix_tab:
     corrections.panel(db.events, db.db_path, access, assets=map_assets)
 with export_tab:
-    export.panel(shown, heat=heat)
+    export.panel(shown, mode=map_mode)

@@ -1080,3 +1080,166 @@ def test_the_pin_map_opens_on_the_event_with_town_names(offline_page, server):
     assert abs(view[1] - float(event["longitude"])) < 0.05
     assert view[2] >= 10
     _shot(page, "pin_map")
+
+
+# --- readability without tiles (issue 14): the standalone map, opened from disk ---------------
+
+_LEAFLET_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def _open_file(browser, html: str, folder: Path, viewport=(1200, 900)):
+    """A page showing `html` from disk, every request outside it aborted; (context, page)."""
+    path = folder / "map.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function(f"() => window.L && {_LEAFLET_MAP}", timeout=LOAD_MS)
+    return context, page
+
+
+def _view(page, lat: float, lon: float, zoom: int) -> None:
+    page.evaluate(f"([a, b, z]) => {_LEAFLET_MAP}.setView([a, b], z, {{animate: false}})",
+                  [lat, lon, zoom])  # fmt: skip
+    page.wait_for_timeout(300)
+
+
+_LABELS = """() => [...document.querySelectorAll('.geo-label span')].map(s => {
+    const r = s.getBoundingClientRect();
+    return {name: s.textContent, box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+def test_town_names_show_without_tiles_more_as_one_zooms_in_and_never_overlap(browser, tmp_path):
+    from geo.view.mapview import standalone_html
+    from tests.conftest import make_events
+
+    frame = make_events(
+        [
+            {"latitude": 36.2, "longitude": 37.13},
+            {"latitude": 35.93, "longitude": 36.63, "admin1": "Idlib", "place": "Idlib"},
+        ]
+    )
+    context, page = _open_file(browser, standalone_html(frame), tmp_path)
+    try:
+        counts = {}
+        for zoom in (5, 7, 9):
+            _view(page, 36.0, 37.0, zoom)
+            labels = page.evaluate(_LABELS)
+            counts[zoom] = len(labels)
+            boxes = [label["box"] for label in labels]
+            for i, a in enumerate(boxes):  # no two names overlap
+                for b in boxes[i + 1 :]:
+                    assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            names = {label["name"] for label in labels}
+            assert "Aleppo" in names
+            if zoom >= 7:
+                assert "Idlib" in names  # the two clusters can be told apart
+        assert 0 < counts[5] < counts[7] <= counts[9], counts
+    finally:
+        context.close()
+
+
+def test_the_legend_folds_where_it_would_cover_a_small_map_and_the_reader_unfolds_it(
+    browser, tmp_path
+):
+    from playwright.sync_api import expect
+
+    from geo.view.mapview import standalone_html
+    from tests.conftest import make_events
+
+    html = standalone_html(make_events([{}]), labels=[])
+    for viewport, folded in (((520, 400), True), ((1400, 1000), False)):
+        context, page = _open_file(browser, html, tmp_path, viewport)
+        try:
+            details = page.locator(".geo-legend details")
+            expect(details).to_be_attached(timeout=LOAD_MS)
+            assert details.evaluate("d => d.open") is (not folded), viewport
+            page.locator(".geo-legend summary").click()
+            assert details.evaluate("d => d.open") is folded  # the reader's choice
+            if not folded:
+                continue
+            legend = page.locator(".geo-legend").bounding_box()
+            assert legend["width"] * legend["height"] > 0.1 * 520 * 400  # open, it was big
+        finally:
+            context.close()
+
+
+def test_places_known_only_as_a_region_or_country_are_symbols_not_huge_circles(browser, tmp_path):
+    from geo.view.mapview import standalone_html
+    from tests.conftest import make_events
+
+    frame = make_events(
+        [
+            {"latitude": 36.2, "longitude": 37.13, "precision": "admin1"},
+            {"latitude": 35.0, "longitude": 38.5, "precision": "country", "admin1": None},
+            {"latitude": 33.5, "longitude": 36.3, "place": "Damascus"},
+        ]
+    )
+    # No outlines in the standalone file: the country falls back to the region symbol.
+    context, page = _open_file(browser, standalone_html(frame, labels=[]), tmp_path)
+    try:
+        for zoom in (4, 7):
+            _view(page, 35.0, 37.5, zoom)
+            areas = page.locator("path.geo-area")
+            assert areas.count() == 2
+            for i in range(2):  # the same size at every zoom: 13 px, not 60 or 300 km
+                box = areas.nth(i).bounding_box()
+                assert box["width"] < 35 and box["height"] < 35, (zoom, box)
+    finally:
+        context.close()
+
+
+def test_counts_per_province_replace_the_points_and_heat_shows_its_own_legend(browser, tmp_path):
+    from geo.view.mapview import standalone_html
+    from tests.conftest import make_events
+
+    frame = make_events(
+        [
+            {"latitude": 36.2, "longitude": 37.13},
+            {"latitude": 36.3, "longitude": 37.0},
+            {"latitude": 35.93, "longitude": 36.63, "admin1": "Idlib"},
+            {"latitude": 33.3, "longitude": 44.4, "country_code": "IQ", "admin1": "Baghdad"},
+        ]
+    )
+    context, page = _open_file(browser, standalone_html(frame, provinces=True), tmp_path)
+    try:
+        page.wait_for_function(
+            "() => document.querySelectorAll('path.geo-province').length === 3",
+            timeout=LOAD_MS,
+        )
+        assert page.locator("path.geo-point, .geo-cluster").count() == 0
+        assert page.locator(".geo-legend").get_attribute("data-mode") == "provinces"
+        page.locator("path.geo-province").first.hover(force=True)
+        tip = page.locator(".leaflet-tooltip")
+        tip.wait_for(timeout=LOAD_MS)
+        assert "Aleppo (SY): 2 events" in tip.inner_text()
+    finally:
+        context.close()
+    context, page = _open_file(browser, standalone_html(frame, heat=True, labels=[]), tmp_path)
+    try:
+        page.locator("canvas.geo-heat").wait_for(state="attached", timeout=LOAD_MS)
+        legend = page.locator(".geo-legend")
+        assert legend.get_attribute("data-mode") == "heat"
+        if not page.locator(".geo-legend details").evaluate("d => d.open"):
+            page.locator(".geo-legend summary").click()
+        assert legend.locator(".geo-legend-heat").is_visible()
+        assert not legend.locator(".geo-legend-points").is_visible()  # no type colours
+    finally:
+        context.close()
+
+
+def test_the_dashboard_shades_countries_by_their_events_in_the_provinces_mode(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    page.goto(server["url"] + "?provinces=true")
+    frame = page.frame_locator(MAP_FRAME).first
+    expect(frame.locator("path.geo-choropleth").first).to_be_attached(timeout=FIRST_LOAD_MS)
+    expect(frame.locator("path.geo-province").first).to_be_attached(timeout=LOAD_MS)
+    assert frame.locator(".geo-legend").get_attribute("data-mode") == "provinces"
+    assert page.get_by_role("switch", name="Counts per province").is_checked()

@@ -22,12 +22,12 @@ def _summary(mentions: list[DateMention]) -> list[tuple[str, str, str]]:
     return [(m.text, m.value.isoformat(), m.precision) for m in mentions]
 
 
-# --- golden cases from the seed articles --------------------------------------------------
+# --- golden cases (invented sentences) ---------------------------------------------------
 
 GOLDEN = [
     (
-        "An unnamed military source told SANA that the army regained full control of the "
-        "1070 Apartments area as well as its surrounding farms and hills on Tuesday.",
+        "An army officer who gave no name told the agency that troops regained full control "
+        "of the 1070 Towers district and of the orchards around it on Tuesday.",
         WED_2016_11_09,
         "2016-11-08",
         "day",
@@ -445,18 +445,18 @@ def test_sentence_date_without_publication_date():
 # --- publication date at the head of an article -------------------------------------------
 
 HEADS = [
-    ("Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO.", "2017-04-05"),
-    ("17-02-2016 Syrian Army Kills 31 ISIL Terrorists in Raqqa Province.", "2016-02-17"),
-    ("Date of publication 12 August 2016 The Islamic State group claims.", "2016-08-12"),
+    ("Wed 05 Apr 2017 Floods cut the coast road near the port officials say.", "2017-04-05"),
+    ("17-02-2016 Police Detain Four After Market Fire in River Town.", "2016-02-17"),
+    ("Date of publication 14 March 2016 The ferry company says.", "2016-03-14"),
     ("Damascus, 9 November 2016 (SANA) - Army units restored security.", "2016-11-09"),
     ("November 9, 2016\n\nSyrian army retakes key district.", "2016-11-09"),
-    ("Published July 2 2016 At least 16 civilians were killed Friday.", "2016-07-02"),
-    ("Last updated at Jul 152015 A member of the Syrian regime forces.", "2015-07-15"),
-    ("11.10.2017(updated 1838 11.10.2017) Get short URL 113 At least nine.", "2017-10-11"),
+    ("Published July 2 2016 Three bridges were closed Friday.", "2016-07-02"),
+    ("Last updated at Aug 032015 A farmer in the upper valley.", "2015-08-03"),
+    ("06.04.2018(updated 0942 06.04.2018) Get short URL 57 Some twenty boats.", "2018-04-06"),
     (
-        "US-led raids on Syria killed 14 jihadists 5 civilians AFP Thursday 25 Sep 2014 A "
-        "series of strikes in Syria overnight.",
-        "2014-09-25",
+        "Storm floods coastal towns 3 missing 40 homes lost AFP Thursday 16 Oct 2014 Two "
+        "storms overnight.",
+        "2014-10-16",
     ),
     ("x" * 280 + " 9 November 2016 later in the text", "2016-11-09"),
 ]
@@ -471,7 +471,7 @@ def test_publication_date_found(text, value):
 
 
 NO_HEAD_DATE = [
-    "Strike kills 15 including 4 children in Syrias Idlib Monitor An air strike killed 15.",
+    "Fire destroys 15 homes including 4 farms in the valley Monitor A fire destroyed 15.",
     "Damascus, November 9 (RHC) -- Syrian army forces took the district on Tuesday.",
     "Since March 2011, Syria has been hit by militancy.",
     "Clashes in 2014 killed hundreds.",

@@ -411,3 +411,9 @@ def test_the_actor_filter_keeps_events_naming_any_chosen_actor_and_round_trips()
     assert params["actor"] == ["Syrian government forces"]
     assert state_from_query_params(params) == state
     assert not FilterState(actors=("rebels",)).is_default
+
+
+def test_the_share_link_carries_the_counts_per_province_and_the_point_size():
+    link = share_link(FilterState(), base_url="http://h/", provinces=True, size_by="deaths")
+    assert parse_qs(urlsplit(link).query) == {"provinces": ["true"], "size": ["deaths"]}
+    assert share_link(FilterState(), size_by="events") == ""  # the default is not written

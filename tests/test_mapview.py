@@ -13,22 +13,33 @@ from geo.view.export import events_geojson as events_to_geojson
 from geo.view.mapview import (
     APPROXIMATE_M,
     BASEMAPS,
+    LABELS_PER_COUNTRY,
+    MAX_DEATHS_RADIUS,
     MAX_EVENTS_PER_POPUP,
+    NO_DEATHS_RADIUS,
     TYPE_COLORS,
     UNCERTAINTY_M,
     base_map,
     bounds,
     build_map,
+    count_class,
+    count_radius,
+    deaths_radius,
+    event_countries,
     event_layers,
     events_at,
     events_layer,
     format_event_date,
+    gazetteer_admin1_centre,
     heat_points,
+    label_min_zoom,
     map_features,
     markers,
     pin_layer,
+    province_counts,
     safe_http_url,
     standalone_html,
+    town_labels,
 )
 from tests.conftest import make_events
 
@@ -299,7 +310,10 @@ def test_events_are_one_layer_of_clustered_points(events):
     assert MAP_JS_URL in page and MAP_CSS_URL in page  # the code the calls run
     assert "L.markerClusterGroup(" in MAP_JS and "L.circleMarker(" in MAP_JS
     assert "geo-legend" in MAP_JS and ".geo-legend" in MAP_CSS
-    assert not re.search(r"L\.marker\(", page + MAP_JS)  # no per-event Marker
+    # No per-event Marker: the events are circle markers (L.marker draws only town names
+    # and the counts per province).
+    events_code = MAP_JS[MAP_JS.index("function events(") : MAP_JS.index("function provinces(")]
+    assert not re.search(r"L\.marker\(", page + events_code)
 
 
 def test_heat_mode_draws_one_density_layer(events):
@@ -437,3 +451,140 @@ def test_the_layer_control_comes_after_the_events_layer(events):
     group = re.search(r"var (feature_group_\w+) = L\.featureGroup\(", page).group(1)
     named = page.index(f'"Events" : {group}')  # where the layer control names it
     assert page.index(f"var {group} =") < named  # defined before
+
+
+# --- what each place carries for the other modes (aggregates SQL can compute too) -------------
+
+
+def test_each_place_carries_its_country_region_and_deaths():
+    frame = make_events(
+        [
+            {"killed": 3, "latitude": 36.2, "longitude": 37.1},
+            {"killed": None, "latitude": 36.2, "longitude": 37.1},
+            {"killed": 12, "latitude": 36.2, "longitude": 37.1},
+            {"killed": None, "latitude": 35.93, "longitude": 36.63, "admin1": "Idlib"},
+        ]
+    )
+    aleppo, idlib = (f["properties"] for f in map_features(frame)["features"])
+    assert (aleppo["country"], aleppo["admin1"], aleppo["killed"]) == ("SY", "Aleppo", 15)
+    assert (idlib["admin1"], idlib["killed"]) == ("Idlib", 0)
+    # Sized by deaths: no deaths is the small constant size, more deaths a larger point.
+    assert idlib["style"]["deaths_radius"] == NO_DEATHS_RADIUS
+    assert aleppo["style"]["deaths_radius"] > NO_DEATHS_RADIUS
+    assert deaths_radius(100) > deaths_radius(15) > deaths_radius(1) > deaths_radius(0)
+    assert deaths_radius(10**6) == MAX_DEATHS_RADIUS
+    # Sized by events (the default): three events make a larger point than one.
+    assert aleppo["style"]["radius"] > idlib["style"]["radius"] == count_radius(1)
+
+
+def test_points_are_sized_by_what_was_asked(events):
+    page = render(build_map(events, size_by="deaths"))
+    assert '"sizeBy": "deaths"' in page
+    assert '"sizeBy": "events"' in render(build_map(events))
+    with pytest.raises(ValueError, match="size_by"):
+        events_layer(events, size_by="casualties")
+
+
+# --- town names ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_gazetteer():
+    from geo.place.gazetteer import default_gazetteer
+
+    return default_gazetteer()
+
+
+def test_town_labels_name_the_largest_towns_first_and_smaller_ones_from_closer(real_gazetteer):
+    labels = town_labels(["SY"], real_gazetteer)
+    names = [label[2] for label in labels]
+    assert names[0] == "Aleppo" and "Idlib" in names  # the clusters issue 14 could not tell
+    zoom = {label[2]: label[3] for label in labels}
+    assert zoom["Aleppo"] == label_min_zoom(1_500_000) < zoom["Idlib"]
+    assert [label[3] for label in labels] == sorted(label[3] for label in labels)
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon, _n, _z in labels)
+    assert len(labels) == LABELS_PER_COUNTRY
+    # Several countries: the largest towns of all of them, at most `limit`.
+    both = town_labels(["SY", "IQ", "SY"], real_gazetteer, limit=50)
+    assert len(both) == 50 and {"Baghdad", "Aleppo"} <= {label[2] for label in both}
+
+
+def test_town_labels_come_from_the_events_countries(events):
+    assert event_countries(events) == ("SY",)
+    assert event_countries(empty_events_frame()) == ()
+    page = render(base_map(events, labels=[[36.2, 37.16, "Aleppo", 3]]))
+    assert "GeoMap.labels(" in page and '"Aleppo"' in page
+    assert "GeoMap.labels(" not in render(base_map(events))
+
+
+def test_town_labels_are_data_in_the_page_never_markup():
+    page = render(base_map(make_events([{}]), labels=[[36.2, 37.1, "<b>{{ 7*7 }}</b>", 3]]))
+    assert "<b>" not in page and "{{ 7*7 }}" not in page
+    assert "\\u003cb\\u003e\\u007b\\u007b 7*7 \\u007d\\u007d" in page
+    labels_code = MAP_JS[MAP_JS.index("function labels(") : MAP_JS.index("function focusWithout")]
+    assert "textContent = name" in labels_code and "innerHTML" not in labels_code
+
+
+# --- counts per province ------------------------------------------------------------------------
+
+
+def test_counts_per_province_add_up_the_places_of_each_region_and_country():
+    frame = make_events(
+        [
+            {"latitude": 36.2, "longitude": 37.1},
+            {"latitude": 36.2, "longitude": 37.1},
+            {"latitude": 36.4, "longitude": 37.5},
+            {"latitude": 35.93, "longitude": 36.63, "admin1": "Idlib"},
+            {"latitude": 35.0, "longitude": 38.5, "precision": "country", "admin1": None},
+            {"latitude": 33.3, "longitude": 44.4, "country_code": "IQ", "admin1": "Baghdad"},
+        ]
+    )
+    counts = province_counts(map_features(frame))
+    regions = {(r[3], r[2]): r for r in counts["provinces"]}
+    assert set(regions) == {("SY", "Aleppo"), ("SY", "Idlib"), ("IQ", "Baghdad")}
+    aleppo = regions["SY", "Aleppo"]
+    assert aleppo[4] == 3 and counts["provinces"][0] is aleppo  # most events first
+    # Without a centre: the event-weighted mean of the region's places.
+    assert aleppo[:2] == [round((2 * 36.2 + 36.4) / 3, 4), round((2 * 37.1 + 37.5) / 3, 4)]
+    # The country-level event counts for its country only.
+    assert counts["countries"] == {"IQ": [1, 0], "SY": [5, 1]}
+    placed = province_counts(map_features(frame), lambda cc, name: (1.0, 2.0))
+    assert all(r[:2] == [1.0, 2.0] for r in placed["provinces"])
+
+
+def test_count_classes_cover_every_count():
+    assert [count_class(n) for n in (1, 2, 9, 10, 99, 100, 999, 1000, 50_000)] == [
+        0, 1, 1, 2, 2, 3, 3, 4, 4,
+    ]  # fmt: skip
+
+
+def test_the_region_centre_comes_from_the_gazetteer(real_gazetteer):
+    centre = gazetteer_admin1_centre(real_gazetteer)
+    lat, lon = centre("SY", "Idlib")
+    assert 35.0 < lat < 36.5 and 36.0 < lon < 37.5
+    assert centre("SY", "Nowhere at all") is None
+
+
+def test_the_provinces_mode_draws_counts_not_points(events):
+    m = build_map(events, provinces=True)
+    layers = list(event_layers(m))
+    assert len(layers) == 1 and layers[0].data["provinces"][0][2] == "Aleppo"
+    page = render(m)
+    assert "GeoMap.provinces(" in page and "GeoMap.events(" not in page
+    assert "new L.GeoHeat(" in render(build_map(events, provinces=True, heat=True))
+
+
+# --- the legend ---------------------------------------------------------------------------------
+
+
+def test_the_legend_has_a_section_per_mode_and_each_layer_names_its_mode(events):
+    legend = build_map(events)._children["legend"].html
+    for section in ("geo-legend-points", "geo-legend-heat", "geo-legend-provinces"):
+        assert f'<div class="{section}">' in legend and f" .{section}" in MAP_CSS
+    assert legend.startswith("<details open><summary>Legend</summary>")  # it folds
+    assert "fewer events" in legend and "1000+" in legend
+    # The heat layer, the points and the counts each set the legend's mode.
+    heat_code = MAP_JS[MAP_JS.index("var HeatLayer") : MAP_JS.index("L.GeoHeat = ")]
+    assert 'setMode(map, "heat")' in heat_code
+    assert 'setMode(map, "points"' in MAP_JS and 'setMode(map, "provinces")' in MAP_JS
+    assert '[data-mode="heat"] .geo-legend-points' in MAP_CSS  # the types are hidden there

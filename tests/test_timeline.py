@@ -185,3 +185,30 @@ def test_publisher_colours_are_not_event_type_colours():
     spec = timeline_chart(daily_counts(make_events(rows), "publisher"), "publisher").to_dict()
     used = {c.lower() for c in spec["encoding"]["color"]["scale"]["range"]}
     assert used and not used & {c.lower() for c in TYPE_COLORS.values()}
+
+
+def test_the_legend_fits_the_chart_height_and_years_are_labelled_once():
+    """Issue 14: the legend of 18 event types was cut off below the chart's 150 px, and a
+    span of years labelled each quarter's tick with its year ("2015 2015 2015")."""
+    from geo.view.mapview import TYPE_COLORS
+    from geo.view.timeline import (
+        LEGEND_ROW_PX,
+        LEGEND_TITLE_PX,
+        daily_counts,
+        legend_columns,
+        timeline_chart,
+    )
+    from tests.conftest import make_events
+
+    rows = [
+        {"event_date": f"{2012 + i % 5}-06-01", "event_type": name}
+        for i, name in enumerate(TYPE_COLORS)
+    ]
+    spec = timeline_chart(daily_counts(make_events(rows)), height=150).to_dict()
+    columns = spec["encoding"]["color"]["legend"]["columns"]
+    entries = len(spec["encoding"]["color"]["scale"]["domain"])
+    assert entries == len(TYPE_COLORS) > (150 - LEGEND_TITLE_PX) // LEGEND_ROW_PX
+    assert -(-entries // columns) * LEGEND_ROW_PX + LEGEND_TITLE_PX <= 150
+    assert legend_columns(3, 150) == 1 and legend_columns(0, 150) == 1
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["format"] == "%Y" and axis["tickCount"] == {"interval": "year", "step": 1}

@@ -17,14 +17,16 @@ HTML_MAP = "export_html"
 KEYS = (CSV, GEOJSON, HTML_MAP)
 
 
-def share(container, state: FilterState, *, heat: bool) -> None:
+def share(container, state: FilterState, *, mode: maps.Mode) -> None:
     """In `container`: a button that copies the share link, and the link as text.
 
     Called after the map is drawn, so that the link has the map's view of this run.
     """
     link = share_link(
         state,
-        heat=heat,
+        heat=mode.heat,
+        provinces=mode.provinces,
+        size_by=mode.size_by,
         event_id=selection.selected(),
         base_url=st.context.url or "",
         view=maps.current_view(),
@@ -35,12 +37,14 @@ def share(container, state: FilterState, *, heat: bool) -> None:
         st.text(link)
 
 
-def panel(shown, *, heat: bool) -> None:
+def panel(shown, *, mode: maps.Mode) -> None:
     st.caption(f"The filtered view: {count_label(len(shown))}.")
     downloads = (
         ("CSV", lambda: to_csv(shown), "events.csv", "text/csv", CSV),
         ("GeoJSON", lambda: to_geojson(shown), "events.geojson", "application/geo+json", GEOJSON),
-        ("HTML map", lambda: mapview.standalone_html(shown, heat=heat), "events-map.html",
+        ("HTML map", lambda: mapview.standalone_html(
+            shown, heat=mode.heat, provinces=mode.provinces, size_by=mode.size_by),
+         "events-map.html",
          "text/html", HTML_MAP),
     )  # fmt: skip
     for column, (label, make, file_name, mime, key) in zip(

@@ -89,12 +89,18 @@ _BACKGROUND = re.compile(
     # a clause opening on a period: "Since March 2011, ...", "..., since 2012,"
     rf"(?:^|[,;:(—–-]\s*)(?-i:[Ss])ince\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
+    # a sentence opening on the span from an event told before: "Since then, ..."
+    r"|^\W*(?-i:S)ince\s+then\b"
     # a war's span: "locked in a civil war since early 2011"
     rf"|\b{_ANY(_CUES['conflicts'])}\s+since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"(?:{MONTH_PATTERN}\s+)?{YEAR_PATTERN}\b"
     rf"|\b(?:since\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
     rf"the\s+{_ANY(_CUES['onsets'])}\s+of"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:that|which)\s+{_ANY(_CUES['conflict_began'])}"
+    # a toll counted from a war's onset: "killed since the conflict began", "since Syria's
+    # conflict erupted"
+    rf"|since\s+(?:the\s+|its\s+|\w+s?\s+)?{_ANY(_CUES['conflicts'])}\s+"
+    rf"{_ANY(_CUES['conflict_began'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+has\s+{_ANY(_CUES['conflict_toll'])}"
     rf"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ANY(_CUES['conflicts'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:\w+\s+){{0,3}}(?:killed|left)\s+more\s+than"
@@ -134,9 +140,15 @@ _SPECIFICITY = {level: rank for rank, level in enumerate(FEATURE_LEVELS)}
 # ranks above a country (it is still in it) and below any admin1, town or place named.
 _MISPLACED_NEIGHBOURHOOD_RANK = _SPECIFICITY["country"] + 0.5
 # The place of a source, not of the event.
-_SOURCE_PLACE_AFTER = re.compile(r"^\W?\s*-?\s*based\b|^-based\b", re.IGNORECASE)
+_SOURCE_PLACE_AFTER = re.compile(
+    r"^\W?\s*-?\s*based\b|^-based\b"
+    # a country's broadcaster or press names the source: "Iran's Press TV reported"
+    r"|^\W?s?\s+(?:state\s+)?(?:TV|television|radio|press\s+TV)\b",
+    re.IGNORECASE,
+)
 _SOURCE_PLACE_BEFORE = re.compile(
-    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency)"
+    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency"
+    r"|quot(?:ed|ing))"
     r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$",
     re.IGNORECASE,
 )
@@ -147,11 +159,15 @@ _ACTOR_AFTER = re.compile(
     r"|have|had|accused|warned|condemned|denied|is|was|will|would|wants|believes|blamed"
     r"|coalition|strikes|airstrikes|missiles|cruise|planes|drones|special|regime"
     # a state or its capital as the subject of an act done elsewhere ("Moscow launched")
-    r"|launched|carried\s+out|conducted|deployed|sent|dispatched)\b",
+    r"|launched|carried\s+out|conducted|deployed|sent|dispatched"
+    # a news agency's or paper's staff: "SANA's correspondent", "the Times reporter"
+    r"|correspondents?|reporters?)\b",
     re.IGNORECASE,
 )
 _ACTOR_BEFORE = re.compile(
-    r"\b(?:by|told|urged|accused|between|with|and|blamed)\s+(?:the\s+)?$"
+    r"\b(?:by|told|urged|accused|between|with|and|blam(?:e|es|ed|ing))\s+(?:the\s+)?$"
+    # who asks for an act, not where it happens: "following calls from France"
+    r"|\b(?:calls?|requests?|demands?|pressure|appeals?)\s+(?:from|by)\s+(?:the\s+)?$"
     # where attackers came from, not where they struck: "aircraft from Saudi Arabia"
     r"|\b(?:aircraft|warplanes|jets|planes|drones|missiles|troops|forces|fighters|militants"
     r"|ships|bombers)\s+(?:\w+\s+)?(?:from|based\s+in|stationed\s+in)\s+(?:the\s+)?$"
@@ -215,8 +231,10 @@ def _rank(p: ResolvedMention) -> int:
 def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     """Whether a place name can locate an event: a resolved toponym that names neither the
     source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
-    ("US-led coalition", "Russia says", "brokered by the US")."""
-    if p.place is None or p.mention.kind != "toponym":
+    ("US-led coalition", "Russia says", "brokered by the US"), nor a region of several
+    countries ("Asia", "Northern Europe": news names one for the extent of a happening
+    reported country by country; its centroid is no place where anything happened)."""
+    if p.place is None or p.mention.kind != "toponym" or not p.place.country_code:
         return False
     after = text[p.mention.end : p.mention.end + 24]
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
@@ -716,12 +734,33 @@ def extract_events(
                 draft.casualties = attribution.Casualties()
             drafts.append(draft)
     drafts = _merge(drafts, published)
+    _type_tolls(drafts, triggers, title)
     located = [p for ps in mentioned for p in ps]  # the places that can locate events
     events = [
         _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
         for d in drafts
     ]
     return _mark_primary(events, drafts, title, text)
+
+
+def _type_tolls(
+    drafts: list[_Draft], triggers: Sequence[tuple[int, int, int, str] | None], title: str | None
+) -> None:
+    """A bare toll ("More than 300 were killed in A, B and C") takes the type of the
+    happening the article is about: news gives the toll of the disaster, the attack or the
+    outbreak it reports, not a death of no kind. That type is the one the headline and the
+    sentences of the article name most often (the first named on a tie)."""
+    named = [t[3] for t in triggers if t is not None and t[3] != "other"]
+    title_type = classify_sentence(title) if title else None
+    if title_type is not None and title_type != "other":
+        named = [title_type, title_type, *named]  # the headline says what the article is
+    if not named:
+        return
+    counts = Counter(named)
+    main = max(counts, key=lambda t: (counts[t], -named.index(t)))
+    for d in drafts:
+        if d.event_type == "other" and d.strength < NORMAL:
+            d.event_type = main
 
 
 def _mask_related(text: str) -> str:
@@ -849,6 +888,15 @@ def _freeze(
     start, end = (d.start, d.end) if d.own_place else sentences[d.index]
     sentence = text[start:end].strip()
     start += len(text[start:end]) - len(text[start:end].lstrip())
+    if (
+        found is not None
+        and published is not None
+        and (published - found.value).days > _INHERITED_DATE_DAYS
+        and found.text not in sentence
+    ):
+        # a date more than a month old lent by a merged report or an elaboration: an old
+        # date has to be stated in the event's own sentence (a scene continues days)
+        found = None
     c = d.casualties
     return Event(
         event_id=_event_id(article_id, start, d.location),

@@ -313,6 +313,8 @@ def outline_geojson() -> dict | None:
         collection = record.get("geoJSON") if isinstance(record, dict) else None
         if not isinstance(collection, dict):
             continue
+        iso = record.get("ISO") if isinstance(record.get("ISO"), dict) else {}
+        iso2 = str(iso.get("alpha2") or "")  # the events' country codes (geo/schema.py)
         for feature in collection.get("features") or []:
             geometry = feature.get("geometry") or {}
             if geometry.get("type") not in ("Polygon", "MultiPolygon"):
@@ -323,7 +325,10 @@ def outline_geojson() -> dict | None:
                 {
                     "type": "Feature",
                     "id": key,
-                    "properties": {"name": str((feature.get("properties") or {}).get("name"))},
+                    "properties": {
+                        "name": str((feature.get("properties") or {}).get("name")),
+                        "iso2": iso2,
+                    },
                     "geometry": {
                         "type": geometry["type"],
                         "coordinates": _rounded(geometry["coordinates"]),

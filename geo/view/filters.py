@@ -36,6 +36,8 @@ PRECISION_PARAM = "precision"
 QUERY_PARAM = "q"
 EVENT_PARAM = "event"
 HEAT_PARAM = "heat"  # the map mode, not a filter: written by the share link
+PROVINCES_PARAM = "provinces"  # the map mode: counts per region and country
+SIZE_PARAM = "size"  # what a point's size shows: `size=deaths` (default: events)
 ALL_PARAM = "all"  # `all=true`: the unsure events too (FilterState.show_all)
 # The map's view (centre and zoom), not a filter either: written by the share link.
 LAT_PARAM = "lat"
@@ -441,14 +443,20 @@ def share_link(
     event_id: str | None = None,
     base_url: str = "",
     view: MapView | None = None,
+    provinces: bool = False,
+    size_by: str = "events",
 ) -> str:
     """The link that reopens this view: `base_url`'s scheme, host and path, with the
-    filters, the map mode (`heat=true`), the selected event and the map's centre and zoom
-    as query parameters (any query or fragment of `base_url` is dropped: it is the page's
-    old view)."""
+    filters, the map mode (`heat=true`, `provinces=true`, `size=deaths`), the selected
+    event and the map's centre and zoom as query parameters (any query or fragment of
+    `base_url` is dropped: it is the page's old view)."""
     params = state_to_query_params(state)
     if heat:
         params[HEAT_PARAM] = ["true"]
+    if provinces:
+        params[PROVINCES_PARAM] = ["true"]
+    if size_by != "events":
+        params[SIZE_PARAM] = [size_by]
     if event_id:
         params[EVENT_PARAM] = [event_id]
     if view is not None:

@@ -7,11 +7,19 @@ geo/view/static/geo-map.js; its styles are geo-map.css, both served by geo/view/
 
 - colours each marker by event type (legend: `_Legend`), and groups overlapping markers
   into clusters labelled with the number of events under them;
-- shows precision honestly: a place known only as a country or a region (admin1) is drawn
-  as a dashed area of its uncertainty, never a pinpoint; approximate and city-level places
-  get a faint circle of their uncertainty around the point (from zoom 7);
+- sizes each point by its events or by the deaths reported there (`size_by`);
+- shows precision honestly: a place known only as a country shades that country's outline
+  (from the app's country outlines), one known only as a region (admin1) is a dashed
+  symbol of constant size, never a pinpoint nor a circle of 60 or 300 km over its
+  neighbours; approximate and city-level places get a faint circle of their uncertainty
+  around the point (from RING_MIN_ZOOM, while at most RING_LIMIT are in view);
 - or, in heat mode, one density layer (`_HeatLayer`, a small canvas layer of ours: no
-  third-party plugin needed).
+  third-party plugin needed);
+- or counts per province (`_ProvinceLayer`, `province_counts`): countries shaded by their
+  events, a circle with the count at each region's centre.
+
+The base map names the largest towns of the events' countries (`town_labels`, from the
+gazetteer), so the map reads without basemap tiles; the legend has a section per mode.
 
 Every string taken from an article is HTML-escaped here, before it reaches a property that
 a popup or tooltip renders as HTML, and links are kept only when they are http(s).
@@ -65,7 +73,12 @@ MAX_POPUP_SENTENCE = 240
 FIT_PADDING = 30
 FIT_MAX_ZOOM = 9
 FOCUS_ZOOM = 10
-RING_MIN_ZOOM = 7  # circles of uncertainty around points are drawn from this zoom on
+RING_MIN_ZOOM = 8  # circles of uncertainty around points are drawn from this zoom on
+RING_LIMIT = 300  # ... and only while at most this many points with one are in view
+NO_DEATHS_RADIUS = 4.0  # pixels: a point without deaths when sized by deaths
+MAX_DEATHS_RADIUS = 26.0
+SIZE_BY = ("events", "deaths")  # what a point's size shows
+HEAT_GRADIENT = ((0.2, "#2c7bb6"), (0.45, "#abd9e9"), (0.65, "#ffffbf"), (1.0, "#d7191c"))
 
 # Event types and their colours (geo/data/event_types.toml, the vocabulary of
 # geo/event/events.py); anything else is "other".
@@ -325,12 +338,27 @@ def _main_type(types: list[Any]) -> str:
     return max(known, key=lambda k: known[k]) if known else OTHER_TYPE
 
 
+def count_radius(events: int) -> float:
+    """A point's radius in pixels when sized by its events (area grows with the count)."""
+    return round(min(6 + 2.5 * math.sqrt(max(events, 1) - 1), 18), 1)
+
+
+def deaths_radius(deaths: int) -> float:
+    """A point's radius in pixels when sized by the deaths reported there: small and
+    constant without deaths, then growing with the square root (area with the count)."""
+    if deaths <= 0:
+        return NO_DEATHS_RADIUS
+    return round(min(NO_DEATHS_RADIUS + 1 + 2.2 * math.sqrt(deaths), MAX_DEATHS_RADIUS), 1)
+
+
 def map_features(frame: pd.DataFrame) -> dict:
     """The FeatureCollection the map draws: one Point per distinct place.
 
     Properties: `count`, `type` (the most frequent), `color`, `precision`, `approximate`,
-    `uncertainty_m`, `area` (True: drawn as an area, not a pinpoint), `popup` and `tooltip`
-    (HTML built from escaped text only), `style` (the marker's radius, in pixels).
+    `uncertainty_m`, `area` (True: drawn as an area, not a pinpoint), `country` and
+    `admin1` (of the first event there), `killed` (the sum of deaths reported there),
+    `popup` and `tooltip` (HTML built from escaped text only), `style` (the marker's radius
+    in pixels, sized by events and by deaths).
     """
     found = markers(frame)
     if not found:
@@ -339,6 +367,7 @@ def map_features(frame: pd.DataFrame) -> dict:
     needed = sorted({p for m in found for p in m.positions[:MAX_EVENTS_PER_POPUP]})
     records = dict(zip(needed, _records(frame, needed), strict=True))
     types = frame["event_type"].tolist()
+    killed = pd.to_numeric(frame["killed"], errors="coerce").fillna(0).to_numpy()
     features = []
     for marker in found:
         total = len(marker.positions)
@@ -347,7 +376,7 @@ def map_features(frame: pd.DataFrame) -> dict:
         main_type = _main_type([types[i] for i in marker.positions])
         precision = _text(first["precision"])
         approximate = first["approximate"] is True
-        radius = min(6 + 2.5 * math.sqrt(total - 1), 18)
+        deaths = int(killed[list(marker.positions)].sum())
         features.append(
             {
                 "type": "Feature",
@@ -360,9 +389,18 @@ def map_features(frame: pd.DataFrame) -> dict:
                     "approximate": approximate,
                     "uncertainty_m": uncertainty_m(precision, approximate),
                     "area": precision in AREA_PRECISIONS,
+                    # Aggregates over the events at this place (first / sum), so that a
+                    # query can compute them too: the country and region the place is in,
+                    # and the deaths reported there.
+                    "country": _text(first["country_code"]),
+                    "admin1": _text(first["admin1"]),
+                    "killed": deaths,
                     "popup": popup_html(shown, total),
                     "tooltip": tooltip_html(shown, total),
-                    "style": {"radius": round(radius, 1)},
+                    "style": {
+                        "radius": count_radius(total),
+                        "deaths_radius": deaths_radius(deaths),
+                    },
                 },
             }
         )
@@ -398,6 +436,128 @@ def bounds(frame: pd.DataFrame) -> list[list[float]] | None:
         return None
     lat, lon = lat[valid], lon[valid]
     return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+# --- town labels and counts per province ------------------------------------------------------
+
+# The zoom from which a town's label may show, by its population: the largest towns are
+# named from the country view on, smaller ones as one zooms in (the map also skips a label
+# that would overlap one already drawn).
+LABEL_ZOOMS: tuple[tuple[int, int], ...] = (
+    (1_000_000, 3),
+    (300_000, 5),
+    (100_000, 6),
+    (40_000, 7),
+    (15_000, 8),
+    (0, 9),
+)
+LABELS_PER_COUNTRY = 150
+MAX_LABELS = 600  # about 20 KB in the page
+
+
+def label_min_zoom(population: int) -> int:
+    return next(zoom for floor, zoom in LABEL_ZOOMS if population >= floor)
+
+
+def event_countries(frame: pd.DataFrame | None) -> tuple[str, ...]:
+    """The country codes of `frame`'s events, most events first (ties by code)."""
+    if frame is None or frame.empty:
+        return ()
+    counts = frame["country_code"].dropna().astype(str).value_counts()
+    return tuple(sorted(counts.index, key=lambda cc: (-counts[cc], cc)))
+
+
+def town_labels(
+    countries: Iterable[str],
+    gazetteer: Any,
+    *,
+    per_country: int = LABELS_PER_COUNTRY,
+    limit: int = MAX_LABELS,
+) -> list[list]:
+    """[latitude, longitude, name, min zoom] of the largest towns of `countries` (a
+    gazetteer's `places_in`), most populous first, at most `limit`: the names the map
+    shows where no basemap tiles load."""
+    towns = []
+    for code in dict.fromkeys(c for c in countries if c):
+        towns.extend(gazetteer.places_in(code, "city", per_country))
+    towns.sort(key=lambda t: (-t.population, t.name))
+    return [
+        [round(t.latitude, 3), round(t.longitude, 3), t.name, label_min_zoom(t.population)]
+        for t in towns[:limit]
+    ]
+
+
+def default_town_labels(frame: pd.DataFrame | None) -> list[list]:
+    """`town_labels` of `frame`'s countries from the offline gazetteer ([] without it)."""
+    countries = event_countries(frame)
+    if not countries:
+        return []
+    from geo.place.gazetteer import default_gazetteer
+
+    try:
+        gazetteer = default_gazetteer()
+    except (OSError, ValueError):  # no index and it cannot be built: a map without names
+        return []
+    return town_labels(countries, gazetteer)
+
+
+# Events per country, in classes (the choropleth's legend): 1, 2-9, 10-99, 100-999, 1000+.
+COUNT_CLASSES: tuple[int, ...] = (1, 2, 10, 100, 1000)
+CLASS_COLORS: tuple[str, ...] = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
+PROVINCE_COLOR = "#3b5b92"
+
+
+def count_class(count: int) -> int:
+    """The index in COUNT_CLASSES of the class `count` falls in."""
+    return max(i for i, floor in enumerate(COUNT_CLASSES) if count >= floor)
+
+
+def province_counts(features: dict, centre: Any = None) -> dict:
+    """Events per first-level region (admin1) and per country, from a `map_features`
+    collection (so from its per-place counts, whichever way they were computed).
+
+    `provinces`: [latitude, longitude, admin1, country, events] per region, most events
+    first, at `centre(country, admin1)` (the region's point in the gazetteer) when given
+    and known, else at the event-weighted mean of its places. Events known only to the
+    country count for the country alone. `countries`: code -> [events, class index].
+    """
+    regions: dict[tuple[str, str], list[float]] = {}
+    countries: dict[str, int] = {}
+    for feature in features["features"]:
+        p = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        count, country = int(p["count"]), p.get("country") or ""
+        if country:
+            countries[country] = countries.get(country, 0) + count
+        if not p.get("admin1") or p.get("precision") == "country":
+            continue
+        acc = regions.setdefault((country, p["admin1"]), [0.0, 0.0, 0])
+        acc[0] += lat * count
+        acc[1] += lon * count
+        acc[2] += count
+    provinces = []
+    for (country, name), (lat_sum, lon_sum, count) in regions.items():
+        point = centre(country, name) if centre is not None else None
+        lat, lon = point if point is not None else (lat_sum / count, lon_sum / count)
+        provinces.append([round(lat, 4), round(lon, 4), name, country, int(count)])
+    provinces.sort(key=lambda r: (-r[4], r[3], r[2]))
+    return {
+        "provinces": provinces,
+        "countries": {cc: [n, count_class(n)] for cc, n in sorted(countries.items())},
+    }
+
+
+def gazetteer_admin1_centre(gazetteer: Any) -> Any:
+    """centre(country, admin1) -> (latitude, longitude) of that region in `gazetteer`."""
+
+    def centre(country: str, name: str) -> tuple[float, float] | None:
+        for candidate in gazetteer.lookup(name, country or None):
+            place = candidate.place
+            if place.feature == "admin1":
+                return place.latitude, place.longitude
+        return None
+
+    return centre
 
 
 # --- folium elements --------------------------------------------------------------------------
@@ -545,7 +705,11 @@ class _MapCode(JSCSSMixin, _DataElement):
 
 
 class _Legend(_DataElement):
-    """What the colours and shapes mean: event types, points, areas, uncertainty."""
+    """What the colours, shapes and sizes mean, for each map mode: event types, points,
+    areas, uncertainty and size (points); the density scale (heat); the classes of events
+    per country and the region symbols (provinces). The mode's layer shows its section
+    (GeoMap.setMode). Folded by the reader, and folded at first where it would cover
+    much of a small map (geo-map.js)."""
 
     _template = _Template(
         """
@@ -570,11 +734,88 @@ class _Legend(_DataElement):
             '<div><i class="geo-swatch geo-ring"></i>approximate or town-level</div>'
             '<div><i class="geo-swatch geo-area"></i>only the country or region known</div>'
             '<div><i class="geo-swatch geo-clus">n</i>n events grouped</div>'
+            '<div class="geo-size-events">size: events at the place</div>'
+            '<div class="geo-size-deaths">size: deaths reported there</div>'
+        )
+        stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in HEAT_GRADIENT)
+        heat = (
+            f'<div class="geo-ramp" style="background:linear-gradient(to right, {stops})">'
+            '</div><div class="geo-ramp-ends"><span>fewer events</span>'
+            "<span>more</span></div>"
+        )
+        bins = [
+            f"{floor}"
+            if i == len(COUNT_CLASSES) - 1 or COUNT_CLASSES[i + 1] == floor + 1
+            else f"{floor}–{COUNT_CLASSES[i + 1] - 1}"
+            for i, floor in enumerate(COUNT_CLASSES)
+        ]
+        bins[-1] += "+"
+        classes = "".join(
+            f'<span><i class="geo-swatch geo-square" style="background:{color}"></i>{label}</span>'
+            for color, label in zip(CLASS_COLORS, bins, strict=True)
+        )
+        provinces = (
+            f'<div>events per country</div><div class="geo-legend-types">{classes}</div>'
+            '<div><i class="geo-swatch geo-prov"></i>events per region (admin1), '
+            "at its centre</div>"
         )
         self.html = (
-            '<details open><summary>Legend</summary><div class="geo-legend-types">'
-            f"{rows}</div><hr>{shapes}</details>"
+            "<details open><summary>Legend</summary>"
+            f'<div class="geo-legend-points"><div class="geo-legend-types">{rows}</div><hr>'
+            f"{shapes}</div>"
+            f'<div class="geo-legend-heat">{heat}</div>'
+            f'<div class="geo-legend-provinces">{provinces}</div></details>'
         )
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
+class _TownLabels(_DataElement):
+    """The names of the largest towns near the events (`town_labels`), each from its own
+    zoom, skipping any that would overlap one drawn: readable without basemap tiles, and
+    hidden while a labelled basemap shows (geo-map.js)."""
+
+    _template = _Template(
+        """
+        {% macro script(this, kwargs) %}
+        GeoMap.labels({{ this.map_name() }}, {{ this.labels|script_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[list]):
+        super().__init__()
+        self._name = "TownLabels"
+        self.labels = labels
+
+    def map_name(self) -> str:
+        return _map_name(self)
+
+
+class _ProvinceLayer(_DataElement):
+    """Counts per region and country (`province_counts`): countries shaded by their class
+    of events (from the app's country outlines), a proportional symbol with the count at
+    each region's centre (no region outlines are installed offline)."""
+
+    _template = _Template(
+        """
+        {% macro script(this, kwargs) %}
+        GeoMap.provinces(
+            {{ this._parent.get_name() }}, {{ this.map_name() }}, {{ this.data|script_json }}
+        );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "ProvinceLayer"
+        self.data = {
+            **data,
+            "colors": list(CLASS_COLORS),
+            "provinceColor": PROVINCE_COLOR,
+        }
 
     def map_name(self) -> str:
         return _map_name(self)
@@ -590,17 +831,19 @@ class _EventsLayer(_DataElement):
         {% macro script(this, kwargs) %}
         (function(group, map) {
             var data = {{ this.data|script_json }};
-            GeoMap.events(group, map, data, {ringMinZoom: {{ this.ring_min_zoom }}});
+            GeoMap.events(group, map, data, {{ this.options|script_json }});
         })({{ this._parent.get_name() }}, {{ this.map_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, size_by: str = "events"):
         super().__init__()
         self._name = "EventsLayer"
         self.data = data
-        self.ring_min_zoom = RING_MIN_ZOOM
+        if size_by not in SIZE_BY:
+            raise ValueError(f"size_by must be one of {SIZE_BY}, got {size_by!r}")
+        self.options = {"ringMinZoom": RING_MIN_ZOOM, "ringLimit": RING_LIMIT, "sizeBy": size_by}
 
     def map_name(self) -> str:
         return _map_name(self)
@@ -631,7 +874,7 @@ class _HeatLayer(_DataElement):
         # The 90th percentile of events per point saturates: a few hot spots do not wash
         # out the rest.
         self.max = max(1.0, float(weights[int(0.9 * (len(weights) - 1))])) if weights else 1.0
-        self.gradient = [[0.2, "#2c7bb6"], [0.45, "#abd9e9"], [0.65, "#ffffbf"], [1.0, "#d7191c"]]
+        self.gradient = [list(stop) for stop in HEAT_GRADIENT]
 
     def map_name(self) -> str:
         return _map_name(self)
@@ -684,9 +927,11 @@ def base_map(
     *,
     assets: MapAssets | None = None,
     tiles: str | None = DEFAULT_TILES,
+    labels: list[list] | None = None,
 ) -> folium.Map:
     """The map without events: basemaps (a choice of them, top right), the offline
-    background, the legend, local assets. The same data gives the same map.
+    background (country outlines, and `labels`: town names from `town_labels`), the
+    legend, local assets. The same data gives the same map.
 
     `fit_to` (events) only sets the opening view; the events layer fits itself.
     `tiles=None` draws no tile layer (the offline background alone).
@@ -716,6 +961,8 @@ def base_map(
     m.add_child(_MapCode(), name="map_code")
     if assets.outline_url:
         m.add_child(_CountryOutline(assets.outline_url), name="country_outline")
+    if labels:
+        m.add_child(_TownLabels(labels), name="town_labels")
     types = None if fit_to is None or fit_to.empty else fit_to["event_type"].dropna().astype(str)
     m.add_child(_Legend(types), name="legend")
     m.add_child(_FocusWithoutScrolling(), name="focus_without_scrolling")
@@ -734,9 +981,14 @@ def events_layer(
     heat: bool = False,
     name: str = "Events",
     features: dict | None = None,
+    provinces: bool = False,
+    size_by: str = "events",
+    admin1_centre: Any = None,
 ) -> folium.FeatureGroup:
-    """One FeatureGroup holding the events (points, or a heat layer), fitting the map to
-    them. `features` (from `map_features`, e.g. cached) stands for `frame`."""
+    """One FeatureGroup holding the events, fitting the map to them: points (sized by
+    `size_by`: events or deaths), or a heat layer (`heat`), or counts per region and
+    country (`provinces`, regions placed by `admin1_centre`: see `province_counts`).
+    `features` (from `map_features`, e.g. cached) stands for `frame`."""
     if features is None:
         if frame is None:
             raise ValueError("events_layer needs a frame or its features")
@@ -744,8 +996,11 @@ def events_layer(
     group = folium.FeatureGroup(name=name)
     if heat:
         group.add_child(_HeatLayer(heat_points_from(features)), name="heat")
+    elif provinces:
+        counts = province_counts(features, admin1_centre)
+        group.add_child(_ProvinceLayer(counts), name="provinces")
     else:
-        group.add_child(_EventsLayer(features), name="events")
+        group.add_child(_EventsLayer(features, size_by), name="events")
     box = bounds_from(features)
     if box is not None:
         group.add_child(_FitBoundsInGroup(box, FIT_PADDING, FIT_MAX_ZOOM), name="fit")
@@ -759,10 +1014,13 @@ def build_map(
     assets: MapAssets | None = None,
     tiles: str | None = DEFAULT_TILES,
     heat: bool = False,
+    provinces: bool = False,
+    size_by: str = "events",
+    labels: list[list] | None = None,
 ) -> folium.Map:
     """The whole map of `frame`'s events (base map + events layer)."""
-    m = base_map(frame if fit_to is None else fit_to, assets=assets, tiles=tiles)
-    events_layer(frame, heat=heat).add_to(m)
+    m = base_map(frame if fit_to is None else fit_to, assets=assets, tiles=tiles, labels=labels)
+    events_layer(frame, heat=heat, provinces=provinces, size_by=size_by).add_to(m)
     _layer_control_last(m)
     return localize(m, assets or map_assets())
 
@@ -776,10 +1034,27 @@ def _layer_control_last(m: folium.Map) -> None:
             m._children.move_to_end(key)
 
 
-def standalone_html(frame: pd.DataFrame, *, heat: bool = False) -> str:
+def standalone_html(
+    frame: pd.DataFrame,
+    *,
+    heat: bool = False,
+    provinces: bool = False,
+    size_by: str = "events",
+    labels: list[list] | None = None,
+) -> str:
     """The map of `frame` as one HTML file that works opened from disk: Leaflet and the
-    clustering plugin inlined (from the installed packages), basemap tiles from the web."""
-    m = build_map(frame, assets=map_assets(outline=False), heat=heat)
+    clustering plugin inlined (from the installed packages), basemap tiles from the web,
+    town names (`labels`, by default from the offline gazetteer)."""
+    if labels is None:
+        labels = default_town_labels(frame)
+    m = build_map(
+        frame,
+        assets=map_assets(outline=False),
+        heat=heat,
+        provinces=provinces,
+        size_by=size_by,
+        labels=labels,
+    )
     return inline_page(m.get_root().render())
 
 
@@ -788,7 +1063,7 @@ def event_layers(m: Any) -> Iterable[MacroElement]:
     stack: list[Any] = [m]
     while stack:
         element = stack.pop()
-        if isinstance(element, _EventsLayer | _HeatLayer):
+        if isinstance(element, _EventsLayer | _HeatLayer | _ProvinceLayer):
             yield element
         stack.extend(getattr(element, "_children", {}).values())
 

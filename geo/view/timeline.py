@@ -68,6 +68,16 @@ def daily_counts(frame: pd.DataFrame, by: str = "type") -> pd.DataFrame:
     return out.sort_values(["day", "group"]).reset_index(drop=True)
 
 
+LEGEND_ROW_PX = 17  # one legend entry's height in Vega-Lite's default style
+LEGEND_TITLE_PX = 22
+
+
+def legend_columns(entries: int, height: int) -> int:
+    """How many columns a legend of `entries` needs to fit in `height` pixels."""
+    rows = max(1, (height - LEGEND_TITLE_PX) // LEGEND_ROW_PX)
+    return max(1, -(-entries // rows))
+
+
 def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) -> alt.Chart:
     """Bars of events per day, stacked by group, with a brush named BRUSH over the days."""
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
@@ -83,12 +93,17 @@ def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) ->
         names = list(dict.fromkeys(counts["group"]))
         palette = [PUBLISHER_COLORS[i % len(PUBLISHER_COLORS)] for i in range(len(names))]
         color = alt.Color("group:N", title=label, scale=alt.Scale(domain=names, range=palette))
-    color = color.legend(labelLimit=180)  # long publisher names in full
+    # Long publisher names in full; as many columns as the entries need to fit the
+    # chart's height (a legend taller than the chart is cut off below it).
+    color = color.legend(labelLimit=180, columns=legend_columns(len(names), height))
     if counts.empty:
         fmt = "%d %b %Y"
     else:
         fmt = axis_format(counts["day"].min().date(), counts["day"].max().date())
-    axis = alt.Axis(format=fmt, tickMinStep=DAY_MS, labelOverlap=True)
+    # One tick per year (or month) at most, so a label is never repeated ("2015 2015").
+    interval = {"%Y": "year", "%b %Y": "month"}.get(fmt)
+    ticks = {"tickCount": {"interval": interval, "step": 1}} if interval else {}
+    axis = alt.Axis(format=fmt, tickMinStep=DAY_MS, labelOverlap=True, **ticks)
     return (
         alt.Chart(counts)
         .mark_bar()

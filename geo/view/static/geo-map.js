@@ -10,12 +10,14 @@
 
     /* Country outlines fetched from the app, drawn under the tiles. The outline's pane
      * sits below the tile pane, so loaded tiles hide it; when tiles cannot load
-     * (offline), it shows on the plain background. A failed fetch only logs. */
+     * (offline), it shows on the plain background. A failed fetch only logs.
+     * countries(map) gives a promise of the outlines by country code (ISO 3166-1
+     * alpha-2), or of null without them: the layers drawing whole countries use it. */
     function outline(map, url, style) {
         var pane = map.createPane("geoOutline");
         pane.style.zIndex = 150;
         pane.style.pointerEvents = "none";
-        fetch(url)
+        map._geoCountries = fetch(url)
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
             .then(function (geojson) {
                 L.geoJSON(geojson, {
@@ -24,21 +26,127 @@
                     attribution: "Outlines: Natural Earth",
                     style: style
                 }).addTo(map);
+                var byCode = {};
+                geojson.features.forEach(function (f) {
+                    var code = f.properties && f.properties.iso2;
+                    if (code) { byCode[code] = f; }
+                });
+                return byCode;
             })
-            .catch(function (e) { console.warn("country outline not loaded", e); });
+            .catch(function (e) { console.warn("country outline not loaded", e); return null; });
     }
 
-    /* The legend, bottom right: `html` is built from escaped text only (mapview.py). */
+    function countries(map) {
+        return map._geoCountries || Promise.resolve(null);
+    }
+
+    /* The legend, bottom right: `html` is built from escaped text only (mapview.py). It
+     * holds a section per map mode; setMode shows the current one. Folded at first
+     * where, open, it would cover more than a tenth of the map; the reader folds and
+     * unfolds it with its summary. */
+    var LEGEND_MAX_SHARE = 0.1;
+
     function legend(map, html) {
         var control = L.control({position: "bottomright"});
         control.onAdd = function () {
             var div = L.DomUtil.create("div", "geo-legend");
             div.innerHTML = html;
+            div.setAttribute("data-mode", map._geoMode || "points");
+            div.setAttribute("data-size", map._geoSize || "events");
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
+            map._geoLegend = div;
             return div;
         };
         control.addTo(map);
+        fold(map);
+    }
+
+    function fold(map) {
+        var div = map._geoLegend, details = div && div.querySelector("details");
+        var size = map.getSize();
+        if (!details || !size.x || !size.y) { return; }
+        if (div.offsetWidth * div.offsetHeight > LEGEND_MAX_SHARE * size.x * size.y) {
+            details.open = false;
+        }
+    }
+
+    /* Which layer the map shows ("points", "heat" or "provinces", and what points are
+     * sized by): the legend shows its section. */
+    function setMode(map, mode, sizeBy) {
+        map._geoMode = mode;
+        map._geoSize = sizeBy || "events";
+        var div = map._geoLegend;
+        if (div) {
+            div.setAttribute("data-mode", mode);
+            div.setAttribute("data-size", map._geoSize);
+        }
+    }
+
+    /* Town names from the gazetteer: [[latitude, longitude, name, min zoom], ...], the
+     * most populous first. At each view, the names in view whose zoom has come are
+     * drawn in that order, skipping any whose box would overlap one drawn, at most
+     * MAX_LABELS of them. Names are text (textContent), never markup. Hidden while a
+     * labelled basemap (any but satellite imagery) has loaded tiles: it names places
+     * itself. */
+    var MAX_LABELS = 60;
+
+    function tilesNamePlaces(map) {
+        var named = false;
+        map.eachLayer(function (layer) {
+            if (layer instanceof L.TileLayer && layer._geoTileLoaded &&
+                    !/World_Imagery/.test(layer._url || "")) {
+                named = true;
+            }
+        });
+        return named;
+    }
+
+    function labels(map, items) {
+        if (!map.getPane("geoLabels")) {
+            var pane = map.createPane("geoLabels");
+            pane.style.zIndex = 395;  // over areas, under the points
+            pane.style.pointerEvents = "none";
+        }
+        var layer = L.layerGroup().addTo(map);
+        function draw() {
+            layer.clearLayers();
+            if (tilesNamePlaces(map)) { return; }
+            var zoom = map.getZoom(), view = map.getBounds().pad(0.05), taken = [];
+            for (var i = 0; i < items.length && taken.length < MAX_LABELS; i++) {
+                var item = items[i];
+                if (item[3] > zoom) { continue; }
+                var ll = L.latLng(item[0], item[1]);
+                if (!view.contains(ll)) { continue; }
+                var p = map.latLngToContainerPoint(ll), name = String(item[2]);
+                var w = 7 * name.length + 10, box = [p.x - 4, p.y - 8, p.x + w, p.y + 8];
+                var free = taken.every(function (b) {
+                    return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+                });
+                if (!free) { continue; }
+                taken.push(box);
+                var el = document.createElement("div");
+                var dot = document.createElement("i");
+                var text = document.createElement("span");
+                text.textContent = name;
+                el.appendChild(dot);
+                el.appendChild(text);
+                layer.addLayer(L.marker(ll, {
+                    pane: "geoLabels", interactive: false, keyboard: false,
+                    icon: L.divIcon({html: el, className: "geo-label", iconSize: null,
+                        iconAnchor: [3, 8]})
+                }));
+            }
+        }
+        function watch(tiles) {
+            if (!(tiles instanceof L.TileLayer)) { return; }
+            tiles.once("tileload", function () { tiles._geoTileLoaded = true; draw(); });
+        }
+        map.eachLayer(watch);
+        map.on("layeradd", function (e) { watch(e.layer); });
+        map.on("baselayerchange", draw);
+        map.on("zoomend moveend", draw);
+        draw();
     }
 
     /* Leaflet focuses the map on the first mouse down (for its keyboard controls). Inside
@@ -85,24 +193,37 @@
     function clusterIcon(cluster) {
         var n = 0;
         cluster.getAllChildMarkers().forEach(function (m) { n += m.options.count || 1; });
-        var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
+        var size = n < 10 ? "small" : (n < 100 ? "medium" : (n < 1000 ? "large" : "huge"));
+        var px = {small: 30, medium: 36, large: 42, huge: 48}[size];
         return L.divIcon({
             html: "<div><span>" + n + "</span></div>",
             className: "geo-cluster geo-cluster-" + size,
-            iconSize: L.point(38, 38)
+            iconSize: L.point(px, px)
         });
     }
 
+    /* Clusters gather more at small zooms (a country holds a few, not a wall of them). */
+    function clusterRadius(zoom) {
+        return zoom <= 5 ? 80 : (zoom <= 8 ? 60 : 40);
+    }
+
+    var REGION_RADIUS = 13;  // pixels: the symbol of a place known only as a region
+
     /* The events (a FeatureCollection from mapview.map_features) into `group`: clustered
-     * points coloured by type, areas for country/region-level places, faint circles of
-     * uncertainty from options.ringMinZoom. Clicking a point or an area reports its own
-     * centre, so the app can look its events up. */
+     * points coloured by type (sized by their events or, with options.sizeBy "deaths",
+     * by the deaths reported there); a place known only as a country shades that
+     * country (its outline from the app), or, without outlines, a dashed symbol; a
+     * region (admin1) a dashed symbol of constant size; faint circles of uncertainty
+     * from options.ringMinZoom, while at most options.ringLimit are in view. Clicking
+     * a point or an area reports its own centre, so the app can look its events up. */
     function events(group, map, collection, options) {
+        var sizeBy = options.sizeBy || "events";
+        setMode(map, "points", sizeBy);
         var clusters = (typeof L.markerClusterGroup === "function")
             ? L.markerClusterGroup({
                 chunkedLoading: true,
                 showCoverageOnHover: false,
-                maxClusterRadius: 40,
+                maxClusterRadius: clusterRadius,
                 iconCreateFunction: clusterIcon
             })
             : L.featureGroup();
@@ -112,54 +233,160 @@
             ringPane.style.zIndex = 380;
             ringPane.style.pointerEvents = "none";  // under the points, never in the way
         }
-        var areas = L.featureGroup(), rings = L.featureGroup(), points = [];
+        var areas = L.featureGroup(), rings = L.featureGroup(), points = [], ringSpecs = [];
+        var countryAreas = [];
         var ringRenderer = L.canvas({padding: 0.3, pane: "geoRings"});
-        function bind(layer, p) {
-            layer.on("click", function (e) { e.latlng = layer.getLatLng(); });
+        function bind(layer, p, ll) {
+            layer.on("click", function (e) { e.latlng = ll; });
             if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top", sticky: true}); }
             if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360, minWidth: 220}); }
+        }
+        function regionSymbol(ll, p) {
+            var symbol = L.circleMarker(ll, {
+                radius: REGION_RADIUS, pane: "geoAreas", color: p.color, weight: 2,
+                dashArray: "4 3", fillColor: p.color, fillOpacity: 0.18,
+                className: "geo-area"
+            });
+            bind(symbol, p, ll);
+            areas.addLayer(symbol);
         }
         collection.features.forEach(function (f) {
             var p = f.properties, c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
             if (p.area) {
-                var area = L.circle(ll, {
-                    radius: p.uncertainty_m, pane: "geoAreas", color: p.color, weight: 1.5,
-                    dashArray: "6 4", fillColor: p.color, fillOpacity: 0.08,
-                    className: "geo-area"
-                });
-                bind(area, p);
-                areas.addLayer(area);
+                if (p.precision === "country" && p.country) {
+                    countryAreas.push([ll, p]);
+                } else {
+                    regionSymbol(ll, p);
+                }
                 return;
             }
+            var radius = sizeBy === "deaths" ? p.style.deaths_radius : p.style.radius;
             var marker = L.circleMarker(ll, {
-                radius: p.style.radius, color: "#2b2b2b", weight: 1, fillColor: p.color,
+                radius: radius, color: "#2b2b2b", weight: 1, fillColor: p.color,
                 fillOpacity: 0.9, count: p.count, dashArray: p.approximate ? "3" : null,
                 className: "geo-point"
             });
-            bind(marker, p);
+            bind(marker, p, ll);
             points.push(marker);
-            if (p.uncertainty_m > 0) {
-                rings.addLayer(L.circle(ll, {
-                    radius: p.uncertainty_m, renderer: ringRenderer, pane: "geoRings",
-                    color: p.color, weight: 1, dashArray: "3 3", fillOpacity: 0.06,
-                    interactive: false
-                }));
-            }
+            if (p.uncertainty_m > 0) { ringSpecs.push([ll, p]); }
         });
+        if (countryAreas.length) {
+            countries(map).then(function (byCode) {
+                countryAreas.forEach(function (item) {
+                    var ll = item[0], p = item[1], shape = byCode && byCode[p.country];
+                    if (!shape) { regionSymbol(ll, p); return; }
+                    var area = L.geoJSON(shape, {
+                        pane: "geoAreas",
+                        style: {color: p.color, weight: 1.5, dashArray: "6 4",
+                            fillColor: p.color, fillOpacity: 0.12, className: "geo-area"}
+                    });
+                    bind(area, p, ll);
+                    areas.addLayer(area);
+                });
+            });
+        }
         if (clusters.addLayers) { clusters.addLayers(points); }
         else { points.forEach(function (m) { clusters.addLayer(m); }); }
         group.addLayer(areas);
         group.addLayer(clusters);
         function showRings() {
             if (!group._map) { return; }
-            var wanted = map.getZoom() >= options.ringMinZoom;
-            if (wanted && !group.hasLayer(rings)) { group.addLayer(rings); }
-            if (!wanted && group.hasLayer(rings)) { group.removeLayer(rings); }
+            rings.clearLayers();
+            if (map.getZoom() < options.ringMinZoom) { return; }
+            var view = map.getBounds().pad(0.2);
+            var inView = ringSpecs.filter(function (r) { return view.contains(r[0]); });
+            if (inView.length > (options.ringLimit || Infinity)) { return; }
+            inView.forEach(function (r) {
+                rings.addLayer(L.circle(r[0], {
+                    radius: r[1].uncertainty_m, renderer: ringRenderer, pane: "geoRings",
+                    color: r[1].color, weight: 1, dashArray: "3 3", fillOpacity: 0.06,
+                    interactive: false
+                }));
+            });
+            if (!group.hasLayer(rings)) { group.addLayer(rings); }
         }
-        map.on("zoomend", showRings);
+        map.on("moveend", showRings);
         group.on("add", showRings);
-        group.on("remove", function () { map.off("zoomend", showRings); });
+        group.on("remove", function () { map.off("moveend", showRings); });
         showRings();
+    }
+
+    /* Counts per region and country (mapview.province_counts): countries shaded by
+     * their class of events, over the app's outlines (none: no shading, the regions
+     * alone); a circle with the count at each region's centre, its area growing with
+     * the count. */
+    function provinces(group, map, data) {
+        setMode(map, "provinces");
+        if (!map.getPane("geoAreas")) { map.createPane("geoAreas").style.zIndex = 390; }
+        var shades = L.featureGroup(), symbols = L.featureGroup();
+        group.addLayer(shades);
+        group.addLayer(symbols);
+        countries(map).then(function (byCode) {
+            if (!byCode) { return; }
+            Object.keys(data.countries).forEach(function (code) {
+                var shape = byCode[code], entry = data.countries[code];
+                if (!shape) { return; }
+                var layer = L.geoJSON(shape, {
+                    pane: "geoAreas",
+                    style: {color: "#6b2f1a", weight: 1, fillColor: data.colors[entry[1]],
+                        fillOpacity: 0.45, className: "geo-choropleth"}
+                });
+                var tip = document.createElement("span");
+                tip.textContent = (shape.properties.name || code) + ": " + entry[0] +
+                    (entry[0] === 1 ? " event" : " events");
+                layer.bindTooltip(tip, {sticky: true});
+                shades.addLayer(layer);
+            });
+        });
+        var max = 1;
+        data.provinces.forEach(function (r) { max = Math.max(max, r[4]); });
+        var circles = data.provinces.map(function (r) {
+            var ll = L.latLng(r[0], r[1]);
+            var symbol = L.circleMarker(ll, {
+                radius: 7, color: "#ffffff", weight: 1.5, fillColor: data.provinceColor,
+                fillOpacity: 0.7, className: "geo-province"
+            });
+            var tip = document.createElement("span");
+            tip.textContent = r[2] + (r[3] ? " (" + r[3] + ")" : "") + ": " + r[4] +
+                (r[4] === 1 ? " event" : " events");
+            symbol.bindTooltip(tip, {direction: "top", sticky: true});
+            symbols.addLayer(symbol);
+            return [symbol, r];
+        });
+        var counts = L.layerGroup();
+        group.addLayer(counts);
+        /* Sizes follow the zoom (regions are close together in a country view), and a
+         * count is written in its circle where it fits and overlaps no other. */
+        function resize() {
+            if (!group._map) { return; }
+            var zoom = map.getZoom();
+            var scale = Math.max(0.35, Math.min(1, 0.35 + 0.15 * (zoom - 3)));
+            var taken = [];
+            counts.clearLayers();
+            circles.forEach(function (item) {
+                var r = item[1], radius = scale * (6 + 22 * Math.sqrt(r[4] / max));
+                item[0].setRadius(radius);
+                var text = String(r[4]), w = 7 * text.length;
+                if (radius < 8 || w > 2 * radius) { return; }
+                var p = map.latLngToContainerPoint(item[0].getLatLng());
+                var box = [p.x - radius, p.y - radius, p.x + radius, p.y + radius];
+                var free = taken.every(function (b) {
+                    return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+                });
+                if (!free) { return; }
+                taken.push(box);
+                var count = document.createElement("span");
+                count.textContent = text;
+                counts.addLayer(L.marker(item[0].getLatLng(), {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({html: count, className: "geo-province-count",
+                        iconSize: [40, 14], iconAnchor: [20, 7]})
+                }));
+            });
+        }
+        map.on("zoomend", resize);
+        group.on("remove", function () { map.off("zoomend", resize); });
+        resize();
     }
 
     /* A density layer: a blurred stamp per point, weighted by its events, coloured
@@ -171,6 +398,7 @@
         },
         onAdd: function (map) {
             this._map = map;
+            setMode(map, "heat");
             this._canvas = L.DomUtil.create("canvas", "geo-heat leaflet-zoom-hide");
             this._canvas.style.position = "absolute";
             this._canvas.style.pointerEvents = "none";
@@ -241,7 +469,11 @@
 
     window.GeoMap = {
         outline: outline,
+        countries: countries,
         legend: legend,
+        setMode: setMode,
+        labels: labels,
+        provinces: provinces,
         focusWithoutScrolling: focusWithoutScrolling,
         honestAttribution: honestAttribution,
         events: events
