@@ -16,6 +16,7 @@ from geo.view import mapview
 from geo.view.assets import MapAssets
 from geo.view.editing import Access
 from geo.view.plaintext import markdown_text as text
+from geo.view.table import country_name
 
 PIN_MAP_HEIGHT = 320
 
@@ -68,6 +69,15 @@ def panel(events, db_path, access: Access, *, assets: MapAssets) -> None:
 
 def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
     subject = form.subject_of(event)
+    controls, said = st.columns([3, 2])
+    with said:  # what the text says, in view while correcting
+        st.markdown("**The sentence**")
+        st.html(form.sentence_html(event))
+    with controls:
+        _controls(event, subject, events, db_path, assets, made_by)
+
+
+def _controls(event, subject, events, db_path, assets: MapAssets, made_by: str) -> None:
     st.markdown(
         f"Correct where **{text(subject.mention)}** is placed (now: {text(subject.place)}, "
         f"{text(subject.country_code or '?')}, {text(subject.precision or '?')}-level).",
@@ -88,7 +98,7 @@ def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
         else:
             st.caption("The gazetteer has no other place of that name: drop a pin instead.")
     elif how == form.DROPPED_PIN:
-        place = _pin(subject, events, assets)
+        place = _pin(subject, events.loc[events["event_id"] == event["event_id"]], assets)
     scope = st.radio(
         "Apply",
         corrections.SCOPES,
@@ -108,15 +118,20 @@ def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
             st.rerun()
 
 
-def _pin(subject: form.Subject, events, assets: MapAssets):
-    """The pin map and the typed coordinates; the pinned place."""
+def _pin(subject: form.Subject, this_event, assets: MapAssets):
+    """The pin map (opening on the event, its towns named) and the typed coordinates;
+    the pinned place, in the country and region where it is."""
     st.caption("Click the map to drop the pin, or type the coordinates.")
     start_lat, start_lon = form.pin_start(subject)
     here = (st.session_state.get(PIN_LAT, start_lat), st.session_state.get(PIN_LON, start_lon))
+    # The map opens where the event is (not fitted to every event), at a town's scale.
+    base = mapview.base_map(this_event if subject.point else None, assets=assets)
+    base.options["zoom"] = form.PIN_ZOOM if subject.point else base.options.get("zoom")
+    towns = corrections.towns_near(*subject.point, form.LABEL_KM) if subject.point else []
     pin = st_folium(
-        mapview.base_map(events, assets=assets),
+        base,
         key=PIN_MAP,
-        feature_group_to_add=mapview.pin_layer(*here),
+        feature_group_to_add=[mapview.pin_layer(*here), form.labels_layer(towns)],
         returned_objects=["last_clicked"],
         center=subject.point,
         zoom=form.PIN_ZOOM,
@@ -133,7 +148,19 @@ def _pin(subject: form.Subject, events, assets: MapAssets):
     lat = c1.number_input("Latitude", -90.0, 90.0, start_lat, format="%.6f", key=PIN_LAT)
     lon = c2.number_input("Longitude", -180.0, 180.0, start_lon, format="%.6f", key=PIN_LON)
     level = c3.selectbox("It is a", form.PIN_FEATURES, key=PIN_FEATURE)
-    return corrections.pin_place(subject.mention, lat, lon, subject.country_code, level)
+    where = corrections.locate_pin(lat, lon)
+    country = country_name(where.country_code) if where.country_code else ""
+    label = form.located_label(country, where.admin1 or "")
+    st.caption(f"The pin is {text(label)}." if label else "The pin is in no known country.")
+    return corrections.pin_place(
+        subject.mention,
+        lat,
+        lon,
+        where.country_code,
+        level,
+        admin1=where.admin1,
+        admin1_code=where.admin1_code,
+    )
 
 
 def _listing(db_path, *, can_undo: bool) -> None:

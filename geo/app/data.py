@@ -55,6 +55,7 @@ def _choices(db_path: str, stamp: int) -> dict[str, list[str]]:
         filters.SOURCE_PARAM: filters.publishers(frame),
         filters.CITED_PARAM: filters.cited_sources(frame),
         filters.TYPE_PARAM: filters.event_types(frame),
+        filters.ACTOR_PARAM: filters.actors(frame),
         filters.COUNTRY_PARAM: filters.countries(frame),
         filters.PRECISION_PARAM: filters.precisions(frame),
     }
