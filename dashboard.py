@@ -1,8 +1,8 @@
 """The events dashboard: `streamlit run dashboard.py`.
 
 Wiring only: each panel is a module of geo/app (which owns its session-state keys), the
-logic behind them is geo/view (filters, map, evidence, timeline, table), adding articles
-geo/ingest. The map's JavaScript and CSS are served by the app itself (geo/view/assets.py),
+logic behind them is geo/view (filters, map, evidence, overview, timeline, table), adding
+articles geo/ingest. The map's JavaScript and CSS are served by the app itself (geo/view/assets.py),
 so the page works without internet access. Every filter is bound to the URL, and so is
 the selected event (`event=<id>`): a copied link reopens the same view.
 
@@ -24,6 +24,7 @@ from geo.app import (
     export,
     filters,
     maps,
+    overview,
     selection,
     sources,
     table,
@@ -78,13 +79,16 @@ with map_column:
 export.share(link, state, mode=map_mode)  # after the map: the link has its view of this run
 with evidence_column:
     evidence.panel(db, state)
+    overview.event_list(db, state)  # the newest in the map's view (reported by its last pan)
 timeline.panel(db, state, filters.period())
 
-table_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
-    ["Table", "Add articles", "Sources", "Correct a place", "Export"]
+table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
+    ["Table", "Totals", "Add articles", "Sources", "Correct a place", "Export"]
 )
 with table_tab:
     table.panel(db, state)
+with totals_tab:
+    overview.totals_panel(db, state)
 with add_tab:
     add_articles.panel(db.db_path, access)
 with sources_tab:

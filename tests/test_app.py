@@ -41,6 +41,12 @@ def shared_link(at: AppTest) -> str:
     return next(t.value for t in at.text if t.value.startswith(("http", "?")))
 
 
+def table(at: AppTest):
+    """The events table under the map."""
+    [found] = [d for d in at.dataframe if d.key == "table"]
+    return found
+
+
 def count(at: AppTest) -> str:
     assert not at.exception, at.exception
     return at.subheader[0].value
@@ -95,7 +101,7 @@ def test_shows_every_event_with_map_and_table(app):
     assert at.slider(key="dates").value == date_bounds(frame)
     assert set(at.multiselect(key="source").options) == set(publishers(frame))
     assert EXTRA_PUBLISHER in at.multiselect(key="source").options
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(frame)
+    assert len(table(at).value) == len(frame)
     assert not at.info
 
 
@@ -114,7 +120,7 @@ def test_date_slider_changes_the_count(app):
     before = count(at)
     at.slider(key="dates").set_value(chosen).run()
     assert count(at) == count_label(len(expected)) != before
-    assert len(at.dataframe[0].value) == len(expected)
+    assert len(table(at).value) == len(expected)
 
 
 def test_publisher_filter_changes_the_count(app):
@@ -126,7 +132,7 @@ def test_publisher_filter_changes_the_count(app):
     before = count(at)
     at.multiselect(key="source").select(EXTRA_PUBLISHER).run()
     assert count(at) == count_label(len(expected)) != before
-    assert set(at.dataframe[0].value["publisher"]) == {EXTRA_PUBLISHER}
+    assert set(table(at).value["publisher"]) == {EXTRA_PUBLISHER}
 
 
 def test_search_changes_the_count(app):
@@ -348,6 +354,8 @@ def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     at.query_params["event"] = str(event["event_id"])
     at.run()
+    # the sentence is beside the form
+    assert any("fix-sentence" in h.proto.body for h in at.get("html"))
     at.radio(key="fix_how").set_value("where I drop a pin").run()
     at.number_input(key="pin_lat").set_value(34.5).run()
     at.number_input(key="pin_lon").set_value(36.5).run()
@@ -357,6 +365,8 @@ def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp
     assert any(s.value.startswith("Correction ") for s in at.success)
     moved = load_events(db).set_index("event_id").loc[event["event_id"]]
     assert (moved["latitude"], moved["longitude"]) == (34.5, 36.5)
+    # the pin takes the country of where it is, not the old place's
+    assert moved["country_code"] == corrections.locate_pin(34.5, 36.5).country_code
     listed = corrections.listing(db)
     assert listed.iloc[0]["note"] == "checked on the ground"
 
@@ -437,3 +447,46 @@ def test_the_upload_widget_limit_is_the_captions():
 
     config = tomllib.loads((Path(DASHBOARD).parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == upload.MAX_FILE_BYTES
+
+
+def test_the_list_beside_the_map_is_newest_first_one_row_per_happening(app):
+    from geo.view.overview import newest_first
+    from geo.view.table import date_label
+
+    run, frame = app
+    at = run()
+    [listed] = [d.value for d in at.dataframe if str(d.key).startswith("overview_list_")]
+    # no map view is reported in AppTest: every shown event is in view
+    newest = newest_first(apply_filters(frame, FilterState()))
+    assert len(listed) == len(newest) and len(newest) > 1
+    assert list(listed["date"]) == [
+        date_label(v, p)
+        for v, p in zip(newest["event_date"], newest["date_precision"], strict=True)
+    ]
+    assert list(listed["type"]) == list(newest["event_type"])
+
+
+def test_the_actor_filter_narrows_the_view_and_is_in_the_link(app):
+    from geo.view.filters import actors
+
+    run, frame = app
+    names = actors(apply_filters(frame, FilterState()))
+    if not names:
+        pytest.skip("the seeds name no actor")
+    at = run(actor=names[0])
+    expected = apply_filters(frame, FilterState(actors=(names[0],)))
+    assert count(at).startswith(count_label(len(expected)))
+    assert at.multiselect(key="actor").value == [names[0]]
+    assert "actor=" in shared_link(at)
+
+
+def test_the_totals_tab_counts_events_and_deaths_by_type_actor_and_publisher(app):
+    from geo.view.overview import totals
+
+    run, frame = app
+    at = run()
+    shown = apply_filters(frame, FilterState())
+    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    for by in ("type", "actor", "publisher"):
+        got = tables[(by, "events", "deaths")]
+        assert got.to_dict("records") == totals(shown, by).to_dict("records")

@@ -420,7 +420,8 @@ def test_choosing_a_table_row_focuses_the_map_and_opens_the_evidence(offline_pag
     page, _aborted, _served, _dialogs = offline_page
     _open(page, server["url"])
     _map_frame(page).evaluate("() => { window.__sameMap = true; }")
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    # the events table, in its tab (the list beside the map is a grid too)
+    grid = page.get_by_role("tabpanel", name="Table").locator('[data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     row_height = 35  # Streamlit's default; the header row is as high
@@ -980,6 +981,105 @@ def test_the_basemap_is_credited_once_a_tile_loads(browser, server):
         )
     finally:
         context.close()
+
+
+def _map_bounds(page, frame_index: int = 0) -> dict:
+    return page.evaluate(
+        """(i) => {
+            const frames = [...document.querySelectorAll('iframe')].filter(
+                f => f.title === 'streamlit_folium.st_folium');
+            const b = frames[i].contentWindow.map.getBounds();
+            return {bounds: {_southWest: b.getSouthWest(), _northEast: b.getNorthEast()}};
+        }""",
+        frame_index,
+    )
+
+
+def test_the_list_beside_the_map_follows_its_view(offline_page, server):
+    """Only a browser has a map view: zooming in on one event leaves in the list the
+    happenings inside the new view, the newest first."""
+    from playwright.sync_api import expect
+
+    from geo.view.overview import bounds_from_folium, grand_total, in_bounds
+
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    shown = apply_filters(load_events(server["db"]), FilterState())
+    caption = page.get_by_text(re.compile(r"^\d+ happenings?, newest first"))
+    expect(caption).to_be_visible(timeout=LOAD_MS)
+    everywhere = grand_total(in_bounds(shown, bounds_from_folium(_map_bounds(page))))[0]
+    assert caption.inner_text().startswith(f"{everywhere} happening")
+
+    target = shown.dropna(subset=["latitude"]).iloc[0]
+    _map_frame(page).evaluate(
+        "([lat, lon]) => window.map.setView([lat, lon], 13)",
+        [float(target["latitude"]), float(target["longitude"])],
+    )
+    page.wait_for_timeout(500)  # the view report is debounced
+    _settled(page)
+    here = grand_total(in_bounds(shown, bounds_from_folium(_map_bounds(page))))[0]
+    assert 1 <= here < everywhere
+    expect(page.get_by_text(re.compile(rf"^{here} happenings?, newest first"))).to_be_visible(
+        timeout=LOAD_MS
+    )
+
+
+def test_typing_a_name_and_enter_picks_that_one_option(offline_page, server):
+    """Streamlit's default multiselect put 'Select all N matches' first: Enter picked
+    every fuzzy match of what was typed."""
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    _open(page, server["url"])
+    types = sorted(set(apply_filters(load_events(server["db"]), FilterState())["event_type"]))
+    typed = "a"
+    matching = [t for t in types if typed in t]
+    assert len(matching) >= 2, "the seeds should give several types containing 'a'"
+    box = page.get_by_role("region", name="Sidebar").get_by_role("combobox", name="Event type")
+    box.click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    link = _address(page, r"[?&]type=")
+    assert len(parse_qs(urlsplit(link).query)["type"]) == 1
+    picked = parse_qs(urlsplit(link).query)["type"][0]
+    assert typed in picked
+    expected = apply_filters(load_events(server["db"]), FilterState(types=(picked,)))
+    expect(
+        page.get_by_role("heading", name=re.compile(rf"^{count_label(len(expected))}"))
+    ).to_be_visible(timeout=LOAD_MS)
+
+
+def test_the_pin_map_opens_on_the_event_with_town_names(offline_page, server):
+    from playwright.sync_api import expect
+
+    page, _aborted, _served, _dialogs = offline_page
+    events = apply_filters(load_events(server["db"]), FilterState()).dropna(subset=["latitude"])
+    event = events.iloc[0]
+    page.goto(server["url"] + f"?event={event['event_id']}")  # the map opens on the event
+    page.frame_locator(MAP_FRAME).first.locator(".leaflet-container").wait_for(timeout=LOAD_MS)
+    expect(page.locator(".ev-panel .ev-report").first).to_be_visible(timeout=LOAD_MS)
+    _settled(page)
+    page.get_by_role("tab", name="Correct a place").click()
+    expect(page.locator(".fix-sentence")).to_be_visible(timeout=LOAD_MS)
+    page.get_by_text("where I drop a pin").click()
+    pin_frame = page.frame_locator(MAP_FRAME).nth(1)
+    pin_frame.locator(".leaflet-container").wait_for(timeout=LOAD_MS)
+    _settled(page)
+    expect(pin_frame.locator(".pin-town").first).to_be_visible(timeout=LOAD_MS)
+    view = page.evaluate(
+        """() => {
+            const frames = [...document.querySelectorAll('iframe')].filter(
+                f => f.title === 'streamlit_folium.st_folium');
+            const map = frames[1].contentWindow.map;
+            const c = map.getCenter();
+            return [c.lat, c.lng, map.getZoom()];
+        }"""
+    )
+    assert abs(view[0] - float(event["latitude"])) < 0.05
+    assert abs(view[1] - float(event["longitude"])) < 0.05
+    assert view[2] >= 10
+    _shot(page, "pin_map")
 
 
 # --- readability without tiles (issue 14): the standalone map, opened from disk ---------------

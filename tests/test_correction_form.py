@@ -68,3 +68,28 @@ def test_an_unknown_choice_is_an_error():
 def test_the_reports_say_what_moved():
     assert saved_message(3, 2) == "Correction 3 saved: 2 place mention(s) changed."
     assert undone_message(3, None) == "Correction 3 removed: 0 place mention(s) changed back."
+
+
+def test_the_sentence_beside_the_form_is_escaped_with_its_place_marked():
+    from geo.view.correction_form import sentence_html
+
+    page = sentence_html(
+        {"sentence": "Shells hit <b>Homs</b> today.", "mention": "Homs", "source": "<i>X</i>"}
+    )
+    assert "&lt;b&gt;<mark>Homs</mark>&lt;/b&gt;" in page
+    assert "<i>" not in page and "&lt;i&gt;X&lt;/i&gt;" in page
+    assert "no sentence" in sentence_html({"sentence": None})
+
+
+def test_town_labels_are_escaped_and_always_shown():
+    from geo.models import Place
+    from geo.view.correction_form import labels_layer
+
+    group = labels_layer([Place(None, "<img src=x>", 36.2, 37.1, "SY")])
+    import folium
+
+    m = folium.Map()
+    group.add_to(m)
+    page = m.get_root().render()
+    assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page
+    assert '"permanent": true' in page

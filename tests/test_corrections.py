@@ -94,3 +94,46 @@ def test_not_a_place_takes_the_event_off_the_map(database):
     left = load_events(database)
     assert left.empty or left["latitude"].isna().all()  # dropped, or kept without a place
     assert corrections.listing(database).iloc[0]["now placed at"] == "not a place"
+
+
+@pytest.mark.parametrize(
+    ("point", "country", "region"),
+    [
+        ((36.20, 37.15), "SY", "Aleppo"),  # in the city
+        ((40.71, -74.00), "US", "New York"),
+        ((-41.29, 174.78), "NZ", "Greater Wellington"),
+    ],
+)
+def test_a_pin_is_located_where_it_is_dropped(point, country, region):
+    where = corrections.locate_pin(*point)
+    assert (where.country_code, where.admin1) == (country, region)
+
+
+def test_a_pin_at_sea_is_in_no_country():
+    where = corrections.locate_pin(0.0, -30.0)  # the middle of the Atlantic
+    assert where.country_code is None and where.admin1 is None
+
+
+def test_the_pin_map_names_the_largest_towns_around_the_event():
+    towns = corrections.towns_near(36.20, 37.15, 40.0)
+    assert towns and towns[0].name == "Aleppo"
+    assert all(t.country_code == "SY" for t in towns[:3])
+
+
+def test_a_pin_dropped_in_another_country_takes_that_countrys_code(database):
+    """The event is placed in Homs (Syria); the reader pins it in Beirut: the event is in
+    Lebanon now, and a Syria filter no longer shows it."""
+    from geo.view.filters import FilterState, apply_filters
+
+    event = load_events(database).iloc[0]
+    assert event["country_code"] == "SY"
+    where = corrections.locate_pin(33.8938, 35.5018)
+    pin = corrections.pin_place(
+        "Homs", 33.8938, 35.5018, where.country_code, "city",
+        admin1=where.admin1, admin1_code=where.admin1_code,
+    )  # fmt: skip
+    corrections.apply(database, corrections.correction_for(event, pin, "article"))
+    after = load_events(database)
+    assert after.iloc[0]["country_code"] == "LB"
+    assert after.iloc[0]["admin1"] == where.admin1 and where.admin1
+    assert apply_filters(after, FilterState(countries=("SY",))).empty

@@ -170,3 +170,78 @@ def test_read_article(tmp_path):
     article = read_article(db_path, "a1")
     assert article is not None and article.text == "Full text." and article.title == "T"
     assert read_article(db_path, "missing") is None
+
+
+def test_a_republished_sentence_is_shown_once_with_every_publisher():
+    said = "Shelling hit the old market of Aleppo on Tuesday."
+    frame = make_events(
+        [
+            {"report_group": "g1", "source": "Reuters", "sentence": said},
+            {"report_group": "g1", "source": "Yahoo News", "sentence": "  " + said.upper()},
+            {"report_group": "g1", "source": "CBC", "sentence": "Aleppo's market was shelled."},
+        ]
+    )
+    page = evidence_html(frame)
+    assert page.count('class="ev-report"') == 2
+    assert "<strong>Reuters, Yahoo News</strong>" in page
+    assert "3 reports" in page  # the summary still counts every report
+
+
+def test_the_title_under_the_sentence_is_labelled():
+    page = evidence_html(make_events([{"title": "Market shelled", "url": "https://e.org/1"}]))
+    assert '<span class="ev-label">Article</span> <a href="https://e.org/1"' in page
+    page = evidence_html(make_events([{"title": "Market shelled", "url": None}]))
+    assert '<span class="ev-label">Article</span> Market shelled' in page
+
+
+def test_the_panel_says_how_well_attested_the_happening_is():
+    frame = make_events([{"confidence": 0.9, "report_count": 2, "reported_by": "Reuters; CBC"}])
+    assert "confidence high (0.90) · 2 reports from 2 independent publishers" in evidence_html(
+        frame
+    )
+
+
+def test_a_town_is_shown_in_its_regions_spelling():
+    frame = make_events([{"place": "Ḩamāh", "admin1": "Hama", "mention": "Hama"}])
+    page = evidence_html(frame)
+    assert "Ḩamāh" not in page
+    assert "(written" not in page  # written as it is shown
+
+
+def test_the_sentence_naming_the_place_is_found_when_the_events_is_another():
+    from geo.view.evidence import place_sentence
+
+    text = (
+        "Fighting raged around Aleppo on Monday. Residents fled. "
+        "Later, jets struck the eastern districts, killing nine."
+    )
+    at = text.index("Later")
+    event = {"mention": "Aleppo", "sentence": text[at:], "sentence_start": at}
+    places = [{"start": text.index("Aleppo"), "end": text.index("Aleppo") + 6}]
+    assert place_sentence(text, places, event) == "Fighting raged around Aleppo on Monday."
+    page = evidence_html(
+        make_events([{**event, "event_id": "e1"}]),
+        {"e1": place_sentence(text, places, event)},
+    )
+    assert "Place named in" in page
+    assert "Fighting raged around <mark>Aleppo</mark> on Monday." in page
+    # its own sentence names it: nothing more to show
+    own = {"mention": "Aleppo", "sentence": text[:39], "sentence_start": 0}
+    assert place_sentence(text, places, own) is None
+    # the name is nowhere in the places found
+    assert place_sentence(text, [], event) is None
+
+
+def test_at_a_busy_place_the_picker_starts_from_the_newest_happening():
+    from geo.view.selection import happening_picker
+
+    frame = make_events(
+        [
+            {"report_group": "old", "event_date": "2016-01-02"},
+            {"report_group": "new", "event_date": "2016-11-08"},
+            {"report_group": "mid", "event_date": "2016-06-01"},
+            {"report_group": "none", "event_date": None},
+        ]
+    )
+    picker = happening_picker(frame, (36.2021, 37.1343), "e1")
+    assert list(picker.labels) == ["e2", "e3", "e1", "e4"]

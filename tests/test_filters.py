@@ -387,6 +387,32 @@ def test_the_copy_button_carries_the_link_as_a_string_that_cannot_end_its_script
     assert "navigator.clipboard.writeText(link)" in page
 
 
+def test_the_actor_filter_keeps_events_naming_any_chosen_actor_and_round_trips():
+    from geo.view.filters import actors
+
+    frame = make_events(
+        [
+            {"actors": "Islamic State"},
+            {"actors": "rebels; Syrian government forces"},
+            {"actors": ""},
+            {"actors": "Syrian government forces"},
+        ]
+    )
+    assert actors(frame) == ["Islamic State", "rebels", "Syrian government forces"]
+    state = FilterState(actors=("Syrian government forces",))
+    assert ids(apply_filters(frame, state)) == ["e2", "e4"]
+    assert ids(apply_filters(frame, FilterState(actors=("rebels", "Islamic State")))) == [
+        "e1",
+        "e2",
+    ]
+    # "rebel" is not "rebels": whole names, not substrings
+    assert ids(apply_filters(frame, FilterState(actors=("rebel",)))) == []
+    params = state_to_query_params(state)
+    assert params["actor"] == ["Syrian government forces"]
+    assert state_from_query_params(params) == state
+    assert not FilterState(actors=("rebels",)).is_default
+
+
 def test_the_share_link_carries_the_counts_per_province_and_the_point_size():
     link = share_link(FilterState(), base_url="http://h/", provinces=True, size_by="deaths")
     assert parse_qs(urlsplit(link).query) == {"provinces": ["true"], "size": ["deaths"]}

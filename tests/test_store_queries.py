@@ -15,9 +15,10 @@ from geo.ingest.synth import synth_places, synthetic_batches
 from geo.place.gazetteer import default_gazetteer
 from geo.store import AnalyzedArticle, EventQuery, open_store
 from geo.store.base import QUERY_INDEXES
-from geo.view import evidence, mapview, timeline
+from geo.view import evidence, mapview, overview, timeline
 from geo.view.filters import (
     FilterState,
+    actors,
     apply_filters,
     choices_from,
     cited_sources,
@@ -51,8 +52,17 @@ def _varied(item: AnalyzedArticle, rng: random.Random) -> AnalyzedArticle:
     for e in item.events:
         location = places[(e.location.mention.start, e.location.mention.end)]
         day = None if rng.random() < 0.05 else e.event_date
+        roll = rng.random()
+        # no one named, or two actors (the cell "A; B")
+        who = () if roll < 0.1 else (*e.actors, "Invented Brigade") if roll < 0.2 else e.actors
         events.append(
-            replace(e, location=location, event_date=day, confidence=rng.choice(CONFIDENCES))
+            replace(
+                e,
+                location=location,
+                event_date=day,
+                confidence=rng.choice(CONFIDENCES),
+                actors=who,
+            )
         )
     return AnalyzedArticle(item.article, list(places.values()), events)
 
@@ -89,6 +99,8 @@ def _states(frame: pd.DataFrame) -> list[FilterState]:
         if isinstance(a, str) and c != code
     )
     word = frame["place"].dropna().iloc[3][:4].upper()  # a search differing in case
+    named = actors(frame)
+    assert "Invented Brigade" in named and len(named) > 2
     return [
         FilterState(),
         FilterState(show_all=True),
@@ -97,6 +109,9 @@ def _states(frame: pd.DataFrame) -> list[FilterState]:
         FilterState(date_to=date(2015, 5, 1)),
         FilterState(sources=(source, other)),
         FilterState(cited=tuple(cited)),
+        FilterState(actors=("Invented Brigade",)),
+        FilterState(actors=(named[0], named[-1]), show_all=True),
+        FilterState(actors=("Invented",)),  # a part of a name is no actor
         FilterState(types=("airstrike", "shelling"), show_all=True),
         FilterState(countries=(code,)),
         FilterState(countries=(region,)),
@@ -233,9 +248,41 @@ def test_totals_and_choices_come_from_sql(filled) -> None:
         publishers(frame),
         cited_sources(frame),
         event_types(frame),
+        actors(frame),
         countries(frame),
         precisions(frame),
     ]
+
+
+def test_the_overview_from_sql_is_the_overview_of_the_frame(filled) -> None:
+    store, frame = filled
+    for state in (FilterState(), FilterState(actors=("Invented Brigade",), show_all=True)):
+        shown = apply_filters(frame, state)
+        query = event_query(state)
+        for by, column in overview.TOTALS_BY.items():
+            got = overview.totals_from(store.happening_totals(query, column), by)
+            pd.testing.assert_frame_equal(got, overview.totals(shown, by), check_dtype=False)
+        every = store.happening_totals(query, None)
+        assert (int(every["events"].sum()), int(every["killed"].sum())) == (
+            overview.grand_total(shown)
+        )
+        assert overview.grand_total(shown)[1] > 0
+        counts = []
+        for box in (
+            None,
+            overview.Bounds(30.0, 35.0, 38.0, 43.0),
+            overview.Bounds(-80.0, -540.0, 80.0, 540.0),  # wider than the world
+            overview.Bounds(-60.0, 170.0, 60.0, -100.0),  # across the antimeridian
+        ):
+            inside = overview.in_bounds(shown, box)
+            page, n = store.newest_happenings(replace(query, bbox=overview.bbox(box)), 100)
+            assert n == overview.grand_total(inside)[0], box
+            assert _ids(page) == _ids(overview.newest_first(inside)), box
+            counts.append(n)
+        assert counts[0] > 100 and len(page) == 0  # the list cut at its limit; an empty view
+    assert overview.totals_from(
+        store.happening_totals(EventQuery(text="no such"), "actors"), "actor"
+    ).empty
 
 
 def test_the_reports_of_a_happening(filled) -> None:
@@ -252,6 +299,9 @@ def test_an_empty_store_answers_every_question(store) -> None:
     assert store.query_events(query, limit=10).empty
     assert store.point_types(query).empty and store.point_events(query, 5).empty
     assert store.event_countries() == ()
+    assert store.newest_happenings(query, 10)[1] == 0
+    assert store.happening_totals(query, "actors").empty
+    assert int(store.happening_totals(query, None)["events"].sum()) == 0
     assert store.day_counts(query).empty and store.date_bounds(query) is None
     assert choices_from(store.filter_values()) == {
         key: [] for key in choices_from(store.filter_values())

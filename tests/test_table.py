@@ -63,3 +63,21 @@ def test_undated_events_come_last_as_undated_and_months_show_as_months():
 def test_countries_are_named_not_coded():
     frame = make_events([{"country_code": "SY"}, {"country_code": None}])
     assert list(table_frame(frame)["country"]) == ["Syria", ""]
+
+
+def test_a_town_and_its_province_of_one_name_are_shown_in_one_spelling():
+    from geo.view.table import place_name, region_label
+
+    frame = make_events(
+        [
+            {"place": "Ḩamāh", "admin1": "Hama", "precision": "city"},
+            {"place": "Hama", "admin1": "Hama", "precision": "admin1"},
+            {"place": "Dar‘ā", "admin1": "Daraa"},
+            {"place": "Damascus", "admin1": "Dimashq"},  # another word: kept
+            {"place": "Aleppo", "admin1": None},
+        ]
+    )
+    assert list(table_frame(frame)["place"]) == ["Hama", "Hama", "Daraa", "Damascus", "Aleppo"]
+    assert place_name(None, "Hama") == ""
+    assert region_label("SY/Aleppo") == "Syria · Aleppo"
+    assert region_label("SY") == "Syria"

@@ -17,6 +17,7 @@ from geo.view import mapview
 from geo.view.assets import MapAssets
 from geo.view.editing import Access
 from geo.view.plaintext import markdown_text as text
+from geo.view.table import country_name
 
 PIN_MAP_HEIGHT = 320
 
@@ -54,7 +55,7 @@ KEYS = (
 
 def panel(data: Data, access: Access, *, assets: MapAssets) -> None:
     """The correction form of the selected event (read from the database by its id)."""
-    db_path, events = data.db_path, data.extent()  # the pin map fits to every event
+    db_path = data.db_path
     if not access.can_edit:
         st.info(f"{access.reason} Viewers can see the corrections made, not make or undo one.")
         _listing(db_path, can_undo=False)
@@ -63,7 +64,7 @@ def panel(data: Data, access: Access, *, assets: MapAssets) -> None:
     if row.empty:
         st.caption("Select an event (click a point or a table row) to correct its place.")
     else:
-        _form(row.iloc[0], events, db_path, assets, access.made_by or "")
+        _form(row.iloc[0], row, db_path, assets, access.made_by or "")  # the pin map opens on it
     if st.session_state.get(REPORT):
         st.success(text(st.session_state.pop(REPORT)))
     _listing(db_path, can_undo=True)
@@ -71,6 +72,15 @@ def panel(data: Data, access: Access, *, assets: MapAssets) -> None:
 
 def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
     subject = form.subject_of(event)
+    controls, said = st.columns([3, 2])
+    with said:  # what the text says, in view while correcting
+        st.markdown("**The sentence**")
+        st.html(form.sentence_html(event))
+    with controls:
+        _controls(event, subject, events, db_path, assets, made_by)
+
+
+def _controls(event, subject, events, db_path, assets: MapAssets, made_by: str) -> None:
     st.markdown(
         f"Correct where **{text(subject.mention)}** is placed (now: {text(subject.place)}, "
         f"{text(subject.country_code or '?')}, {text(subject.precision or '?')}-level).",
@@ -91,7 +101,7 @@ def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
         else:
             st.caption("The gazetteer has no other place of that name: drop a pin instead.")
     elif how == form.DROPPED_PIN:
-        place = _pin(subject, events, assets)
+        place = _pin(subject, events.loc[events["event_id"] == event["event_id"]], assets)
     scope = st.radio(
         "Apply",
         corrections.SCOPES,
@@ -111,15 +121,20 @@ def _form(event, events, db_path, assets: MapAssets, made_by: str) -> None:
             st.rerun()
 
 
-def _pin(subject: form.Subject, events, assets: MapAssets):
-    """The pin map and the typed coordinates; the pinned place."""
+def _pin(subject: form.Subject, this_event, assets: MapAssets):
+    """The pin map (opening on the event, its towns named) and the typed coordinates;
+    the pinned place, in the country and region where it is."""
     st.caption("Click the map to drop the pin, or type the coordinates.")
     start_lat, start_lon = form.pin_start(subject)
     here = (st.session_state.get(PIN_LAT, start_lat), st.session_state.get(PIN_LON, start_lon))
+    # The map opens where the event is (not fitted to every event), at a town's scale.
+    base = mapview.base_map(this_event if subject.point else None, assets=assets)
+    base.options["zoom"] = form.PIN_ZOOM if subject.point else base.options.get("zoom")
+    towns = corrections.towns_near(*subject.point, form.LABEL_KM) if subject.point else []
     pin = st_folium(
-        mapview.base_map(events, assets=assets),
+        base,
         key=PIN_MAP,
-        feature_group_to_add=mapview.pin_layer(*here),
+        feature_group_to_add=[mapview.pin_layer(*here), form.labels_layer(towns)],
         returned_objects=["last_clicked"],
         center=subject.point,
         zoom=form.PIN_ZOOM,
@@ -136,7 +151,19 @@ def _pin(subject: form.Subject, events, assets: MapAssets):
     lat = c1.number_input("Latitude", -90.0, 90.0, start_lat, format="%.6f", key=PIN_LAT)
     lon = c2.number_input("Longitude", -180.0, 180.0, start_lon, format="%.6f", key=PIN_LON)
     level = c3.selectbox("It is a", form.PIN_FEATURES, key=PIN_FEATURE)
-    return corrections.pin_place(subject.mention, lat, lon, subject.country_code, level)
+    where = corrections.locate_pin(lat, lon)
+    country = country_name(where.country_code) if where.country_code else ""
+    label = form.located_label(country, where.admin1 or "")
+    st.caption(f"The pin is {text(label)}." if label else "The pin is in no known country.")
+    return corrections.pin_place(
+        subject.mention,
+        lat,
+        lon,
+        where.country_code,
+        level,
+        admin1=where.admin1,
+        admin1_code=where.admin1_code,
+    )
 
 
 def _listing(db_path, *, can_undo: bool) -> None:

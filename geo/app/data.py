@@ -94,6 +94,16 @@ def _extent(db_path: str, stamp: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["latitude", "longitude", "event_type"])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _happening_totals(db_path: str, stamp: int, state: filters.FilterState, column):
+    return _ask(db_path, "happening_totals", filters.event_query(state), column)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _in_view(db_path: str, stamp: int, state: filters.FilterState, bbox, limit: int):
+    return _ask(db_path, "newest_happenings", filters.event_query(state, bbox), limit)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _countries(db_path: str, stamp: int) -> tuple[str, ...]:
     return _ask(db_path, "event_countries")
@@ -197,6 +207,19 @@ class Data:
     def totals(self, state: filters.FilterState, column: str) -> pd.DataFrame:
         """Events and deaths of `state` per event type, publisher or actors (Store.totals)."""
         return _totals(*self._key(), state, column)
+
+    def happening_totals(self, state: filters.FilterState, column: str | None) -> pd.DataFrame:
+        """Happenings and deaths of `state` (each happening once, at its largest toll) per
+        event type, publisher or actor; None: of them all (Store.happening_totals)."""
+        return _happening_totals(*self._key(), state, column)
+
+    def in_view(
+        self, state: filters.FilterState, bbox: tuple[float, float, float, float] | None, limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The newest report of each happening of `state` inside `bbox` (south, west,
+        north, east; None: everywhere), newest first, at most `limit`; and how many
+        happenings are inside."""
+        return _in_view(*self._key(), state, bbox, int(limit))
 
     def events_at(self, state: filters.FilterState, point: tuple[float, float]) -> pd.DataFrame:
         """The events of `state` at one point of the map."""

@@ -39,12 +39,27 @@ def panel(data: Data, state: FilterState) -> None:
         if picked != picker.current:
             selection.select(picked, focus=False)
             st.rerun()
-    st.html(evidence.evidence_html(reports))
+    st.html(evidence.evidence_html(reports, _named_in(data, reports)))
     _reader(data, reports)
     if st.button("Clear selection", key=CLEAR):
         selection.select(None, focus=True)
         maps.forget_click()
         st.rerun()
+
+
+def _named_in(data: Data, reports) -> dict[str, str]:
+    """For each report whose sentence does not name its place: the sentence that does."""
+    found: dict[str, str] = {}
+    for row in reports.head(evidence.MAX_REPORTS).to_dict("records"):
+        if evidence.names_its_place(row):
+            continue  # the usual case: no article to read
+        article = data.article(str(row["article_id"]))
+        if article is None:
+            continue
+        named = evidence.place_sentence(article.text, data.places(article.article_id), row)
+        if named:
+            found[str(row["event_id"])] = named
+    return found
 
 
 def _reader(data: Data, reports) -> None:

@@ -1,5 +1,10 @@
 """The sidebar's filters, bound to the URL: dates (with steps and play), publishers, cited
-sources, event types, countries or regions, precision, search. Returns the FilterState.
+sources, event types, actors, countries or regions, precision, search. Returns the
+FilterState.
+
+The multiselects match what is typed as a substring (not Streamlit's default fuzzy
+subsequence, which offers "Aleppo" for "ap") and show no "Select all matches" row: with
+that row first, Enter picked every match instead of the one typed.
 
 Widget keys are the URL parameters (geo.view.filters); the date window is kept inside
 the data's period by geo.view.timeline.
@@ -15,6 +20,7 @@ import streamlit as st
 from geo.app.data import Data
 from geo.view import timeline
 from geo.view.filters import (
+    ACTOR_PARAM,
     ALL_PARAM,
     CITED_PARAM,
     COUNTRY_PARAM,
@@ -22,12 +28,12 @@ from geo.view.filters import (
     MAX_QUERY_LENGTH,
     PRECISION_PARAM,
     QUERY_PARAM,
-    REGION_SEPARATOR,
     SOURCE_PARAM,
     TYPE_PARAM,
     FilterState,
     state_from_query_params,
 )
+from geo.view.table import region_label
 
 STEP_SIZES = {"a day": 1, "a week": 7, "a month": 30, "a quarter": 91, "a year": 365}
 PLAY_EVERY_S = 2.0
@@ -38,6 +44,7 @@ STEP_BACK = "step_back"
 STEP_FORWARD = "step_forward"
 PLAY = "play"
 LINK_READ = "filters_link_read"  # the link's dates were read (once per session)
+COUNTRY_LINK_READ = "filters_country_link_read"  # and its countries
 PERIOD = "filters_period"  # the data's (first, last) day at the last run
 PLAY_TICK = "filters_play_tick"  # the play control asks for one step
 BOUNDS = "filters_bounds"  # the period of the events the other filters let through
@@ -55,6 +62,7 @@ KEYS = (
     STEP_FORWARD,
     PLAY,
     LINK_READ,
+    COUNTRY_LINK_READ,
     PERIOD,
     PLAY_TICK,
     BOUNDS,
@@ -166,12 +174,51 @@ def _play() -> None:
     in_full_run["now"] = False
 
 
+# Typing a name and Enter picks the first option containing it (see the module's docstring).
+MULTISELECT_OPTIONS = {"filter_mode": "contains", "select_all": False}
+
+
 def _multiselect(choices: dict, label: str, param: str, placeholder: str, **kwargs) -> tuple:
     return tuple(
         st.sidebar.multiselect(
-            label, choices[param], key=param, bind="query-params", placeholder=placeholder, **kwargs
+            label,
+            choices.get(param, []),
+            key=param,
+            bind="query-params",
+            placeholder=placeholder,
+            **MULTISELECT_OPTIONS,
+            **kwargs,
         )
     )
+
+
+def _countries(choices: dict) -> tuple:
+    """The country filter: shown by name ("Syria · Aleppo"), kept in the URL by code
+    (`country=SY`, `country=SY/Aleppo`, as share links write it). Streamlit's binding
+    writes a multiselect's shown labels to the URL, so this one is bound here."""
+    options = choices.get(COUNTRY_PARAM, [])
+    if COUNTRY_LINK_READ not in st.session_state:
+        st.session_state[COUNTRY_LINK_READ] = True
+        asked = state_from_query_params({COUNTRY_PARAM: st.query_params.get_all(COUNTRY_PARAM)})
+        st.session_state[COUNTRY_PARAM] = [c for c in asked.countries if c in options]
+    elif any(c not in options for c in st.session_state.get(COUNTRY_PARAM, [])):
+        st.session_state[COUNTRY_PARAM] = [  # the data changed under the choice
+            c for c in st.session_state[COUNTRY_PARAM] if c in options
+        ]
+    chosen = st.sidebar.multiselect(
+        "Country or region",
+        options,
+        key=COUNTRY_PARAM,
+        placeholder="Everywhere",
+        format_func=region_label,
+        **MULTISELECT_OPTIONS,
+    )
+    if chosen:
+        if st.query_params.get_all(COUNTRY_PARAM) != list(chosen):
+            st.query_params[COUNTRY_PARAM] = list(chosen)
+    elif COUNTRY_PARAM in st.query_params:
+        del st.query_params[COUNTRY_PARAM]
+    return tuple(chosen)
 
 
 def sidebar(data: Data) -> FilterState:
@@ -182,13 +229,8 @@ def sidebar(data: Data) -> FilterState:
     sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
     cited = _multiselect(choices, "Cited source", CITED_PARAM, "Anyone cited, or no one")
     types = _multiselect(choices, "Event type", TYPE_PARAM, "All types")
-    countries = _multiselect(
-        choices,
-        "Country or region",
-        COUNTRY_PARAM,
-        "Everywhere",
-        format_func=lambda v: v.replace(REGION_SEPARATOR, " · ", 1),
-    )
+    actors = _multiselect(choices, "Actor", ACTOR_PARAM, "Anyone, or no one named")
+    countries = _countries(choices)
     precisions = _multiselect(choices, "Place known to", PRECISION_PARAM, "Any precision")
     query = st.sidebar.text_input(
         "Search",
@@ -210,6 +252,7 @@ def sidebar(data: Data) -> FilterState:
         query=query,
         cited=cited,
         types=types,
+        actors=actors,
         countries=countries,
         precisions=precisions,
         show_all=show_all,

@@ -29,6 +29,7 @@ from geo.view.filters import (
     map_view_from_folium,
     map_view_from_query_params,
 )
+from geo.view.overview import bounds_from_folium
 from geo.view.selection import focus_point
 
 MAP_HEIGHT = 560
@@ -41,7 +42,8 @@ LAST_CLICK = "map_last_click"  # what st_folium last reported (it repeats it eve
 POINT = "map_point"  # (latitude, longitude) of the point last clicked
 START_VIEW = "map_start_view"  # the view the link asked for, when the session began
 VIEW = "map_view"  # the map's centre and zoom as last reported
-KEYS = (HEAT, PROVINCES, SIZE, MAP, LAST_CLICK, POINT, START_VIEW, VIEW)
+BOUNDS = "map_bounds"  # the box the map shows, as last reported (the list beside it)
+KEYS = (HEAT, PROVINCES, SIZE, MAP, LAST_CLICK, POINT, START_VIEW, VIEW, BOUNDS)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,12 @@ def _province_centres(regions: tuple[tuple[str, str], ...]) -> dict[tuple[str, s
 def current_view() -> MapView | None:
     """Where the map looks now (as last reported), else where the link asked it to."""
     return st.session_state.get(VIEW) or st.session_state.get(START_VIEW)
+
+
+def current_bounds():
+    """The box the map shows (geo.view.overview.Bounds), as last reported; None before
+    the map reported one."""
+    return st.session_state.get(BOUNDS)
 
 
 def clicked_point() -> tuple[float, float] | None:
@@ -156,6 +164,9 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
     view = map_view_from_folium(clicked)
     if view is not None:
         st.session_state[VIEW] = view
+    bounds = bounds_from_folium(clicked)
+    if bounds is not None:
+        st.session_state[BOUNDS] = bounds
     point = (clicked or {}).get("last_object_clicked")
     if point and point != st.session_state.get(LAST_CLICK):
         st.session_state[LAST_CLICK] = point

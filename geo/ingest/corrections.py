@@ -20,6 +20,7 @@ from geo.models import FEATURE_LEVELS, Mention, Place, ResolvedMention, validate
 from geo.place.gazetteer import Gazetteer, default_gazetteer, normalize_name
 from geo.place.overrides import new_override, overrides_frame, place_candidates
 from geo.place.resolve import resolve_mentions
+from geo.place.reverse import Located, locate
 from geo.store import Location, Store, opened
 from geo.store.base import place_row
 
@@ -67,14 +68,33 @@ def candidates(name: str, country_code: str | None = None, limit: int = 10) -> l
     return list(place_candidates(name, country_code or None, limit=limit))
 
 
+def locate_pin(latitude: float, longitude: float, gazetteer: Gazetteer | None = None) -> Located:
+    """The country and region where a pin is (geo.place.reverse): a pin takes them from
+    where it is dropped, not from the place it replaces."""
+    lat, lon = validate_location(latitude, longitude)
+    return locate(lat, lon, gazetteer if gazetteer is not None else default_gazetteer())
+
+
+def towns_near(
+    latitude: float, longitude: float, km: float = 40.0, gazetteer: Gazetteer | None = None
+) -> list[Place]:
+    """The largest towns around a point: the pin map's labels."""
+    lat, lon = validate_location(latitude, longitude)
+    return (gazetteer if gazetteer is not None else default_gazetteer()).largest_near(lat, lon, km)
+
+
 def pin_place(
     name: str,
     latitude: float,
     longitude: float,
     country_code: str | None = None,
     feature: str = "landmark",
+    *,
+    admin1: str | None = None,
+    admin1_code: str | None = None,
 ) -> Place:
-    """A place where the reader dropped a pin (validated coordinates; no GeoNames ID)."""
+    """A place where the reader dropped a pin (validated coordinates; no GeoNames ID), in
+    the country and region given (see `locate_pin`)."""
     lat, lon = validate_location(latitude, longitude)
     if feature not in FEATURE_LEVELS:
         raise ValueError(f"feature must be one of {FEATURE_LEVELS}, got {feature!r}")
@@ -84,6 +104,8 @@ def pin_place(
         latitude=round(lat, 6),
         longitude=round(lon, 6),
         country_code=(country_code or None),
+        admin1=admin1 or None,
+        admin1_code=admin1_code or None,
         feature=feature,
         source=PIN_SOURCE,
     )

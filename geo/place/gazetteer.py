@@ -1120,6 +1120,59 @@ class Gazetteer:
     def count(self) -> int:
         return self._db().execute("SELECT count(*) FROM places").fetchone()[0]
 
+    def _within(
+        self,
+        latitude: float,
+        longitude: float,
+        max_km: float,
+        country_code: str | None,
+        features: tuple[str, ...],
+    ) -> Iterator[tuple[float, Place]]:
+        """(great-circle km, place) of the places of `features` within `max_km`."""
+        dlat = max_km / 111.0
+        dlon = max_km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
+        marks = ",".join("?" * len(features))
+        sql = (
+            f"SELECT * FROM places WHERE feature IN ({marks}) "
+            "AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+        )
+        params: list = [*features, latitude - dlat, latitude + dlat]
+        params += [longitude - dlon, longitude + dlon]
+        if country_code:
+            sql += " AND country_code = ?"
+            params.append(country_code)
+        for row in self._db().execute(sql, params):
+            place = _place_from_row(row)
+            km = _great_circle_km(latitude, longitude, place.latitude, place.longitude)
+            if km <= max_km:
+                yield km, place
+
+    def nearest(
+        self,
+        latitude: float,
+        longitude: float,
+        max_km: float,
+        *,
+        country_code: str | None = None,
+        features: tuple[str, ...] = ("city", "admin2"),
+    ) -> Place | None:
+        """The place of `features` nearest to the point, within `max_km` (great-circle), of
+        `country_code` when given; None when there is none. A reverse look-up for pins."""
+        found = min(
+            self._within(latitude, longitude, max_km, country_code, features),
+            key=lambda hit: hit[0],
+            default=None,
+        )
+        return found[1] if found else None
+
+    def largest_near(
+        self, latitude: float, longitude: float, max_km: float, limit: int = 12
+    ) -> list[Place]:
+        """The most populous towns within `max_km` of the point (labels for a map)."""
+        hits = self._within(latitude, longitude, max_km, None, ("city",))
+        ranked = sorted(hits, key=lambda hit: (-hit[1].population, hit[0]))
+        return [place for _, place in ranked[:limit]]
+
     def places_in(self, country_code: str, feature: str = "city", limit: int = 1000) -> list[Place]:
         """The most populous places of one feature level in a country (ties by id)."""
         rows = self._db().execute(
@@ -1128,6 +1181,13 @@ class Gazetteer:
             (country_code, feature, limit),
         )
         return [_place_from_row(row) for row in rows]
+
+
+def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @functools.cache

@@ -575,6 +575,47 @@ class Store(ABC):
         frame = self._select(*queries.totals_sql(query, self.dialect, column))
         return frame.astype({"value": "string", "events": "int64", "killed": "Int64"})
 
+    def happening_totals(self, query: EventQuery, column: str | None) -> pd.DataFrame:
+        """Columns value, events, killed: happenings (report groups) and their deaths, each
+        happening once at its largest toll, per event type, publisher (`source`) or actor
+        (`actors`, split from its "; "-joined cell; None: no actor named); `column` None:
+        one row (value None) of every happening. Unsorted."""
+        if column != "actors":
+            frame = self._select(*queries.happening_totals_sql(query, self.dialect, column))
+            if column is None:
+                frame.insert(0, "value", [None] * len(frame))
+        else:
+            rows = self._select(*queries.happening_deaths_sql(query, self.dialect, column))
+            rows["value"] = [
+                [n.strip() for n in str(cell).split(";") if n.strip()] or [None]
+                if not pd.isna(cell)
+                else [None]
+                for cell in rows["value"]
+            ]
+            rows = rows.explode("value")
+            rows["killed"] = pd.to_numeric(rows["killed"], errors="coerce")
+            per = rows.groupby(["value", "happening"], dropna=False, sort=False)["killed"].max()
+            frame = (
+                per.fillna(0)
+                .groupby(level="value", dropna=False, sort=False)
+                .agg(events="size", killed="sum")
+                .reset_index()
+            )
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+        return frame.astype({"events": "int64", "killed": "int64"})[["value", "events", "killed"]]
+
+    def newest_happenings(self, query: EventQuery, limit: int) -> tuple[pd.DataFrame, int]:
+        """The newest report of each happening `query` asks for (rows as query_events),
+        newest first by event date then publication, undated last, at most `limit`; and
+        how many happenings there are."""
+        found = self._select(*queries.newest_happenings_sql(query, self.dialect, limit))
+        if found.empty:
+            return self.events_by_ids([]), 0
+        ids = found["event_id"].astype(str).tolist()
+        rows = self.events_by_ids(ids).set_index("event_id", drop=False)
+        return rows.loc[ids].reset_index(drop=True), int(found["happenings"].iloc[0])
+
     def event_countries(self) -> tuple[str, ...]:
         """The country codes of every event on the map, most events first (ties by code):
         mapview.event_countries of the whole table."""

@@ -14,7 +14,8 @@ tests/test_store_queries.py checks on both backends):
 - unless `show_all`, only the confident ones (geo/event/confidence.py's `on_map`: no
   confidence stored, or at least ON_MAP_CONFIDENCE);
 - dates inclusive (undated events fail a date bound), publishers, event types, precision
-  levels: any of the chosen; cited sources: any of the chosen among the "; "-joined names;
+  levels: any of the chosen; cited sources, actors: any of the chosen among the "; "-joined
+  names;
   countries: a code (`SY`) or a region (`SY/Aleppo`, the admin1 name);
 - `text`: a case-insensitive substring of the place, the name as written, the sentence or
   the title. SQL's lower() folds ASCII letters only (SQLite; PostgreSQL under the "C"
@@ -44,6 +45,7 @@ class EventQuery:
     date_to: date | None = None  # inclusive
     sources: tuple[str, ...] = ()  # publishers; empty: all
     cited: tuple[str, ...] = ()  # cited sources (any of them); empty: all
+    actors: tuple[str, ...] = ()  # who did it (any of the event's actors); empty: all
     types: tuple[str, ...] = ()  # event types; empty: all
     countries: tuple[str, ...] = ()  # "SY" or "SY/Aleppo"; empty: everywhere
     precisions: tuple[str, ...] = ()  # feature levels; empty: all
@@ -137,11 +139,14 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         if values:
             parts.append(f"{column} IN ({_marks(len(values))})")
             params.extend(values)
-    if query.cited:
-        wrapped = f"'{LIST_SEPARATOR}' || e.cited_sources || '{LIST_SEPARATOR}'"
-        found = [f"{dialect.find(wrapped, '?')} > 0" for _ in query.cited]
-        parts.append("(" + " OR ".join(found) + ")")
-        params.extend(f"{LIST_SEPARATOR}{name}{LIST_SEPARATOR}" for name in query.cited)
+    for column, names in (("e.cited_sources", query.cited), ("e.actors", query.actors)):
+        if names:
+            # a name between separators: the cell is written "A; B" (geo/store's join),
+            # so a whole name matches and a part of one ("Ali" in "Alibaba") does not
+            wrapped = f"'{LIST_SEPARATOR}' || {column} || '{LIST_SEPARATOR}'"
+            found = [f"{dialect.find(wrapped, '?')} > 0" for _ in names]
+            parts.append("(" + " OR ".join(found) + ")")
+            params.extend(f"{LIST_SEPARATOR}{name}{LIST_SEPARATOR}" for name in names)
     if query.countries:
         codes = [c for c in query.countries if REGION_SEPARATOR not in c]
         regions = [c for c in query.countries if REGION_SEPARATOR in c]
@@ -304,6 +309,62 @@ def totals_sql(query: EventQuery, dialect: Dialect, column: str) -> tuple[str, l
     return sql, params
 
 
+HAPPENING = "coalesce(e.report_group, e.event_id)"
+
+
+def happening_deaths_sql(query: EventQuery, dialect: Dialect, column: str | None):
+    """Per happening (report group) of the events `query` asks for, and per value of
+    `column` (event_type, source, the actors cell; None: per happening alone): the largest
+    death toll among its reports (NULL when none gives one). Reports of one attack are not
+    added up: geo/view/overview.py's totals count a happening once, at its largest toll."""
+    qualified = {"event_type": "e.event_type", "source": "a.source", "actors": "e.actors"}
+    if column is not None and column not in qualified:
+        raise ValueError(f"cannot total by {column!r}")
+    clause, params = where(query, dialect)
+    value = qualified[column] if column else "NULL"
+    sql = (
+        f"SELECT {value} AS value, {HAPPENING} AS happening, max(e.killed) AS killed "
+        f"{FROM} {clause} GROUP BY {value + ', ' if column else ''}{HAPPENING}"
+    )
+    return sql, params
+
+
+def happening_totals_sql(query: EventQuery, dialect: Dialect, column: str | None):
+    """Happenings and deaths (each happening at its largest toll) per value of `column`
+    (event_type or source: one value per event; the actors cell is split by the caller;
+    None: one row, of every happening)."""
+    inner, params = happening_deaths_sql(query, dialect, column)
+    if column is None:  # every happening: one row
+        return (
+            f"SELECT count(*) AS events, sum(coalesce(killed, 0)) AS killed FROM ({inner}) per",
+            params,
+        )
+    sql = (
+        "SELECT value, count(*) AS events, sum(coalesce(killed, 0)) AS killed "
+        f"FROM ({inner}) per GROUP BY value"
+    )
+    return sql, params
+
+
+def newest_happenings_sql(query: EventQuery, dialect: Dialect, limit: int):
+    """The event ids of the newest report of each happening `query` asks for, newest first
+    by event date, then by publication (undated last), at most `limit`; and how many
+    happenings there are, as `happenings` on every row."""
+    clause, params = where(query, dialect)
+    newest = (
+        "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date DESC, "
+        "CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published DESC, e.event_id"
+    )
+    sql = (
+        "SELECT event_id, happenings FROM (SELECT e.event_id, "
+        f"row_number() OVER (PARTITION BY {HAPPENING} ORDER BY {newest}) AS report_rank, "
+        f"row_number() OVER (ORDER BY {newest}) AS position {FROM} {clause}) ranked, "
+        f"(SELECT count(DISTINCT {HAPPENING}) AS happenings {FROM} {clause}) n "
+        "WHERE report_rank = 1 ORDER BY position LIMIT ?"
+    )
+    return sql, [*params, *params, int(limit)]
+
+
 def days_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
     """The distinct days with events (sorted)."""
     clause, params = where(query, dialect)
@@ -319,6 +380,7 @@ CHOICES_SQL: dict[str, str] = {
     "source": f"SELECT DISTINCT a.source AS value {FROM} WHERE {ON_MAP}",
     "cited_sources": f"SELECT DISTINCT e.cited_sources AS value {FROM} WHERE {ON_MAP}",
     "event_type": f"SELECT DISTINCT e.event_type AS value {FROM} WHERE {ON_MAP}",
+    "actors": f"SELECT DISTINCT e.actors AS value {FROM} WHERE {ON_MAP}",
     "precision": f"SELECT DISTINCT p.feature AS value {FROM} WHERE {ON_MAP}",
 }
 COUNTRIES_SQL = f"SELECT DISTINCT p.country_code, p.admin1 {FROM} WHERE {ON_MAP}"

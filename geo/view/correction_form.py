@@ -8,11 +8,15 @@ and when it can be saved. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import html
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import folium
+
+from geo.models import Place
 from geo.view.export import is_missing
 
 ANOTHER_PLACE = "another gazetteer place"
@@ -22,7 +26,8 @@ CHOICES: tuple[str, ...] = (ANOTHER_PLACE, DROPPED_PIN, NOT_A_PLACE)
 # What a pinned place may be: a pin is finer than a town, or it is the town itself.
 PIN_FEATURES: tuple[str, ...] = ("landmark", "neighbourhood", "city")
 PIN_DECIMALS = 6  # ~0.1 m: finer than any click on the map
-PIN_ZOOM = 9
+PIN_ZOOM = 11  # a town and its surroundings: where in it the pin goes
+LABEL_KM = 40.0  # towns labelled on the pin map, around the event
 NOTE_MAX_CHARS = 300
 
 
@@ -86,6 +91,57 @@ def dropped_pin(clicked: Mapping[str, Any] | None, seen: Any) -> tuple[float, fl
     if lat is None or lon is None:
         return None
     return round(lat, PIN_DECIMALS), round(lon, PIN_DECIMALS)
+
+
+def sentence_html(event: Mapping[str, Any]) -> str:
+    """The event's sentence, escaped, its place name as written marked: beside the form,
+    so the reader corrects the place with what the text says in view."""
+    sentence = _text(event.get("sentence"))
+    if not sentence:
+        return '<p class="fix-sentence">(no sentence stored)</p>'
+    mention = _text(event.get("mention"))
+    at = sentence.find(mention) if mention else -1
+    if at < 0:
+        body = html.escape(sentence)
+    else:
+        end = at + len(mention)
+        body = (
+            f"{html.escape(sentence[:at])}<mark>{html.escape(mention)}</mark>"
+            f"{html.escape(sentence[end:])}"
+        )
+    title = _text(event.get("title"))
+    source = _text(event.get("source"))
+    by = " · ".join(html.escape(x) for x in (source, title) if x)
+    tail = f'<div class="fix-source">{by}</div>' if by else ""
+    return (
+        '<blockquote class="fix-sentence" style="margin:0;padding:4px 10px;'
+        f'border-left:3px solid #d0d4d8">{body}{tail}</blockquote>'
+    )
+
+
+def labels_layer(places: Iterable[Place]) -> folium.FeatureGroup:
+    """Town names on the pin map (its offline background has none): a dot and the name,
+    always shown. Names are escaped (Leaflet renders tooltips as HTML)."""
+    group = folium.FeatureGroup(name="Towns")
+    for place in places:
+        folium.CircleMarker(
+            [place.latitude, place.longitude],
+            radius=2,
+            color="#444444",
+            weight=1,
+            fill=True,
+            fill_opacity=1,
+            interactive=False,
+            tooltip=folium.Tooltip(
+                html.escape(place.name), permanent=True, direction="right", class_name="pin-town"
+            ),
+        ).add_to(group)
+    return group
+
+
+def located_label(country: str, region: str) -> str:
+    """'in Syria · Aleppo' (the pin's country and region), or '' when nowhere known."""
+    return f"in {country} · {region}" if country and region else f"in {country}" if country else ""
 
 
 def can_save(choice: str, candidates: list) -> bool:

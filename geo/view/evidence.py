@@ -2,9 +2,13 @@
 
 - `reports_for` picks the reports to show for a selected event (every event sharing its
   `report_group`, i.e. every article reporting that happening) or for a clicked point.
-- `evidence_html` renders them: publisher, date, type, who claims it (cited sources) and
-  who denies it, actors, casualties, the sentence with the place highlighted, how the
-  place was resolved, and a link to the article (http and https only).
+- `evidence_html` renders them: how well attested the happening is (confidence,
+  independent publishers), then each report: publisher, date, type, who claims it (cited
+  sources) and who denies it, actors, casualties, the sentence with the place
+  highlighted, the sentence naming the place when that is another one
+  (`place_sentence`), how the place was resolved, and the article's title as a link
+  (http and https only). A sentence republished word for word by several publishers is
+  shown once, with all of them.
 - `read_article` and `article_html`: the whole article, every place name found in it
   highlighted with its resolution on hover.
 
@@ -15,6 +19,8 @@ http(s) links are kept. Nothing here imports Streamlit.
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -30,9 +36,12 @@ from geo.view.mapview import (
     safe_http_url,
     type_color,
 )
+from geo.view.overview import reliability_text
+from geo.view.table import place_name
 
 MAX_REPORTS = 50  # reports listed in the panel; the table has them all
 MAX_ARTICLE_CHARS = 200_000
+MAX_SENTENCE_CHARS = 600  # of the sentence naming the place, around the name
 
 
 def _group_key(row: pd.Series) -> str:
@@ -106,16 +115,25 @@ def _names(value: Any) -> str:
     return ", ".join(html.escape(name) for name in split_list(value))
 
 
-def report_html(row: pd.Series | dict) -> str:
-    """One report: who published it and when, what it says, who claims and who denies."""
+def report_html(
+    row: pd.Series | dict,
+    *,
+    publishers: list[str] | None = None,
+    named_in: str | None = None,
+) -> str:
+    """One report: who published it (`publishers`: every publisher of this same sentence)
+    and when, what it says, who claims and who denies; `named_in`: the sentence naming
+    the place, when the event's own sentence does not."""
     row = dict(row)
     color = type_color(row.get("event_type"))
     kind = html.escape(_text(row.get("event_type")) or "event")
     when = html.escape(format_event_date(row.get("event_date"), row.get("date_precision")))
     if row.get("date_from_text") is False:
         when += " (publication date)"
-    publisher = html.escape(_text(row.get("source")) or "unknown publisher")
-    place = html.escape(_text(row.get("place")) or _text(row.get("mention")) or "unnamed place")
+    names = publishers or [_text(row.get("source")) or "unknown publisher"]
+    publisher = ", ".join(html.escape(name) for name in names)
+    shown_name = place_name(row.get("place"), row.get("admin1"))
+    place = html.escape(shown_name or _text(row.get("mention")) or "unnamed place")
     head = (
         f'<div class="ev-head"><span class="ev-type" style="background:{color}">{kind}</span> '
         f"<strong>{publisher}</strong> · {when} · {place}</div>"
@@ -125,6 +143,12 @@ def report_html(row: pd.Series | dict) -> str:
     if sentence:
         parts.append(
             f'<blockquote class="ev-sentence">{_highlight(sentence, _text(row.get("mention")))}'
+            "</blockquote>"
+        )
+    if named_in:
+        parts.append(
+            _row("Place named in", "")
+            + f'<blockquote class="ev-sentence">{_highlight(named_in, _text(row.get("mention")))}'
             "</blockquote>"
         )
     if split_list(row.get("cited_sources")):
@@ -138,7 +162,7 @@ def report_html(row: pd.Series | dict) -> str:
         parts.append(_row("Casualties", html.escape(casualties)))
     where = html.escape(place)
     mention = _text(row.get("mention"))
-    if mention and mention != _text(row.get("place")):
+    if mention and mention != shown_name:
         where += f" (written “{html.escape(mention)}”)"
     note = precision_note(row.get("precision"), row.get("approximate"))
     level = _text(row.get("precision"))
@@ -152,11 +176,14 @@ def report_html(row: pd.Series | dict) -> str:
     title = html.escape(_text(row.get("title")) or "the article")
     if url:
         parts.append(
-            f'<div class="ev-row"><a href="{html.escape(url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer nofollow">{title}</a></div>'
+            _row(
+                "Article",
+                f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                f'rel="noopener noreferrer nofollow">{title}</a>',
+            )
         )
     elif _text(row.get("title")):
-        parts.append(f'<div class="ev-row">{title}</div>')
+        parts.append(_row("Article", title))
     return f'<div class="ev-report">{"".join(parts)}</div>'
 
 
@@ -178,10 +205,18 @@ EVIDENCE_CSS = """
 """
 
 
-def evidence_html(reports: pd.DataFrame) -> str:
-    """The panel for one happening (or one point): a summary line, then every report."""
+def _sentence_key(row: pd.Series) -> str:
+    """Reports of one sentence, word for word (spaces and case aside): a republished text."""
+    return " ".join(_text(row.get("sentence")).split()).casefold() or _text(row.get("event_id"))
+
+
+def evidence_html(reports: pd.DataFrame, named_in: dict[str, str] | None = None) -> str:
+    """The panel for one happening (or one point): a summary line, how well attested it
+    is, then every report, a sentence republished by several publishers once with all of
+    them. `named_in`: event id -> the sentence naming its place (see `place_sentence`)."""
     if reports.empty:
         return ""
+    named_in = named_in or {}
     publishers = sorted({_text(s) for s in reports["source"] if _text(s)}, key=str.casefold)
     claimed = sorted({n for v in reports["cited_sources"] for n in split_list(v)})
     denied = sorted({n for v in reports["denied_by"] for n in split_list(v)})
@@ -192,13 +227,74 @@ def evidence_html(reports: pd.DataFrame) -> str:
         summary.append("claimed by " + ", ".join(html.escape(n) for n in claimed))
     if denied:
         summary.append("denied by " + ", ".join(html.escape(n) for n in denied))
-    body = "".join(report_html(row) for _, row in reports.head(MAX_REPORTS).iterrows())
-    more = len(reports) - MAX_REPORTS
+    summary.append(html.escape(reliability_text(reports.iloc[0])))
+    same: dict[str, list[pd.Series]] = {}
+    for _, row in reports.iterrows():
+        same.setdefault(_sentence_key(row), []).append(row)
+    body = "".join(
+        report_html(
+            rows[0],
+            publishers=list(
+                dict.fromkeys(_text(r.get("source")) or "unknown publisher" for r in rows)
+            ),
+            named_in=named_in.get(_text(rows[0].get("event_id"))),
+        )
+        for rows in list(same.values())[:MAX_REPORTS]
+    )
+    more = len(same) - MAX_REPORTS
     tail = f'<div class="ev-note">and {more} more: see the table</div>' if more > 0 else ""
     return (
         f'{EVIDENCE_CSS}<div class="ev-panel"><div class="ev-summary">'
         f"{' · '.join(summary)}</div>{body}{tail}</div>"
     )
+
+
+# --- the sentence naming the place -----------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` holding the span [start, end): from the end of the previous
+    sentence (., !, ? and a space, or a line break) to the end of this one; at most
+    MAX_SENTENCE_CHARS around the span."""
+    lo = max(0, start - MAX_SENTENCE_CHARS // 2)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    begin = before[-1] if before else lo
+    after = _SENTENCE_END.search(text, end, min(len(text), end + MAX_SENTENCE_CHARS // 2))
+    stop = after.start() + 1 if after else min(len(text), end + MAX_SENTENCE_CHARS // 2)
+    return " ".join(text[begin:stop].split())
+
+
+def names_its_place(event: Mapping) -> bool:
+    """Whether the event's sentence holds its place name as written (or it has no name)."""
+    mention = _text(event.get("mention"))
+    return not mention or mention.casefold() in _text(event.get("sentence")).casefold()
+
+
+def place_sentence(text: str, places: pd.DataFrame | list[dict], event: Mapping) -> str | None:
+    """The sentence naming the event's place, when its own sentence does not name it (the
+    place came from an earlier sentence: "Jets struck the city's east." after "… in
+    Aleppo."); None when the sentence names it, or the name is not found in `text`.
+
+    `places`: the article's place names (start, end offsets); the one written as the
+    event's mention nearest to the event's sentence is taken."""
+    mention = _text(event.get("mention"))
+    if not text or names_its_place(event):
+        return None
+    records = places.to_dict("records") if isinstance(places, pd.DataFrame) else list(places)
+    at = event.get("sentence_start")
+    at = 0 if is_missing(at) else int(at)
+    spans = [
+        (int(p["start"]), int(p["end"]))
+        for p in records
+        if 0 <= int(p["start"]) < int(p["end"]) <= len(text)
+        and text[int(p["start"]) : int(p["end"])] == mention
+    ]
+    if not spans:
+        return None
+    start, end = min(spans, key=lambda span: (abs(span[0] - at), span[0]))
+    return sentence_around(text, start, end) or None
 
 
 # --- the article reader -----------------------------------------------------------------

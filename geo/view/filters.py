@@ -1,12 +1,13 @@
 """Which events the dashboard shows: the filter state, applying it, and its URL form.
 
 A `FilterState` is what the reader chose (date range, publishers, cited sources, event
-types, countries or regions, precision levels, search text). It is applied to an events
-frame (see geo/schema.py) by `apply_filters`, and round-trips through URL query parameters
-so that a copied link reopens the same view:
+types, actors, countries or regions, precision levels, search text). It is applied to an
+events frame (see geo/schema.py) by `apply_filters`, and round-trips through URL query
+parameters so that a copied link reopens the same view:
 
     ?dates=2016-09-01&dates=2016-11-30&source=Reuters&source=CBC&cited=SOHR&type=airstrike
-    &country=SY&country=SY/Aleppo&precision=city&q=aleppo&event=1cc1c0b4d4a4f2a5
+    &actor=Islamic%20State&country=SY&country=SY/Aleppo&precision=city&q=aleppo
+    &event=1cc1c0b4d4a4f2a5
 
 `country` takes a country code (`SY`) or a region inside one (`SY/Aleppo`, the admin1
 name). `event` is not a filter but the selected event (geo/evidence.py); it is read with
@@ -31,6 +32,7 @@ DATES_PARAM = "dates"
 SOURCE_PARAM = "source"
 CITED_PARAM = "cited"
 TYPE_PARAM = "type"
+ACTOR_PARAM = "actor"  # who did it (the events' `actors`, any of them)
 COUNTRY_PARAM = "country"
 PRECISION_PARAM = "precision"
 QUERY_PARAM = "q"
@@ -49,6 +51,7 @@ QUERY_KEYS: tuple[str, ...] = (
     SOURCE_PARAM,
     CITED_PARAM,
     TYPE_PARAM,
+    ACTOR_PARAM,
     COUNTRY_PARAM,
     PRECISION_PARAM,
     QUERY_PARAM,
@@ -92,6 +95,7 @@ class FilterState:
     # False: only the events the map shows by default (`on_map`, a confident event);
     # True (`all=true` in the URL): every event, the unsure ones too
     show_all: bool = False
+    actors: tuple[str, ...] = ()  # who did it (any of them); empty: anyone, or no one named
 
     @property
     def is_default(self) -> bool:
@@ -109,6 +113,7 @@ def event_query(
         date_to=state.date_to,
         sources=state.sources,
         cited=state.cited,
+        actors=state.actors,
         types=state.types,
         countries=state.countries,
         precisions=state.precisions,
@@ -178,6 +183,10 @@ def _cited_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
     return _list_mask("cited_sources", state.cited, frame)
 
 
+def _actor_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
+    return _list_mask("actors", state.actors, frame)
+
+
 def _type_mask(frame: pd.DataFrame, state: FilterState) -> pd.Series | None:
     if not state.types:
         return None
@@ -207,6 +216,7 @@ _PREDICATES: tuple[Callable[[pd.DataFrame, FilterState], pd.Series | None], ...]
     _source_mask,
     _cited_mask,
     _type_mask,
+    _actor_mask,
     _country_mask,
     _precision_mask,
     _query_mask,
@@ -237,6 +247,11 @@ def cited_sources(frame: pd.DataFrame) -> list[str]:
     return _distinct(name for cell in frame["cited_sources"].dropna() for name in split_list(cell))
 
 
+def actors(frame: pd.DataFrame) -> list[str]:
+    """The distinct actors (who did it) in `frame`, sorted case-insensitively."""
+    return _distinct(name for cell in frame["actors"].dropna() for name in split_list(cell))
+
+
 def event_types(frame: pd.DataFrame) -> list[str]:
     """The distinct event types in `frame`, sorted."""
     return _distinct(frame["event_type"].dropna())
@@ -263,7 +278,7 @@ def precisions(frame: pd.DataFrame) -> list[str]:
 
 def choices_from(values: Mapping[str, list]) -> dict[str, list[str]]:
     """The filter choices (parameter -> values, in the order `publishers`, `cited_sources`,
-    `event_types`, `countries` and `precisions` give them) from the distinct values the
+    `event_types`, `actors`, `countries` and `precisions` give them) from the distinct values the
     store reports (Store.filter_values), not from a frame of every event."""
     pairs = pd.DataFrame(values.get("countries") or [], columns=["country_code", "admin1"])
     return {
@@ -272,6 +287,7 @@ def choices_from(values: Mapping[str, list]) -> dict[str, list[str]]:
             pd.DataFrame({"cited_sources": values.get("cited_sources", [])})
         ),
         TYPE_PARAM: event_types(pd.DataFrame({"event_type": values.get("event_type", [])})),
+        ACTOR_PARAM: actors(pd.DataFrame({"actors": values.get("actors", [])})),
         COUNTRY_PARAM: countries(pairs),
         PRECISION_PARAM: precisions(pd.DataFrame({"precision": values.get("precision", [])})),
     }
@@ -352,6 +368,7 @@ def state_from_query_params(params: Mapping[str, list[str] | str]) -> FilterStat
         query=query,
         cited=_repeated(params, CITED_PARAM),
         types=_repeated(params, TYPE_PARAM),
+        actors=_repeated(params, ACTOR_PARAM),
         countries=_repeated(params, COUNTRY_PARAM),
         precisions=_repeated(params, PRECISION_PARAM),
         show_all=any(v.strip().lower() == "true" for v in _values(params, ALL_PARAM)),
@@ -446,6 +463,7 @@ def state_to_query_params(state: FilterState) -> dict[str, list[str]]:
         (SOURCE_PARAM, state.sources),
         (CITED_PARAM, state.cited),
         (TYPE_PARAM, state.types),
+        (ACTOR_PARAM, state.actors),
         (COUNTRY_PARAM, state.countries),
         (PRECISION_PARAM, state.precisions),
     ):

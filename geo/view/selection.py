@@ -45,6 +45,17 @@ def happening_label(group: pd.DataFrame) -> str:
     )
 
 
+def newest_happenings_first(groups: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The happenings by their latest event date, the newest first (undated last): at a
+    busy place the reader looks for the latest news, not the oldest."""
+
+    def latest(group: pd.DataFrame) -> pd.Timestamp:
+        days = pd.to_datetime(group["event_date"], errors="coerce").dropna()
+        return days.max() if not days.empty else pd.Timestamp.min
+
+    return sorted(groups, key=latest, reverse=True)  # stable: ties keep their order
+
+
 def happening_picker(
     shown: pd.DataFrame, point: tuple[float, float] | None, selected: str | None
 ) -> Picker | None:
@@ -55,7 +66,7 @@ def happening_picker(
     here = events_at(shown, *point)
     if here.empty or selected not in set(here["event_id"]):
         return None
-    groups = happenings(here)
+    groups = newest_happenings_first(happenings(here))
     if len(groups) < 2:
         return None
     labels = {str(g.iloc[0]["event_id"]): happening_label(g) for g in groups}

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from geo.view.filters import REGION_SEPARATOR
 from geo.view.mapview import safe_http_url
 
 UNDATED = "undated"
@@ -52,6 +53,41 @@ def date_label(value, precision) -> str:
     return day.date().isoformat()
 
 
+def place_name(place, admin1) -> str:
+    """The place's name as shown: a town spelled as its region is (the gazetteer's display
+    name of the region) when the two are one name in two transliterations ("Ḩamāh" in
+    "Hama", "Dar‘ā" in "Daraa"): a reader sees one spelling, not two. News writes such a
+    town and its province alike; the gazetteer's town names keep GeoNames' diacritics."""
+    name = "" if pd.isna(place) else str(place)
+    region = "" if pd.isna(admin1) else str(admin1)
+    if name and region and name != region and _same_name(name, region):
+        return region
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _same_name(a: str, b: str) -> bool:
+    from geo.place.gazetteer import skeleton
+
+    return skeleton(a) == skeleton(b)
+
+
+def place_names(events: pd.DataFrame) -> pd.Series:
+    """`place_name` of every event of `events` (same index)."""
+    return pd.Series(
+        [place_name(p, a) for p, a in zip(events["place"], events["admin1"], strict=True)],
+        index=events.index,
+        dtype=object,
+    )
+
+
+def region_label(choice: str) -> str:
+    """A country filter's choice as read: "SY" -> "Syria", "SY/Aleppo" -> "Syria · Aleppo"."""
+    code, _, region = str(choice).partition(REGION_SEPARATOR)
+    name = country_name(code)
+    return f"{name} · {region}" if region else name
+
+
 @lru_cache(maxsize=512)
 def country_name(code: str) -> str:
     """The gazetteer's name of a country code ("SY" -> "Syria"); the code when unknown."""
@@ -78,6 +114,7 @@ def table_frame(events: pd.DataFrame) -> pd.DataFrame:
             index=events.index,
             dtype=object,
         ),
+        "place": place_names(events),
         "country": events["country_code"]
         .astype(object)
         .map(lambda code: "" if pd.isna(code) else country_name(str(code))),
