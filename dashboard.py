@@ -32,7 +32,7 @@ from geo.app import (
 )
 from geo.store import redact_location
 from geo.view import assets
-from geo.view.filters import count_label, hidden_count
+from geo.view.filters import count_label
 from geo.view.plaintext import markdown_text as text
 
 st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
@@ -47,53 +47,53 @@ def served_assets(base_url_path: str) -> assets.MapAssets:
 
 db = data.load()
 map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
-state = filters.sidebar(db.events, db.choices)
+state = filters.sidebar(db)
 map_mode = maps.mode()
 access = editor.access()
-shown = db.filtered(state)
+shown = db.count(state)  # the panels ask the database for what they show (geo/app/data.py)
 selection.start()
 
 st.title("News events map")
 head, link = st.columns([2, 3], vertical_alignment="bottom")
-head.subheader(count_label(len(shown), hidden_count(db.events, state)))
+head.subheader(count_label(shown, db.hidden(state)))
 
 # One slot, always there: the map below keeps its place in the page (and so is not
 # reloaded) whether or not a note shows.
 notice = st.container()
-if db.events.empty:
+if db.empty:
     notice.info(
         f"The database ({text(redact_location(db.db_path))}) holds no events yet. "
         "Add articles below (Add articles) or with `python -m geo ingest PATH`."
     )
-elif shown.empty:
+elif shown == 0:
     notice.info(
         "No events match these filters: widen the dates, clear the publisher or the search."
     )
 elif not state.is_default:
-    notice.caption(f"of {count_label(len(db.events))} in the database")
+    notice.caption(f"of {count_label(db.total)} in the database")
 
 # The map takes most of the width: it is what the page is for.
 map_column, evidence_column = st.columns([7, 3])
 with map_column:
-    maps.events_map(db.events, shown, db.features(state), mode=map_mode, assets=map_assets)
+    maps.events_map(db, state, mode=map_mode, assets=map_assets)
 export.share(link, state, mode=map_mode)  # after the map: the link has its view of this run
 with evidence_column:
-    evidence.panel(db, shown)
-    overview.event_list(shown)  # the newest in the map's view (reported by its last pan)
-timeline.panel(shown, filters.period())
+    evidence.panel(db, state)
+    overview.event_list(db, state)  # the newest in the map's view (reported by its last pan)
+timeline.panel(db, state, filters.period())
 
 table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
     ["Table", "Totals", "Add articles", "Sources", "Correct a place", "Export"]
 )
 with table_tab:
-    table.panel(shown)
+    table.panel(db, state)
 with totals_tab:
-    overview.totals_panel(shown)
+    overview.totals_panel(db, state)
 with add_tab:
     add_articles.panel(db.db_path, access)
 with sources_tab:
     sources.panel(db.db_path, can_edit=access.can_edit, reason=access.reason)
 with fix_tab:
-    corrections.panel(db.events, db.db_path, access, assets=map_assets)
+    corrections.panel(db, access, assets=map_assets)
 with export_tab:
-    export.panel(shown, mode=map_mode)
+    export.panel(db, state, mode=map_mode)

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.app import selection
+from geo.app.data import Data
 from geo.ingest import corrections
 from geo.view import correction_form as form
 from geo.view import mapview
@@ -52,16 +53,18 @@ KEYS = (
 )
 
 
-def panel(events, db_path, access: Access, *, assets: MapAssets) -> None:
+def panel(data: Data, access: Access, *, assets: MapAssets) -> None:
+    """The correction form of the selected event (read from the database by its id)."""
+    db_path = data.db_path
     if not access.can_edit:
         st.info(f"{access.reason} Viewers can see the corrections made, not make or undo one.")
         _listing(db_path, can_undo=False)
         return
-    row = events.loc[events["event_id"] == selection.selected()]
+    row = data.event(selection.selected())
     if row.empty:
         st.caption("Select an event (click a point or a table row) to correct its place.")
     else:
-        _form(row.iloc[0], events, db_path, assets, access.made_by or "")
+        _form(row.iloc[0], row, db_path, assets, access.made_by or "")  # the pin map opens on it
     if st.session_state.get(REPORT):
         st.success(text(st.session_state.pop(REPORT)))
     _listing(db_path, can_undo=True)

@@ -1,13 +1,20 @@
-"""The app's reads of the database, cached on their inputs (the location and its stamp).
+"""The app's reads of the database, cached on their inputs (the location, its stamp, the
+filter state).
 
-The one place the dashboard reaches the store: the panels get a `Data` (the events, the
-filter choices) and pass `Data.db_path` to the jobs that write (adding articles,
-corrections).
+The one place the dashboard reaches the store, and it asks the database, not pandas: the
+panels get a `Data` whose methods answer their questions in SQL (geo/store/queries.py)
+and return small frames: a count, a page of the table, the events of one point or one
+happening, counts per day, the map's points. No session holds the whole events table (the
+export alone reads every matching row, when a file is asked for). The answers are cached
+per process, keyed on the database's stamp (Store.data_version), so every session shares
+them and a write makes them new. `Data.db_path` goes to the jobs that write (adding
+articles, corrections).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +22,15 @@ import streamlit as st
 
 from geo.app.location import database_location
 from geo.ingest.pipeline import ensure_seeded
-from geo.store import load_events, load_places, open_store, redact_location
+from geo.store import load_places, open_store, redact_location
 from geo.view import evidence, filters, mapview
 from geo.view.plaintext import markdown_text as text
+
+TABLE_PAGE = 500  # rows of the table at a time
+# Far out over many places, the map draws cells of a grid instead of every place: from
+# this many places, cells of GRID_DEGREES.
+MAX_POINTS = 20_000
+GRID_DEGREES = 0.25
 
 
 @st.cache_resource(show_spinner="First start: reading the seed articles into the database…")
@@ -33,48 +46,202 @@ def database_stamp(db_path: Path) -> int:
         return store.data_version()
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _events(db_path: str, stamp: int) -> pd.DataFrame:
-    return load_events(db_path)
+def _ask(db_path: str, method: str, *args, **kwargs):
+    with open_store(db_path) as store:
+        return getattr(store, method)(*args, **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _filtered(db_path: str, stamp: int, state: filters.FilterState) -> pd.DataFrame:
-    return filters.apply_filters(_events(db_path, stamp), state)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _count(db_path: str, stamp: int, state: filters.FilterState) -> tuple[int, int]:
+    """(events shown, unsure ones hidden) of `state`."""
+    query = filters.event_query(state)
+    with open_store(db_path) as store:
+        shown = store.count_events(query)
+        if state.show_all:
+            return shown, 0
+        return shown, store.count_events(replace(query, show_all=True)) - shown
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _total(db_path: str, stamp: int) -> int:
+    return _ask(db_path, "count_events", filters.event_query(filters.FilterState(show_all=True)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
-    return mapview.map_features(_filtered(db_path, stamp, state))
+    with open_store(db_path) as store:
+        query = filters.event_query(state)
+        types = store.point_types(query)
+        if types[["latitude", "longitude"]].drop_duplicates().shape[0] > MAX_POINTS:
+            return mapview.features_from_grid(store.grid_counts(query, GRID_DEGREES))
+        firsts = store.point_events(query, mapview.MAX_EVENTS_PER_POPUP)
+        return mapview.features_from_points(types, firsts)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _extent(db_path: str, stamp: int) -> pd.DataFrame:
+    """A stand-in for every event where the base map needs them (its opening view, its
+    legend): the corners of their box, and each event type once."""
+    types = _ask(db_path, "point_types", filters.event_query(filters.FilterState(show_all=True)))
+    if types.empty:
+        return pd.DataFrame({"latitude": [], "longitude": [], "event_type": []})
+    kinds = list(dict.fromkeys(types["event_type"].dropna().astype(str))) or [None]
+    corners = [
+        (types["latitude"].min(), types["longitude"].min()),
+        (types["latitude"].max(), types["longitude"].max()),
+    ]
+    rows = [(*corners[i % 2], kind) for i, kind in enumerate([*kinds, kinds[0]])]
+    return pd.DataFrame(rows, columns=["latitude", "longitude", "event_type"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _happening_totals(db_path: str, stamp: int, state: filters.FilterState, column):
+    return _ask(db_path, "happening_totals", filters.event_query(state), column)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _in_view(db_path: str, stamp: int, state: filters.FilterState, bbox, limit: int):
+    return _ask(db_path, "newest_happenings", filters.event_query(state, bbox), limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _countries(db_path: str, stamp: int) -> tuple[str, ...]:
+    return _ask(db_path, "event_countries")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _page(db_path: str, stamp: int, state: filters.FilterState, page: int) -> pd.DataFrame:
+    query = filters.event_query(state)
+    return _ask(db_path, "query_events", query, limit=TABLE_PAGE, offset=page * TABLE_PAGE)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _period(db_path: str, stamp: int, state: filters.FilterState) -> list[date]:
+    return _ask(db_path, "event_days", filters.event_query(state))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _day_counts(db_path: str, stamp: int, state: filters.FilterState, column: str):
+    return _ask(db_path, "day_counts", filters.event_query(state), column)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _totals(db_path: str, stamp: int, state: filters.FilterState, column: str):
+    return _ask(db_path, "totals", filters.event_query(state), column)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _events_at(db_path: str, stamp: int, state: filters.FilterState, point: tuple[float, float]):
+    return _ask(db_path, "events_at", filters.event_query(state), *point)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _event(db_path: str, stamp: int, event_id: str) -> pd.DataFrame:
+    return _ask(db_path, "events_by_ids", [event_id])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reports(db_path: str, stamp: int, event_id: str) -> pd.DataFrame:
+    return _ask(db_path, "reports_of", event_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _choices(db_path: str, stamp: int) -> dict[str, list[str]]:
-    frame = _events(db_path, stamp)
-    return {
-        filters.SOURCE_PARAM: filters.publishers(frame),
-        filters.CITED_PARAM: filters.cited_sources(frame),
-        filters.TYPE_PARAM: filters.event_types(frame),
-        filters.ACTOR_PARAM: filters.actors(frame),
-        filters.COUNTRY_PARAM: filters.countries(frame),
-        filters.PRECISION_PARAM: filters.precisions(frame),
-    }
+    return filters.choices_from(_ask(db_path, "filter_values"))
 
 
 @dataclass(frozen=True)
 class Data:
-    """The database as this run of the page sees it."""
+    """The database as this run of the page sees it: the filter choices and how many
+    events it holds; everything else is asked for."""
 
     db_path: Path
     stamp: int
-    events: pd.DataFrame  # every event (geo/schema.py)
     choices: dict[str, list[str]]  # filter parameter -> the values present
+    total: int  # every event on the map, the unsure ones too
 
-    def filtered(self, state: filters.FilterState) -> pd.DataFrame:
-        return _filtered(str(self.db_path), self.stamp, state)
+    def _key(self) -> tuple[str, int]:
+        return str(self.db_path), self.stamp
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0
+
+    def count(self, state: filters.FilterState) -> int:
+        """How many events `state` shows."""
+        return _count(*self._key(), state)[0]
+
+    def hidden(self, state: filters.FilterState) -> int:
+        """How many more `state` would show with the unsure events (hidden_count)."""
+        return _count(*self._key(), state)[1]
 
     def features(self, state: filters.FilterState) -> dict:
-        return _features(str(self.db_path), self.stamp, state)
+        """The map's FeatureCollection of `state` (mapview.map_features)."""
+        return _features(*self._key(), state)
+
+    def extent(self) -> pd.DataFrame:
+        """What the base map fits to (latitude, longitude, event_type of a few rows)."""
+        return _extent(*self._key())
+
+    def countries(self) -> tuple[str, ...]:
+        """The country codes of every event on the map, most events first
+        (mapview.event_countries of the whole table): whose towns the base map names."""
+        return _countries(*self._key())
+
+    def page(self, state: filters.FilterState, page: int = 0) -> pd.DataFrame:
+        """TABLE_PAGE events of `state` from the `page`th, by date (undated last)."""
+        return _page(*self._key(), state, max(0, int(page)))
+
+    def event_days(self, state: filters.FilterState) -> list[date]:
+        """The days with events of `state`, sorted."""
+        return _period(*self._key(), state)
+
+    def date_bounds(self, state: filters.FilterState) -> tuple[date, date] | None:
+        days = self.event_days(state)
+        return (days[0], days[-1]) if days else None
+
+    def day_counts(self, state: filters.FilterState, column: str) -> pd.DataFrame:
+        """Events of `state` per day and event type or publisher (Store.day_counts)."""
+        return _day_counts(*self._key(), state, column)
+
+    def totals(self, state: filters.FilterState, column: str) -> pd.DataFrame:
+        """Events and deaths of `state` per event type, publisher or actors (Store.totals)."""
+        return _totals(*self._key(), state, column)
+
+    def happening_totals(self, state: filters.FilterState, column: str | None) -> pd.DataFrame:
+        """Happenings and deaths of `state` (each happening once, at its largest toll) per
+        event type, publisher or actor; None: of them all (Store.happening_totals)."""
+        return _happening_totals(*self._key(), state, column)
+
+    def in_view(
+        self, state: filters.FilterState, bbox: tuple[float, float, float, float] | None, limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The newest report of each happening of `state` inside `bbox` (south, west,
+        north, east; None: everywhere), newest first, at most `limit`; and how many
+        happenings are inside."""
+        return _in_view(*self._key(), state, bbox, int(limit))
+
+    def events_at(self, state: filters.FilterState, point: tuple[float, float]) -> pd.DataFrame:
+        """The events of `state` at one point of the map."""
+        return _events_at(*self._key(), state, (float(point[0]), float(point[1])))
+
+    def event(self, event_id: str | None) -> pd.DataFrame:
+        """The event of this id (one row, or none)."""
+        if not event_id:
+            return _event(*self._key(), "")
+        return _event(*self._key(), str(event_id))
+
+    def reports(self, event_id: str | None) -> pd.DataFrame:
+        """Every report of the happening `event_id` belongs to (evidence.reports_for's
+        input: the selected one first)."""
+        if not event_id:
+            return evidence.reports_for(_event(*self._key(), ""), None)
+        return evidence.reports_for(_reports(*self._key(), str(event_id)), str(event_id))
+
+    def matching(self, state: filters.FilterState) -> pd.DataFrame:
+        """Every event of `state` (for a download only: read when the file is asked for,
+        not cached)."""
+        return _ask(str(self.db_path), "query_events", filters.event_query(state))
 
     def article(self, article_id: str) -> evidence.ArticleText | None:
         return evidence.read_article(self.db_path, article_id)
@@ -93,4 +260,5 @@ def load() -> Data:
             f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}"
         )
     stamp = database_stamp(db_path)
-    return Data(db_path, stamp, _events(str(db_path), stamp), _choices(str(db_path), stamp))
+    key = str(db_path)
+    return Data(db_path, stamp, _choices(key, stamp), _total(key, stamp))

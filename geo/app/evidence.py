@@ -8,6 +8,7 @@ import streamlit as st
 from geo.app import maps, selection
 from geo.app.data import Data
 from geo.view import evidence
+from geo.view.filters import FilterState
 from geo.view.selection import happening_picker
 
 PICK = "evidence_pick_"  # + the click it answers: a new click starts a new picker
@@ -16,14 +17,16 @@ CLEAR = "evidence_clear"
 KEYS = (PICK, ARTICLE, CLEAR)
 
 
-def panel(data: Data, shown) -> None:
+def panel(data: Data, state: FilterState) -> None:
     st.subheader("Evidence")
     selected = selection.selected()
-    reports = evidence.reports_for(data.events, selected)
+    reports = data.reports(selected)
     if reports.empty:
         st.caption("Click a point on the map, or a row of the table, to see every report of it.")
         return
-    picker = happening_picker(shown, maps.clicked_point(), selected)
+    point = maps.clicked_point()
+    here = data.events_at(state, point) if point is not None else None
+    picker = happening_picker(here, point, selected) if here is not None else None
     if picker is not None:
         keys = list(picker.labels)
         picked = st.selectbox(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.app import maps, selection
+from geo.app.data import Data
 from geo.view import mapview
 from geo.view import share as share_button
 from geo.view.export import to_csv, to_geojson
@@ -37,13 +38,17 @@ def share(container, state: FilterState, *, mode: maps.Mode) -> None:
         st.text(link)
 
 
-def panel(shown, *, mode: maps.Mode) -> None:
-    st.caption(f"The filtered view: {count_label(len(shown))}.")
+def panel(data: Data, state: FilterState, *, mode: maps.Mode) -> None:
+    """The downloads of the events `state` shows (the map's in `mode`): every matching
+    row is read from the database when a file is asked for, not before."""
+    st.caption(f"The filtered view: {count_label(data.count(state))}.")
+    rows = lambda: data.matching(state)  # noqa: E731
     downloads = (
-        ("CSV", lambda: to_csv(shown), "events.csv", "text/csv", CSV),
-        ("GeoJSON", lambda: to_geojson(shown), "events.geojson", "application/geo+json", GEOJSON),
+        ("CSV", lambda: to_csv(rows()), "events.csv", "text/csv", CSV),
+        ("GeoJSON", lambda: to_geojson(rows()), "events.geojson", "application/geo+json",
+         GEOJSON),
         ("HTML map", lambda: mapview.standalone_html(
-            shown, heat=mode.heat, provinces=mode.provinces, size_by=mode.size_by),
+            rows(), heat=mode.heat, provinces=mode.provinces, size_by=mode.size_by),
          "events-map.html",
          "text/html", HTML_MAP),
     )  # fmt: skip

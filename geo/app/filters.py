@@ -17,6 +17,7 @@ from datetime import date
 
 import streamlit as st
 
+from geo.app.data import Data
 from geo.view import timeline
 from geo.view.filters import (
     ACTOR_PARAM,
@@ -30,8 +31,6 @@ from geo.view.filters import (
     SOURCE_PARAM,
     TYPE_PARAM,
     FilterState,
-    apply_filters,
-    date_bounds,
     state_from_query_params,
 )
 from geo.view.table import region_label
@@ -110,11 +109,11 @@ def _reconcile_dates(bounds: tuple[date, date]) -> None:
     st.session_state[PERIOD] = bounds
 
 
-def _dates(slot, matching) -> tuple[date | None, date | None, bool]:
-    """The date controls in `slot`, over the period of `matching` (the events the other
+def _dates(slot, days: list[date]) -> tuple[date | None, date | None, bool]:
+    """The date controls in `slot`, over the period of `days` (those with events the other
     filters let through: steps and play walk through those, not the whole database);
     (from, to, playing), from and to None for the whole period."""
-    bounds = date_bounds(matching)
+    bounds = (days[0], days[-1]) if days else None
     st.session_state[BOUNDS] = bounds
     if bounds is None:
         return None, None, False
@@ -122,7 +121,6 @@ def _dates(slot, matching) -> tuple[date | None, date | None, bool]:
     if lo == hi:
         slot.caption(f"All matching events are dated {lo.isoformat()}.")
         return None, None, False
-    days = timeline.event_days(matching)
     _reconcile_dates(bounds)
     if st.session_state.pop(PLAY_TICK, False) and not _step(bounds, True, days):
         st.session_state[PLAY] = False  # the last period with events: play stops there
@@ -223,8 +221,9 @@ def _countries(choices: dict) -> tuple:
     return tuple(chosen)
 
 
-def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
-    """The filters in the sidebar; what the reader chose."""
+def sidebar(data: Data) -> FilterState:
+    """The filters in the sidebar (their choices from the database); what the reader chose."""
+    choices = data.choices
     st.sidebar.header("Filters")
     dates_slot = st.sidebar.container()  # drawn last: its period follows the other filters
     sources = _multiselect(choices, "Publisher", SOURCE_PARAM, "All publishers")
@@ -258,7 +257,7 @@ def sidebar(events, choices: dict[str, list[str]]) -> FilterState:
         precisions=precisions,
         show_all=show_all,
     )
-    date_from, date_to, playing = _dates(dates_slot, apply_filters(events, undated))
+    date_from, date_to, playing = _dates(dates_slot, data.event_days(undated))
     if playing:
         _play()
     return replace(undated, date_from=date_from, date_to=date_to)

@@ -17,12 +17,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.app import selection
+from geo.app.data import Data
 from geo.view import mapview
 from geo.view.assets import MapAssets
 from geo.view.filters import (
     HEAT_PARAM,
     PROVINCES_PARAM,
     SIZE_PARAM,
+    FilterState,
     MapView,
     map_view_from_folium,
     map_view_from_query_params,
@@ -117,12 +119,15 @@ def last_click_id() -> str:
     return str(st.session_state.get(LAST_CLICK))
 
 
-def events_map(events, shown, features: dict, *, mode: Mode, assets: MapAssets) -> None:
-    """The map of `shown` (its `features`) over a base map fitted to every event."""
+def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets) -> None:
+    """The map of the events `state` shows (their features, from the database) in `mode`
+    over a base map fitted to every event, named with the towns of their countries."""
+    features = data.features(state)
     if START_VIEW not in st.session_state:
         st.session_state[START_VIEW] = map_view_from_query_params(st.query_params.to_dict())
     start: MapView | None = st.session_state[START_VIEW]
-    focus = focus_point(events, selection.focused())
+    focused = selection.focused()
+    focus = focus_point(data.event(focused), focused)
     center, zoom = (focus, mapview.FOCUS_ZOOM) if focus else (None, None)
     if focus is None and start is not None:
         center, zoom = start.center, start.zoom
@@ -143,9 +148,9 @@ def events_map(events, shown, features: dict, *, mode: Mode, assets: MapAssets) 
         features=features,
         admin1_centre=lambda country, name: centres.get((country, name)),
     )
-    labels = _labels(mapview.event_countries(events))
+    labels = _labels(data.countries())
     clicked = st_folium(
-        mapview.base_map(events, assets=assets, labels=labels),
+        mapview.base_map(data.extent(), assets=assets, labels=labels),
         key=MAP,
         feature_group_to_add=layer,
         # The view comes back for the share link (panning reruns the page, which the
@@ -166,6 +171,6 @@ def events_map(events, shown, features: dict, *, mode: Mode, assets: MapAssets) 
     if point and point != st.session_state.get(LAST_CLICK):
         st.session_state[LAST_CLICK] = point
         st.session_state[POINT] = (point["lat"], point["lng"])
-        here = mapview.events_at(shown, point["lat"], point["lng"])
+        here = data.events_at(state, (point["lat"], point["lng"]))
         if not here.empty:
             selection.select(str(here.iloc[0]["event_id"]), focus=False)

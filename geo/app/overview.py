@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.app import maps, selection
+from geo.app.data import Data
 from geo.view import overview
+from geo.view.filters import FilterState
 from geo.view.table import date_label, place_names
 
 LIST = "overview_list_"  # + a digest of the rows listed: a new list starts unselected
@@ -35,11 +37,11 @@ def list_frame(page):
     )
 
 
-def event_list(shown) -> None:
-    """The newest happenings inside the map's view, newest first."""
-    in_view = overview.in_bounds(shown, maps.current_bounds())
-    page = overview.newest_first(in_view)
-    n = overview.grand_total(in_view)[0]
+def event_list(data: Data, state: FilterState) -> None:
+    """The newest happenings of `state` inside the map's view, newest first (asked of the
+    database: the view is the query's bbox)."""
+    bbox = overview.bbox(maps.current_bounds())
+    page, n = data.in_view(state, bbox, overview.LIST_LIMIT)
     st.subheader("In this view")
     if page.empty:
         st.caption("No event in the map's view: zoom out or pan.")
@@ -72,12 +74,15 @@ def event_list(shown) -> None:
             st.rerun()
 
 
-def totals_panel(shown) -> None:
-    """Totals of the filtered events: happenings and deaths, by type, actor, publisher."""
-    if shown.empty:
+def totals_panel(data: Data, state: FilterState) -> None:
+    """Totals of the filtered events: happenings and deaths, by type, actor, publisher
+    (counted in the database)."""
+    every = data.happening_totals(state, None)
+    happenings = int(every["events"].sum())
+    if not happenings:
         st.caption("No events to count.")
         return
-    happenings, deaths = overview.grand_total(shown)
+    deaths = int(every["killed"].sum())
     st.markdown(f"**{happenings}** happenings, **{deaths}** deaths reported")
     st.caption(
         "A happening reported by several articles counts once, at the largest toll any of "
@@ -86,4 +91,5 @@ def totals_panel(shown) -> None:
     for column, by in zip(st.columns(len(overview.TOTALS_BY)), overview.TOTALS_BY, strict=True):
         with column:
             st.markdown(f"**By {by}**")
-            st.dataframe(overview.totals(shown, by), hide_index=True, key=TOTALS + by)
+            rows = data.happening_totals(state, overview.TOTALS_BY[by])
+            st.dataframe(overview.totals_from(rows, by), hide_index=True, key=TOTALS + by)

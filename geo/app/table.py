@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from geo.app import maps, selection
+from geo.app.data import TABLE_PAGE, Data
+from geo.view.filters import FilterState
 from geo.view.table import LINK_COLUMN, WIDE_COLUMN, event_of_row, table_frame, table_order
 
 TABLE = "table"
 CHOICE = "table_choice"  # the event of the row last chosen (the selection repeats)
-KEYS = (TABLE, CHOICE)
+PAGE = "table_page"  # which page of TABLE_PAGE rows (1: the first)
+KEYS = (TABLE, CHOICE, PAGE)
 
 
-def panel(shown) -> None:
-    if shown.empty:
+def panel(data: Data, state: FilterState) -> None:
+    total = data.count(state)
+    if total == 0:
         st.caption("No events to list.")
         return
-    shown = table_order(shown)  # the rows' order: row i is event i of this frame
+    pages = math.ceil(total / TABLE_PAGE)
+    page = 1
+    if pages > 1:
+        if st.session_state.get(PAGE, 1) > pages:  # fewer rows since (a filter changed)
+            st.session_state[PAGE] = pages
+        page = st.number_input(
+            f"Page (of {pages}, {TABLE_PAGE} rows each)", 1, pages, step=1, key=PAGE
+        )
+    # a page from the database, by date (undated last): row i is event i of this frame
+    shown = table_order(data.page(state, int(page) - 1))
     picked = st.dataframe(
         table_frame(shown),
         row_height=56,  # two lines of the sentence: it wraps instead of being cut

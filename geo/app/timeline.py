@@ -9,7 +9,9 @@ from functools import partial
 import streamlit as st
 
 from geo.app import filters
+from geo.app.data import Data
 from geo.view import timeline
+from geo.view.filters import FilterState
 
 STACK = "timeline_stack"
 CHART = "timeline"  # the chart's selection (its brush)
@@ -22,9 +24,10 @@ def _brushed(bounds: tuple[date, date] | None) -> None:
     filters.set_dates(timeline.brushed_window(chosen, bounds))
 
 
-def panel(shown, bounds: tuple[date, date] | None) -> None:
-    """The timeline of `shown`; `bounds` is the data's whole period (geo.view.filters)."""
-    if shown.empty:
+def panel(data: Data, state: FilterState, bounds: tuple[date, date] | None) -> None:
+    """The timeline of the events `state` shows (counts per day from the database);
+    `bounds` is the data's whole period (geo.view.filters)."""
+    if data.count(state) == 0:
         return
     stack = st.segmented_control(
         "Timeline stacked by",
@@ -35,7 +38,9 @@ def panel(shown, bounds: tuple[date, date] | None) -> None:
     )
     by = stack or "type"
     st.altair_chart(
-        timeline.timeline_chart(timeline.daily_counts(shown, by), by),
+        timeline.timeline_chart(
+            timeline.counts_by(data.day_counts(state, timeline.STACK_BY[by]), by), by
+        ),
         key=CHART,
         on_select=partial(_brushed, bounds),
         selection_mode=timeline.BRUSH,

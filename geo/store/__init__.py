@@ -29,6 +29,7 @@ from geo.store.base import (
     StoreStateStore,
     WriteResult,
 )
+from geo.store.queries import EventQuery
 from geo.store.sqlite import SQLiteStore
 
 SQLITE_PREFIX = "sqlite:///"  # sqlite:///relative/path.db, sqlite:////absolute/path.db
@@ -109,6 +110,7 @@ def opened(store_or_location: Store | Location) -> Iterator[Store]:
 
 __all__ = [
     "AnalyzedArticle",
+    "EventQuery",
     "Location",
     "SQLiteStore",
     "SchemaVersionError",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -32,6 +32,8 @@ from geo.models import Article, Event, Mention, Place, ResolvedMention
 from geo.place.overrides import Override, Overrides, overrides_frame
 from geo.read.watch import Source, SourceState
 from geo.schema import conform, empty_events_frame
+from geo.store import queries
+from geo.store.queries import EventQuery
 
 
 class SchemaVersionError(RuntimeError):
@@ -46,8 +48,9 @@ class SchemaVersionError(RuntimeError):
 # fetched_at, extraction and language (articles read from the web). 5: sources, the feeds
 # to watch added in the dashboard (`geo watch` polls them too). 6: events' confidence
 # (geo/event/confidence.py); older events have none and are shown. 7: overrides' made_by
-# (who made a correction: the dashboard's editor).
-SCHEMA_VERSION = 7
+# (who made a correction: the dashboard's editor). 8: indexes for the dashboard's questions
+# in SQL (geo/store/queries.py: report groups, confidence, precision, points of the map).
+SCHEMA_VERSION = 8
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (
@@ -55,6 +58,15 @@ FILTER_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_source ON articles (source)",
     "CREATE INDEX IF NOT EXISTS places_country ON places (country_code)",
     "CREATE INDEX IF NOT EXISTS places_geonameid ON places (geonameid)",
+)
+# The indexes of version 8: the dashboard asks the database (geo/store/queries.py) for the
+# reports of a happening, the confident events, a precision level, the events of a point
+# or a viewport.
+QUERY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS events_group ON events (report_group)",
+    "CREATE INDEX IF NOT EXISTS events_confidence ON events (confidence)",
+    "CREATE INDEX IF NOT EXISTS places_feature ON places (feature)",
+    "CREATE INDEX IF NOT EXISTS places_point ON places (latitude, longitude)",
 )
 
 
@@ -331,30 +343,64 @@ def link_keys(batch: Iterable[AnalyzedArticle]) -> set[tuple[str, int]]:
 # --- the events frame ---------------------------------------------------------------------------
 
 
-def events_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def events_frame(frame: pd.DataFrame, groups: pd.DataFrame | None = None) -> pd.DataFrame:
     """The events frame of geo/schema.py from the rows of a backend's events query (every
-    column of EVENT_COLUMNS of geo/schema.py but the per-happening ones computed here)."""
+    column of EVENT_COLUMNS of geo/schema.py but the per-happening ones computed here).
+
+    `groups` (report_group, article_id, source, cited_sources, in the frame's order) are
+    every event of the report groups of `frame`, when `frame` is not the whole table (a page,
+    the events of a place): the per-happening columns count every report, not only those
+    of the frame."""
     if frame.empty:
         return empty_events_frame()
     for column in ("date_from_text", "is_primary", "approximate"):
         frame[column] = frame[column].astype(bool)
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
     frame["on_map"] = [on_map(None if pd.isna(v) else float(v)) for v in frame["confidence"]]
-    groups = frame.groupby("report_group", sort=False)
-    frame["reported_by"] = groups["source"].transform(_joined)
-    frame["report_count"] = groups["article_id"].transform("nunique")
-    frame["group_cited_sources"] = groups["cited_sources"].transform(_joined_lists)
+    reported_by, report_count, cited = _group_columns(frame if groups is None else groups)
+    keys = frame["report_group"].astype(str)
+    frame["reported_by"] = keys.map(reported_by)
+    frame["report_count"] = keys.map(report_count)
+    frame["group_cited_sources"] = keys.map(cited)
     return conform(frame)
 
 
-def _joined(values: pd.Series) -> str:
-    """The distinct non-empty values, "; "-joined in order of first appearance."""
-    return LIST_SEPARATOR.join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
+def _group_columns(rows: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """Per report group of `rows` (report_group, article_id, source, cited_sources, in the
+    frame's order): the distinct publishers and cited sources, "; "-joined in order of
+    first appearance, and how many articles report it. One pass in plain Python: a
+    groupby with a function per group is slow over many small groups."""
+    publishers: dict[str, dict[str, None]] = {}
+    articles: dict[str, set] = {}
+    cited: dict[str, dict[str, None]] = {}
+    for group, article, source, names in zip(
+        rows["report_group"].astype(str),
+        rows["article_id"],
+        rows["source"],
+        rows["cited_sources"],
+        strict=True,
+    ):
+        seen = publishers.setdefault(group, {})
+        if isinstance(source, str) and source:
+            seen[str(source)] = None
+        articles.setdefault(group, set()).add(article)
+        named = cited.setdefault(group, {})
+        if isinstance(names, str):
+            for name in names.split(LIST_SEPARATOR):
+                if name:
+                    named[name] = None
+    return (
+        {g: LIST_SEPARATOR.join(v) for g, v in publishers.items()},
+        {g: len(v) for g, v in articles.items()},
+        {g: LIST_SEPARATOR.join(v) for g, v in cited.items()},
+    )
 
 
-def _joined_lists(values: pd.Series) -> str:
-    names = (n for v in values if isinstance(v, str) for n in v.split(LIST_SEPARATOR) if n)
-    return LIST_SEPARATOR.join(dict.fromkeys(names))
+def _floats(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """`frame` with these columns as float64 (PostgreSQL's numerics come as Decimal)."""
+    for column in columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
 
 
 # --- the interface ------------------------------------------------------------------------------
@@ -416,6 +462,193 @@ class Store(ABC):
     def data_version(self) -> int:
         """A number that changes after every write, by any process: the dashboard's caches
         key on it."""
+
+    # -- the dashboard's questions, answered by the database (geo/store/queries.py): small
+    # frames (a count, a page, the events of a place, counts per day) instead of the table
+
+    dialect: queries.Dialect
+
+    @abstractmethod
+    def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        """The rows of a statement of geo/store/queries.py (`?` marks its parameters), as
+        pandas.read_sql_query makes them of SQLite's."""
+
+    def count_events(self, query: EventQuery) -> int:
+        """How many events `query` asks for."""
+        return int(self._select(*queries.count_sql(query, self.dialect)).iloc[0, 0])
+
+    def hidden_events(self, query: EventQuery) -> int:
+        """How many more events `query` would give with `show_all` (the unsure ones)."""
+        if query.show_all:
+            return 0
+        return self.count_events(replace(query, show_all=True)) - self.count_events(query)
+
+    def _events(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """The events frame of some rows of EVENT_SELECT, the per-happening columns over
+        every report of their happenings."""
+        if raw.empty:
+            return empty_events_frame()
+        keys = list(dict.fromkeys(raw["report_group"].astype(str)))
+        parts = [self._select(queries.groups_sql(len(c)), list(c)) for c in queries.in_chunks(keys)]
+        return events_frame(raw, pd.concat(parts, ignore_index=True))
+
+    def query_events(
+        self,
+        query: EventQuery,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> pd.DataFrame:
+        """The events `query` asks for (geo/schema.py), by date (oldest first, unless
+        `newest_first`; undated last), a page of `limit` from `offset` when `limit` is given."""
+        order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
+        sql, params = queries.events_sql(
+            query, self.dialect, order=order, limit=limit, offset=offset
+        )
+        return self._events(self._select(sql, params))
+
+    def events_by_ids(self, event_ids: Iterable[str]) -> pd.DataFrame:
+        """The events of these ids that are on the map, in the frame's order."""
+        ids = list(dict.fromkeys(str(i) for i in event_ids))
+        if not ids:
+            return empty_events_frame()
+        parts = [
+            self._select(queries.events_by_ids_sql(len(c)), list(c)) for c in queries.in_chunks(ids)
+        ]
+        return self._events(pd.concat(parts, ignore_index=True))
+
+    def reports_of(self, event_id: str) -> pd.DataFrame:
+        """Every event of the happening (report group) `event_id` belongs to."""
+        return self._events(self._select(queries.reports_sql(), [str(event_id)]))
+
+    def events_at(self, query: EventQuery, latitude: float, longitude: float) -> pd.DataFrame:
+        """The events `query` asks for at one point of the map (coordinates to 5 decimals)."""
+        sql, params = queries.at_point_sql(query, self.dialect, latitude, longitude)
+        return self._events(self._select(sql, params))
+
+    def point_types(self, query: EventQuery) -> pd.DataFrame:
+        """Columns latitude, longitude (5 decimals), event_type, events, killed: how many
+        events of each type at each point of the map, and the deaths they report."""
+        frame = self._select(*queries.place_types_sql(query, self.dialect))
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        return _floats(frame, ("latitude", "longitude")).astype(
+            {"events": "int64", "killed": "int64"}
+        )
+
+    def point_events(self, query: EventQuery, first: int) -> pd.DataFrame:
+        """The first `first` events (frame order) at each point of the map, with the
+        point's `point_lat`, `point_lon` (what a marker's popup shows)."""
+        raw = self._select(*queries.popup_events_sql(query, self.dialect, first))
+        if raw.empty:
+            return empty_events_frame().assign(point_lat=[], point_lon=[])
+        raw = _floats(raw, ("point_lat", "point_lon"))
+        points = raw[["point_lat", "point_lon"]].reset_index(drop=True)
+        frame = events_frame(raw.drop(columns=["point_lat", "point_lon", "point_rank"]))
+        return frame.assign(point_lat=points["point_lat"], point_lon=points["point_lon"])
+
+    def grid_counts(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
+        """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,
+        latitude, longitude: events and deaths per cell of a grid of `cell_degrees`, type
+        and region, at their mean position."""
+        frame = self._select(*queries.grid_sql(query, self.dialect, float(cell_degrees)))
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        return _floats(frame, ("cell_lat", "cell_lon", "latitude", "longitude")).astype(
+            {"events": "int64", "killed": "int64"}
+        )
+
+    def day_counts(self, query: EventQuery, column: str = "event_type") -> pd.DataFrame:
+        """Columns day (datetime), group, events: dated events per day and value of
+        `column` (event_type or source)."""
+        frame = self._select(*queries.period_counts_sql(query, self.dialect, column))
+        return pd.DataFrame(
+            {
+                "day": pd.to_datetime(frame["day"], errors="coerce").astype("datetime64[ns]"),
+                "group": frame["grp"].astype("string"),
+                "events": frame["events"].astype("int64"),
+            }
+        )
+
+    def totals(self, query: EventQuery, column: str) -> pd.DataFrame:
+        """Columns value, events, killed: per event type, publisher (`source`) or actors
+        cell, most events first."""
+        frame = self._select(*queries.totals_sql(query, self.dialect, column))
+        return frame.astype({"value": "string", "events": "int64", "killed": "Int64"})
+
+    def happening_totals(self, query: EventQuery, column: str | None) -> pd.DataFrame:
+        """Columns value, events, killed: happenings (report groups) and their deaths, each
+        happening once at its largest toll, per event type, publisher (`source`) or actor
+        (`actors`, split from its "; "-joined cell; None: no actor named); `column` None:
+        one row (value None) of every happening. Unsorted."""
+        if column != "actors":
+            frame = self._select(*queries.happening_totals_sql(query, self.dialect, column))
+            if column is None:
+                frame.insert(0, "value", [None] * len(frame))
+        else:
+            rows = self._select(*queries.happening_deaths_sql(query, self.dialect, column))
+            rows["value"] = [
+                [n.strip() for n in str(cell).split(";") if n.strip()] or [None]
+                if not pd.isna(cell)
+                else [None]
+                for cell in rows["value"]
+            ]
+            rows = rows.explode("value")
+            rows["killed"] = pd.to_numeric(rows["killed"], errors="coerce")
+            per = rows.groupby(["value", "happening"], dropna=False, sort=False)["killed"].max()
+            frame = (
+                per.fillna(0)
+                .groupby(level="value", dropna=False, sort=False)
+                .agg(events="size", killed="sum")
+                .reset_index()
+            )
+        frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
+        frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+        return frame.astype({"events": "int64", "killed": "int64"})[["value", "events", "killed"]]
+
+    def newest_happenings(self, query: EventQuery, limit: int) -> tuple[pd.DataFrame, int]:
+        """The newest report of each happening `query` asks for (rows as query_events),
+        newest first by event date then publication, undated last, at most `limit`; and
+        how many happenings there are."""
+        found = self._select(*queries.newest_happenings_sql(query, self.dialect, limit))
+        if found.empty:
+            return self.events_by_ids([]), 0
+        ids = found["event_id"].astype(str).tolist()
+        rows = self.events_by_ids(ids).set_index("event_id", drop=False)
+        return rows.loc[ids].reset_index(drop=True), int(found["happenings"].iloc[0])
+
+    def event_countries(self) -> tuple[str, ...]:
+        """The country codes of every event on the map, most events first (ties by code):
+        mapview.event_countries of the whole table."""
+        frame = self._select(queries.COUNTRY_EVENTS_SQL)
+        pairs = zip(frame["value"].astype(str), frame["events"].astype(int), strict=True)
+        return tuple(code for code, _ in sorted(pairs, key=lambda p: (-p[1], p[0])))
+
+    def event_days(self, query: EventQuery) -> list[date]:
+        """The days with at least one event `query` asks for, sorted."""
+        days = self._select(*queries.days_sql(query, self.dialect))["day"]
+        parsed = pd.to_datetime(days, errors="coerce").dropna().dt.date
+        return sorted(set(parsed))
+
+    def date_bounds(self, query: EventQuery) -> tuple[date, date] | None:
+        """The first and last day of the events `query` asks for; None when none is dated."""
+        days = self.event_days(query)
+        return (days[0], days[-1]) if days else None
+
+    def filter_values(self) -> dict[str, list]:
+        """The distinct values of every event on the map (confident or not), unsorted:
+        `source`, `cited_sources` (cells, "; "-joined), `event_type`, `precision`, and
+        `countries` ((country_code, admin1) pairs)."""
+        out: dict[str, list] = {
+            key: self._select(sql)["value"].dropna().tolist()
+            for key, sql in queries.CHOICES_SQL.items()
+        }
+        pairs = self._select(queries.COUNTRIES_SQL)
+        out["countries"] = [
+            (code, None if pd.isna(admin1) else admin1)
+            for code, admin1 in zip(pairs["country_code"], pairs["admin1"], strict=True)
+            if not pd.isna(code)
+        ]
+        return out
 
     # -- the overrides (corrections by hand; their rules are geo.place.overrides)
 

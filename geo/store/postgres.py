@@ -37,12 +37,14 @@ from geo.place.gazetteer import normalize_name
 from geo.place.overrides import Override
 from geo.read.urls import article_keys
 from geo.read.watch import Source, SourceState
+from geo.store import queries
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
     FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
+    QUERY_INDEXES,
     RESOLUTION_COLUMNS,
     SCHEMA_VERSION,
     AnalyzedArticle,
@@ -132,7 +134,7 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS store_meta (key {_TEXT} PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO store_meta VALUES ('data_version', 0) ON CONFLICT (key) DO NOTHING;
-{";".join(FILTER_INDEXES)};
+{";".join(FILTER_INDEXES + QUERY_INDEXES)};
 """
 # The statements that bring a database of version N-1 to N, for N > 4 (PostgreSQL stores
 # begin at version 4, which SCHEMA creates whole): a later version adds its entry here, as
@@ -147,11 +149,12 @@ CREATE TABLE IF NOT EXISTS sources (
 """
 # What each version adds to a database of the version before (PostgreSQL stores start at
 # version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence; 7,
-# who made a correction.
+# who made a correction; 8, the indexes of the dashboard's questions.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: (_SOURCES_TABLE,),
     6: ("ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",),
     7: ('ALTER TABLE overrides ADD COLUMN IF NOT EXISTS made_by TEXT COLLATE "C"',),
+    8: QUERY_INDEXES,
 }
 
 # Advisory lock keys (two int4: a class, then an object within it).
@@ -159,22 +162,10 @@ _SCHEMA_LOCK = (0x6E0, 1)
 _ARTICLE_LOCKS = 0x6E1
 _LINK_LOCKS = 0x6E2
 
-EVENTS_QUERY = """
-SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
-       e.event_date, e.date_precision, e.date_from_text, e.event_type,
-       p.name AS place, p.text AS mention, p.latitude, p.longitude,
-       p.feature AS precision, p.approximate, p.country_code, p.admin1, p.geonameid,
-       p.method AS resolution, e.cited_sources,
-       e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
-       coalesce(e.report_group, e.event_id) AS report_group,
-       e.is_primary, e.sentence, e.sentence_start, e.confidence
-FROM events e
-JOIN articles a ON a.article_id = e.article_id
-JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
-                AND p.end_char = e.place_end
-WHERE p.resolved = 1  -- a place corrected to "not a place" takes its events off the map
-ORDER BY e.event_date, a.article_id, e.sentence_start
-"""
+# Every event on the map, in the frame's order (undated last, on both backends).
+EVENTS_QUERY = (
+    f"{queries.EVENT_SELECT} {queries.FROM} WHERE {queries.ON_MAP} ORDER BY {queries.FRAME_ORDER}"
+)
 _LINK_QUERY = """
 SELECT e.event_id, e.event_type, p.geonameid, p.approximate, p.text, e.event_date
 FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
@@ -427,6 +418,12 @@ class PostgresStore(Store):
 
     def load_events(self) -> pd.DataFrame:
         return events_frame(self._frame(EVENTS_QUERY))
+
+    dialect = queries.POSTGRES
+
+    def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        # geo/store/queries.py marks parameters with "?" and holds no literal "?" or "%"
+        return self._frame(sql.replace("?", "%s"), list(params))
 
     def load_places(self, article_id: str | None = None) -> pd.DataFrame:
         sql = f"SELECT {', '.join(PLACE_COLUMNS)} FROM places"

@@ -33,12 +33,14 @@ from geo.place.overrides import Override
 from geo.read.urls import article_keys
 from geo.read.watch import Source, SourceState
 from geo.schema import empty_events_frame
+from geo.store import queries
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
     FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
+    QUERY_INDEXES,
     RESOLUTION_COLUMNS,
     SCHEMA_VERSION,
     AnalyzedArticle,
@@ -123,7 +125,7 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-SCHEMA += ";\n".join(FILTER_INDEXES) + ";\n"
+SCHEMA += ";\n".join(FILTER_INDEXES + QUERY_INDEXES) + ";\n"
 # SCHEMA_VERSION (geo/store/base.py) lists what each version added.
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
@@ -149,22 +151,10 @@ _RENAMED_COLUMNS = {
     3: (("places", "start", "start_char"), ("places", "end", "end_char")),
 }
 
-EVENTS_QUERY = """
-SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
-       e.event_date, e.date_precision, e.date_from_text, e.event_type,
-       p.name AS place, p.text AS mention, p.latitude, p.longitude,
-       p.feature AS precision, p.approximate, p.country_code, p.admin1, p.geonameid,
-       p.method AS resolution, e.cited_sources,
-       e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
-       coalesce(e.report_group, e.event_id) AS report_group,
-       e.is_primary, e.sentence, e.sentence_start, e.confidence
-FROM events e
-JOIN articles a ON a.article_id = e.article_id
-JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
-                AND p.end_char = e.place_end
-WHERE p.resolved = 1  -- a place corrected to "not a place" takes its events off the map
-ORDER BY e.event_date, a.article_id, e.sentence_start
-"""
+# Every event on the map, in the frame's order (undated last, on both backends).
+EVENTS_QUERY = (
+    f"{queries.EVENT_SELECT} {queries.FROM} WHERE {queries.ON_MAP} ORDER BY {queries.FRAME_ORDER}"
+)
 _LINK_QUERY = """
 SELECT e.event_id, e.event_type, p.geonameid, p.approximate, p.text, e.event_date
 FROM events e JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
@@ -478,6 +468,11 @@ class SQLiteStore(Store):
 
     def load_events(self) -> pd.DataFrame:
         return events_frame(pd.read_sql_query(EVENTS_QUERY, self.db))
+
+    dialect = queries.SQLITE
+
+    def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        return pd.read_sql_query(sql, self.db, params=list(params))
 
     def load_places(self, article_id: str | None = None) -> pd.DataFrame:
         sql = f"SELECT {', '.join(PLACE_COLUMNS)} FROM places"

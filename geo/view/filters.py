@@ -25,6 +25,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
+from geo.store.queries import EventQuery
+
 # The query parameters this module reads and writes, in the order they are written.
 DATES_PARAM = "dates"
 SOURCE_PARAM = "source"
@@ -98,6 +100,27 @@ class FilterState:
     @property
     def is_default(self) -> bool:
         return self == FilterState()
+
+
+def event_query(
+    state: FilterState, bbox: tuple[float, float, float, float] | None = None
+) -> EventQuery:
+    """The store's question for `state` (geo/store/queries.py): the database answers it
+    as `apply_filters` does a frame; `bbox` (south, west, north, east) narrows it to the
+    map's viewport."""
+    return EventQuery(
+        date_from=state.date_from,
+        date_to=state.date_to,
+        sources=state.sources,
+        cited=state.cited,
+        actors=state.actors,
+        types=state.types,
+        countries=state.countries,
+        precisions=state.precisions,
+        text=state.query,
+        show_all=state.show_all,
+        bbox=bbox,
+    )
 
 
 def apply_filters(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
@@ -251,6 +274,23 @@ def precisions(frame: pd.DataFrame) -> list[str]:
     return [level for level in PRECISION_LEVELS if level in present] + sorted(
         present - set(PRECISION_LEVELS)
     )
+
+
+def choices_from(values: Mapping[str, list]) -> dict[str, list[str]]:
+    """The filter choices (parameter -> values, in the order `publishers`, `cited_sources`,
+    `event_types`, `actors`, `countries` and `precisions` give them) from the distinct values the
+    store reports (Store.filter_values), not from a frame of every event."""
+    pairs = pd.DataFrame(values.get("countries") or [], columns=["country_code", "admin1"])
+    return {
+        SOURCE_PARAM: publishers(pd.DataFrame({"source": values.get("source", [])})),
+        CITED_PARAM: cited_sources(
+            pd.DataFrame({"cited_sources": values.get("cited_sources", [])})
+        ),
+        TYPE_PARAM: event_types(pd.DataFrame({"event_type": values.get("event_type", [])})),
+        ACTOR_PARAM: actors(pd.DataFrame({"actors": values.get("actors", [])})),
+        COUNTRY_PARAM: countries(pairs),
+        PRECISION_PARAM: precisions(pd.DataFrame({"precision": values.get("precision", [])})),
+    }
 
 
 def count_label(n: int, hidden: int = 0) -> str:

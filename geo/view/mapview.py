@@ -407,6 +407,159 @@ def map_features(frame: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+# What a popup, a tooltip and the order of the points read of an event.
+_POPUP_COLUMNS = (
+    "event_id", "article_id", "sentence_start", "event_date", "date_precision",
+    "date_from_text", "source", "event_type", "sentence", "mention", "url", "title", "place",
+    "precision", "approximate", "country_code", "admin1", "point_lat", "point_lon",
+)  # fmt: skip
+
+
+def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
+    """`map_features` from what the database aggregated (Store.point_types: events and
+    deaths per point and type; Store.point_events: the first MAX_EVENTS_PER_POPUP events
+    of each point, in the frame's order, with its point_lat/point_lon), not from every
+    event. The country and region are the first event's, the deaths the point's sum.
+
+    The same features, in the order of each point's first event; a tie between two types
+    for the most frequent goes to the one among the point's first events, then by name
+    (`map_features` gives it to the first seen)."""
+    if types.empty or firsts.empty:
+        return {"type": "FeatureCollection", "features": []}
+    totals = types.groupby(["latitude", "longitude"], sort=False)["events"].sum()
+    killed = (
+        types.groupby(["latitude", "longitude"], sort=False)["killed"].sum()
+        if "killed" in types
+        else pd.Series(dtype="int64")
+    )
+    per_type: dict[tuple[float, float], dict[str, int]] = {}
+    for lat, lon, event_type, n in types[
+        ["latitude", "longitude", "event_type", "events"]
+    ].itertuples(index=False):
+        name = _text(event_type)
+        name = name if name in TYPE_COLORS else OTHER_TYPE
+        counts = per_type.setdefault((float(lat), float(lon)), {})
+        counts[name] = counts.get(name, 0) + int(n)
+    records = _records(firsts[[c for c in _POPUP_COLUMNS if c in firsts]], range(len(firsts)))
+    shown: dict[tuple[float, float], list[dict]] = {}
+    for record in records:
+        shown.setdefault((float(record["point_lat"]), float(record["point_lon"])), []).append(
+            record
+        )
+    features = []
+    for (lat, lon), events in shown.items():
+        total = int(totals.get((lat, lon), len(events)))
+        counts = per_type.get((lat, lon), {})
+        known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
+        seen = [_text(e["event_type"]) for e in events]
+        main_type = (
+            min(known, key=lambda k: (-known[k], seen.index(k) if k in seen else len(seen), k))
+            if known
+            else OTHER_TYPE
+        )
+        first = events[0]
+        precision = _text(first["precision"])
+        approximate = first["approximate"] is True
+        deaths = int(killed.get((lat, lon), 0))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "count": total,
+                    "type": main_type,
+                    "color": TYPE_COLORS[main_type],
+                    "precision": precision,
+                    "approximate": approximate,
+                    "uncertainty_m": uncertainty_m(precision, approximate),
+                    "area": precision in AREA_PRECISIONS,
+                    "country": _text(first.get("country_code")),
+                    "admin1": _text(first.get("admin1")),
+                    "killed": deaths,
+                    "popup": popup_html(events, total),
+                    "tooltip": tooltip_html(events, total),
+                    "style": {
+                        "radius": count_radius(total),
+                        "deaths_radius": deaths_radius(deaths),
+                    },
+                },
+                "_order": _frame_key(first),
+            }
+        )
+    features.sort(key=lambda f: f.pop("_order"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def features_from_grid(cells: pd.DataFrame) -> dict:
+    """The map far out over very many places: one Point per cell of a grid (Store.
+    grid_counts: events and deaths per cell, type and region, at their mean position),
+    its count, main type, deaths and a popup that says to zoom in (or filter). A cell's
+    `country` and `admin1` are those of most of its events (ties by name), so counts per
+    province far out give each cell's events to its main region."""
+    if cells.empty:
+        return {"type": "FeatureCollection", "features": []}
+    features = []
+    for _key, cell in cells.groupby(["cell_lat", "cell_lon"], sort=True):
+        total = int(cell["events"].sum())
+        lat = float((cell["latitude"] * cell["events"]).sum() / total)
+        lon = float((cell["longitude"] * cell["events"]).sum() / total)
+        counts: dict[str, int] = {}
+        for event_type, n in zip(cell["event_type"], cell["events"], strict=True):
+            name = _text(event_type)
+            name = name if name in TYPE_COLORS else OTHER_TYPE
+            counts[name] = counts.get(name, 0) + int(n)
+        known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
+        main_type = min(known, key=lambda k: (-known[k], k))
+        regions: dict[tuple[str, str], int] = {}
+        for country, admin1, n in zip(
+            cell.get("country_code", pd.Series([None] * len(cell), index=cell.index)),
+            cell.get("admin1", pd.Series([None] * len(cell), index=cell.index)),
+            cell["events"],
+            strict=True,
+        ):
+            key = (_text(country), _text(admin1))
+            regions[key] = regions.get(key, 0) + int(n)
+        country, admin1 = min(regions, key=lambda k: (-regions[k], k))
+        deaths = int(cell["killed"].sum()) if "killed" in cell else 0
+        label = f"{total} events in this area"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {
+                    "count": total,
+                    "type": main_type,
+                    "color": TYPE_COLORS[main_type],
+                    "precision": "area",
+                    "approximate": True,
+                    "uncertainty_m": 0,
+                    "area": True,
+                    "country": country,
+                    "admin1": admin1,
+                    "killed": deaths,
+                    "popup": (
+                        f'<div class="geo-popup"><div class="geo-count">{html.escape(label)}'
+                        '</div><div class="geo-hint">Filter or zoom in to see the places'
+                        "</div></div>"
+                    ),
+                    "tooltip": html.escape(label),
+                    "style": {
+                        "radius": count_radius(total),
+                        "deaths_radius": deaths_radius(deaths),
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _frame_key(event: dict) -> tuple:
+    """Where an event comes in the frame's order (date, article, offset; undated last)."""
+    day = event["event_date"]
+    return (day is None, str(day), str(event["article_id"]), int(event["sentence_start"] or 0),
+            str(event["event_id"]))  # fmt: skip
+
+
 def heat_points_from(features: dict) -> list[list[float]]:
     """[latitude, longitude, events] per point of a `map_features` collection."""
     return [

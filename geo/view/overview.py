@@ -2,7 +2,8 @@
 type, actor and publisher, and how well attested an event is.
 
 Each function takes an events frame (geo/schema.py columns; the filtered events) and
-returns a small result, so that the same panels can later be fed a page of rows from SQL.
+returns a small result; the dashboard asks the database the same questions (`bbox`,
+`totals_from`: geo/store/queries.py, checked against these in tests/test_store_queries.py).
 
 A happening reported by several articles is several event rows sharing a `report_group`:
 the list shows it once (its first report, with how many there are), and the totals count
@@ -153,6 +154,35 @@ def totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values(
         ["events", "deaths", by], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
+
+
+def totals_from(rows: pd.DataFrame, by: str) -> pd.DataFrame:
+    """`totals` from what the database counted (Store.happening_totals: value, events,
+    killed per value of TOTALS_BY[by], each happening once at its largest toll)."""
+    if rows.empty:
+        return totals(pd.DataFrame(), by)
+    missing = NO_ACTOR if TOTALS_BY[by] == "actors" else UNKNOWN
+    out = pd.DataFrame(
+        {
+            by: [missing if is_missing(v) else str(v) for v in rows["value"]],
+            "events": rows["events"].astype(int),
+            "deaths": rows["killed"].astype(int),
+        }
+    )
+    out = out.groupby(by, sort=False, as_index=False)[["events", "deaths"]].sum()
+    return out.sort_values(
+        ["events", "deaths", by], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def bbox(bounds: Bounds | None) -> tuple[float, float, float, float] | None:
+    """`bounds` as the store's viewport (south, west, north, east), as `in_bounds` reads
+    it; None (no view reported): everywhere."""
+    if bounds is None:
+        return None
+    if bounds.whole_world:
+        return bounds.south, -180.0, bounds.north, 180.0
+    return bounds.south, bounds.west, bounds.north, bounds.east
 
 
 def grand_total(frame: pd.DataFrame) -> tuple[int, int]:

@@ -68,6 +68,25 @@ def daily_counts(frame: pd.DataFrame, by: str = "type") -> pd.DataFrame:
     return out.sort_values(["day", "group"]).reset_index(drop=True)
 
 
+def counts_by(day_counts: pd.DataFrame, by: str = "type") -> pd.DataFrame:
+    """`daily_counts` from counts the database made (Store.day_counts: day, group (the
+    event type or publisher), events), grouped as `daily_counts` groups a frame's events."""
+    if day_counts.empty:
+        return daily_counts(pd.DataFrame({"event_date": [], STACK_BY[by]: []}), by)
+    groups = day_counts["group"].astype("string").fillna("unknown")
+    if by == "type":
+        groups = groups.where(groups.isin(list(TYPE_COLORS)), OTHER_TYPE)
+    else:
+        totals = day_counts.groupby(groups, sort=False)["events"].sum()
+        top = totals.sort_values(ascending=False, kind="stable").index[:MAX_STACKED]
+        groups = groups.where(groups.isin(top), "others")
+    data = pd.DataFrame(
+        {"day": day_counts["day"], "group": groups.astype(str), "events": day_counts["events"]}
+    ).dropna(subset=["day"])
+    out = data.groupby(["day", "group"])["events"].sum().reset_index()
+    return out.sort_values(["day", "group"]).reset_index(drop=True)
+
+
 LEGEND_ROW_PX = 17  # one legend entry's height in Vega-Lite's default style
 LEGEND_TITLE_PX = 22
 

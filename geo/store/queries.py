@@ -1,0 +1,396 @@
+"""The dashboard's questions as SQL: which events a view asks for (`EventQuery`) and the
+statements that count, aggregate and page them in the database, not in pandas.
+
+Every statement here is valid in SQLite and PostgreSQL alike and written once, with `?`
+for its parameters (PostgreSQL's store turns them into `%s`; no statement holds a literal
+`?` or `%`). The one difference of dialect, finding a substring, is a `Dialect`'s `find`.
+
+`EventQuery` is the store's form of the dashboard's filter state (geo/view/filters.py maps
+its FilterState to one; `where` here has the same semantics as its `apply_filters`, which
+tests/test_store_queries.py checks on both backends):
+
+- the events on the map at all: their place resolved (a place corrected to "not a place"
+  takes its events off the map), as `load_events`;
+- unless `show_all`, only the confident ones (geo/event/confidence.py's `on_map`: no
+  confidence stored, or at least ON_MAP_CONFIDENCE);
+- dates inclusive (undated events fail a date bound), publishers, event types, precision
+  levels: any of the chosen; cited sources, actors: any of the chosen among the "; "-joined
+  names;
+  countries: a code (`SY`) or a region (`SY/Aleppo`, the admin1 name);
+- `text`: a case-insensitive substring of the place, the name as written, the sentence or
+  the title. SQL's lower() folds ASCII letters only (SQLite; PostgreSQL under the "C"
+  collation), pandas' folds every script: a search differing from an event only in the
+  case of a non-ASCII letter is found by apply_filters and not here.
+- `bbox` (south, west, north, east): the map's viewport; not a filter of apply_filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from geo.event.confidence import ON_MAP_CONFIDENCE
+
+LIST_SEPARATOR = "; "
+REGION_SEPARATOR = "/"
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which events a view of the dashboard asks for. Every field at its default: all
+    confident events on the map."""
+
+    date_from: date | None = None  # inclusive
+    date_to: date | None = None  # inclusive
+    sources: tuple[str, ...] = ()  # publishers; empty: all
+    cited: tuple[str, ...] = ()  # cited sources (any of them); empty: all
+    actors: tuple[str, ...] = ()  # who did it (any of the event's actors); empty: all
+    types: tuple[str, ...] = ()  # event types; empty: all
+    countries: tuple[str, ...] = ()  # "SY" or "SY/Aleppo"; empty: everywhere
+    precisions: tuple[str, ...] = ()  # feature levels; empty: all
+    text: str = ""  # case-insensitive substring of place, mention, sentence or title
+    show_all: bool = False  # True: the unsure events too
+    bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the backends' SQL: `find(haystack, needle)` is the 1-based
+    position of a substring, 0 when absent; `round(x)` a coordinate to POINT_DECIMALS
+    (PostgreSQL rounds numerics, not doubles, to a number of places); `cell(x)` the
+    whole number of grid cells in a positive x (floor)."""
+
+    find: Callable[[str, str], str]
+    round: Callable[[str], str]
+    cell: Callable[[str], str]
+
+
+# A point of the map: coordinates to 5 decimals (about a metre), as geo/view/mapview.py
+# groups events into markers.
+POINT_DECIMALS = 5
+SQLITE = Dialect(
+    find=lambda haystack, needle: f"instr({haystack}, {needle})",
+    round=lambda x: f"round({x}, {POINT_DECIMALS})",
+    cell=lambda x: f"CAST({x} AS INTEGER)",  # truncation: the floor of a positive number
+)
+POSTGRES = Dialect(
+    find=lambda haystack, needle: f"strpos({haystack}, {needle})",
+    round=lambda x: f"round(CAST({x} AS numeric), {POINT_DECIMALS})",
+    cell=lambda x: f"floor({x})",
+)
+
+# Events joined to their article and place: the FROM of every question.
+FROM = """
+FROM events e
+JOIN articles a ON a.article_id = e.article_id
+JOIN places p ON p.article_id = e.article_id AND p.start_char = e.place_start
+                AND p.end_char = e.place_end
+"""
+# The columns of a row of geo/schema.py read from the tables (the per-happening ones,
+# reported_by, report_count, group_cited_sources, and on_map are computed after).
+EVENT_SELECT = """
+SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published,
+       e.event_date, e.date_precision, e.date_from_text, e.event_type,
+       p.name AS place, p.text AS mention, p.latitude, p.longitude,
+       p.feature AS precision, p.approximate, p.country_code, p.admin1, p.geonameid,
+       p.method AS resolution, e.cited_sources,
+       e.denied_by, e.actors, e.killed, e.injured, e.civilians_killed, e.children_killed,
+       coalesce(e.report_group, e.event_id) AS report_group,
+       e.is_primary, e.sentence, e.sentence_start, e.confidence
+"""
+ON_MAP = "p.resolved = 1"  # a place corrected to "not a place" takes its events off the map
+# The events frame's order (load_events): by date, article, place in the text; undated
+# events last on both backends (SQLite sorts NULL first, PostgreSQL last).
+FRAME_ORDER = (
+    "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date, e.article_id, "
+    "e.sentence_start, e.event_id"
+)
+NEWEST_FIRST = (
+    "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date DESC, e.article_id, "
+    "e.sentence_start, e.event_id"
+)
+VALID_POINT = "p.latitude BETWEEN -90 AND 90 AND p.longitude BETWEEN -180 AND 180"
+SEARCH_COLUMNS = ("p.name", "p.text", "e.sentence", "a.title")
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+    """The WHERE clause (from "WHERE") of the events `query` asks for, and its parameters."""
+    parts, params = [ON_MAP], []
+    if not query.show_all:
+        parts.append("(e.confidence IS NULL OR e.confidence >= ?)")
+        params.append(ON_MAP_CONFIDENCE)
+    if query.date_from is not None:
+        parts.append("e.event_date >= ?")
+        params.append(query.date_from.isoformat())
+    if query.date_to is not None:
+        # a stored date is YYYY-MM-DD; anything after it on that day still counts
+        parts.append("e.event_date < ?")
+        params.append(query.date_to.isoformat() + "~")
+    for column, values in (
+        ("a.source", query.sources),
+        ("e.event_type", query.types),
+        ("p.feature", query.precisions),
+    ):
+        if values:
+            parts.append(f"{column} IN ({_marks(len(values))})")
+            params.extend(values)
+    for column, names in (("e.cited_sources", query.cited), ("e.actors", query.actors)):
+        if names:
+            # a name between separators: the cell is written "A; B" (geo/store's join),
+            # so a whole name matches and a part of one ("Ali" in "Alibaba") does not
+            wrapped = f"'{LIST_SEPARATOR}' || {column} || '{LIST_SEPARATOR}'"
+            found = [f"{dialect.find(wrapped, '?')} > 0" for _ in names]
+            parts.append("(" + " OR ".join(found) + ")")
+            params.extend(f"{LIST_SEPARATOR}{name}{LIST_SEPARATOR}" for name in names)
+    if query.countries:
+        codes = [c for c in query.countries if REGION_SEPARATOR not in c]
+        regions = [c for c in query.countries if REGION_SEPARATOR in c]
+        either = []
+        if codes:
+            either.append(f"p.country_code IN ({_marks(len(codes))})")
+            params.extend(codes)
+        if regions:
+            key = f"coalesce(p.country_code, '') || '{REGION_SEPARATOR}' || coalesce(p.admin1, '')"
+            either.append(f"{key} IN ({_marks(len(regions))})")
+            params.extend(regions)
+        parts.append("(" + " OR ".join(either) + ")")
+    needle = query.text.strip()
+    if needle:
+        found = [f"{dialect.find(f'lower({c})', '?')} > 0" for c in SEARCH_COLUMNS]
+        parts.append("(" + " OR ".join(found) + ")")
+        params.extend([needle.lower()] * len(SEARCH_COLUMNS))
+    if query.bbox is not None:
+        south, west, north, east = query.bbox
+        parts.append("p.latitude BETWEEN ? AND ?")
+        params.extend([south, north])
+        if west <= east:
+            parts.append("p.longitude BETWEEN ? AND ?")
+            params.extend([west, east])
+        else:  # a viewport across the antimeridian
+            parts.append("(p.longitude >= ? OR p.longitude <= ?)")
+            params.extend([west, east])
+    return "WHERE " + " AND ".join(parts), params
+
+
+def count_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+    clause, params = where(query, dialect)
+    return f"SELECT count(*) AS n {FROM} {clause}", params
+
+
+def events_sql(
+    query: EventQuery,
+    dialect: Dialect,
+    *,
+    order: str = FRAME_ORDER,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[str, list]:
+    """The rows (EVENT_SELECT) of the events `query` asks for, in `order`, a page of them
+    when `limit` is given."""
+    clause, params = where(query, dialect)
+    sql = f"{EVENT_SELECT} {FROM} {clause} ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [int(limit), int(offset)]
+    return sql, params
+
+
+def events_by_ids_sql(count: int) -> str:
+    return (
+        f"{EVENT_SELECT} {FROM} WHERE {ON_MAP} AND e.event_id IN ({_marks(count)}) "
+        f"ORDER BY {FRAME_ORDER}"
+    )
+
+
+def groups_sql(count: int) -> str:
+    """Every event on the map of `count` report groups, in the frame's order (the
+    per-happening columns of a page are computed over these, as load_events does over
+    the whole table)."""
+    return (
+        "SELECT coalesce(e.report_group, e.event_id) AS report_group, e.article_id, "
+        f"a.source, e.cited_sources {FROM} WHERE {ON_MAP} AND "
+        f"coalesce(e.report_group, e.event_id) IN ({_marks(count)}) ORDER BY {FRAME_ORDER}"
+    )
+
+
+def reports_sql() -> str:
+    """Every event of the happening (report group) of one event id."""
+    return (
+        f"{EVENT_SELECT} {FROM} WHERE {ON_MAP} AND coalesce(e.report_group, e.event_id) = "
+        "(SELECT coalesce(report_group, event_id) FROM events WHERE event_id = ?) "
+        f"ORDER BY {FRAME_ORDER}"
+    )
+
+
+def at_point_sql(query: EventQuery, dialect: Dialect, latitude: float, longitude: float):
+    """The events `query` asks for at one point of the map (5 decimals), in frame order."""
+    clause, params = where(query, dialect)
+    lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
+    sql = (
+        f"{EVENT_SELECT} {FROM} {clause} AND {VALID_POINT} AND {lat} = ? AND {lon} = ? "
+        f"ORDER BY {FRAME_ORDER}"
+    )
+    return sql, [*params, round(float(latitude), 5), round(float(longitude), 5)]
+
+
+def place_types_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+    """Per point of the map (5 decimals) and event type: how many events, and the deaths
+    they report (the sum of `killed`, none counted as 0)."""
+    clause, params = where(query, dialect)
+    lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
+    sql = (
+        f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events, "
+        f"sum(coalesce(e.killed, 0)) AS killed "
+        f"{FROM} {clause} AND {VALID_POINT} GROUP BY {lat}, {lon}, e.event_type"
+    )
+    return sql, params
+
+
+def popup_events_sql(query: EventQuery, dialect: Dialect, first: int) -> tuple[str, list]:
+    """The first `first` events (frame order) of every point of the map: what the popups
+    show, with each one's rank at its point and the point's key."""
+    clause, params = where(query, dialect)
+    lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
+    sql = (
+        f"SELECT * FROM (SELECT {lat} AS point_lat, {lon} AS point_lon, "
+        f"row_number() OVER (PARTITION BY {lat}, {lon} ORDER BY {FRAME_ORDER}) AS point_rank, "
+        f"{EVENT_SELECT.strip()[len('SELECT') :]} {FROM} {clause} AND {VALID_POINT}) ranked "
+        "WHERE point_rank <= ? ORDER BY point_lat, point_lon, point_rank"
+    )
+    return sql, [*params, int(first)]
+
+
+def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[str, list]:
+    """Events and deaths per cell of a grid of `cell_degrees` (the map far out, over many
+    places), event type, country and region, at their mean position."""
+    clause, params = where(query, dialect)
+    cell_lat = dialect.cell("(p.latitude + 90) / ?")
+    cell_lon = dialect.cell("(p.longitude + 180) / ?")
+    sql = (
+        f"SELECT {cell_lat} AS cell_lat, {cell_lon} AS cell_lon, e.event_type, "
+        "p.country_code, p.admin1, count(*) AS events, "
+        "sum(coalesce(e.killed, 0)) AS killed, avg(p.latitude) AS latitude, "
+        f"avg(p.longitude) AS longitude {FROM} {clause} AND {VALID_POINT} GROUP BY 1, 2, 3, 4, 5"
+    )
+    return sql, [cell_degrees, cell_degrees, *params]
+
+
+def period_counts_sql(query: EventQuery, dialect: Dialect, column: str) -> tuple[str, list]:
+    """Events per day and value of `column` (event_type or source)."""
+    if column not in ("event_type", "source"):
+        raise ValueError(f"cannot count by {column!r}")
+    qualified = "e.event_type" if column == "event_type" else "a.source"
+    clause, params = where(query, dialect)
+    sql = (
+        f"SELECT substr(e.event_date, 1, 10) AS day, {qualified} AS grp, count(*) AS events "
+        f"{FROM} {clause} AND e.event_date IS NOT NULL "
+        f"GROUP BY substr(e.event_date, 1, 10), {qualified}"
+    )
+    return sql, params
+
+
+def totals_sql(query: EventQuery, dialect: Dialect, column: str) -> tuple[str, list]:
+    """Events and deaths per value of `column` (event_type, source, or the actors cell),
+    most events first."""
+    qualified = {"event_type": "e.event_type", "source": "a.source", "actors": "e.actors"}
+    if column not in qualified:
+        raise ValueError(f"cannot total by {column!r}")
+    clause, params = where(query, dialect)
+    expr = qualified[column]
+    sql = (
+        f"SELECT {expr} AS value, count(*) AS events, sum(e.killed) AS killed {FROM} {clause} "
+        f"GROUP BY {expr} ORDER BY count(*) DESC, {expr}"
+    )
+    return sql, params
+
+
+HAPPENING = "coalesce(e.report_group, e.event_id)"
+
+
+def happening_deaths_sql(query: EventQuery, dialect: Dialect, column: str | None):
+    """Per happening (report group) of the events `query` asks for, and per value of
+    `column` (event_type, source, the actors cell; None: per happening alone): the largest
+    death toll among its reports (NULL when none gives one). Reports of one attack are not
+    added up: geo/view/overview.py's totals count a happening once, at its largest toll."""
+    qualified = {"event_type": "e.event_type", "source": "a.source", "actors": "e.actors"}
+    if column is not None and column not in qualified:
+        raise ValueError(f"cannot total by {column!r}")
+    clause, params = where(query, dialect)
+    value = qualified[column] if column else "NULL"
+    sql = (
+        f"SELECT {value} AS value, {HAPPENING} AS happening, max(e.killed) AS killed "
+        f"{FROM} {clause} GROUP BY {value + ', ' if column else ''}{HAPPENING}"
+    )
+    return sql, params
+
+
+def happening_totals_sql(query: EventQuery, dialect: Dialect, column: str | None):
+    """Happenings and deaths (each happening at its largest toll) per value of `column`
+    (event_type or source: one value per event; the actors cell is split by the caller;
+    None: one row, of every happening)."""
+    inner, params = happening_deaths_sql(query, dialect, column)
+    if column is None:  # every happening: one row
+        return (
+            f"SELECT count(*) AS events, sum(coalesce(killed, 0)) AS killed FROM ({inner}) per",
+            params,
+        )
+    sql = (
+        "SELECT value, count(*) AS events, sum(coalesce(killed, 0)) AS killed "
+        f"FROM ({inner}) per GROUP BY value"
+    )
+    return sql, params
+
+
+def newest_happenings_sql(query: EventQuery, dialect: Dialect, limit: int):
+    """The event ids of the newest report of each happening `query` asks for, newest first
+    by event date, then by publication (undated last), at most `limit`; and how many
+    happenings there are, as `happenings` on every row."""
+    clause, params = where(query, dialect)
+    newest = (
+        "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date DESC, "
+        "CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published DESC, e.event_id"
+    )
+    sql = (
+        "SELECT event_id, happenings FROM (SELECT e.event_id, "
+        f"row_number() OVER (PARTITION BY {HAPPENING} ORDER BY {newest}) AS report_rank, "
+        f"row_number() OVER (ORDER BY {newest}) AS position {FROM} {clause}) ranked, "
+        f"(SELECT count(DISTINCT {HAPPENING}) AS happenings {FROM} {clause}) n "
+        "WHERE report_rank = 1 ORDER BY position LIMIT ?"
+    )
+    return sql, [*params, *params, int(limit)]
+
+
+def days_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+    """The distinct days with events (sorted)."""
+    clause, params = where(query, dialect)
+    sql = (
+        f"SELECT DISTINCT substr(e.event_date, 1, 10) AS day {FROM} {clause} "
+        "AND e.event_date IS NOT NULL ORDER BY day"
+    )
+    return sql, params
+
+
+# The filter choices: distinct values over every event on the map (confident or not).
+CHOICES_SQL: dict[str, str] = {
+    "source": f"SELECT DISTINCT a.source AS value {FROM} WHERE {ON_MAP}",
+    "cited_sources": f"SELECT DISTINCT e.cited_sources AS value {FROM} WHERE {ON_MAP}",
+    "event_type": f"SELECT DISTINCT e.event_type AS value {FROM} WHERE {ON_MAP}",
+    "actors": f"SELECT DISTINCT e.actors AS value {FROM} WHERE {ON_MAP}",
+    "precision": f"SELECT DISTINCT p.feature AS value {FROM} WHERE {ON_MAP}",
+}
+COUNTRIES_SQL = f"SELECT DISTINCT p.country_code, p.admin1 {FROM} WHERE {ON_MAP}"
+# The countries of every event on the map (the base map names their towns), most first.
+COUNTRY_EVENTS_SQL = (
+    f"SELECT p.country_code AS value, count(*) AS events {FROM} WHERE {ON_MAP} "
+    "AND p.country_code IS NOT NULL GROUP BY p.country_code"
+)
+
+
+def in_chunks(values: Sequence, size: int = 500) -> list[Sequence]:
+    """`values` in pieces of at most `size` (SQLite limits a statement's parameters)."""
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -1,0 +1,337 @@
+"""The dashboard's questions answered in SQL (geo/store/queries.py) give what pandas gives
+over the whole events frame (geo/view/filters.apply_filters and the views), on both
+backends, over one synthetic database with unsure, undated, approximate and area events."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.ingest.synth import synth_places, synthetic_batches
+from geo.place.gazetteer import default_gazetteer
+from geo.store import AnalyzedArticle, EventQuery, open_store
+from geo.store.base import QUERY_INDEXES
+from geo.view import evidence, mapview, overview, timeline
+from geo.view.filters import (
+    FilterState,
+    actors,
+    apply_filters,
+    choices_from,
+    cited_sources,
+    countries,
+    date_bounds,
+    event_query,
+    event_types,
+    hidden_count,
+    precisions,
+    publishers,
+)
+from tests.conftest import STORE_BACKENDS, Databases
+
+CONFIDENCES = (None, 0.1, 0.3, 0.55, 0.7, 0.9, 1.0)
+
+
+def _varied(item: AnalyzedArticle, rng: random.Random) -> AnalyzedArticle:
+    """A synthetic article made less uniform: unsure and unknown confidences, undated
+    events, places known only to their region or country, approximate ones, no admin1."""
+    places = {}
+    for p in item.places:
+        roll = rng.random()
+        place = p.place
+        if roll < 0.08:
+            place = replace(place, feature="country")
+        elif roll < 0.15:
+            place = replace(place, feature="admin1", admin1=None)
+        approximate = rng.random() < 0.1
+        places[(p.mention.start, p.mention.end)] = replace(p, place=place, approximate=approximate)
+    events = []
+    for e in item.events:
+        location = places[(e.location.mention.start, e.location.mention.end)]
+        day = None if rng.random() < 0.05 else e.event_date
+        roll = rng.random()
+        # no one named, or two actors (the cell "A; B")
+        who = () if roll < 0.1 else (*e.actors, "Invented Brigade") if roll < 0.2 else e.actors
+        events.append(
+            replace(
+                e,
+                location=location,
+                event_date=day,
+                confidence=rng.choice(CONFIDENCES),
+                actors=who,
+            )
+        )
+    return AnalyzedArticle(item.article, list(places.values()), events)
+
+
+@pytest.fixture(scope="module")
+def batches():
+    rng = random.Random(12)
+    places = synth_places(default_gazetteer())
+    return [
+        [_varied(item, rng) for item in batch]
+        for batch in synthetic_batches(1500, places, seed=12, batch_events=500)
+    ]
+
+
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def filled(request, batches, tmp_path_factory):
+    """One store of each backend holding the varied synthetic events, and its frame."""
+    made = Databases(request.param, tmp_path_factory.mktemp("queries"))
+    with open_store(made.new()) as store:
+        for batch in batches:
+            store.write_bulk(batch)
+        yield store, store.load_events()
+    made.close()
+
+
+def _states(frame: pd.DataFrame) -> list[FilterState]:
+    source = frame["source"].dropna().iloc[0]
+    other = frame["source"].dropna().iloc[-1]
+    cited = cited_sources(frame)[:2]
+    code = frame["country_code"].dropna().iloc[0]
+    region = next(
+        f"{c}/{a}"
+        for c, a in zip(frame["country_code"], frame["admin1"], strict=True)
+        if isinstance(a, str) and c != code
+    )
+    word = frame["place"].dropna().iloc[3][:4].upper()  # a search differing in case
+    named = actors(frame)
+    assert "Invented Brigade" in named and len(named) > 2
+    return [
+        FilterState(),
+        FilterState(show_all=True),
+        FilterState(date_from=date(2016, 3, 1), date_to=date(2017, 6, 30)),
+        FilterState(date_from=date(2018, 1, 1), show_all=True),
+        FilterState(date_to=date(2015, 5, 1)),
+        FilterState(sources=(source, other)),
+        FilterState(cited=tuple(cited)),
+        FilterState(actors=("Invented Brigade",)),
+        FilterState(actors=(named[0], named[-1]), show_all=True),
+        FilterState(actors=("Invented",)),  # a part of a name is no actor
+        FilterState(types=("airstrike", "shelling"), show_all=True),
+        FilterState(countries=(code,)),
+        FilterState(countries=(region,)),
+        FilterState(countries=(code, region), precisions=("city",)),
+        FilterState(precisions=("country", "admin1"), show_all=True),
+        FilterState(query=word),
+        FilterState(query="  killed "),
+        FilterState(query="no such words anywhere"),
+        FilterState(sources=(source,), types=("clash",), date_from=date(2015, 6, 1)),
+    ]
+
+
+def _ids(frame: pd.DataFrame) -> list[str]:
+    return frame["event_id"].astype(str).tolist()
+
+
+def test_every_filter_state_gives_the_events_apply_filters_gives(filled) -> None:
+    store, frame = filled
+    assert frame["on_map"].nunique() == 2 and frame["event_date"].isna().any()  # varied data
+    for state in _states(frame):
+        expected = apply_filters(frame, state)
+        query = event_query(state)
+        assert store.count_events(query) == len(expected), state
+        assert store.hidden_events(query) == hidden_count(frame, state), state
+        got = store.query_events(query)
+        assert sorted(_ids(got)) == sorted(_ids(expected)), state
+        dated = expected.loc[expected["event_date"].notna()]
+        assert _ids(got)[: len(dated)] == _ids(dated), state  # by date, undated last
+        assert store.date_bounds(query) == date_bounds(expected), state
+        assert store.event_days(query) == timeline.event_days(expected), state
+    assert len(apply_filters(frame, _states(frame)[-1])) > 0  # the states are not all empty
+
+
+def test_a_page_holds_the_rows_of_the_whole_frame(filled) -> None:
+    store, frame = filled
+    query = event_query(FilterState(show_all=True))
+    page = store.query_events(query, limit=40, offset=100)
+    assert len(page) == 40
+    # the per-happening columns count every report of the happening, not the page's
+    assert (page["report_count"] > 1).any()
+    expected = frame.set_index("event_id").loc[page["event_id"]].reset_index()
+    pd.testing.assert_frame_equal(page, expected[page.columns])
+    newest = store.query_events(query, limit=5, newest_first=True)
+    assert newest["event_date"].is_monotonic_decreasing
+    assert newest["event_date"].iloc[0] == frame["event_date"].max()
+    by_id = store.events_by_ids([page["event_id"].iloc[3], "no-such-event"])
+    assert _ids(by_id) == [page["event_id"].iloc[3]]
+
+
+def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
+    store, frame = filled
+    for state in (FilterState(), FilterState(types=("airstrike",), show_all=True)):
+        shown = apply_filters(frame, state)
+        query = event_query(state)
+        expected = mapview.map_features(shown)["features"]
+        types = store.point_types(query)
+        got = mapview.features_from_points(
+            types, store.point_events(query, mapview.MAX_EVENTS_PER_POPUP)
+        )["features"]
+        assert len(got) == len(expected) > 100
+        by_point = {tuple(f["geometry"]["coordinates"]): f for f in expected}
+        ties = 0
+        for feature in got:
+            want = by_point[tuple(feature["geometry"]["coordinates"])]
+            props, wanted = feature["properties"], want["properties"]
+            here = types.loc[
+                (types["longitude"] == feature["geometry"]["coordinates"][0])
+                & (types["latitude"] == feature["geometry"]["coordinates"][1])
+            ]["events"]
+            if (here == here.max()).sum() > 1:  # a tie: map_features takes the first seen
+                ties += 1
+                props, wanted = dict(props), dict(wanted)
+                for key in ("type", "color"):
+                    props.pop(key), wanted.pop(key)
+            assert props == wanted
+        assert ties < len(got)
+        # the map modes' properties: deaths per point, its first event's country and region
+        props = [f["properties"] for f in got]
+        assert sum(p["killed"] for p in props) == int(shown["killed"].fillna(0).sum()) > 0
+        assert any(p["killed"] == 0 for p in props) and any(p["killed"] > 1 for p in props)
+        assert {p["style"]["deaths_radius"] for p in props} != {mapview.NO_DEATHS_RADIUS}
+        assert len({p["country"] for p in props}) > 1
+        assert any(p["admin1"] for p in props) and any(not p["admin1"] for p in props)
+        assert mapview.province_counts({"features": got}) == mapview.province_counts(
+            {"features": expected}
+        )
+        # the events of a clicked point
+        lon, lat = got[0]["geometry"]["coordinates"]
+        assert _ids(store.events_at(query, lat, lon)) == _ids(mapview.events_at(shown, lat, lon))
+
+
+def test_a_grid_adds_up_to_every_point(filled) -> None:
+    store, frame = filled
+    query = event_query(FilterState(show_all=True))
+    grid = store.grid_counts(query, 2.0)
+    shown = apply_filters(frame, FilterState(show_all=True))
+    assert grid["events"].sum() == len(shown.dropna(subset=["latitude"]))
+    assert len(grid.groupby(["cell_lat", "cell_lon"])) < len(mapview.markers(shown))
+    assert grid["killed"].sum() == int(shown.dropna(subset=["latitude"])["killed"].sum())
+    cells = mapview.features_from_grid(grid)["features"]
+    assert sum(f["properties"]["killed"] for f in cells) == grid["killed"].sum()
+    per_country = mapview.province_counts({"features": cells})["countries"]
+    assert set(per_country) <= set(shown["country_code"].dropna())
+    assert sum(n for n, _ in per_country.values()) == grid["events"].sum()
+    inside = store.count_events(replace(query, bbox=(30.0, 35.0, 38.0, 43.0)))
+    lat, lon = shown["latitude"], shown["longitude"]
+    assert inside == int((lat.between(30, 38) & lon.between(35, 43)).sum()) > 0
+
+
+def test_the_timeline_counts_are_the_frame_counts(filled) -> None:
+    store, frame = filled
+    for state in (FilterState(), FilterState(sources=(frame["source"].iloc[0],))):
+        shown = apply_filters(frame, state)
+        query = event_query(state)
+        for by, column in timeline.STACK_BY.items():
+            got = timeline.counts_by(store.day_counts(query, column), by)
+            expected = timeline.daily_counts(shown, by)
+            pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_totals_and_choices_come_from_sql(filled) -> None:
+    store, frame = filled
+    shown = apply_filters(frame, FilterState())
+    totals = store.totals(event_query(FilterState()), "event_type")
+    expected = shown.groupby("event_type")["event_id"].count()
+    assert dict(zip(totals["value"], totals["events"], strict=True)) == expected.to_dict()
+    assert totals["events"].is_monotonic_decreasing
+    killed = store.totals(event_query(FilterState()), "source")
+    assert killed["killed"].sum() == shown["killed"].sum()
+    # the base map names the towns of every event's country, most events first
+    assert store.event_countries() == mapview.event_countries(frame)
+    choices = choices_from(store.filter_values())
+    assert list(choices.values()) == [
+        publishers(frame),
+        cited_sources(frame),
+        event_types(frame),
+        actors(frame),
+        countries(frame),
+        precisions(frame),
+    ]
+
+
+def test_the_overview_from_sql_is_the_overview_of_the_frame(filled) -> None:
+    store, frame = filled
+    for state in (FilterState(), FilterState(actors=("Invented Brigade",), show_all=True)):
+        shown = apply_filters(frame, state)
+        query = event_query(state)
+        for by, column in overview.TOTALS_BY.items():
+            got = overview.totals_from(store.happening_totals(query, column), by)
+            pd.testing.assert_frame_equal(got, overview.totals(shown, by), check_dtype=False)
+        every = store.happening_totals(query, None)
+        assert (int(every["events"].sum()), int(every["killed"].sum())) == (
+            overview.grand_total(shown)
+        )
+        assert overview.grand_total(shown)[1] > 0
+        counts = []
+        for box in (
+            None,
+            overview.Bounds(30.0, 35.0, 38.0, 43.0),
+            overview.Bounds(-80.0, -540.0, 80.0, 540.0),  # wider than the world
+            overview.Bounds(-60.0, 170.0, 60.0, -100.0),  # across the antimeridian
+        ):
+            inside = overview.in_bounds(shown, box)
+            page, n = store.newest_happenings(replace(query, bbox=overview.bbox(box)), 100)
+            assert n == overview.grand_total(inside)[0], box
+            assert _ids(page) == _ids(overview.newest_first(inside)), box
+            counts.append(n)
+        assert counts[0] > 100 and len(page) == 0  # the list cut at its limit; an empty view
+    assert overview.totals_from(
+        store.happening_totals(EventQuery(text="no such"), "actors"), "actor"
+    ).empty
+
+
+def test_the_reports_of_a_happening(filled) -> None:
+    store, frame = filled
+    grouped = frame.loc[frame["report_count"] > 2, "event_id"].iloc[0]
+    got = evidence.reports_for(store.reports_of(grouped), grouped)
+    pd.testing.assert_frame_equal(got, evidence.reports_for(frame, grouped))
+    assert store.reports_of("no-such-event").empty
+
+
+def test_an_empty_store_answers_every_question(store) -> None:
+    query = EventQuery()
+    assert store.count_events(query) == 0 and store.hidden_events(query) == 0
+    assert store.query_events(query, limit=10).empty
+    assert store.point_types(query).empty and store.point_events(query, 5).empty
+    assert store.event_countries() == ()
+    assert store.newest_happenings(query, 10)[1] == 0
+    assert store.happening_totals(query, "actors").empty
+    assert int(store.happening_totals(query, None)["events"].sum()) == 0
+    assert store.day_counts(query).empty and store.date_bounds(query) is None
+    assert choices_from(store.filter_values()) == {
+        key: [] for key in choices_from(store.filter_values())
+    }
+
+
+def test_a_database_of_version_7_gets_the_query_indexes(databases) -> None:
+    location = databases.new()
+    with open_store(location) as store:
+        for statement in QUERY_INDEXES:
+            name = statement.split(" ON ")[0].split()[-1]
+            store._select("SELECT 1 AS one FROM events LIMIT 0")  # the store works
+            if databases.backend == "sqlite":
+                store.db.execute(f"DROP INDEX {name}")
+            else:
+                store.db.execute(f"DROP INDEX {name}")
+        if databases.backend == "sqlite":
+            store.db.execute("PRAGMA user_version = 7")
+        else:
+            store.db.execute("UPDATE store_meta SET value = 7 WHERE key = 'schema_version'")
+    with open_store(location) as store:
+        if databases.backend == "sqlite":
+            names = set(
+                store._select("SELECT name FROM sqlite_master WHERE type = 'index'")["name"]
+            )
+            version = store.db.execute("PRAGMA user_version").fetchone()[0]
+        else:
+            names = set(store._select("SELECT indexname AS name FROM pg_indexes")["name"])
+            version = store._select(
+                "SELECT value FROM store_meta WHERE key = 'schema_version'"
+            ).iloc[0, 0]
+    assert {s.split(" ON ")[0].split()[-1] for s in QUERY_INDEXES} <= names
+    assert version == 8
