@@ -355,11 +355,15 @@ def newest_happenings_sql(query: EventQuery, dialect: Dialect, limit: int):
         "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date DESC, "
         "CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published DESC, e.event_id"
     )
+    # The count is a scalar subquery in the select list, not a joined one: the database
+    # then computes it once. Joined, PostgreSQL's planner (which expects a handful of rows
+    # from the three-column events-places join) ran it again for every happening: 20,000
+    # synthetic events took minutes.
     sql = (
-        "SELECT event_id, happenings FROM (SELECT e.event_id, "
+        f"SELECT event_id, (SELECT count(DISTINCT {HAPPENING}) {FROM} {clause}) AS happenings "
+        "FROM (SELECT e.event_id, "
         f"row_number() OVER (PARTITION BY {HAPPENING} ORDER BY {newest}) AS report_rank, "
-        f"row_number() OVER (ORDER BY {newest}) AS position {FROM} {clause}) ranked, "
-        f"(SELECT count(DISTINCT {HAPPENING}) AS happenings {FROM} {clause}) n "
+        f"row_number() OVER (ORDER BY {newest}) AS position {FROM} {clause}) ranked "
         "WHERE report_rank = 1 ORDER BY position LIMIT ?"
     )
     return sql, [*params, *params, int(limit)]
