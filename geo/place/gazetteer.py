@@ -163,6 +163,25 @@ def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
     return abs(area), cx / (6 * area) / k, cy / (6 * area)
 
 
+def country_outline_records() -> Iterator[tuple[str, object]]:
+    """(ISO alpha-2 code, GeoJSON outline) of each country record `countryinfo` ships
+    (Natural Earth outlines), in file order; unreadable records and records without a code
+    or an outline are skipped; nothing when the package is absent."""
+    try:
+        folder = _package_data("countryinfo", "data")
+    except ModuleNotFoundError:
+        return
+    for path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record, dict) else None
+        collection = record.get("geoJSON") if iso else None
+        if collection:
+            yield iso, collection
+
+
 def _polygon_points() -> dict[str, tuple[float, float]]:
     """A representative point of each compact country from its Natural Earth outline.
 
@@ -173,20 +192,8 @@ def _polygon_points() -> dict[str, tuple[float, float]]:
     a minor island, so the builder keeps the reference works' point (countrystatecity,
     the CIA World Factbook's coordinates) for them. Measured in the README.
     """
-    try:
-        folder = _package_data("countryinfo", "data")
-    except ModuleNotFoundError:
-        return {}
     points: dict[str, tuple[float, float]] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record, dict) else None
-        collection = record.get("geoJSON") if iso else None
-        if not collection:
-            continue
+    for iso, collection in country_outline_records():
         parts = []
         for feature in collection.get("features", []):
             geometry = feature.get("geometry") or {}

@@ -11,12 +11,10 @@ coarse outline may miss, and for the region, the nearest gazetteer town decides
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
-from importlib import resources
 
 from geo.models import Place
-from geo.place.gazetteer import Gazetteer
+from geo.place.gazetteer import Gazetteer, country_outline_records
 
 NEAREST_KM = 50.0  # a town farther than this says nothing of where the point is
 
@@ -37,20 +35,8 @@ Ring = list[tuple[float, float]]  # (lon, lat) points
 @functools.cache
 def _outlines() -> tuple[tuple[str, tuple[float, float, float, float], tuple[Ring, ...]], ...]:
     """(country code, (west, south, east, north), outer rings) of each country outline."""
-    try:
-        folder = resources.files("countryinfo").joinpath("data")
-    except ModuleNotFoundError:
-        return ()
     out = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not path.name.endswith(".json"):
-            continue
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record, dict) else None
-        collection = record.get("geoJSON") if iso else None
+    for iso, collection in country_outline_records():
         if not isinstance(collection, dict):
             continue
         rings: list[Ring] = []
