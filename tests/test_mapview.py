@@ -588,3 +588,27 @@ def test_the_legend_has_a_section_per_mode_and_each_layer_names_its_mode(events)
     assert 'setMode(map, "heat")' in heat_code
     assert 'setMode(map, "points"' in MAP_JS and 'setMode(map, "provinces")' in MAP_JS
     assert '[data-mode="heat"] .geo-legend-points' in MAP_CSS  # the types are hidden there
+
+
+def test_a_clicked_points_popup_is_written_as_data_for_the_map():
+    """The dashboard's points carry no popup: the one of the point clicked is written in
+    the page as an attribute's value, which a browser reads back exactly."""
+    from html.parser import HTMLParser
+
+    from geo.view.mapview import point_popup, popup_source
+
+    frame = make_events([HOSTILE])
+    popup = point_popup(frame)
+    assert popup == map_features(frame)["features"][0]["properties"]["popup"]
+    assert point_popup(frame.iloc[0:0]) is None
+    attrs: list[dict] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, found):
+            attrs.append(dict(found))
+
+    Reader().feed(popup_source((36.2021047, 37.1342603), popup))
+    [element] = attrs  # one element: the popup's markup is only an attribute's text
+    assert "hidden" in element
+    assert element["data-geo-popup"] == popup
+    assert (element["data-lat"], element["data-lon"]) == ("36.2021", "37.13426")

@@ -188,6 +188,21 @@ def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
                     props.pop(key), wanted.pop(key)
             assert props == wanted
         assert ties < len(got)
+        # the dashboard's markers: the same features without their popups, from the
+        # narrow query (a clicked point's popup is the one map_features gives it)
+        markers = mapview.features_from_points(
+            types, store.point_markers(query, mapview.MAX_EVENTS_PER_POPUP), popups=False
+        )["features"]
+        assert [f["geometry"] for f in markers] == [f["geometry"] for f in got]
+        for marker, full in zip(markers, got, strict=True):
+            assert "popup" not in marker["properties"]
+            assert marker["properties"] == {
+                k: v for k, v in full["properties"].items() if k != "popup"
+            }
+        lon, lat = got[0]["geometry"]["coordinates"]
+        assert mapview.point_popup(store.events_at(query, lat, lon)) == (
+            by_point[(lon, lat)]["properties"]["popup"]
+        )
         # the map modes' properties: deaths per point, its first event's country and region
         props = [f["properties"] for f in got]
         assert sum(p["killed"] for p in props) == int(shown["killed"].fillna(0).sum()) > 0

@@ -74,8 +74,14 @@ def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
         types = store.point_types(query)
         if types[["latitude", "longitude"]].drop_duplicates().shape[0] > MAX_POINTS:
             return mapview.features_from_grid(store.grid_counts(query, GRID_DEGREES))
-        firsts = store.point_events(query, mapview.MAX_EVENTS_PER_POPUP)
-        return mapview.features_from_points(types, firsts)
+        # The markers only: a point's popup is asked for when it is clicked (`popup`).
+        firsts = store.point_markers(query, mapview.MAX_EVENTS_PER_POPUP)
+        return mapview.features_from_points(types, firsts, popups=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _written_features(db_path: str, stamp: int, state: filters.FilterState) -> mapview.ScriptData:
+    return mapview.script_data(_features(db_path, stamp, state))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -176,8 +182,14 @@ class Data:
         return _count(*self._key(), state)[1]
 
     def features(self, state: filters.FilterState) -> dict:
-        """The map's FeatureCollection of `state` (mapview.map_features)."""
+        """The map's FeatureCollection of `state` (mapview.map_features without the
+        popups: `popup` gives a clicked point's)."""
         return _features(*self._key(), state)
+
+    def written_features(self, state: filters.FilterState) -> mapview.ScriptData:
+        """`features` as the map's script reads them (mapview.script_data), written once
+        per view and database stamp."""
+        return _written_features(*self._key(), state)
 
     def extent(self) -> pd.DataFrame:
         """What the base map fits to (latitude, longitude, event_type of a few rows)."""
@@ -224,6 +236,11 @@ class Data:
     def events_at(self, state: filters.FilterState, point: tuple[float, float]) -> pd.DataFrame:
         """The events of `state` at one point of the map."""
         return _events_at(*self._key(), state, (float(point[0]), float(point[1])))
+
+    def popup(self, state: filters.FilterState, point: tuple[float, float]) -> str | None:
+        """The popup of the map's point at `point` under `state` (mapview.point_popup; the
+        map's features carry none), None when no event of `state` is there."""
+        return mapview.point_popup(self.events_at(state, point))
 
     def event(self, event_id: str | None) -> pd.DataFrame:
         """The event of this id (one row, or none)."""

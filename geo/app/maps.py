@@ -147,6 +147,7 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
         size_by=mode.size_by,
         features=features,
         admin1_centre=lambda country, name: centres.get((country, name)),
+        written=None if mode.heat or mode.provinces else data.written_features(state),
     )
     labels = _labels(data.countries())
     clicked = st_folium(
@@ -174,3 +175,9 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
         here = data.events_at(state, (point["lat"], point["lng"]))
         if not here.empty:
             selection.select(str(here.iloc[0]["event_id"]), focus=False)
+    # The clicked point's popup, for the map's script to open (the features carry none:
+    # popups were most of the bytes of every rerun).
+    clicked_at = clicked_point()
+    popup = data.popup(state, clicked_at) if clicked_at is not None else None
+    if popup is not None and not (mode.heat or mode.provinces):
+        st.html(mapview.popup_source(clicked_at, popup))

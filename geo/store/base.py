@@ -547,6 +547,19 @@ class Store(ABC):
         frame = events_frame(raw.drop(columns=["point_lat", "point_lon", "point_rank"]))
         return frame.assign(point_lat=points["point_lat"], point_lon=points["point_lon"])
 
+    def point_markers(self, query: EventQuery, first: int) -> pd.DataFrame:
+        """What the markers read of the first `first` events (frame order) at each point
+        of the map: point_events' point_lat, point_lon and the columns of
+        queries.MARKER_SELECT only (no sentence, title or link: those are the popup's,
+        asked for with `events_at` when a point is clicked)."""
+        raw = self._select(
+            *queries.popup_events_sql(query, self.dialect, first, queries.MARKER_SELECT)
+        )
+        raw = _floats(raw, ("point_lat", "point_lon")).drop(columns=["point_rank"])
+        raw["approximate"] = raw["approximate"].astype(bool)
+        raw["sentence_start"] = pd.to_numeric(raw["sentence_start"], errors="coerce")
+        return raw.reset_index(drop=True)
+
     def grid_counts(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
         """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,
         latitude, longitude: events and deaths per cell of a grid of `cell_degrees`, type

@@ -251,15 +251,27 @@ def place_types_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
     return sql, params
 
 
-def popup_events_sql(query: EventQuery, dialect: Dialect, first: int) -> tuple[str, list]:
+# What a marker and its tooltip read of the first events at its point (the popup, with
+# the sentence and the link, is asked for when the point is clicked: at_point_sql).
+MARKER_SELECT = """
+SELECT e.event_id, e.article_id, e.sentence_start, e.event_date, e.date_precision,
+       e.event_type, p.name AS place, p.text AS mention, p.feature AS precision,
+       p.approximate, p.country_code, p.admin1
+"""
+
+
+def popup_events_sql(
+    query: EventQuery, dialect: Dialect, first: int, select: str = EVENT_SELECT
+) -> tuple[str, list]:
     """The first `first` events (frame order) of every point of the map: what the popups
-    show, with each one's rank at its point and the point's key."""
+    show (the columns of `select`: EVENT_SELECT, or MARKER_SELECT for the markers alone),
+    with each one's rank at its point and the point's key."""
     clause, params = where(query, dialect)
     lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
     sql = (
         f"SELECT * FROM (SELECT {lat} AS point_lat, {lon} AS point_lon, "
         f"row_number() OVER (PARTITION BY {lat}, {lon} ORDER BY {FRAME_ORDER}) AS point_rank, "
-        f"{EVENT_SELECT.strip()[len('SELECT') :]} {FROM} {clause} AND {VALID_POINT}) ranked "
+        f"{select.strip()[len('SELECT') :]} {FROM} {clause} AND {VALID_POINT}) ranked "
         "WHERE point_rank <= ? ORDER BY point_lat, point_lon, point_rank"
     )
     return sql, [*params, int(first)]

@@ -119,10 +119,27 @@ def _unicode_escape(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+@dataclass(frozen=True)
+class ScriptData:
+    """A value already written by `script_json` (`text`), which the templates put in the
+    page as it is: the map's features of a view, written once and cached, not at every
+    run of the page (and twice in each: st_folium renders the events layer twice)."""
+
+    text: str
+
+
+def script_data(value: Any) -> ScriptData:
+    """`value` written by `script_json`, to be cached and given to `events_layer`."""
+    return ScriptData(script_json(value))
+
+
 def script_json(value: Any) -> str:
     """`value` as JSON safe to put in a <script> element that a template engine may parse
     again: the characters above are written as \\uXXXX inside strings, so the browser
-    reads the same text and neither HTML nor Jinja sees markup in it."""
+    reads the same text and neither HTML nor Jinja sees markup in it. A ScriptData is
+    written already: its text."""
+    if isinstance(value, ScriptData):
+        return value.text
     text = json.dumps(value, ensure_ascii=False)
     # json.dumps puts `"` outside strings only as their delimiters, so every string is
     # one match, and nothing outside strings contains these characters.
@@ -351,8 +368,51 @@ def deaths_radius(deaths: int) -> float:
     return round(min(NO_DEATHS_RADIUS + 1 + 2.2 * math.sqrt(deaths), MAX_DEATHS_RADIUS), 1)
 
 
+def _point_feature(
+    latitude: float,
+    longitude: float,
+    shown: list[dict],
+    total: int,
+    main_type: str,
+    deaths: int,
+    *,
+    popup: bool = True,
+) -> dict:
+    """The Feature of one point of the map: `shown` its first events (records, frame
+    order: the popup's, the first one's place), `total` events there, of `main_type`
+    mostly, reporting `deaths`. Without `popup` the point carries what its marker and
+    tooltip need only (the app asks for the popup when the point is clicked)."""
+    first = shown[0]
+    precision = _text(first["precision"])
+    approximate = first["approximate"] is True
+    properties = {
+        "count": total,
+        "type": main_type,
+        "color": TYPE_COLORS[main_type],
+        "precision": precision,
+        "approximate": approximate,
+        "uncertainty_m": uncertainty_m(precision, approximate),
+        "area": precision in AREA_PRECISIONS,
+        # Aggregates over the events at this place (first / sum), so that a query can
+        # compute them too: the country and region the place is in, and the deaths
+        # reported there.
+        "country": _text(first.get("country_code")),
+        "admin1": _text(first.get("admin1")),
+        "killed": deaths,
+    }
+    if popup:
+        properties["popup"] = popup_html(shown, total)
+    properties["tooltip"] = tooltip_html(shown, total)
+    properties["style"] = {"radius": count_radius(total), "deaths_radius": deaths_radius(deaths)}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": properties,
+    }
+
+
 def map_features(frame: pd.DataFrame) -> dict:
-    """The FeatureCollection the map draws: one Point per distinct place.
+    """The FeatureCollection the map draws: one Point per distinct place (`_point_feature`).
 
     Properties: `count`, `type` (the most frequent), `color`, `precision`, `approximate`,
     `uncertainty_m`, `area` (True: drawn as an area, not a pinpoint), `country` and
@@ -368,42 +428,17 @@ def map_features(frame: pd.DataFrame) -> dict:
     records = dict(zip(needed, _records(frame, needed), strict=True))
     types = frame["event_type"].tolist()
     killed = pd.to_numeric(frame["killed"], errors="coerce").fillna(0).to_numpy()
-    features = []
-    for marker in found:
-        total = len(marker.positions)
-        shown = [records[p] for p in marker.positions[:MAX_EVENTS_PER_POPUP]]
-        first = shown[0]
-        main_type = _main_type([types[i] for i in marker.positions])
-        precision = _text(first["precision"])
-        approximate = first["approximate"] is True
-        deaths = int(killed[list(marker.positions)].sum())
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [marker.longitude, marker.latitude]},
-                "properties": {
-                    "count": total,
-                    "type": main_type,
-                    "color": TYPE_COLORS[main_type],
-                    "precision": precision,
-                    "approximate": approximate,
-                    "uncertainty_m": uncertainty_m(precision, approximate),
-                    "area": precision in AREA_PRECISIONS,
-                    # Aggregates over the events at this place (first / sum), so that a
-                    # query can compute them too: the country and region the place is in,
-                    # and the deaths reported there.
-                    "country": _text(first["country_code"]),
-                    "admin1": _text(first["admin1"]),
-                    "killed": deaths,
-                    "popup": popup_html(shown, total),
-                    "tooltip": tooltip_html(shown, total),
-                    "style": {
-                        "radius": count_radius(total),
-                        "deaths_radius": deaths_radius(deaths),
-                    },
-                },
-            }
+    features = [
+        _point_feature(
+            marker.latitude,
+            marker.longitude,
+            [records[p] for p in marker.positions[:MAX_EVENTS_PER_POPUP]],
+            len(marker.positions),
+            _main_type([types[i] for i in marker.positions]),
+            int(killed[list(marker.positions)].sum()),
         )
+        for marker in found
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -415,7 +450,7 @@ _POPUP_COLUMNS = (
 )  # fmt: skip
 
 
-def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
+def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: bool = True) -> dict:
     """`map_features` from what the database aggregated (Store.point_types: events and
     deaths per point and type; Store.point_events: the first MAX_EVENTS_PER_POPUP events
     of each point, in the frame's order, with its point_lat/point_lon), not from every
@@ -423,14 +458,15 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
 
     The same features, in the order of each point's first event; a tie between two types
     for the most frequent goes to the one among the point's first events, then by name
-    (`map_features` gives it to the first seen)."""
+    (`map_features` gives it to the first seen). Without `popups` the features have no
+    popup, and `firsts` needs only the columns of Store.point_markers (the dashboard's
+    map: `point_popup` makes a clicked point's)."""
     if types.empty or firsts.empty:
         return {"type": "FeatureCollection", "features": []}
-    totals = types.groupby(["latitude", "longitude"], sort=False)["events"].sum()
+    per_point = types.groupby(["latitude", "longitude"], sort=False)
+    totals = {key: int(n) for key, n in per_point["events"].sum().items()}
     killed = (
-        types.groupby(["latitude", "longitude"], sort=False)["killed"].sum()
-        if "killed" in types
-        else pd.Series(dtype="int64")
+        {key: int(n) for key, n in per_point["killed"].sum().items()} if "killed" in types else {}
     )
     per_type: dict[tuple[float, float], dict[str, int]] = {}
     for lat, lon, event_type, n in types[
@@ -440,54 +476,53 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
         name = name if name in TYPE_COLORS else OTHER_TYPE
         counts = per_type.setdefault((float(lat), float(lon)), {})
         counts[name] = counts.get(name, 0) + int(n)
-    records = _records(firsts[[c for c in _POPUP_COLUMNS if c in firsts]], range(len(firsts)))
-    shown: dict[tuple[float, float], list[dict]] = {}
-    for record in records:
-        shown.setdefault((float(record["point_lat"]), float(record["point_lon"])), []).append(
-            record
-        )
+    firsts = firsts[[c for c in _POPUP_COLUMNS if c in firsts]].reset_index(drop=True)
+    rows: dict[tuple[float, float], list[int]] = {}
+    for i, key in enumerate(
+        zip(firsts["point_lat"].astype(float), firsts["point_lon"].astype(float), strict=True)
+    ):
+        rows.setdefault(key, []).append(i)
+    seen_types = [_text(t) for t in firsts["event_type"].astype(object)]
+    # Records of the rows a feature reads: every first event for a popup, else the first.
+    wanted = range(len(firsts)) if popups else [at[0] for at in rows.values()]
+    records = dict(zip(wanted, _records(firsts, wanted), strict=True))
     features = []
-    for (lat, lon), events in shown.items():
-        total = int(totals.get((lat, lon), len(events)))
+    for (lat, lon), at in rows.items():
+        events = [records[i] for i in at] if popups else [records[at[0]]]
+        total = totals.get((lat, lon), len(at))
         counts = per_type.get((lat, lon), {})
         known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
-        seen = [_text(e["event_type"]) for e in events]
+        seen = [seen_types[i] for i in at]
         main_type = (
             min(known, key=lambda k: (-known[k], seen.index(k) if k in seen else len(seen), k))
             if known
             else OTHER_TYPE
         )
-        first = events[0]
-        precision = _text(first["precision"])
-        approximate = first["approximate"] is True
-        deaths = int(killed.get((lat, lon), 0))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "count": total,
-                    "type": main_type,
-                    "color": TYPE_COLORS[main_type],
-                    "precision": precision,
-                    "approximate": approximate,
-                    "uncertainty_m": uncertainty_m(precision, approximate),
-                    "area": precision in AREA_PRECISIONS,
-                    "country": _text(first.get("country_code")),
-                    "admin1": _text(first.get("admin1")),
-                    "killed": deaths,
-                    "popup": popup_html(events, total),
-                    "tooltip": tooltip_html(events, total),
-                    "style": {
-                        "radius": count_radius(total),
-                        "deaths_radius": deaths_radius(deaths),
-                    },
-                },
-                "_order": _frame_key(first),
-            }
-        )
-    features.sort(key=lambda f: f.pop("_order"))
-    return {"type": "FeatureCollection", "features": features}
+        deaths = killed.get((lat, lon), 0)
+        feature = _point_feature(lat, lon, events, total, main_type, deaths, popup=popups)
+        features.append((_frame_key(events[0]), feature))
+    features.sort(key=lambda pair: pair[0])
+    return {"type": "FeatureCollection", "features": [f for _key, f in features]}
+
+
+def point_popup(events: pd.DataFrame) -> str | None:
+    """The popup of the point whose events (frame order) are `events` (Store.events_at),
+    as `map_features` gives it; None when there are none."""
+    if events.empty:
+        return None
+    shown = _records(events, range(min(len(events), MAX_EVENTS_PER_POPUP)))
+    return popup_html(shown, len(events))
+
+
+def popup_source(point: tuple[float, float], popup: str) -> str:
+    """The element the dashboard writes beside its map for the point last clicked: its
+    `popup` (point_popup's HTML) as the value of an attribute, so the page shows nothing
+    of it and the map's script (geo-map.js) opens it as it was made."""
+    lat, lon = (round(float(v), 5) for v in point)
+    return (
+        f'<div hidden class="geo-popup-source" data-lat="{lat!r}" data-lon="{lon!r}" '
+        f'data-geo-popup="{html.escape(popup, quote=True)}"></div>'
+    )
 
 
 def features_from_grid(cells: pd.DataFrame) -> dict:
@@ -1137,11 +1172,13 @@ def events_layer(
     provinces: bool = False,
     size_by: str = "events",
     admin1_centre: Any = None,
+    written: ScriptData | None = None,
 ) -> folium.FeatureGroup:
     """One FeatureGroup holding the events, fitting the map to them: points (sized by
     `size_by`: events or deaths), or a heat layer (`heat`), or counts per region and
     country (`provinces`, regions placed by `admin1_centre`: see `province_counts`).
-    `features` (from `map_features`, e.g. cached) stands for `frame`."""
+    `features` (from `map_features`, e.g. cached) stands for `frame`; `written` is
+    `script_data(features)` when the caller has it (cached), for the points."""
     if features is None:
         if frame is None:
             raise ValueError("events_layer needs a frame or its features")
@@ -1153,7 +1190,7 @@ def events_layer(
         counts = province_counts(features, admin1_centre)
         group.add_child(_ProvinceLayer(counts), name="provinces")
     else:
-        group.add_child(_EventsLayer(features, size_by), name="events")
+        group.add_child(_EventsLayer(written or features, size_by), name="events")
     box = bounds_from(features)
     if box is not None:
         group.add_child(_FitBoundsInGroup(box, FIT_PADDING, FIT_MAX_ZOOM), name="fit")

@@ -208,6 +208,45 @@
     }
 
     var REGION_RADIUS = 13;  // pixels: the symbol of a place known only as a region
+    var POPUP_OPTIONS = {maxWidth: 360, minWidth: 220};
+    var POPUP_WAIT_MS = 60000, POPUP_POLL_MS = 50;
+
+    /* The popup the app wrote for the point at `ll`, in the page around the map's
+     * frame (mapview.popup_source: an element with data-geo-popup, data-lat, data-lon,
+     * made when the click reran the app); null while there is none, or outside the app
+     * (the standalone export carries its popups in the data). */
+    function writtenPopup(ll) {
+        var nodes;
+        try {
+            if (window.parent === window) { return null; }
+            nodes = window.parent.document.querySelectorAll("[data-geo-popup]");
+        } catch (e) { return null; }  // not the app's page
+        for (var i = 0; i < nodes.length; i++) {
+            var d = nodes[i].dataset;
+            if (Math.abs(+d.lat - ll.lat) < 1e-6 && Math.abs(+d.lon - ll.lng) < 1e-6) {
+                return d.geoPopup;
+            }
+        }
+        return null;
+    }
+
+    /* A point without its popup in the data (the dashboard's: the popups of thousands
+     * of points were most of the bytes of every rerun): a click reruns the app, which
+     * writes this point's popup beside the map; open it when it is there. A newer
+     * click, or the map's frame gone, ends the wait. */
+    function popupOnClick(map, ll) {
+        var asked = map._geoPopupAsked = {};
+        var until = Date.now() + POPUP_WAIT_MS;
+        (function look() {
+            if (map._geoPopupAsked !== asked) { return; }
+            var content = writtenPopup(ll);
+            if (content) {
+                L.popup(POPUP_OPTIONS).setLatLng(ll).setContent(content).openOn(map);
+            } else if (Date.now() < until) {
+                setTimeout(look, POPUP_POLL_MS);
+            }
+        })();
+    }
 
     /* The events (a FeatureCollection from mapview.map_features) into `group`: clustered
      * points coloured by type (sized by their events or, with options.sizeBy "deaths",
@@ -239,7 +278,8 @@
         function bind(layer, p, ll) {
             layer.on("click", function (e) { e.latlng = ll; });
             if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top", sticky: true}); }
-            if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360, minWidth: 220}); }
+            if (p.popup) { layer.bindPopup(p.popup, POPUP_OPTIONS); }
+            else { layer.on("click", function () { popupOnClick(map, ll); }); }
         }
         function regionSymbol(ll, p) {
             var symbol = L.circleMarker(ll, {
