@@ -28,6 +28,7 @@ from geo.app import (
     selection,
     sources,
     table,
+    tabs,
     timeline,
 )
 from geo.store import redact_location
@@ -82,13 +83,14 @@ with evidence_column:
     overview.event_list(db, state)  # the newest in the map's view (reported by its last pan)
 timeline.panel(db, state, filters.period())
 
-table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = st.tabs(
-    ["Table", "Totals", "Add articles", "Sources", "Correct a place", "Export"]
-)
+# Lazy tabs: the table and the totals, which ask the database, run only when open.
+table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = tabs.under_map()
 with table_tab:
-    table.panel(db, state)
+    if table_tab.open:
+        table.panel(db, state)
 with totals_tab:
-    overview.totals_panel(db, state)
+    if totals_tab.open:
+        overview.totals_panel(db, state)
 with add_tab:
     add_articles.panel(db.db_path, access)
 with sources_tab:

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.app.filters import PLAY_TICK
+from geo.app.overview import TOTALS
 from geo.ingest.pipeline import ingest_paths
 from geo.store import load_events
 from geo.view.filters import (
@@ -481,10 +482,15 @@ def test_the_actor_filter_narrows_the_view_and_is_in_the_link(app):
 
 
 def test_the_totals_tab_counts_events_and_deaths_by_type_actor_and_publisher(app):
+    from geo.app import tabs
     from geo.view.overview import totals
 
     run, frame = app
     at = run()
+    assert not [d for d in at.dataframe if d.key.startswith(TOTALS)]  # a closed tab: not run
+    at.session_state[tabs.TABS] = tabs.TOTALS  # the totals tab opened
+    at.run()
+    assert not at.exception, at.exception
     shown = apply_filters(frame, FilterState())
     tables = {tuple(d.value.columns): d.value for d in at.dataframe}
     for by in ("type", "actor", "publisher"):

@@ -200,9 +200,8 @@ def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
                 k: v for k, v in full["properties"].items() if k != "popup"
             }
         lon, lat = got[0]["geometry"]["coordinates"]
-        assert mapview.point_popup(store.events_at(query, lat, lon)) == (
-            by_point[(lon, lat)]["properties"]["popup"]
-        )
+        popup = by_point[(lon, lat)]["properties"]["popup"]
+        assert mapview.point_popup(store.events_at(query, lat, lon)) == popup
         # the map modes' properties: deaths per point, its first event's country and region
         props = [f["properties"] for f in got]
         assert sum(p["killed"] for p in props) == int(shown["killed"].fillna(0).sum()) > 0

@@ -67,7 +67,10 @@ def _total(db_path: str, stamp: int) -> int:
     return _ask(db_path, "count_events", filters.event_query(filters.FilterState(show_all=True)))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# The map's features and their JSON are read, never changed, by the runs that use them:
+# shared as they are (st.cache_resource), not copied out of the cache at every run (a
+# copy of the features of a few thousand points costs more than the rest of the map).
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
     with open_store(db_path) as store:
         query = filters.event_query(state)
@@ -79,7 +82,7 @@ def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
         return mapview.features_from_points(types, firsts, popups=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _written_features(db_path: str, stamp: int, state: filters.FilterState) -> mapview.ScriptData:
     return mapview.script_data(_features(db_path, stamp, state))
 
