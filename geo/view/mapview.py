@@ -30,6 +30,10 @@ elements therefore write their data with `script_json` (no `{`, `}`, `%` or `#` 
 in a string) and keep their rendered output as plain text (`_DataElement`).
 Clicking a marker reports the marker's own point (not the mouse position), so the
 dashboard finds its events with `events_at`.
+The dashboard's points carry no popup (`features_from_points(..., popups=False)`: the
+popups of thousands of points were most of the bytes of every rerun): the click's rerun
+writes the clicked point's popup into the page beside the map (`popup_source`), and
+geo-map.js opens it there. The standalone export keeps every popup in its data.
 
 Coordinates are latitude first everywhere in our code; GeoJSON is longitude first, and the
 swap happens only in `map_features`.
