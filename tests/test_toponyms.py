@@ -182,3 +182,40 @@ def test_a_name_found_thousands_of_times_is_found_in_near_linear_work() -> None:
         Mention(0, 13, "Aleppo Aleppo"), Mention(14, 20, "Aleppo")]  # fmt: skip
     spans = _Spans((m.start, m.end) for m in mentions)
     assert len(spans.near(7_000, 7_006)) <= 3  # an overlap test looks at the neighbours only
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # after "in": people are not "in" anywhere
+        (
+            "Fighting spread across Idlib province in Syria. In Kafr Nabl a town in the "
+            "south air strikes killed four people.",
+            "Kafr Nabl",
+        ),
+        # an apposition of a settlement noun: nobody is "a town"
+        (
+            "Fighting spread across Idlib province in Syria. Kafr Zita, a town north of "
+            "the city, was shelled.",
+            "Kafr Zita",
+        ),
+    ],
+)
+def test_a_town_the_model_calls_a_person_is_kept_where_the_text_places_it(
+    gazetteer, text, town
+) -> None:
+    entities = {e.text: e.label_ for e in load_nlp()(text).ents}
+    assert entities.get(town) == "PERSON"  # what the small model does with these names
+    assert town in names(text, gazetteer)
+
+
+def test_a_person_stays_a_person_without_place_evidence(gazetteer) -> None:
+    text = "Rebels in Syria met Kafr Nabl, who said the front was calm."
+    assert "Kafr Nabl" not in names(text, gazetteer)
+
+
+def test_a_person_entity_cut_into_the_text_does_not_hide_a_place(gazetteer) -> None:
+    text = "Counts of the dead: Sri Lanka - approximately 9,000, India - about 700."
+    entities = {e.text: e.label_ for e in load_nlp()(text).ents}
+    assert entities.get("Sri Lanka - approximately") == "PERSON"  # the model's mis-cut
+    assert "Sri Lanka" in names(text, gazetteer)

@@ -320,8 +320,33 @@ def _not_a_place(
     if _possessive_of_place(gazetteer, name, context):
         return False  # "Aleppos Sukkari" is no person, whatever the model says
     if name in whole or name in parts or _SPEECH_AFTER.match(after):
-        return _place_level(gazetteer, name) is None  # "Jordan" and "China said" stay
+        if _place_level(gazetteer, name) is not None:
+            return False  # "Jordan" and "China said" stay
+        return not _person_named_as_place(name, before, after, gazetteer, context)
     return False
+
+
+_EVIDENCE = lexicon.mapping("place_evidence.toml")
+# ", a town in the south", " the border town": an apposition that says what a name is.
+_SETTLEMENT_APPOSITION = re.compile(
+    rf"^,?\s+(?:a|an|the)\s+(?:\w+\s+)?{lexicon.alternation(_EVIDENCE['settlement_nouns'])}\b",
+    re.IGNORECASE,
+)
+
+
+def _person_named_as_place(
+    name: str, before: str, after: str, gazetteer: Gazetteer, context: set[str]
+) -> bool:
+    """A name the model took for a person's that the text itself places: after "in",
+    "near", "at" ("In Khan Tuman air strikes killed"), or followed by an apposition of a
+    settlement noun ("Kafr Nabl, a town in the south"), and known to the gazetteer as a
+    town of a country the article is about. The small model tags many foreign town names
+    as people; people are not "in" anywhere in news, nor "a town", and nobody's name is
+    said before "said" in those positions (that stays a person)."""
+    if _SPEECH_AFTER.match(after):
+        return False
+    evidence = _LOCATIVE_BEFORE.search(before) or _SETTLEMENT_APPOSITION.match(after)
+    return bool(evidence) and _known_place(gazetteer, name, context)
 
 
 _LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_institutions'])})\b")
@@ -746,6 +771,17 @@ def _fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
+def _reads_as_a_name(tokens: Tokens, entity: Entity) -> bool:
+    """Whether a PERSON entity is a run of capitalised words (and particles: "de", "al"),
+    as people's names are written. One that runs into lower-case words or punctuation
+    ("Sri Lanka - approximately") is the model's mis-cut and hides no one's name: the
+    place names inside it are not shielded as part of a person's."""
+    return all(
+        t.text[:1].isupper() or t.text.lower() in _NAME_PARTICLES or t.text in ".'’"
+        for t in tokens.of(entity)
+    )
+
+
 def _gazetteer_matches(
     tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
 ) -> Iterable[Mention]:
@@ -768,6 +804,7 @@ def _gazetteer_matches(
         (e.start_char, e.end_char)
         for e in tokens.entities
         if e.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
+        and (e.label != "PERSON" or _reads_as_a_name(tokens, e))
     )
     by_char = {t.idx: t for t in tokens.tokens}
     last_end = -1
