@@ -110,7 +110,11 @@ NEWEST_FIRST = (
     "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END, e.event_date DESC, e.article_id, "
     "e.sentence_start, e.event_id"
 )
-VALID_POINT = "p.latitude BETWEEN -90 AND 90 AND p.longitude BETWEEN -180 AND 180"
+# Written with abs(), which no index serves: a range over the whole world made SQLite's
+# planner walk the places by the (latitude, longitude) index and fetch each row from there,
+# 1.7 to 2.7 times slower than scanning the events (20,000 events). A viewport (`bbox`)
+# is a BETWEEN that the index serves.
+VALID_POINT = "abs(p.latitude) <= 90 AND abs(p.longitude) <= 180"
 SEARCH_COLUMNS = ("p.name", "p.text", "e.sentence", "a.title")
 
 
