@@ -375,12 +375,16 @@ def newest_happenings_sql(query: EventQuery, dialect: Dialect, limit: int):
     # then computes it once. Joined, PostgreSQL's planner (which expects a handful of rows
     # from the three-column events-places join) ran it again for every happening: 20,000
     # synthetic events took minutes.
+    # The outer order repeats `newest` on the inner query's columns (one window, one
+    # sort fewer than numbering every row in that order: 0.36 -> 0.26 s at 20,000 events).
     sql = (
         f"SELECT event_id, (SELECT count(DISTINCT {HAPPENING}) {FROM} {clause}) AS happenings "
-        "FROM (SELECT e.event_id, "
-        f"row_number() OVER (PARTITION BY {HAPPENING} ORDER BY {newest}) AS report_rank, "
-        f"row_number() OVER (ORDER BY {newest}) AS position {FROM} {clause}) ranked "
-        "WHERE report_rank = 1 ORDER BY position LIMIT ?"
+        "FROM (SELECT e.event_id, e.event_date, a.published, "
+        "CASE WHEN e.event_date IS NULL THEN 1 ELSE 0 END AS undated, "
+        "CASE WHEN a.published IS NULL THEN 1 ELSE 0 END AS unpublished, "
+        f"row_number() OVER (PARTITION BY {HAPPENING} ORDER BY {newest}) AS report_rank "
+        f"{FROM} {clause}) ranked WHERE report_rank = 1 "
+        "ORDER BY undated, event_date DESC, unpublished, published DESC, event_id LIMIT ?"
     )
     return sql, [*params, *params, int(limit)]
 
