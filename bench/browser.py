@@ -64,21 +64,11 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from geo.ingest.synth import ACTORS, CITED, PUBLISHERS  # noqa: E402
 from geo.store.base import SCHEMA_VERSION  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, DRAWN, MAP_FRAME  # noqa: E402
 
 CACHE = Path("/tmp/geo-bench")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 DEFAULT_TIMEOUT_MS = 120_000  # a click waits for its element this long (--timeout: the app)
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-DRAWN = "path.geo-point, path.geo-area, .geo-cluster"  # as tests/test_browser.py
 SEARCHES = (*ACTORS, *CITED)  # words of the synthetic articles' sentences
 
 # In the top page, from its first byte. Streamlit's status widget shows only for a run past
@@ -741,7 +731,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="geo-browser-bench-"))
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 base = baseline(browser, args, folder)
                 print(f"baseline, a one-line Streamlit app: page load → text shown "

@@ -27,28 +27,18 @@ import pytest
 from geo.store.sqlite import load_events
 from geo.view.filters import FilterState, apply_filters, count_label, state_from_query_params
 from geo.view.plaintext import WORD_JOINER
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, DRAWN, MAP_FRAME
 from tests.conftest import HOSTILE_IMG, HOSTILE_SCRIPT, write_extra_article
 
 pytestmark = pytest.mark.browser
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 FIRST_LOAD_MS = 600_000  # the first page load seeds the database
 LOAD_MS = 60_000
 TILE_HOST = "tile.openstreetmap.org"
 # Screenshots of the main views, for the README (GEO_SCREENSHOTS=docs/screenshots to
 # refresh the committed ones); by default into the temporary folder.
 SCREENSHOTS = Path(os.environ.get("GEO_SCREENSHOTS") or tempfile.gettempdir())
-DRAWN = "path.geo-point, path.geo-area, .geo-cluster"  # whatever the map draws events as
 
 
 def _require_chromium() -> None:
