@@ -161,3 +161,23 @@ def test_a_new_index_replaces_older_versions(tmp_path, monkeypatch) -> None:
 def test_arabic_article_variants_are_indexed(real_gazetteer: Gazetteer) -> None:
     kinds = {c.place.geonameid: c.name_kind for c in real_gazetteer.lookup("Hasakah")}
     assert kinds.get(173811) in (NAME_VARIANT, NAME_MAIN, 1)
+
+
+def test_a_region_whose_reference_point_is_its_largest_towns_is_placed_among_its_towns() -> None:
+    """countrystatecity puts New York state at New York City's point; with that city's
+    point among the state's towns, the state goes to the plain centre of its towns."""
+    from geo.place.gazetteer import _admin1_rows, _great_circle_km
+
+    town = {"countrycode": "US", "admin1code": "NY"}
+    cities = [
+        {**town, "latitude": 40.71278, "longitude": -74.00597, "population": 8_000_000},
+        {**town, "latitude": 43.0, "longitude": -76.0, "population": 600},
+        {**town, "latitude": 44.0, "longitude": -75.0, "population": 600},
+        {"countrycode": "US", "admin1code": "TX", "latitude": 31.0, "longitude": -99.0,
+         "population": 600},
+    ]  # fmt: skip
+    rows = {r["geonameid"]: r for r in _admin1_rows(cities)}
+    new_york, texas = rows[5128638], rows[4736286]
+    assert _great_circle_km(new_york["latitude"], new_york["longitude"], 42.57, -75.0) < 1
+    # Texas' reference point is no town's: kept
+    assert _great_circle_km(texas["latitude"], texas["longitude"], 31.0, -99.0) > 50

