@@ -181,3 +181,28 @@ def test_a_region_whose_reference_point_is_its_largest_towns_is_placed_among_its
     assert _great_circle_km(new_york["latitude"], new_york["longitude"], 42.57, -75.0) < 1
     # Texas' reference point is no town's: kept
     assert _great_circle_km(texas["latitude"], texas["longitude"], 31.0, -99.0) > 50
+
+
+def test_an_abbreviated_first_word_finds_the_town_spelled_out(tmp_path) -> None:
+    """ "Mt. Harmony" and "Ft. Benton" in a story find "Mount Harmony" and "Fort Benton"
+    (invented towns; GeoNames spells the word out)."""
+    town = {
+        "country_code": "US",
+        "admin1_code": "IA",
+        "admin1": "Iowa",
+        "feature": "city",
+        "population": 900,
+        "source": "test",
+    }
+    rows = [
+        {**town, "geonameid": 1, "name": "Mount Harmony", "latitude": 41.0, "longitude": -91.0,
+         "names": {"Mount Harmony"}},
+        {**town, "geonameid": 2, "name": "Fort Benton", "latitude": 42.0, "longitude": -92.0,
+         "names": {"Fort Benton"}},
+    ]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, [("test", rows, "test")])
+    gazetteer = Gazetteer(path)
+    assert [c.place.geonameid for c in gazetteer.lookup("Mt. Harmony")] == [1]
+    assert [c.place.geonameid for c in gazetteer.lookup("Ft Benton")] == [2]
+    assert gazetteer.lookup("Mt.") == []  # the word alone is no town

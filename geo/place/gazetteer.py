@@ -46,7 +46,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from geo.config import data_dir
-from geo.lexicon import data_path, strip_article_prefix
+from geo.lexicon import data_path, strip_article_prefix, table
 from geo.models import FEATURE_LEVELS, Place, validate_location
 
 # The index's version: a new one is built (and older ones removed) when it changes. 5: the
@@ -90,6 +90,24 @@ def normalize_name(text: str) -> str:
     ascii_text = unidecode(unicodedata.normalize("NFC", text))
     ascii_text = _APOSTROPHES.sub("", ascii_text).lower()
     return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+@functools.cache
+def _word_abbreviations() -> dict[str, str]:
+    """Normalised abbreviated first word -> the word spelled out
+    (geo/data/name_word_abbreviations.tsv)."""
+    return {
+        normalize_name(short): normalize_name(full)
+        for short, full in table("name_word_abbreviations.tsv", 2)
+    }
+
+
+def _spelled_out(normalized: str) -> str:
+    """'mt pleasant' -> 'mount pleasant': news abbreviates the first word of some town
+    names, GeoNames spells it out; other names are returned unchanged."""
+    first, _, rest = normalized.partition(" ")
+    full = _word_abbreviations().get(first) if rest else None
+    return f"{full} {rest}" if full else normalized
 
 
 def strip_arabic_article(normalized: str) -> str:
@@ -1057,7 +1075,7 @@ class Gazetteer:
         norm = normalize_name(name)
         if not norm:
             return []
-        keys = list(dict.fromkeys([norm, strip_arabic_article(norm)]))
+        keys = list(dict.fromkeys([norm, strip_arabic_article(norm), _spelled_out(norm)]))
         marks = ",".join("?" * len(keys))
         sql = (
             "SELECT p.*, n.name, n.kind FROM names n JOIN places p ON p.id = n.place_id "
