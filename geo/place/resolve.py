@@ -291,14 +291,22 @@ def _stays_in_local_news(candidate: Candidate, focus: Focus) -> bool:
 
 
 def _focused(
-    ranked: list[tuple[float, Candidate]], focus: Focus, local: tuple[str, str] | None
+    ranked: list[tuple[float, Candidate]],
+    focus: Focus,
+    local: tuple[str, str] | None,
+    anchors: Sequence[Place] = (),
 ) -> Candidate | None:
     """The candidate to take instead of the best one when that lies outside the article's
     focus and another does not; None to keep the best.
 
     In local news (`local`: the region most of the article's names lie in) a same-name
     place of that region wins even over a country or a capital abroad: a Virginia paper's
-    "Alexandria" is the Virginian town, a Texan story's "Palestine" the Texan one. Else a
+    "Alexandria" is the Virginian town, a Texan story's "Palestine" the Texan one; but not
+    over a town lying next to another of the article's towns or counties of its region
+    (`anchors`):
+    local news names neighbouring places together, and the states it names are often
+    those of people from elsewhere ("a man of Sulphur, La." in a Kentucky story), so a
+    town beside the article's county is better evidence than the tally of regions. Else a
     candidate in the focus countries wins over one abroad, unless that one is well known
     (`is_well_known`): "Geneva" in a report on Syria stays the Swiss city.
     """
@@ -307,6 +315,7 @@ def _focused(
         local is not None
         and _region_of(best.place) != local
         and not _stays_in_local_news(best, focus)
+        and not _next_to(best.place, anchors)
     ):
         for _, candidate in ranked[1:]:
             if _region_of(candidate.place) == local:
@@ -319,11 +328,20 @@ def _focused(
     return None
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,3}")
+
+
 def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
     """The gazetteer's entries for a mention; a demonym ("Syrian", "US" of "US-led") is
     looked up as the country or region it is of, and only as that."""
     if mention.kind != "demonym":
-        return gazetteer.lookup(mention.text)
+        options = gazetteer.lookup(mention.text)
+        if _ACRONYM.fullmatch(mention.text):
+            # A short name in capitals is an abbreviation ("EU", "UK", "NSW"): it means
+            # the place it abbreviates, which the gazetteer writes in capitals too, not a
+            # town whose name has those letters ("Eu" in Normandy).
+            options = [c for c in options if c.matched_name.replace(".", "") == mention.text]
+        return options
     name = demonyms().get(normalize_name(mention.text), mention.text)
     return [c for c in gazetteer.lookup(name) if c.place.feature == "country"]
 
@@ -334,6 +352,8 @@ def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) ->
     variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
     if mention.kind == "demonym" or mention.cue in SUB_CITY_CUE_WORDS:
         return []  # a neighbourhood the gazetteer lacks is placed at its town instead
+    if _ACRONYM.fullmatch(mention.text):
+        return []  # an abbreviation has no spelling variants
     text = mention.text
     if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
         stem = [
@@ -436,7 +456,10 @@ def resolve_mentions(
         ):
             continue
         focus = focus_counts.focus(own_counts.get(names[index]))
-        chosen = _focused(final[index], focus, focus.local_region)
+        anchors = [
+            p for p in _other_places(index, names, choices) if p.feature in _COLOCATION_FEATURES
+        ]
+        chosen = _focused(final[index], focus, focus.local_region, anchors)
         if chosen is not None:
             final[index] = sorted(final[index], key=lambda item: item[1] is not chosen)
     resolved = []
@@ -579,6 +602,15 @@ def _closeness(place: Place, anchor: Place) -> float:
     if distance >= FAR_KM:
         return 0.0
     return 1.0 - math.log(distance / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
+
+
+def _next_to(place: Place, anchors: Sequence[Place]) -> bool:
+    """A town or county within COLOCATED_KM (a county's width) of one of the anchors in
+    its own region (a county across a state line is another story's neighbour)."""
+    return place.feature in _COLOCATION_FEATURES and any(
+        _region_of(anchor) == _region_of(place) and _km(place, anchor) <= COLOCATED_KM
+        for anchor in anchors
+    )
 
 
 def _other_places(index: int, names: Sequence[str], choices: Sequence[Place | None]) -> list[Place]:
