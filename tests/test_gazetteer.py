@@ -206,3 +206,20 @@ def test_an_abbreviated_first_word_finds_the_town_spelled_out(tmp_path) -> None:
     assert [c.place.geonameid for c in gazetteer.lookup("Mt. Harmony")] == [1]
     assert [c.place.geonameid for c in gazetteer.lookup("Ft Benton")] == [2]
     assert gazetteer.lookup("Mt.") == []  # the word alone is no town
+
+
+def test_an_outlines_centroid_weighs_land_by_its_true_area() -> None:
+    """A band from the equator to 80 degrees north holds as much land below 29.5 degrees
+    as above (the sine of the latitude halves there): its centroid is there, not at 40."""
+    import math
+
+    from geo.place.gazetteer import _ring_centroid
+
+    band = [(0.0, 0.0), (10.0, 0.0), (10.0, 80.0), (0.0, 80.0)]
+    _, lon, lat = _ring_centroid(band)
+    assert abs(lon - 5.0) < 1e-9
+    assert abs(lat - math.degrees(math.asin(math.sin(math.radians(80)) / 2))) < 1e-9
+    # areas compare as on the sphere: the same band near the pole is the smaller
+    north, _, _ = _ring_centroid([(0.0, 70.0), (10.0, 70.0), (10.0, 80.0), (0.0, 80.0)])
+    south, _, _ = _ring_centroid([(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)])
+    assert north < south / 3  # (sin 80 - sin 70) / sin 10 = 0.26

@@ -54,7 +54,8 @@ from geo.models import FEATURE_LEVELS, Place, validate_location
 # user's additions (`python -m geo gazetteer add`). 6: regions_extra.tsv's points checked
 # against the country outlines (the Gulf Coast's moved onto the coast). 7: a region whose
 # reference point is one of its towns' placed at the centre of its towns (`_admin1_rows`).
-SCHEMA_VERSION = 7
+# 8: country points from equal-area centroids of their outlines (`_ring_centroid`).
+SCHEMA_VERSION = 8
 # A region's reference point within REGION_AT_TOWN_KM of one of its towns of
 # REGION_AT_TOWN_POPULATION or more is that town's point, not the region's.
 REGION_AT_TOWN_KM = 3.0
@@ -170,11 +171,13 @@ def _package_data(package: str, *parts: str) -> Path:
 
 
 def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """(area, lon, lat) of a polygon ring, planar, longitudes scaled by cos(latitude)."""
-    lat0 = sum(y for _, y in ring) / len(ring)
-    k = max(math.cos(math.radians(lat0)), 0.01)
+    """(area, lon, lat) of a polygon ring: its area centroid in Lambert's cylindrical
+    equal-area projection (x the longitude, y the sine of the latitude), where areas are
+    true to the sphere's up to a constant. A single cos(latitude) scale for the whole ring
+    (as before version 8) weighs a northern country's Arctic shore like its south, and
+    put Russia's point 190 km north of GeoNames' and China's in the Gobi."""
+    pts = [(math.radians(x), math.sin(math.radians(y))) for x, y in ring]
     area = cx = cy = 0.0
-    pts = [(x * k, y) for x, y in ring]
     for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
         cross = x1 * y2 - x2 * y1
         area += cross
@@ -183,7 +186,8 @@ def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
     area /= 2
     if area == 0:
         return 0.0, ring[0][0], ring[0][1]
-    return abs(area), cx / (6 * area) / k, cy / (6 * area)
+    sine = max(-1.0, min(1.0, cy / (6 * area)))
+    return abs(area), math.degrees(cx / (6 * area)), math.degrees(math.asin(sine))
 
 
 def country_outline_records() -> Iterator[tuple[str, object]]:
