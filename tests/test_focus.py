@@ -320,19 +320,3 @@ def test_only_readings_within_a_countys_width_support_each_other() -> None:
     out = _colocation(["a", "b", "c", "a"], [[near, far], [county, state], [beyond], [near]])
     assert out[0].names_near == {1: 1} and out[3] is out[0]
     assert out[1].names_near == {3: 1} and out[2].names_near == {}
-
-
-def test_a_town_beside_its_county_is_not_moved_to_the_state_of_a_visitor(gazetteer):
-    """Local news names a town with its county and gives the state only for people from
-    elsewhere: most names lie in Texas here, but Paris beside Henry County is the
-    Tennessee town, not the Texan one."""
-    text = (
-        "A man was arrested in Paris on Friday, Henry County deputies said. The man, a "
-        "Texas native, was returned to Texas."
-    )
-    results = resolve(gazetteer, text, "Paris", "Henry County", "Texas")
-    assert place_of(results, "Paris") == PARIS_TN
-    assert place_of(results, "Henry County") == HENRY_COUNTY_TN
-    # with no county of its own beside it, the town of the state most names lie in
-    text = "A Tyler man was arrested in Paris on Friday. Texas courts want him in Texas."
-    assert place_of(resolve(gazetteer, text, "Paris", "Tyler", "Texas"), "Paris") == PARIS_TX

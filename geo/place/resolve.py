@@ -291,22 +291,14 @@ def _stays_in_local_news(candidate: Candidate, focus: Focus) -> bool:
 
 
 def _focused(
-    ranked: list[tuple[float, Candidate]],
-    focus: Focus,
-    local: tuple[str, str] | None,
-    anchors: Sequence[Place] = (),
+    ranked: list[tuple[float, Candidate]], focus: Focus, local: tuple[str, str] | None
 ) -> Candidate | None:
     """The candidate to take instead of the best one when that lies outside the article's
     focus and another does not; None to keep the best.
 
     In local news (`local`: the region most of the article's names lie in) a same-name
     place of that region wins even over a country or a capital abroad: a Virginia paper's
-    "Alexandria" is the Virginian town, a Texan story's "Palestine" the Texan one; but not
-    over a town lying next to another of the article's towns or counties of its region
-    (`anchors`):
-    local news names neighbouring places together, and the states it names are often
-    those of people from elsewhere ("a man of Sulphur, La." in a Kentucky story), so a
-    town beside the article's county is better evidence than the tally of regions. Else a
+    "Alexandria" is the Virginian town, a Texan story's "Palestine" the Texan one. Else a
     candidate in the focus countries wins over one abroad, unless that one is well known
     (`is_well_known`): "Geneva" in a report on Syria stays the Swiss city.
     """
@@ -315,7 +307,6 @@ def _focused(
         local is not None
         and _region_of(best.place) != local
         and not _stays_in_local_news(best, focus)
-        and not _next_to(best.place, anchors)
     ):
         for _, candidate in ranked[1:]:
             if _region_of(candidate.place) == local:
@@ -456,10 +447,7 @@ def resolve_mentions(
         ):
             continue
         focus = focus_counts.focus(own_counts.get(names[index]))
-        anchors = [
-            p for p in _other_places(index, names, choices) if p.feature in _COLOCATION_FEATURES
-        ]
-        chosen = _focused(final[index], focus, focus.local_region, anchors)
+        chosen = _focused(final[index], focus, focus.local_region)
         if chosen is not None:
             final[index] = sorted(final[index], key=lambda item: item[1] is not chosen)
     resolved = []
@@ -602,15 +590,6 @@ def _closeness(place: Place, anchor: Place) -> float:
     if distance >= FAR_KM:
         return 0.0
     return 1.0 - math.log(distance / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
-
-
-def _next_to(place: Place, anchors: Sequence[Place]) -> bool:
-    """A town or county within COLOCATED_KM (a county's width) of one of the anchors in
-    its own region (a county across a state line is another story's neighbour)."""
-    return place.feature in _COLOCATION_FEATURES and any(
-        _region_of(anchor) == _region_of(place) and _km(place, anchor) <= COLOCATED_KM
-        for anchor in anchors
-    )
 
 
 def _other_places(index: int, names: Sequence[str], choices: Sequence[Place | None]) -> list[Place]:
