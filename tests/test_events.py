@@ -474,3 +474,13 @@ def test_an_old_date_lent_by_another_sentence_does_not_date_the_event(monkeypatc
     monkeypatch.setattr(events_module, "_INHERITED_DATE_DAYS", 10**6)
     (event,) = events_of(text)
     assert event.event_date == date(2016, 2, 27)
+
+
+def test_a_place_qualifying_a_person_noun_is_the_persons_home() -> None:
+    # "an Atareb man": where he lives; the shooting is placed at Idlib
+    text = "An Atareb man was shot dead on Monday in Idlib."
+    (event,) = events_of(text)
+    assert event.location.mention.text == "Idlib"
+    # without an article the name may be the place itself (commas stripped from the text)
+    (event,) = events_of("Shelling on Monday in Atareb women and children were killed.")
+    assert event.location.mention.text == "Atareb"

@@ -177,6 +177,12 @@ _ACTOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LINE_START = re.compile(r"(?:^|\n)\s*$")
+# A place name between an article and a person noun names the person's home, not the
+# happening's place: "a Woodbridge man charged with ...", "the Elgin residents" (nouns in
+# geo/data/residents.txt, lower case only: a capitalised noun is part of the name). The
+# article is required: in text stripped of commas "in Aleppo women were killed" is a place.
+_RESIDENT_BEFORE = re.compile(r"\b(?:an?|the|two|three|four|five|\d+)\s+$", re.IGNORECASE)
+_RESIDENT_AFTER = re.compile(r"^\s+" + _ANY(lexicon.words("residents.txt")) + r"\b")
 # Month and weekday names (geo/data/calendar.toml): "August" is a month before a place.
 _CALENDAR_WORDS = frozenset([*lexicon.months(), *lexicon.weekdays()])
 # "in northern Syria": the part of the country the event is in.
@@ -243,6 +249,8 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     if _ACTOR_AFTER.search(after) or (not listed and _ACTOR_BEFORE.search(before)):
         return False  # (a member of a list is judged by the list's first member)
     if p.mention.text.lower() in _CALENDAR_WORDS:
+        return False
+    if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
         return False
     # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
     return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
