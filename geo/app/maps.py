@@ -178,6 +178,7 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
     # The clicked point's popup, for the map's script to open (the features carry none:
     # popups were most of the bytes of every rerun).
     clicked_at = clicked_point()
-    popup = data.popup(state, clicked_at) if clicked_at is not None else None
-    if popup is not None and not (mode.heat or mode.provinces):
-        st.html(mapview.popup_source(clicked_at, popup))
+    if clicked_at is not None and not (mode.heat or mode.provinces):
+        popup = data.popup(state, clicked_at)
+        if popup is not None:
+            st.html(mapview.popup_source(clicked_at, popup))
