@@ -208,6 +208,21 @@ def _settled(page, timeout: int = LOAD_MS) -> None:
     page.wait_for_function(_IDLE_FOR_A_SECOND, timeout=timeout, polling=100)
 
 
+def _add_files(page, files: list) -> None:
+    """Upload `files` in the Add articles tab and send them. The browser sends each file
+    to the server on its own; a click on the form's button before every file is listed
+    (or during a rerun) sends the form without them, as it would for a reader."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Add articles").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    # A file still on its way offers "Cancel upload of NAME"; an uploaded one "Remove NAME".
+    uploaded = page.locator('[data-testid="stFileChipDeleteBtn"] button[aria-label^="Remove "]')
+    expect(uploaded).to_have_count(len(files), timeout=LOAD_MS)
+    _settled(page)
+    page.get_by_role("button", name="Add the files").click()
+
+
 def _address(page, pattern: str) -> str:
     """The address bar once it matches `pattern` (read from the page: Streamlit updates
     it with history.replaceState, which Playwright's page.url may not follow)."""
@@ -495,11 +510,7 @@ def test_uploaded_article_adds_its_events(offline_page, server, tmp_path):
     )
     bad = tmp_path / "notes.pdf"
     bad.write_bytes(b"%PDF-1.4 not an article")
-    page.get_by_role("tab", name="Add articles").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(article), str(bad)]
-    )
-    page.get_by_role("button", name="Add the files").click()
+    _add_files(page, [str(article), str(bad)])
 
     expect(page.get_by_text(re.compile(r"1 article read, 1 stored"))).to_be_visible(timeout=LOAD_MS)
     after = load_events(server["db"])
@@ -600,11 +611,10 @@ def test_hostile_file_names_show_as_text_in_the_upload_report(offline_page, serv
         f"**bold** [link](http://{BEACON}/x) ![i](http://{BEACON}/i.png) $x^2$ :red[r].pdf",
         "www.example.org a@b.org :material/home: {{ 5% }}.exe",
     ]
-    page.get_by_role("tab", name="Add articles").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": name, "mimeType": "application/octet-stream", "buffer": b"x"} for name in names]
+    _add_files(
+        page,
+        [{"name": name, "mimeType": "application/octet-stream", "buffer": b"x"} for name in names],
     )
-    page.get_by_role("button", name="Add the files").click()
     alerts = page.locator('[data-testid="stAlert"]')
     expect(alerts.filter(has_text="not a supported file type")).to_have_count(
         len(names), timeout=LOAD_MS

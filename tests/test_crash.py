@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.ingest.pipeline import BATCH_SIZE
 from geo.models import Article
 from geo.read.articles import read_paths
 from tests.invented import write_articles
@@ -24,6 +25,11 @@ from tests.invented import write_articles
 PROJECT = Path(__file__).resolve().parent.parent
 ARTICLES = 150  # enough for two worker processes (pipeline.MIN_ARTICLES_PER_PROCESS)
 KILLS = 20
+# The signal test stops the ingest once it has committed its first batch; with this many
+# articles several batches are still to come however fast the machine (with 150, a probe
+# that first saw the database mid-way could signal during the last batch, and an ingest
+# that had finished by then exited 0 with everything stored).
+SIGNALLED_ARTICLES = 6 * BATCH_SIZE
 
 
 def _start(folder: Path, db: Path, token: str) -> subprocess.Popen:
@@ -166,7 +172,7 @@ def test_kill_9_at_random_points_loses_and_leaves_nothing(tmp_path) -> None:
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_sigterm_and_ctrl_c_keep_what_was_committed_and_say_so(tmp_path, signum, code) -> None:
     folder = tmp_path / "articles"
-    write_articles(folder, ARTICLES, seed=5, paragraphs=2)
+    write_articles(folder, SIGNALLED_ARTICLES, seed=5, paragraphs=2)
     db, token = tmp_path / "e.db", uuid.uuid4().hex
     run = _start(folder, db, token)
     deadline = time.monotonic() + 120
@@ -179,10 +185,11 @@ def test_sigterm_and_ctrl_c_keep_what_was_committed_and_say_so(tmp_path, signum,
         except sqlite3.OperationalError:
             pass  # not created yet
     assert run.poll() is None, "the ingest ended before a batch was committed"
+    assert stored < SIGNALLED_ARTICLES - BATCH_SIZE, "first seen with no batch left to stop"
     run.send_signal(signum)
     _, err = run.communicate(timeout=60)
     assert run.returncode == code, err
     kept = len(_state(db))
-    assert 0 < kept < ARTICLES
+    assert 0 < kept < SIGNALLED_ARTICLES
     assert f"interrupted: {kept} articles stored, the rest not" in err
     assert _left_over(token) == []
