@@ -4,6 +4,7 @@ real GeoNames rows (tests/fixtures/focus_gazetteer.jsonl)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -320,3 +321,57 @@ def test_only_readings_within_a_countys_width_support_each_other() -> None:
     out = _colocation(["a", "b", "c", "a"], [[near, far], [county, state], [beyond], [near]])
     assert out[0].names_near == {1: 1} and out[3] is out[0]
     assert out[1].names_near == {3: 1} and out[2].names_near == {}
+
+
+# --- a state written after a town ---------------------------------------------------------
+
+
+def _context_of(gazetteer, text, *names):
+    from geo.place.resolve import _containers_of_towns, _lookup, document_context
+
+    mentions = mentions_of(text, *names)
+    candidates = [_lookup(gazetteer, m) for m in mentions]
+    return document_context(
+        mentions, candidates, containers=_containers_of_towns(text, mentions, candidates)
+    )
+
+
+def test_state_after_a_town_is_that_towns_not_the_articles(gazetteer):
+    """News writes the state after a town outside the paper's area ("of Tyler, Texas"): that
+    state says where Tyler is, not where the article's other towns are; it still implies
+    its country, and still reads as the state itself."""
+    from geo.place.ranking import IN_CONTEXT_REGION, score
+    from geo.place.resolve import _lookup
+
+    context = _context_of(
+        gazetteer,
+        "Paris police charged a driver of Tyler, Texas, on Monday.",
+        "Paris",
+        "Tyler",
+        "Texas",
+    )
+    assert context.regions == frozenset()
+    assert context.contained == {("US", "TX")}
+    assert "US" in context.implied
+    texas = next(c for c in _lookup(gazetteer, Mention(0, 5, "Texas")) if c.place.geonameid)
+    without = dataclasses.replace(context, contained=frozenset())
+    assert score(texas, context) - score(texas, without) == IN_CONTEXT_REGION
+    paris_tx = next(c for c in gazetteer.lookup("Paris") if c.place.geonameid == PARIS_TX)
+    assert score(paris_tx, context) < score(
+        paris_tx,
+        _context_of(
+            gazetteer, "Paris police said Texas troopers charged a driver.", "Paris", "Texas"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris police said Texas troopers charged a driver.",  # the state named outright
+        "Roads were closed in Virginia, Texas and Kansas.",  # a list of states
+    ],
+)
+def test_state_named_outright_or_in_a_list_is_the_articles(gazetteer, text):
+    context = _context_of(gazetteer, text, "Paris", "Texas", "Virginia", "Kansas")
+    assert ("US", "TX") in context.regions

@@ -61,6 +61,9 @@ class Context:
     # Those it names in passing, far less often than its main country ("the US" once in a
     # report on Syria): their towns are no anchors for the article's other names.
     passing: frozenset[str] = frozenset()
+    # Regions named only as a town's container ("Sulpher, La."): evidence for the region's
+    # own name, not for the article's other places (geo/place/resolve.py).
+    contained: frozenset[tuple[str, str]] = frozenset()
 
 
 Evidence = Callable[[Candidate], float]
@@ -75,7 +78,8 @@ def score(candidate: Candidate, context: Context) -> float:
         value += IMPLIED_COUNTRY
     elif place.country_code in context.countries:
         value += IN_CONTEXT_COUNTRY
-    if (place.country_code, place.admin1_code) in context.regions:
+    region = (place.country_code, place.admin1_code)
+    if region in context.regions or (place.feature == "admin1" and region in context.contained):
         value += IN_CONTEXT_REGION
     if candidate.name_kind == NAME_ALTERNATE:
         value -= ALTERNATE_NAME_PENALTY

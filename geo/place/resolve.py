@@ -2,7 +2,8 @@
 
 Each candidate gets a score from priors and document context:
 - population (log scale) and feature level (a country name means the country);
-- the countries and regions the article names: a candidate inside them gains;
+- the countries and regions the article names: a candidate inside them gains; a state
+  named only after a town and a comma ("of Sulpher, La.") is that town's, not the article's;
 - "X, Y" patterns ("Paris, Texas"): the candidate must lie in Y; when none does, the
   name is placed at Y, flagged approximate ("Stroud, Ontario" with no Stroud in Ontario);
 - the other places of the article: a candidate near them, or inside a region the article
@@ -150,24 +151,35 @@ def _trusted(candidate: Candidate, context: Context) -> bool:
 
 
 def document_context(
-    mentions: Sequence[Mention], candidates: Sequence[list[Candidate]], countries=()
+    mentions: Sequence[Mention],
+    candidates: Sequence[list[Candidate]],
+    countries=(),
+    containers: frozenset[int] = frozenset(),
 ) -> Context:
-    """Countries and regions the article names outright (their main or alternate names)."""
-    named_countries, named_regions = set(countries), set()
+    """Countries and regions the article names outright (their main or alternate names).
+
+    A region named only as the container of a town ("of Sulpher, La.", indices in
+    `containers`) says where that town is, not where the article is: news adds the state
+    after a town's name for towns outside the paper's own area (AP style), so it counts
+    for its country but is no region of the article's other names."""
+    named_countries, named_regions, contained = set(countries), set(), set()
     times: Counter[str] = Counter()
-    for options in candidates:
+    for index, options in enumerate(candidates):
         for candidate in options[:1]:
             if candidate.name_kind == NAME_VARIANT:
                 continue
             if candidate.place.feature == "country" and candidate.place.country_code:
                 named_countries.add(candidate.place.country_code)
             elif candidate.place.feature == "admin1":
-                named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
+                if index not in containers:
+                    named_regions.add((candidate.place.country_code, candidate.place.admin1_code))
+                else:
+                    contained.add((candidate.place.country_code, candidate.place.admin1_code))
             else:
                 continue
             times[candidate.place.country_code] += 1
     # A region named is evidence for its country too, weaker than the country's own name.
-    implied = {cc for cc, _ in named_regions} - named_countries
+    implied = {cc for cc, _ in named_regions | contained} - named_countries
     most = max(times.values(), default=0)
     passing = {cc for cc in times if times[cc] * PASSING_SHARE < most} - set(countries)
     return Context(
@@ -175,6 +187,7 @@ def document_context(
         frozenset(named_regions),
         frozenset(implied),
         frozenset(passing),
+        frozenset(contained - named_regions),
     )
 
 
@@ -386,7 +399,8 @@ def resolve_mentions(
     if home is not None and home.country_code:
         countries = [*countries, home.country_code]
     candidates = [_lookup(gazetteer, m) for m in mentions]
-    context = document_context(mentions, candidates, countries)
+    containers = _containers_of_towns(text, mentions, candidates)
+    context = document_context(mentions, candidates, countries, containers)
     candidates = [
         options or _variant_lookup(gazetteer, m, context)
         for m, options in zip(mentions, candidates, strict=True)
@@ -433,8 +447,8 @@ def resolve_mentions(
     focus_counts, own_counts = _FocusCounts(), {}
     if home is not None:
         focus_counts.add(home, HOME_WEIGHT)
-    for name, place in zip(names, choices, strict=True):
-        if place is not None:
+    for index, (name, place) in enumerate(zip(names, choices, strict=True)):
+        if place is not None and index not in containers:  # "Sulpher, La.": not the focus
             focus_counts.add(place)
             own_counts.setdefault(name, _FocusCounts()).add(place)
     for index, (options, container) in enumerate(restricted):
@@ -511,6 +525,25 @@ def resolve_mentions(
         )
     resolved = _same_name_same_place(resolved, explicit, names)
     return _place_small_places_in_their_town(text, resolved)
+
+
+def _containers_of_towns(
+    text: str, mentions: Sequence[Mention], candidates: Sequence[list[Candidate]]
+) -> frozenset[int]:
+    """Indices of the regions named right after a town and a comma ("Sulpher, La."):
+    the region is that town's container. A region after a region is a list ("Ohio,
+    Indiana")."""
+    out = set()
+    for index in range(1, len(mentions)):
+        own, before = candidates[index][:1], candidates[index - 1][:1]
+        if (
+            own
+            and own[0].place.feature == "admin1"
+            and not any(c.place.feature in ("country", "admin1") for c in before)
+            and text[mentions[index - 1].end : mentions[index].start].strip() == ","
+        ):
+            out.add(index)
+    return frozenset(out)
 
 
 def _same_name_same_place(
