@@ -212,3 +212,50 @@ def test_a_home_town_is_the_whole_run_of_proper_nouns(gazetteer) -> None:
     # "Grove" is a town, "Quillby Grove" none: no part of the name is taken for it
     text = "A Quillby Grove man was hurt in Oklahoma on Monday."
     assert "Grove" not in [t for t, _ in found(text, gazetteer)]
+
+
+# One sense per discourse: a name the article uses mostly for a person, a body or a product.
+
+
+def test_names_labelled_mostly_as_other_things() -> None:
+    from geo.place.tokens import Entity, Tokens
+    from geo.place.toponyms import _names_of_other_things
+
+    def entity(text: str, label: str) -> Entity:
+        return Entity(0, 1, 0, len(text), label, text)
+
+    tokens = Tokens(
+        entities=(
+            *(entity("Hartmann", "GPE") for _ in range(2)),
+            entity("Hartmann", "ORG"),
+            entity("Hartmann’s", "PERSON"),  # a possessive is the same name
+            entity("Hartmann", "PERSON"),
+            entity("Selby", "GPE"),
+            entity("Selby", "ORG"),  # one label of another kind is no evidence
+            entity("Selby", "ORG"),
+            entity("Selby", "LOC"),  # as many place labels: no majority
+        )
+    )
+    assert _names_of_other_things(tokens) == {"Hartmann"}
+
+
+@pytest.mark.parametrize(
+    ("name", "guarded"),
+    [
+        ("Hartmann", True),  # only another name of a small town somewhere
+        ("Kristina", True),
+        ("Gainesville", False),  # a town's own name: the model labels its council ORG
+        ("Barrow", False),  # a county's short name (Barrow County)
+        ("Calcutta", False),  # another name of a large city
+    ],
+)
+def test_a_name_used_for_other_things_is_no_place_unless_a_place_owns_it(
+    gazetteer, name, guarded
+) -> None:
+    from geo.models import Mention
+    from geo.place.toponyms import _not_a_place
+
+    text = f"{name} was named in the appeal filed on Monday."
+    mention = Mention(0, len(name), name)
+    assert _not_a_place(mention, text, gazetteer, (set(), set()), set(), {name}) is guarded
+    assert _not_a_place(mention, text, gazetteer, (set(), set()), set(), set()) is False

