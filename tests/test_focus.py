@@ -375,3 +375,24 @@ def test_state_after_a_town_is_that_towns_not_the_articles(gazetteer):
 def test_state_named_outright_or_in_a_list_is_the_articles(gazetteer, text):
     context = _context_of(gazetteer, text, "Paris", "Texas", "Virginia", "Kansas")
     assert ("US", "TX") in context.regions
+
+
+def test_a_region_word_inside_a_longer_word_is_no_region_cue(gazetteer):
+    """ "Paris Regional Medical Center" says nothing of a region called Paris: the cue is a
+    whole word ("Aleppo province", "Washington state", "Idlib provinces")."""
+    from geo.place.resolve import _mention_has_region_cue
+
+    def cued(text, name):
+        start = text.index(name)
+        return _mention_has_region_cue(Mention(start, start + len(name), name), text)
+
+    assert not cued("taken to Paris Regional Medical Center", "Paris")
+    assert not cued("a Washington statement said", "Washington")
+    assert cued("Washington state voted", "Washington")
+    assert cued("shelling in Aleppo and Idlib provinces", "Idlib")
+    text = (
+        "A Paris man died in a Tyler hospital on Friday. He was first taken to Paris "
+        "Regional Medical Center, police in Tyler said."
+    )
+    results = resolve(gazetteer, text, "Paris", "Tyler")
+    assert {r.place.geonameid for r in results if r.mention.text == "Paris"} == {PARIS_TX}

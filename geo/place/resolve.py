@@ -115,12 +115,18 @@ WELL_KNOWN_POPULATION = 1_000_000
 NATIONAL_CITY_POPULATION = 300_000
 
 
+# A whole word: "Paris Regional Medical Center" and "Texas statewide" say no region.
+_REGION_CUE_AFTER = re.compile(rf"(?:{'|'.join(REGION_CUES)})s?\b")
+
+
 def _mention_has_region_cue(mention: Mention, text: str) -> bool:
     """ "Aleppo province", "Washington state", "the state of Washington"."""
     after = text[mention.end : mention.end + 14].lower().lstrip()
     before = text[max(0, mention.start - 16) : mention.start].lower().rstrip()
-    return any(after.startswith(cue) or before.endswith(f"{cue} of") for cue in REGION_CUES) or (
-        mention.cue in REGION_CUE_WORDS
+    return (
+        _REGION_CUE_AFTER.match(after) is not None
+        or any(before.endswith(f"{cue} of") for cue in REGION_CUES)
+        or mention.cue in REGION_CUE_WORDS
     )
 
 
