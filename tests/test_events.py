@@ -199,6 +199,47 @@ def test_reports_of_one_event_in_one_article_are_merged() -> None:
     assert event.is_primary
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Another four people were killed in air strikes on Idlib.",
+        "A further six died in raids on Idlib.",
+        "Two more civilians were killed in air strikes on Idlib.",
+        "Elsewhere, warplanes struck a bakery in Idlib.",
+        "Meanwhile jets struck the outskirts of Idlib.",
+        "A raid on another hospital in Idlib wounded four.",
+    ],
+)
+def test_a_sentence_telling_another_happening_is_its_own_event(second: str) -> None:
+    text = f"Air strikes on a school in Idlib killed nine people.\n{second}"
+    events = events_of(text)
+    assert [e.location.mention.text for e in events] == ["Idlib", "Idlib"]
+    assert events[1].sentence == second
+
+
+def test_another_happening_naming_no_place_takes_the_place_before() -> None:
+    text = "Air strikes on a school in Idlib killed nine people. Another market was hit by jets."
+    events = events_of(text)
+    assert [e.location.mention.text for e in events] == ["Idlib", "Idlib"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The strikes on Idlib also wounded another 14 people.",  # the same strike's wounded
+        "Rescuers said warplanes struck Idlib twice.",
+    ],
+)
+def test_more_about_one_happening_stays_one_event(second: str) -> None:
+    text = f"Air strikes on a school in Idlib killed nine people.\n{second}"
+    assert len(events_of(text)) == 1
+
+
+def test_a_suffocating_siege_is_no_chemical_attack() -> None:
+    assert classify_sentence("Residents endured a suffocating siege of the old city.") == "siege"
+    assert classify_sentence("Dozens suffered suffocation after the shells hit.") == "chemical"
+
+
 def test_the_primary_event_is_what_the_headline_and_lead_are_about() -> None:
     text = (
         "Peace talks on Aleppo resumed on Monday.\n"

@@ -191,6 +191,16 @@ _DIRECTION_BEFORE = re.compile(
     r"\s+$",
     re.IGNORECASE,
 )
+# A sentence that reports another happening of its kind ("Another hospital was hit ...",
+# "Five more civilians were killed in ...", "Elsewhere, ..."): its own event, not more about
+# the one before it (cues in geo/data/another_happening.toml).
+_ANOTHER_CUES = lexicon.mapping("another_happening.toml")
+_NUMBER = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|scores?|hundreds?)"
+_ANOTHER = re.compile(
+    rf"^\W*{_ANY(_ANOTHER_CUES['openers'])}\b"
+    rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
+    re.IGNORECASE,
+)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -461,6 +471,7 @@ class _Draft:
     casualties: attribution.Casualties = field(default_factory=attribution.Casualties)
     members: list[int] = field(default_factory=list)
     listed: bool = False  # one place of a coordinated list of where it happened
+    another: bool = False  # its sentence reports another happening ("Another strike hit")
 
     def absorb(self, sentence: str) -> None:
         _extend(self.sources, attribution.cited_sources(sentence))
@@ -585,7 +596,7 @@ def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
     out: list[_Draft] = []
     for draft in drafts:
         target = None
-        for kept in out:
+        for kept in out if not draft.another else ():  # another happening stays apart
             if not (_same_kind(kept, draft) and _compatible_dates(kept, draft, published)):
                 continue
             same = _contains(kept.location, draft.location) and _contains(
@@ -691,7 +702,13 @@ def extract_events(
             continue
         event_type, strength = found
         location = own[i]
-        if location is None and previous is not None and _same_time(previous, dates[i][0]):
+        another = bool(_ANOTHER.search(sentence))  # not more about the event before
+        if (
+            location is None
+            and previous is not None
+            and not another
+            and _same_time(previous, dates[i][0])
+        ):
             previous.absorb(sentence)  # an elaboration of the event before it
             if previous.strength < strength or previous.event_type == "other":
                 previous.event_type, previous.strength = event_type, strength
@@ -737,6 +754,7 @@ def extract_events(
             )
             draft.absorb(sentence)
             draft.listed = len(locations) > 1
+            draft.another = another
             if len(locations) > 1:
                 # a toll of a list is the total of all its places, no one place's
                 draft.casualties = attribution.Casualties()
