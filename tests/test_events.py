@@ -235,6 +235,21 @@ def test_more_about_one_happening_stays_one_event(second: str) -> None:
     assert len(events_of(text)) == 1
 
 
+def test_an_air_raid_and_shelling_of_one_town_are_two_events() -> None:
+    text = "Rebels shelled Aleppo with mortars. Warplanes also struck Aleppo at dawn."
+    events = events_of(text)
+    assert sorted(e.event_type for e in events) == ["airstrike", "shelling"]
+    # reports by one means still merge: "raids" and "warplanes" are one air attack
+    assert len(events_of("Air raids hit Aleppo. Warplanes struck Aleppo again.")) == 1
+
+
+def test_a_headline_strike_still_picks_shelling_as_the_primary_event() -> None:
+    text = "Clashes broke out in Aleppo.\nRockets hit Aleppo on Thursday, killing four."
+    events = events_of(text, title="Strike kills four in Aleppo")
+    (primary,) = [e for e in events if e.is_primary]
+    assert primary.event_type == "shelling"
+
+
 def test_a_suffocating_siege_is_no_chemical_attack() -> None:
     assert classify_sentence("Residents endured a suffocating siege of the old city.") == "siege"
     assert classify_sentence("Dozens suffered suffocation after the shells hit.") == "chemical"

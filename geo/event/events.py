@@ -80,6 +80,8 @@ _ANY_TRIGGER = re.compile(
 _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
 # Types counted as one kind of happening when reports of one article are merged.
 FAMILY = {name: entry["family"] for name, entry in _VOCABULARY.items() if "family" in entry}
+# The weapon system of a type of attack: one family by two means is two happenings.
+MEANS = {name: entry["means"] for name, entry in _VOCABULARY.items() if "means" in entry}
 
 # Background and context: a war's span and toll, an ongoing campaign, a photo caption,
 # what may happen. The cue words are in geo/data/background.toml.
@@ -587,6 +589,9 @@ def _same_kind(a: _Draft, b: _Draft) -> bool:
         return True
     if WEAK in (a.strength, b.strength):  # "an attack" is whatever the report says it was
         return True
+    means = {MEANS.get(a.event_type), MEANS.get(b.event_type)}
+    if None not in means and len(means) > 1:
+        return False  # an air raid and shelling of one town are two attacks
     family = FAMILY.get(a.event_type)
     return family is not None and family == FAMILY.get(b.event_type)
 
