@@ -13,6 +13,7 @@ import pytest
 
 from geo.event import events as events_module
 from geo.event.attribution import actors, casualties, cited_sources, denial
+from geo.event.confidence import on_map
 from geo.event.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
 from geo.models import Mention, Place, ResolvedMention
 
@@ -248,6 +249,63 @@ def test_a_headline_strike_still_picks_shelling_as_the_primary_event() -> None:
     events = events_of(text, title="Strike kills four in Aleppo")
     (primary,) = [e for e in events if e.is_primary]
     assert primary.event_type == "shelling"
+
+
+def test_a_placeless_sentence_of_another_kind_is_another_event_at_that_place() -> None:
+    # a fire, then an arrest: two happenings at the town, though the second names none
+    text = "A house fire killed two in Idlib on Thursday. Police arrested two men."
+    events = events_of(text)
+    assert [(e.event_type, e.location.mention.text) for e in events] == [
+        ("accident", "Idlib"),
+        ("crime", "Idlib"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Rescuers said the strikes killed nine.",  # the same kind: more about it
+        "At least nine people were killed.",  # a toll tells the event before it
+        "The attack wounded four more.",  # a bare "attack" is whatever it was
+    ],
+)
+def test_a_placeless_sentence_of_the_same_kind_or_a_toll_continues_the_event(second) -> None:
+    text = f"Air strikes hit a school in Idlib on Thursday. {second}"
+    assert len(events_of(text)) == 1
+
+
+def test_possible_strikes_are_no_strikes() -> None:
+    text = "France backs action including possible strikes against targets in Aleppo."
+    assert events_of(text) == []
+
+
+SURUC = Place(298333, "Suruc", 36.97, 38.42, "TR", "Sanliurfa", "63", "city", 60000)
+TURKEY = Place(298795, "Turkey", 39.0, 35.0, "TR", None, None, "country", 80000000)
+
+
+def test_after_the_lead_the_primary_event_is_one_the_map_shows() -> None:
+    # the headline's kind ("Clashes") fits the gunfire, placed by a sentence abroad with
+    # too little confidence for the map; the air strike the map shows is the main event
+    text = (
+        "Aleppo and Idlib woke to a quiet morning.\n"
+        "Aleppo and Idlib residents queued for bread.\n"
+        "In Aleppo and Atareb the markets opened.\n"
+        "Jets struck Aleppo on Saturday, killing five.\n"
+        "Shops in Suruc in Turkey closed early.\n"
+        "Gunfire was heard."
+    )
+    places = resolve(text)
+    for name, place in (("Suruc", SURUC), ("Turkey", TURKEY)):
+        at = text.index(name)
+        places.append(
+            ResolvedMention(Mention(at, at + len(name), name), place, name, 0.9, "gazetteer")
+        )
+    places.sort(key=lambda p: p.mention.start)
+    events = extract_events("a", text, sentences_of(text), places, THURSDAY, "Clashes on a border")
+    shown = {e.event_type: on_map(e.confidence) for e in events}
+    assert shown == {"airstrike": True, "shooting": False}
+    (primary,) = [e for e in events if e.is_primary]
+    assert primary.event_type == "airstrike"
 
 
 def test_a_suffocating_siege_is_no_chemical_attack() -> None:

@@ -36,7 +36,7 @@ from datetime import date
 
 from geo import lexicon
 from geo.event import attribution
-from geo.event.confidence import confidence, focus_share
+from geo.event.confidence import confidence, focus_share, on_map
 from geo.event.dates import (
     MONTH_PATTERN,
     YEAR_PATTERN,
@@ -596,6 +596,22 @@ def _same_kind(a: _Draft, b: _Draft) -> bool:
     return family is not None and family == FAMILY.get(b.event_type)
 
 
+def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
+    """Whether a sentence naming no place tells a happening of another kind than the event
+    before it (a fire, then an arrest): both named by a word of their own, neither a toll
+    nor a bare "attack", of types of different families. Violence named less surely than
+    the event before says how that was done (after "a chlorine attack", "helicopters
+    dropped the gas"); an aid delivery or talks after it are happenings of their own."""
+    if min(strength, previous.strength) < NORMAL or "other" in (event_type, previous.event_type):
+        return False
+    if strength < previous.strength and event_type not in _CALM:
+        return False
+    family = FAMILY.get(event_type)
+    return event_type != previous.event_type and (
+        family is None or family != FAMILY.get(previous.event_type)
+    )
+
+
 def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
     """Reports of one event in one article become one event with the sharpest place."""
     out: list[_Draft] = []
@@ -713,6 +729,7 @@ def extract_events(
             and previous is not None
             and not another
             and _same_time(previous, dates[i][0])
+            and not _other_kind(previous, event_type, strength)
         ):
             previous.absorb(sentence)  # an elaboration of the event before it
             if previous.strength < strength or previous.event_type == "other":
@@ -984,6 +1001,7 @@ def _mark_primary(
         )
         return (
             first < _LEAD_SENTENCES,
+            on_map(event.confidence),  # after the lead, the main event is one the map shows
             same,
             named,
             event.location.place.feature != "country",
