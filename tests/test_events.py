@@ -308,6 +308,17 @@ def test_after_the_lead_the_primary_event_is_one_the_map_shows() -> None:
     assert primary.event_type == "airstrike"
 
 
+def test_two_spellings_of_one_neighbourhood_are_one_place() -> None:
+    # transliterations of one name differ in vowels and doubled letters
+    text = "Jets struck a market in Bab Tabbana in Aleppo. Air raids on Baab Tibbaneh killed nine."
+    spellings = {"Bab Tabbana": ALEPPO, "Baab Tibbaneh": ALEPPO}
+    assert len(events_of(text, approximate=spellings)) == 1
+    # two neighbourhoods placed at one town stay two places
+    text = "Jets struck a market in Bab Tabbana in Aleppo. Air raids on Salihin killed nine."
+    two = {"Bab Tabbana": ALEPPO, "Salihin": ALEPPO}
+    assert len(events_of(text, approximate=two)) == 2
+
+
 def test_a_suffocating_siege_is_no_chemical_attack() -> None:
     assert classify_sentence("Residents endured a suffocating siege of the old city.") == "siege"
     assert classify_sentence("Dozens suffered suffocation after the shells hit.") == "chemical"

@@ -560,12 +560,25 @@ def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
 _ENGLISH_ARTICLE = re.compile(r"^the[- ]")
 
 
+_FINAL_H = re.compile(r"(?<=[aeiou])h\b")  # "Tibbaneh", "Tabbana": one Arabic ending
+_VOWELS_AND_MARKS = re.compile(r"[aeiouy\W_\d]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
 def _same_name(a: ResolvedMention, b: ResolvedMention) -> bool:
+    """Whether two mentions name one place: the same words but for an article ("the
+    Waer", "al-Waer") or for vowels, doubled letters and a final "h", where
+    transliterations of one name differ ("Tariq al-Bab", "Tareeq al-Bab")."""
+
     def norm(m: ResolvedMention) -> str:
         name = _ENGLISH_ARTICLE.sub("", m.mention.text.lower())
         return lexicon.strip_article_prefix(name)
 
-    return norm(a) == norm(b)
+    def consonants(name: str) -> str:
+        return _DOUBLED.sub(r"\1", _VOWELS_AND_MARKS.sub("", _FINAL_H.sub("", name)))
+
+    x, y = norm(a), norm(b)
+    return x == y or (len(consonants(x)) >= 3 and consonants(x) == consonants(y))
 
 
 def _compatible_dates(a: _Draft, b: _Draft, published: date | None = None) -> bool:
