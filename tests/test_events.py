@@ -229,6 +229,7 @@ def test_another_happening_naming_no_place_takes_the_place_before() -> None:
     [
         "The strikes on Idlib also wounded another 14 people.",  # the same strike's wounded
         "Rescuers said warplanes struck Idlib twice.",
+        "Meanwhile, monitors confirmed the air strikes on Idlib.",  # a source confirming it
     ],
 )
 def test_more_about_one_happening_stays_one_event(second: str) -> None:

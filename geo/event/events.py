@@ -203,6 +203,7 @@ _ANOTHER = re.compile(
     rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
     re.IGNORECASE,
 )
+_CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -736,7 +737,8 @@ def extract_events(
             continue
         event_type, strength = found
         location = own[i]
-        another = bool(_ANOTHER.search(sentence))  # not more about the event before
+        # not more about the event before (but a source confirming it tells the same one)
+        another = bool(_ANOTHER.search(sentence)) and not _CONFIRMS.search(sentence)
         if (
             location is None
             and previous is not None
