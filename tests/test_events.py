@@ -13,6 +13,7 @@ import pytest
 
 from geo.event import events as events_module
 from geo.event.attribution import actors, casualties, cited_sources, denial
+from geo.event.confidence import on_map
 from geo.event.events import EVENT_TYPE_DEFINITIONS, EVENT_TYPES, classify_sentence, extract_events
 from geo.models import Mention, Place, ResolvedMention
 
@@ -197,6 +198,131 @@ def test_reports_of_one_event_in_one_article_are_merged() -> None:
     assert event.event_date == THURSDAY
     assert set(event.cited_sources) == {"SANA", "Syrian Observatory for Human Rights"}
     assert event.is_primary
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Another four people were killed in air strikes on Idlib.",
+        "A further six died in raids on Idlib.",
+        "Two more civilians were killed in air strikes on Idlib.",
+        "Elsewhere, warplanes struck a bakery in Idlib.",
+        "Meanwhile jets struck the outskirts of Idlib.",
+        "A raid on another hospital in Idlib wounded four.",
+    ],
+)
+def test_a_sentence_telling_another_happening_is_its_own_event(second: str) -> None:
+    text = f"Air strikes on a school in Idlib killed nine people.\n{second}"
+    events = events_of(text)
+    assert [e.location.mention.text for e in events] == ["Idlib", "Idlib"]
+    assert events[1].sentence == second
+
+
+def test_another_happening_naming_no_place_takes_the_place_before() -> None:
+    text = "Air strikes on a school in Idlib killed nine people. Another market was hit by jets."
+    events = events_of(text)
+    assert [e.location.mention.text for e in events] == ["Idlib", "Idlib"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The strikes on Idlib also wounded another 14 people.",  # the same strike's wounded
+        "Rescuers said warplanes struck Idlib twice.",
+        "Meanwhile, monitors confirmed the air strikes on Idlib.",  # a source confirming it
+    ],
+)
+def test_more_about_one_happening_stays_one_event(second: str) -> None:
+    text = f"Air strikes on a school in Idlib killed nine people.\n{second}"
+    assert len(events_of(text)) == 1
+
+
+def test_an_air_raid_and_shelling_of_one_town_are_two_events() -> None:
+    text = "Rebels shelled Aleppo with mortars. Warplanes also struck Aleppo at dawn."
+    events = events_of(text)
+    assert sorted(e.event_type for e in events) == ["airstrike", "shelling"]
+    # reports by one means still merge: "raids" and "warplanes" are one air attack
+    assert len(events_of("Air raids hit Aleppo. Warplanes struck Aleppo again.")) == 1
+
+
+def test_a_headline_strike_still_picks_shelling_as_the_primary_event() -> None:
+    text = "Clashes broke out in Aleppo.\nRockets hit Aleppo on Thursday, killing four."
+    events = events_of(text, title="Strike kills four in Aleppo")
+    (primary,) = [e for e in events if e.is_primary]
+    assert primary.event_type == "shelling"
+
+
+def test_a_placeless_sentence_of_another_kind_is_another_event_at_that_place() -> None:
+    # a fire, then an arrest: two happenings at the town, though the second names none
+    text = "A house fire killed two in Idlib on Thursday. Police arrested two men."
+    events = events_of(text)
+    assert [(e.event_type, e.location.mention.text) for e in events] == [
+        ("accident", "Idlib"),
+        ("crime", "Idlib"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Rescuers said the strikes killed nine.",  # the same kind: more about it
+        "At least nine people were killed.",  # a toll tells the event before it
+        "The attack wounded four more.",  # a bare "attack" is whatever it was
+    ],
+)
+def test_a_placeless_sentence_of_the_same_kind_or_a_toll_continues_the_event(second) -> None:
+    text = f"Air strikes hit a school in Idlib on Thursday. {second}"
+    assert len(events_of(text)) == 1
+
+
+def test_possible_strikes_are_no_strikes() -> None:
+    text = "France backs action including possible strikes against targets in Aleppo."
+    assert events_of(text) == []
+
+
+SURUC = Place(298333, "Suruc", 36.97, 38.42, "TR", "Sanliurfa", "63", "city", 60000)
+TURKEY = Place(298795, "Turkey", 39.0, 35.0, "TR", None, None, "country", 80000000)
+
+
+def test_after_the_lead_the_primary_event_is_one_the_map_shows() -> None:
+    # the headline's kind ("Clashes") fits the gunfire, placed by a sentence abroad with
+    # too little confidence for the map; the air strike the map shows is the main event
+    text = (
+        "Aleppo and Idlib woke to a quiet morning.\n"
+        "Aleppo and Idlib residents queued for bread.\n"
+        "In Aleppo and Atareb the markets opened.\n"
+        "Jets struck Aleppo on Saturday, killing five.\n"
+        "Shops in Suruc in Turkey closed early.\n"
+        "Gunfire was heard."
+    )
+    places = resolve(text)
+    for name, place in (("Suruc", SURUC), ("Turkey", TURKEY)):
+        at = text.index(name)
+        places.append(
+            ResolvedMention(Mention(at, at + len(name), name), place, name, 0.9, "gazetteer")
+        )
+    places.sort(key=lambda p: p.mention.start)
+    events = extract_events("a", text, sentences_of(text), places, THURSDAY, "Clashes on a border")
+    shown = {e.event_type: on_map(e.confidence) for e in events}
+    assert shown == {"airstrike": True, "shooting": False}
+    (primary,) = [e for e in events if e.is_primary]
+    assert primary.event_type == "airstrike"
+
+
+def test_two_spellings_of_one_neighbourhood_are_one_place() -> None:
+    # transliterations of one name differ in vowels and doubled letters
+    text = "Jets struck a market in Bab Tabbana in Aleppo. Air raids on Baab Tibbaneh killed nine."
+    spellings = {"Bab Tabbana": ALEPPO, "Baab Tibbaneh": ALEPPO}
+    assert len(events_of(text, approximate=spellings)) == 1
+    # two neighbourhoods placed at one town stay two places
+    text = "Jets struck a market in Bab Tabbana in Aleppo. Air raids on Salihin killed nine."
+    two = {"Bab Tabbana": ALEPPO, "Salihin": ALEPPO}
+    assert len(events_of(text, approximate=two)) == 2
+
+
+def test_a_suffocating_siege_is_no_chemical_attack() -> None:
+    assert classify_sentence("Residents endured a suffocating siege of the old city.") == "siege"
+    assert classify_sentence("Dozens suffered suffocation after the shells hit.") == "chemical"
 
 
 def test_the_primary_event_is_what_the_headline_and_lead_are_about() -> None:

@@ -36,7 +36,7 @@ from datetime import date
 
 from geo import lexicon
 from geo.event import attribution
-from geo.event.confidence import confidence, focus_share
+from geo.event.confidence import confidence, focus_share, on_map
 from geo.event.dates import (
     MONTH_PATTERN,
     YEAR_PATTERN,
@@ -80,6 +80,8 @@ _ANY_TRIGGER = re.compile(
 _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
 # Types counted as one kind of happening when reports of one article are merged.
 FAMILY = {name: entry["family"] for name, entry in _VOCABULARY.items() if "family" in entry}
+# The weapon system of a type of attack: one family by two means is two happenings.
+MEANS = {name: entry["means"] for name, entry in _VOCABULARY.items() if "means" in entry}
 
 # Background and context: a war's span and toll, an ongoing campaign, a photo caption,
 # what may happen. The cue words are in geo/data/background.toml.
@@ -191,6 +193,17 @@ _DIRECTION_BEFORE = re.compile(
     r"\s+$",
     re.IGNORECASE,
 )
+# A sentence that reports another happening of its kind ("Another hospital was hit ...",
+# "Five more civilians were killed in ...", "Elsewhere, ..."): its own event, not more about
+# the one before it (cues in geo/data/another_happening.toml).
+_ANOTHER_CUES = lexicon.mapping("another_happening.toml")
+_NUMBER = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|scores?|hundreds?)"
+_ANOTHER = re.compile(
+    rf"^\W*{_ANY(_ANOTHER_CUES['openers'])}\b"
+    rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
+    re.IGNORECASE,
+)
+_CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -461,6 +474,7 @@ class _Draft:
     casualties: attribution.Casualties = field(default_factory=attribution.Casualties)
     members: list[int] = field(default_factory=list)
     listed: bool = False  # one place of a coordinated list of where it happened
+    another: bool = False  # its sentence reports another happening ("Another strike hit")
 
     def absorb(self, sentence: str) -> None:
         _extend(self.sources, attribution.cited_sources(sentence))
@@ -547,12 +561,25 @@ def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
 _ENGLISH_ARTICLE = re.compile(r"^the[- ]")
 
 
+_FINAL_H = re.compile(r"(?<=[aeiou])h\b")  # "Tibbaneh", "Tabbana": one Arabic ending
+_VOWELS_AND_MARKS = re.compile(r"[aeiouy\W_\d]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
 def _same_name(a: ResolvedMention, b: ResolvedMention) -> bool:
+    """Whether two mentions name one place: the same words but for an article ("the
+    Waer", "al-Waer") or for vowels, doubled letters and a final "h", where
+    transliterations of one name differ ("Tariq al-Bab", "Tareeq al-Bab")."""
+
     def norm(m: ResolvedMention) -> str:
         name = _ENGLISH_ARTICLE.sub("", m.mention.text.lower())
         return lexicon.strip_article_prefix(name)
 
-    return norm(a) == norm(b)
+    def consonants(name: str) -> str:
+        return _DOUBLED.sub(r"\1", _VOWELS_AND_MARKS.sub("", _FINAL_H.sub("", name)))
+
+    x, y = norm(a), norm(b)
+    return x == y or (len(consonants(x)) >= 3 and consonants(x) == consonants(y))
 
 
 def _compatible_dates(a: _Draft, b: _Draft, published: date | None = None) -> bool:
@@ -576,8 +603,27 @@ def _same_kind(a: _Draft, b: _Draft) -> bool:
         return True
     if WEAK in (a.strength, b.strength):  # "an attack" is whatever the report says it was
         return True
+    means = {MEANS.get(a.event_type), MEANS.get(b.event_type)}
+    if None not in means and len(means) > 1:
+        return False  # an air raid and shelling of one town are two attacks
     family = FAMILY.get(a.event_type)
     return family is not None and family == FAMILY.get(b.event_type)
+
+
+def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
+    """Whether a sentence naming no place tells a happening of another kind than the event
+    before it (a fire, then an arrest): both named by a word of their own, neither a toll
+    nor a bare "attack", of types of different families. Violence named less surely than
+    the event before says how that was done (after "a chlorine attack", "helicopters
+    dropped the gas"); an aid delivery or talks after it are happenings of their own."""
+    if min(strength, previous.strength) < NORMAL or "other" in (event_type, previous.event_type):
+        return False
+    if strength < previous.strength and event_type not in _CALM:
+        return False
+    family = FAMILY.get(event_type)
+    return event_type != previous.event_type and (
+        family is None or family != FAMILY.get(previous.event_type)
+    )
 
 
 def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
@@ -585,7 +631,7 @@ def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
     out: list[_Draft] = []
     for draft in drafts:
         target = None
-        for kept in out:
+        for kept in out if not draft.another else ():  # another happening stays apart
             if not (_same_kind(kept, draft) and _compatible_dates(kept, draft, published)):
                 continue
             same = _contains(kept.location, draft.location) and _contains(
@@ -691,7 +737,15 @@ def extract_events(
             continue
         event_type, strength = found
         location = own[i]
-        if location is None and previous is not None and _same_time(previous, dates[i][0]):
+        # not more about the event before (but a source confirming it tells the same one)
+        another = bool(_ANOTHER.search(sentence)) and not _CONFIRMS.search(sentence)
+        if (
+            location is None
+            and previous is not None
+            and not another
+            and _same_time(previous, dates[i][0])
+            and not _other_kind(previous, event_type, strength)
+        ):
             previous.absorb(sentence)  # an elaboration of the event before it
             if previous.strength < strength or previous.event_type == "other":
                 previous.event_type, previous.strength = event_type, strength
@@ -737,6 +791,7 @@ def extract_events(
             )
             draft.absorb(sentence)
             draft.listed = len(locations) > 1
+            draft.another = another
             if len(locations) > 1:
                 # a toll of a list is the total of all its places, no one place's
                 draft.casualties = attribution.Casualties()
@@ -961,6 +1016,7 @@ def _mark_primary(
         )
         return (
             first < _LEAD_SENTENCES,
+            on_map(event.confidence),  # after the lead, the main event is one the map shows
             same,
             named,
             event.location.place.feature != "country",
