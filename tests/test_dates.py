@@ -436,6 +436,25 @@ def test_sentence_date_prefers_event_over_period_start():
     assert got is not None and got.text == "October"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        (
+            "Children play in a flooded street on Monday (AFP photo) Rains hit the coast "
+            "on Tuesday.",
+            "Tuesday",
+        ),
+        ("A woman walks past a ruined bakery in May 2014 (File Photo)", None),
+        ("Smoke rises over the port on Sunday (Photo Reuters) as ships leave.", None),
+        # no credit: the caption-like words are the report's
+        ("Crowds gathered in the square on Monday to mourn the victims.", "Monday"),
+    ],
+)
+def test_a_photo_caption_dates_the_picture_not_the_report(sentence, span):
+    got = sentence_date(sentence, WED_2016_11_09)
+    assert (got.text if got else None) == span
+
+
 def test_sentence_date_without_publication_date():
     assert sentence_date("The town fell on Tuesday.", None) is None
     got = sentence_date("The town fell on Tuesday, 8 November 2016.", None)

@@ -325,6 +325,25 @@ def test_a_suffocating_siege_is_no_chemical_attack() -> None:
     assert classify_sentence("Dozens suffered suffocation after the shells hit.") == "chemical"
 
 
+def test_a_merged_event_takes_the_date_of_the_sentence_it_shows() -> None:
+    text = (
+        "Air strikes hit Idlib on Wednesday, killing 12 people.\n"
+        "Air strikes on the market of Sarmada on Thursday killed 10 of them."
+    )
+    (event,) = events_of(text, approximate={"Sarmada": IDLIB})
+    assert event.location.mention.text == "Sarmada"
+    assert "Thursday" in event.sentence
+    assert event.event_date == THURSDAY
+    # a statement's date does not displace the date of the happening
+    text = (
+        "Air strikes hit Idlib on Wednesday, killing 12 people.\n"
+        "Air strikes hit the market of Sarmada, the Observatory said on Thursday."
+    )
+    (event,) = events_of(text, approximate={"Sarmada": IDLIB})
+    assert event.location.mention.text == "Sarmada"
+    assert event.event_date == date(2016, 9, 7)
+
+
 def test_the_primary_event_is_what_the_headline_and_lead_are_about() -> None:
     text = (
         "Peace talks on Aleppo resumed on Monday.\n"

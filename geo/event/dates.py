@@ -367,6 +367,10 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
 
 
 _PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+# A photo credit in brackets ("(AFP photo)", "(File Photo)", "(Photo AP)") closes a picture's
+# caption, which scraped pages run into the text beside it: the caption dates the picture
+# (a file photo may be years old), not what the article reports.
+_PHOTO_CREDIT_RE = re.compile(r"\((?:[\w.-]+\s+){0,3}[Pp]hoto(?:\s+[\w.-]+){0,3}\)")
 
 
 def sentence_date(sentence: str, published: date | None) -> DateMention | None:
@@ -374,11 +378,16 @@ def sentence_date(sentence: str, published: date | None) -> DateMention | None:
 
     The sharpest wins (a weekday or explicit day before a weekend, month or year), then
     the first. A date opening or closing a period ("since March 2011") is background to
-    the report, so it is taken only when there is nothing else.
+    the report, so it is taken only when there is nothing else. A date in a photo caption
+    (the words up to a bracketed photo credit) dates the picture and is left out.
     """
     best: tuple[int, int, int] | None = None
     chosen = None
+    credit = _PHOTO_CREDIT_RE.search(sentence)
+    caption_end = credit.end() if credit else 0
     for mention in find_dates(sentence, published):
+        if mention.start < caption_end:
+            continue  # the picture's date
         boundary = 1 if _lead(_BOUNDARY_BEFORE_RE, sentence, mention.start) else 0
         key = (boundary, _PRECISION_RANK[mention.precision], mention.start)
         if best is None or key < best:

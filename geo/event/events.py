@@ -666,6 +666,11 @@ def _join(kept: _Draft, other: _Draft) -> None:
             other.own_place,
         )
         kept.start, kept.end = other.start, other.end
+        if _sharp(other.found_date) and not other.statement_date:
+            # the report that now stands for the event dates it: its sentence, the one the
+            # event shows, says the day ("in Idlib on Monday ... in the town of X on
+            # Tuesday"), and the two dates are a day apart at most (_compatible_dates)
+            kept.found_date, kept.statement_date = other.found_date, False
     if kept.strength < other.strength or kept.event_type == "other":
         kept.event_type, kept.strength = other.event_type, other.strength
     if kept.found_date is None or (kept.statement_date and not other.statement_date and
