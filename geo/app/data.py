@@ -13,7 +13,7 @@ articles, corrections).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -54,12 +54,7 @@ def _ask(db_path: str, method: str, *args, **kwargs):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _count(db_path: str, stamp: int, state: filters.FilterState) -> tuple[int, int]:
     """(events shown, unsure ones hidden) of `state`."""
-    query = filters.event_query(state)
-    with open_store(db_path) as store:
-        shown = store.count_events(query)
-        if state.show_all:
-            return shown, 0
-        return shown, store.count_events(replace(query, show_all=True)) - shown
+    return _ask(db_path, "count_with_hidden", filters.event_query(state))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

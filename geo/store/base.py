@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -479,9 +479,16 @@ class Store(ABC):
 
     def hidden_events(self, query: EventQuery) -> int:
         """How many more events `query` would give with `show_all` (the unsure ones)."""
+        return self.count_with_hidden(query)[1]
+
+    def count_with_hidden(self, query: EventQuery) -> tuple[int, int]:
+        """`count_events` and `hidden_events` of `query`, counted in one pass."""
         if query.show_all:
-            return 0
-        return self.count_events(replace(query, show_all=True)) - self.count_events(query)
+            return self.count_events(query), 0
+        row = self._select(*queries.count_hidden_sql(query, self.dialect)).iloc[0]
+        every = int(row["every"])
+        shown = 0 if pd.isna(row["shown"]) else int(row["shown"])
+        return shown, every - shown
 
     def _events(self, raw: pd.DataFrame) -> pd.DataFrame:
         """The events frame of some rows of EVENT_SELECT, the per-happening columns over
@@ -622,12 +629,21 @@ class Store(ABC):
         """The newest report of each happening `query` asks for (rows as query_events),
         newest first by event date then publication, undated last, at most `limit`; and
         how many happenings there are."""
-        found = self._select(*queries.newest_happenings_sql(query, self.dialect, limit))
-        if found.empty:
-            return self.events_by_ids([]), 0
-        ids = found["event_id"].astype(str).tolist()
+        limit = int(limit)
+        ids: list[str] = []
+        fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
+        while limit > 0:
+            found = self._select(*queries.newest_reports_sql(query, self.dialect, fetch))
+            newest = found.drop_duplicates("happening", keep="first")
+            ids = newest["event_id"].astype(str).tolist()[:limit]
+            if len(ids) == limit or len(found) < fetch:  # enough, or every event read
+                break
+            fetch *= 4
+        happenings = self._select(*queries.happening_count_sql(query, self.dialect))
+        if not ids:
+            return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)
-        return rows.loc[ids].reset_index(drop=True), int(found["happenings"].iloc[0])
+        return rows.loc[ids].reset_index(drop=True), int(happenings.iloc[0, 0])
 
     def event_countries(self) -> tuple[str, ...]:
         """The country codes of every event on the map, most events first (ties by code):
