@@ -246,6 +246,27 @@ def test_the_timeline_counts_are_the_frame_counts(filled) -> None:
             pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
+def test_weekly_and_monthly_counts_add_up_the_daily_ones(filled) -> None:
+    """The timeline of a long period counts per week (from Monday) or month, in SQL: the
+    same events as the days, each under the first day of its week or month."""
+    store, _frame = filled
+    query = event_query(FilterState())
+    daily = store.day_counts(query, "event_type")
+    starts = {
+        "week": daily["day"] - pd.to_timedelta(daily["day"].dt.day_of_week, unit="D"),
+        "month": daily["day"].dt.to_period("M").dt.start_time,
+    }
+    for period, start in starts.items():
+        expected = daily.assign(day=start).groupby(["day", "group"])["events"].sum().reset_index()
+        got = store.day_counts(query, "event_type", period).sort_values(["day", "group"])
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), expected, check_dtype=False, obj=period
+        )
+        assert len(got) < len(daily), period
+    with pytest.raises(ValueError, match="per 'year'"):
+        store.day_counts(query, "event_type", "year")
+
+
 def test_totals_and_choices_come_from_sql(filled) -> None:
     store, frame = filled
     shown = apply_filters(frame, FilterState())

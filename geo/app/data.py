@@ -125,8 +125,8 @@ def _period(db_path: str, stamp: int, state: filters.FilterState) -> list[date]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _day_counts(db_path: str, stamp: int, state: filters.FilterState, column: str):
-    return _ask(db_path, "day_counts", filters.event_query(state), column)
+def _day_counts(db_path: str, stamp: int, state: filters.FilterState, column: str, period: str):
+    return _ask(db_path, "day_counts", filters.event_query(state), column, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -210,9 +210,12 @@ class Data:
         days = self.event_days(state)
         return (days[0], days[-1]) if days else None
 
-    def day_counts(self, state: filters.FilterState, column: str) -> pd.DataFrame:
-        """Events of `state` per day and event type or publisher (Store.day_counts)."""
-        return _day_counts(*self._key(), state, column)
+    def day_counts(
+        self, state: filters.FilterState, column: str, period: str = "day"
+    ) -> pd.DataFrame:
+        """Events of `state` per day (week, month: `period`) and event type or publisher
+        (Store.day_counts)."""
+        return _day_counts(*self._key(), state, column, period)
 
     def totals(self, state: filters.FilterState, column: str) -> pd.DataFrame:
         """Events and deaths of `state` per event type, publisher or actors (Store.totals)."""

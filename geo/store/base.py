@@ -577,10 +577,13 @@ class Store(ABC):
             {"events": "int64", "killed": "int64"}
         )
 
-    def day_counts(self, query: EventQuery, column: str = "event_type") -> pd.DataFrame:
-        """Columns day (datetime), group, events: dated events per day and value of
-        `column` (event_type or source)."""
-        frame = self._select(*queries.period_counts_sql(query, self.dialect, column))
+    def day_counts(
+        self, query: EventQuery, column: str = "event_type", period: str = "day"
+    ) -> pd.DataFrame:
+        """Columns day (datetime), group, events: dated events per day (or per week from
+        Monday, per month: `period`, then `day` is its first day) and value of `column`
+        (event_type or source)."""
+        frame = self._select(*queries.period_counts_sql(query, self.dialect, column, period))
         return pd.DataFrame(
             {
                 "day": pd.to_datetime(frame["day"], errors="coerce").astype("datetime64[ns]"),

@@ -59,11 +59,13 @@ class Dialect:
     """What differs between the backends' SQL: `find(haystack, needle)` is the 1-based
     position of a substring, 0 when absent; `round(x)` a coordinate to POINT_DECIMALS
     (PostgreSQL rounds numerics, not doubles, to a number of places); `cell(x)` the
-    whole number of grid cells in a positive x (floor)."""
+    whole number of grid cells in a positive x (floor); `week(day)` the Monday (YYYY-MM-DD)
+    of the week of a YYYY-MM-DD text."""
 
     find: Callable[[str, str], str]
     round: Callable[[str], str]
     cell: Callable[[str], str]
+    week: Callable[[str], str]
 
 
 # A point of the map: coordinates to 5 decimals (about a metre), as geo/view/mapview.py
@@ -73,11 +75,14 @@ SQLITE = Dialect(
     find=lambda haystack, needle: f"instr({haystack}, {needle})",
     round=lambda x: f"round({x}, {POINT_DECIMALS})",
     cell=lambda x: f"CAST({x} AS INTEGER)",  # truncation: the floor of a positive number
+    # six days back, then forward to a Monday: the Monday on or before the day
+    week=lambda day: f"date({day}, '-6 days', 'weekday 1')",
 )
 POSTGRES = Dialect(
     find=lambda haystack, needle: f"strpos({haystack}, {needle})",
     round=lambda x: f"round(CAST({x} AS numeric), {POINT_DECIMALS})",
     cell=lambda x: f"floor({x})",
+    week=lambda day: f"to_char(date_trunc('week', CAST({day} AS date)), 'YYYY-MM-DD')",
 )
 
 # Events joined to their article and place: the FROM of every question.
@@ -309,16 +314,36 @@ def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[
     return sql, [cell_degrees, cell_degrees, *params]
 
 
-def period_counts_sql(query: EventQuery, dialect: Dialect, column: str) -> tuple[str, list]:
-    """Events per day and value of `column` (event_type or source)."""
+# The periods the timeline counts events by: the first day of each (YYYY-MM-DD).
+PERIODS = ("day", "week", "month")
+DAY = "substr(e.event_date, 1, 10)"
+
+
+def period_start(period: str, dialect: Dialect) -> str:
+    """The first day (YYYY-MM-DD) of the `period` (PERIODS) an event's date falls in."""
+    if period == "day":
+        return DAY
+    if period == "week":
+        return dialect.week(DAY)
+    if period == "month":
+        return "substr(e.event_date, 1, 7) || '-01'"
+    raise ValueError(f"cannot count per {period!r}: one of {', '.join(PERIODS)}")
+
+
+def period_counts_sql(
+    query: EventQuery, dialect: Dialect, column: str, period: str = "day"
+) -> tuple[str, list]:
+    """Events per `period` (day, week from Monday, month; its first day) and value of
+    `column` (event_type or source)."""
     if column not in ("event_type", "source"):
         raise ValueError(f"cannot count by {column!r}")
     qualified = "e.event_type" if column == "event_type" else "a.source"
+    start = period_start(period, dialect)
     clause, params = where(query, dialect)
     sql = (
-        f"SELECT substr(e.event_date, 1, 10) AS day, {qualified} AS grp, count(*) AS events "
+        f"SELECT {start} AS day, {qualified} AS grp, count(*) AS events "
         f"{FROM} {clause} AND e.event_date IS NOT NULL "
-        f"GROUP BY substr(e.event_date, 1, 10), {qualified}"
+        f"GROUP BY {start}, {qualified}"
     )
     return sql, params
 
