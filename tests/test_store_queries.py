@@ -161,6 +161,40 @@ def test_a_page_holds_the_rows_of_the_whole_frame(filled) -> None:
     assert _ids(by_id) == [page["event_id"].iloc[3]]
 
 
+def test_pages_read_down_the_dates_then_the_undated_events_in_the_frames_order(filled) -> None:
+    """A page is read from the dated events, then the undated ones (Store.query_events):
+    pages of any size, across the boundary between them and past it, are the whole
+    frame's rows in its order, oldest or newest first."""
+    store, _frame = filled
+    query = event_query(FilterState(show_all=True))
+    whole = store.query_events(query)
+    undated = int(whole["event_date"].isna().sum())
+    assert 0 < undated < len(whole)
+    for size in (7, 40, len(whole) - undated + 1):
+        pages = [
+            store.query_events(query, limit=size, offset=at) for at in range(0, len(whole), size)
+        ]
+        assert _ids(pd.concat(pages)) == _ids(whole), size
+    beyond = store.query_events(query, limit=10, offset=len(whole) - undated + 2)
+    assert _ids(beyond) == _ids(whole)[len(whole) - undated + 2 :][:10]
+    assert store.query_events(query, limit=10, offset=len(whole)).empty
+    newest = store.query_events(query, limit=len(whole), newest_first=True)
+    dated = newest["event_date"].dropna()
+    assert dated.is_monotonic_decreasing and newest["event_date"].iloc[-undated:].isna().all()
+
+
+def test_the_list_of_every_happening_ends_with_the_undated_ones(filled) -> None:
+    """newest_happenings reads the dated reports down the date index, then the undated:
+    listed in full, the happenings are overview.newest_first's, undated last."""
+    store, frame = filled
+    shown = apply_filters(frame, FilterState())
+    every = overview.grand_total(shown)[0]
+    page, n = store.newest_happenings(event_query(FilterState()), every + 5)
+    assert n == every == len(page)
+    assert _ids(page) == _ids(overview.newest_first(shown, limit=every + 5))
+    assert page["event_date"].iloc[-1] is pd.NaT or pd.isna(page["event_date"].iloc[-1])
+
+
 def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
     store, frame = filled
     for state in (FilterState(), FilterState(types=("airstrike",), show_all=True)):

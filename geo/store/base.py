@@ -496,7 +496,10 @@ class Store(ABC):
         if raw.empty:
             return empty_events_frame()
         keys = list(dict.fromkeys(raw["report_group"].astype(str)))
-        parts = [self._select(queries.groups_sql(len(c)), list(c)) for c in queries.in_chunks(keys)]
+        parts = [
+            self._select(queries.groups_sql(len(c)), [*c, *c])
+            for c in queries.in_chunks(keys, 250)  # each key twice: at most 500 parameters
+        ]
         return events_frame(raw, pd.concat(parts, ignore_index=True))
 
     def query_events(
@@ -509,11 +512,37 @@ class Store(ABC):
     ) -> pd.DataFrame:
         """The events `query` asks for (geo/schema.py), by date (oldest first, unless
         `newest_first`; undated last), a page of `limit` from `offset` when `limit` is given."""
-        order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
-        sql, params = queries.events_sql(
-            query, self.dialect, order=order, limit=limit, offset=offset
+        if limit is None:
+            order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
+            return self._events(self._select(*queries.events_sql(query, self.dialect, order=order)))
+        # The dated events, then the undated (queries.part_sql: the database reads the
+        # page's rows down the date index, not every event sorted).
+        limit, offset = int(limit), max(0, int(offset))
+        order = queries.DATED_NEWEST if newest_first else queries.DATED_ORDER
+        dated = self._select(
+            *queries.part_sql(
+                query, self.dialect, dated=True, order=order, limit=limit, offset=offset
+            )
         )
-        return self._events(self._select(sql, params))
+        if len(dated) == limit:
+            return self._events(dated)
+        # past the dated events: how many there are (known unless the page holds none)
+        before = offset + len(dated) if len(dated) else self._count_dated(query)
+        undated = self._select(
+            *queries.part_sql(
+                query,
+                self.dialect,
+                dated=False,
+                order=queries.UNDATED_ORDER,
+                limit=limit - len(dated),
+                offset=max(0, offset - before),
+            )
+        )
+        parts = [part for part in (dated, undated) if not part.empty]
+        return self._events(pd.concat(parts, ignore_index=True) if parts else dated)
+
+    def _count_dated(self, query: EventQuery) -> int:
+        return int(self._select(*queries.dated_count_sql(query, self.dialect)).iloc[0, 0])
 
     def events_by_ids(self, event_ids: Iterable[str]) -> pd.DataFrame:
         """The events of these ids that are on the map, in the frame's order."""
@@ -527,7 +556,7 @@ class Store(ABC):
 
     def reports_of(self, event_id: str) -> pd.DataFrame:
         """Every event of the happening (report group) `event_id` belongs to."""
-        return self._events(self._select(queries.reports_sql(), [str(event_id)]))
+        return self._events(self._select(queries.reports_sql(), [str(event_id)] * 2))
 
     def events_at(self, query: EventQuery, latitude: float, longitude: float) -> pd.DataFrame:
         """The events `query` asks for at one point of the map (coordinates to 5 decimals)."""
@@ -637,6 +666,9 @@ class Store(ABC):
         fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
         while limit > 0:
             found = self._select(*queries.newest_reports_sql(query, self.dialect, fetch))
+            if len(found) < fetch:  # every dated event read: the undated ones after them
+                undated = queries.newest_reports_sql(query, self.dialect, fetch, dated=False)
+                found = pd.concat([found, self._select(*undated)], ignore_index=True)
             newest = found.drop_duplicates("happening", keep="first")
             ids = newest["event_id"].astype(str).tolist()[:limit]
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
