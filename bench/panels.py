@@ -8,8 +8,8 @@ each question it asks the database (geo/app/data.py `Data`), timed in Streamlit'
 word first, so every answer of the new filter state is computed (cold) while those of the
 database stamp stay cached, as in the app after a filter change; then one more run with
 nothing changed (warm: a pan, a click). Prints the median seconds per panel of the cold
-runs, the warm run's, and the bytes the map component received. The machine's other work
-shows in the seconds: compare ratios measured in one run.
+runs, the warm run's, and the bytes the map component and the timeline's chart received.
+The machine's other work shows in the seconds: compare ratios measured in one run.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def main() -> int:
 
     import importlib
 
+    import streamlit as st
     import streamlit_folium
     from streamlit.testing.v1 import AppTest
 
@@ -80,6 +81,14 @@ def main() -> int:
         return component(**kwargs)
 
     streamlit_folium._component_func = counted
+    charts: list = []  # the timeline's chart of the last run (measured after it)
+    altair_chart = st.altair_chart
+
+    def kept(chart, *args, **kwargs):
+        charts[:] = [chart]
+        return altair_chart(chart, *args, **kwargs)
+
+    st.altair_chart = kept
     maps.st_folium = _timed(maps.st_folium, "st_folium", spent)
 
     app = AppTest.from_file(str(PROJECT_DIR / "dashboard.py"), default_timeout=600)
@@ -112,6 +121,12 @@ def main() -> int:
         print(f"{label:28s} {statistics.median(cold[label]):26.3f} {warm.get(label, 0.0):20.3f}")
     print(f"bytes to the map component (last run): layer {sent.get('layer', 0):,}, "
           f"script {sent.get('script', 0):,}")  # fmt: skip
+    if charts:
+        import altair as alt
+
+        with alt.data_transformers.disable_max_rows():
+            size = len(charts[0].to_json().encode())
+        print(f"the timeline's chart (last run): {len(charts[0].data):,} rows, {size:,} bytes")
     return 0
 
 

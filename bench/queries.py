@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def main() -> None:
             timed("timeline: per day", store.day_counts, query, "event_type")
             timed("days with events", store.event_days, query)
             timed("table: a page of 500", store.query_events, query, limit=500)
+            timed("list: newest 50", store.newest_happenings, query, 50)
+            box = replace(query, bbox=(30.0, 30.0, 40.0, 45.0))
+            timed("list: newest 50 in a box", store.newest_happenings, box, 50)
         if args.old:
             print("-- old path")
             frame = timed("load every event", store.load_events)

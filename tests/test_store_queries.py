@@ -161,6 +161,40 @@ def test_a_page_holds_the_rows_of_the_whole_frame(filled) -> None:
     assert _ids(by_id) == [page["event_id"].iloc[3]]
 
 
+def test_pages_read_down_the_dates_then_the_undated_events_in_the_frames_order(filled) -> None:
+    """A page is read from the dated events, then the undated ones (Store.query_events):
+    pages of any size, across the boundary between them and past it, are the whole
+    frame's rows in its order, oldest or newest first."""
+    store, _frame = filled
+    query = event_query(FilterState(show_all=True))
+    whole = store.query_events(query)
+    undated = int(whole["event_date"].isna().sum())
+    assert 0 < undated < len(whole)
+    for size in (7, 40, len(whole) - undated + 1):
+        pages = [
+            store.query_events(query, limit=size, offset=at) for at in range(0, len(whole), size)
+        ]
+        assert _ids(pd.concat(pages)) == _ids(whole), size
+    beyond = store.query_events(query, limit=10, offset=len(whole) - undated + 2)
+    assert _ids(beyond) == _ids(whole)[len(whole) - undated + 2 :][:10]
+    assert store.query_events(query, limit=10, offset=len(whole)).empty
+    newest = store.query_events(query, limit=len(whole), newest_first=True)
+    dated = newest["event_date"].dropna()
+    assert dated.is_monotonic_decreasing and newest["event_date"].iloc[-undated:].isna().all()
+
+
+def test_the_list_of_every_happening_ends_with_the_undated_ones(filled) -> None:
+    """newest_happenings reads the dated reports down the date index, then the undated:
+    listed in full, the happenings are overview.newest_first's, undated last."""
+    store, frame = filled
+    shown = apply_filters(frame, FilterState())
+    every = overview.grand_total(shown)[0]
+    page, n = store.newest_happenings(event_query(FilterState()), every + 5)
+    assert n == every == len(page)
+    assert _ids(page) == _ids(overview.newest_first(shown, limit=every + 5))
+    assert page["event_date"].iloc[-1] is pd.NaT or pd.isna(page["event_date"].iloc[-1])
+
+
 def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
     store, frame = filled
     for state in (FilterState(), FilterState(types=("airstrike",), show_all=True)):
@@ -244,6 +278,27 @@ def test_the_timeline_counts_are_the_frame_counts(filled) -> None:
             got = timeline.counts_by(store.day_counts(query, column), by)
             expected = timeline.daily_counts(shown, by)
             pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_weekly_and_monthly_counts_add_up_the_daily_ones(filled) -> None:
+    """The timeline of a long period counts per week (from Monday) or month, in SQL: the
+    same events as the days, each under the first day of its week or month."""
+    store, _frame = filled
+    query = event_query(FilterState())
+    daily = store.day_counts(query, "event_type")
+    starts = {
+        "week": daily["day"] - pd.to_timedelta(daily["day"].dt.day_of_week, unit="D"),
+        "month": daily["day"].dt.to_period("M").dt.start_time,
+    }
+    for period, start in starts.items():
+        expected = daily.assign(day=start).groupby(["day", "group"])["events"].sum().reset_index()
+        got = store.day_counts(query, "event_type", period).sort_values(["day", "group"])
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), expected, check_dtype=False, obj=period
+        )
+        assert len(got) < len(daily), period
+    with pytest.raises(ValueError, match="per 'year'"):
+        store.day_counts(query, "event_type", "year")
 
 
 def test_totals_and_choices_come_from_sql(filled) -> None:

@@ -212,3 +212,23 @@ def test_the_legend_fits_the_chart_height_and_years_are_labelled_once():
     assert legend_columns(3, 150) == 1 and legend_columns(0, 150) == 1
     axis = spec["encoding"]["x"]["axis"]
     assert axis["format"] == "%Y" and axis["tickCount"] == {"interval": "year", "step": 1}
+
+
+def test_a_long_period_is_counted_per_week_or_month_and_bars_span_them():
+    from geo.view.timeline import period_for
+
+    assert period_for(date(2016, 1, 1), date(2016, 12, 31)) == "day"
+    assert period_for(date(2015, 1, 1), date(2017, 6, 1)) == "week"
+    assert period_for(date(2011, 1, 1), date(2020, 1, 1)) == "month"
+    counts = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2016-01-01", "2016-02-01"]),
+            "group": ["shelling", "shelling"],
+            "events": [3, 4],
+        }
+    )
+    spec = timeline_chart(counts, period="month").to_dict()
+    assert spec["encoding"]["x"]["field"] == "day" and spec["encoding"]["x2"]["field"] == "end"
+    assert spec["encoding"]["y"]["title"] == "events per month"
+    assert spec["params"][0]["name"] == BRUSH  # the brush still reads the days
+    assert "x2" not in timeline_chart(counts).to_dict()["encoding"]

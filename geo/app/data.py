@@ -13,7 +13,7 @@ articles, corrections).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -54,12 +54,7 @@ def _ask(db_path: str, method: str, *args, **kwargs):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _count(db_path: str, stamp: int, state: filters.FilterState) -> tuple[int, int]:
     """(events shown, unsure ones hidden) of `state`."""
-    query = filters.event_query(state)
-    with open_store(db_path) as store:
-        shown = store.count_events(query)
-        if state.show_all:
-            return shown, 0
-        return shown, store.count_events(replace(query, show_all=True)) - shown
+    return _ask(db_path, "count_with_hidden", filters.event_query(state))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -130,8 +125,8 @@ def _period(db_path: str, stamp: int, state: filters.FilterState) -> list[date]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _day_counts(db_path: str, stamp: int, state: filters.FilterState, column: str):
-    return _ask(db_path, "day_counts", filters.event_query(state), column)
+def _day_counts(db_path: str, stamp: int, state: filters.FilterState, column: str, period: str):
+    return _ask(db_path, "day_counts", filters.event_query(state), column, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -215,9 +210,12 @@ class Data:
         days = self.event_days(state)
         return (days[0], days[-1]) if days else None
 
-    def day_counts(self, state: filters.FilterState, column: str) -> pd.DataFrame:
-        """Events of `state` per day and event type or publisher (Store.day_counts)."""
-        return _day_counts(*self._key(), state, column)
+    def day_counts(
+        self, state: filters.FilterState, column: str, period: str = "day"
+    ) -> pd.DataFrame:
+        """Events of `state` per day (week, month: `period`) and event type or publisher
+        (Store.day_counts)."""
+        return _day_counts(*self._key(), state, column, period)
 
     def totals(self, state: filters.FilterState, column: str) -> pd.DataFrame:
         """Events and deaths of `state` per event type, publisher or actors (Store.totals)."""

@@ -25,8 +25,8 @@ def _brushed(bounds: tuple[date, date] | None) -> None:
 
 
 def panel(data: Data, state: FilterState, bounds: tuple[date, date] | None) -> None:
-    """The timeline of the events `state` shows (counts per day from the database);
-    `bounds` is the data's whole period (geo.view.filters)."""
+    """The timeline of the events `state` shows (counts per day, week or month from the
+    database); `bounds` is the data's whole period (geo.view.filters)."""
     if data.count(state) == 0:
         return
     stack = st.segmented_control(
@@ -37,10 +37,13 @@ def panel(data: Data, state: FilterState, bounds: tuple[date, date] | None) -> N
         label_visibility="collapsed",
     )
     by = stack or "type"
+    # per day, week or month as the shown period is long (the date window, else the data's)
+    lo, hi = bounds or (None, None)
+    first, last = state.date_from or lo, state.date_to or hi
+    period = timeline.period_for(first, last) if first and last else "day"
+    counts = data.day_counts(state, timeline.STACK_BY[by], period)
     st.altair_chart(
-        timeline.timeline_chart(
-            timeline.counts_by(data.day_counts(state, timeline.STACK_BY[by]), by), by
-        ),
+        timeline.timeline_chart(timeline.counts_by(counts, by), by, period=period),
         key=CHART,
         on_select=partial(_brushed, bounds),
         selection_mode=timeline.BRUSH,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -479,9 +479,16 @@ class Store(ABC):
 
     def hidden_events(self, query: EventQuery) -> int:
         """How many more events `query` would give with `show_all` (the unsure ones)."""
+        return self.count_with_hidden(query)[1]
+
+    def count_with_hidden(self, query: EventQuery) -> tuple[int, int]:
+        """`count_events` and `hidden_events` of `query`, counted in one pass."""
         if query.show_all:
-            return 0
-        return self.count_events(replace(query, show_all=True)) - self.count_events(query)
+            return self.count_events(query), 0
+        row = self._select(*queries.count_hidden_sql(query, self.dialect)).iloc[0]
+        every = int(row["every"])
+        shown = 0 if pd.isna(row["shown"]) else int(row["shown"])
+        return shown, every - shown
 
     def _events(self, raw: pd.DataFrame) -> pd.DataFrame:
         """The events frame of some rows of EVENT_SELECT, the per-happening columns over
@@ -489,7 +496,10 @@ class Store(ABC):
         if raw.empty:
             return empty_events_frame()
         keys = list(dict.fromkeys(raw["report_group"].astype(str)))
-        parts = [self._select(queries.groups_sql(len(c)), list(c)) for c in queries.in_chunks(keys)]
+        parts = [
+            self._select(queries.groups_sql(len(c)), [*c, *c])
+            for c in queries.in_chunks(keys, 250)  # each key twice: at most 500 parameters
+        ]
         return events_frame(raw, pd.concat(parts, ignore_index=True))
 
     def query_events(
@@ -502,11 +512,37 @@ class Store(ABC):
     ) -> pd.DataFrame:
         """The events `query` asks for (geo/schema.py), by date (oldest first, unless
         `newest_first`; undated last), a page of `limit` from `offset` when `limit` is given."""
-        order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
-        sql, params = queries.events_sql(
-            query, self.dialect, order=order, limit=limit, offset=offset
+        if limit is None:
+            order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
+            return self._events(self._select(*queries.events_sql(query, self.dialect, order=order)))
+        # The dated events, then the undated (queries.part_sql: the database reads the
+        # page's rows down the date index, not every event sorted).
+        limit, offset = int(limit), max(0, int(offset))
+        order = queries.DATED_NEWEST if newest_first else queries.DATED_ORDER
+        dated = self._select(
+            *queries.part_sql(
+                query, self.dialect, dated=True, order=order, limit=limit, offset=offset
+            )
         )
-        return self._events(self._select(sql, params))
+        if len(dated) == limit:
+            return self._events(dated)
+        # past the dated events: how many there are (known unless the page holds none)
+        before = offset + len(dated) if len(dated) else self._count_dated(query)
+        undated = self._select(
+            *queries.part_sql(
+                query,
+                self.dialect,
+                dated=False,
+                order=queries.UNDATED_ORDER,
+                limit=limit - len(dated),
+                offset=max(0, offset - before),
+            )
+        )
+        parts = [part for part in (dated, undated) if not part.empty]
+        return self._events(pd.concat(parts, ignore_index=True) if parts else dated)
+
+    def _count_dated(self, query: EventQuery) -> int:
+        return int(self._select(*queries.dated_count_sql(query, self.dialect)).iloc[0, 0])
 
     def events_by_ids(self, event_ids: Iterable[str]) -> pd.DataFrame:
         """The events of these ids that are on the map, in the frame's order."""
@@ -520,7 +556,7 @@ class Store(ABC):
 
     def reports_of(self, event_id: str) -> pd.DataFrame:
         """Every event of the happening (report group) `event_id` belongs to."""
-        return self._events(self._select(queries.reports_sql(), [str(event_id)]))
+        return self._events(self._select(queries.reports_sql(), [str(event_id)] * 2))
 
     def events_at(self, query: EventQuery, latitude: float, longitude: float) -> pd.DataFrame:
         """The events `query` asks for at one point of the map (coordinates to 5 decimals)."""
@@ -570,10 +606,13 @@ class Store(ABC):
             {"events": "int64", "killed": "int64"}
         )
 
-    def day_counts(self, query: EventQuery, column: str = "event_type") -> pd.DataFrame:
-        """Columns day (datetime), group, events: dated events per day and value of
-        `column` (event_type or source)."""
-        frame = self._select(*queries.period_counts_sql(query, self.dialect, column))
+    def day_counts(
+        self, query: EventQuery, column: str = "event_type", period: str = "day"
+    ) -> pd.DataFrame:
+        """Columns day (datetime), group, events: dated events per day (or per week from
+        Monday, per month: `period`, then `day` is its first day) and value of `column`
+        (event_type or source)."""
+        frame = self._select(*queries.period_counts_sql(query, self.dialect, column, period))
         return pd.DataFrame(
             {
                 "day": pd.to_datetime(frame["day"], errors="coerce").astype("datetime64[ns]"),
@@ -622,12 +661,24 @@ class Store(ABC):
         """The newest report of each happening `query` asks for (rows as query_events),
         newest first by event date then publication, undated last, at most `limit`; and
         how many happenings there are."""
-        found = self._select(*queries.newest_happenings_sql(query, self.dialect, limit))
-        if found.empty:
-            return self.events_by_ids([]), 0
-        ids = found["event_id"].astype(str).tolist()
+        limit = int(limit)
+        ids: list[str] = []
+        fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
+        while limit > 0:
+            found = self._select(*queries.newest_reports_sql(query, self.dialect, fetch))
+            if len(found) < fetch:  # every dated event read: the undated ones after them
+                undated = queries.newest_reports_sql(query, self.dialect, fetch, dated=False)
+                found = pd.concat([found, self._select(*undated)], ignore_index=True)
+            newest = found.drop_duplicates("happening", keep="first")
+            ids = newest["event_id"].astype(str).tolist()[:limit]
+            if len(ids) == limit or len(found) < fetch:  # enough, or every event read
+                break
+            fetch *= 4
+        happenings = self._select(*queries.happening_count_sql(query, self.dialect))
+        if not ids:
+            return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)
-        return rows.loc[ids].reset_index(drop=True), int(found["happenings"].iloc[0])
+        return rows.loc[ids].reset_index(drop=True), int(happenings.iloc[0, 0])
 
     def event_countries(self) -> tuple[str, ...]:
         """The country codes of every event on the map, most events first (ties by code):

@@ -29,6 +29,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
+    # Most cells are text or whole numbers, never missing: answered without pd.isna (the
+    # map's features of 20,000 events ask this 58,000 times: 0.09 -> 0.03 s).
+    if isinstance(value, str | int):  # bool is an int
+        return False
+    if isinstance(value, float):  # numpy's float64 too
+        return value != value
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
