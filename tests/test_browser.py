@@ -550,7 +550,7 @@ def _add_template_article(server) -> None:
     folder.mkdir(exist_ok=True)
     text = " ".join(TEMPLATE_PAYLOADS)
     (folder / "templates.txt").write_text(
-        f"Shelling in Lyon\n\nArtillery shelled Lyon on 5 May 2017 {text} and clashes followed.\n",
+        f"Shelling in Lyon\n\nArtillery shelled Lyon on 5 May 2017 {text}, witnesses said.\n",
         encoding="utf-8",
     )
     manifest = {
