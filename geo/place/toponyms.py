@@ -16,8 +16,9 @@ character offsets, reading the model's analysis as data (geo/place/tokens.py):
 - the places of datelines in capitals ("TORRINGTON —");
 - the same name again elsewhere in the document (a name found once is a place everywhere);
 and guards against what is no place: among them a name the article uses mostly for a
-person, a body or a product that the gazetteer knows only as another name of a small town
-(one sense per discourse: "Hartmann said", "the Taser").
+person, a body or a product that the gazetteer does not know, or knows only as another name
+of a small town outside the article's countries (one sense per discourse: "Hartmann said",
+"the Taser").
 This module also loads the model (`load_nlp`) and tames the text it is given.
 """
 
