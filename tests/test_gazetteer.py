@@ -166,7 +166,7 @@ def test_arabic_article_variants_are_indexed(real_gazetteer: Gazetteer) -> None:
 def test_a_region_whose_reference_point_is_its_largest_towns_is_placed_among_its_towns() -> None:
     """countrystatecity puts New York state at New York City's point; with that city's
     point among the state's towns, the state goes to the plain centre of its towns."""
-    from geo.place.gazetteer import _admin1_rows, _great_circle_km
+    from geo.place.gazetteer import _admin1_rows, great_circle_km
 
     town = {"countrycode": "US", "admin1code": "NY"}
     cities = [
@@ -178,9 +178,9 @@ def test_a_region_whose_reference_point_is_its_largest_towns_is_placed_among_its
     ]  # fmt: skip
     rows = {r["geonameid"]: r for r in _admin1_rows(cities)}
     new_york, texas = rows[5128638], rows[4736286]
-    assert _great_circle_km(new_york["latitude"], new_york["longitude"], 42.57, -75.0) < 1
+    assert great_circle_km(new_york["latitude"], new_york["longitude"], 42.57, -75.0) < 1
     # Texas' reference point is no town's: kept
-    assert _great_circle_km(texas["latitude"], texas["longitude"], 31.0, -99.0) > 50
+    assert great_circle_km(texas["latitude"], texas["longitude"], 31.0, -99.0) > 50
 
 
 def test_an_abbreviated_first_word_finds_the_town_spelled_out(tmp_path) -> None:

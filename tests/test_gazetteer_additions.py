@@ -193,3 +193,22 @@ def test_short_forms_of_city_names_from_the_abbreviations_table() -> None:
             "population": 3_900_000}  # fmt: skip
     (row,) = _city_rows([city], {})
     assert "L.A." in row["names"] and "LA" not in row["names"]
+
+
+def test_an_open_gazetteer_sees_places_added_while_it_runs(index, tmp_path, monkeypatch) -> None:
+    """Look-ups are remembered (a text names its places again and again), and forgotten
+    when `gazetteer add` changes the index under a running dashboard or watcher."""
+    import geo.place.gazetteer as gazetteer_module
+
+    monkeypatch.setattr(gazetteer_module, "STAMP_CHECK_SECONDS", 0.0)
+    running = Gazetteer(index)
+    assert running.lookup("Quillby") == []
+    mine = tmp_path / "mine.csv"
+    mine.write_text("name,alternate_names,lat,lon,country,feature\nQuillby,,52,0,GB,city\n",
+                    encoding="utf-8")  # fmt: skip
+    add_to_gazetteer(mine, index)
+    (found,) = running.lookup("Quillby")
+    assert found.place.source == "user:mine.csv"
+    found_list = running.lookup("Quillby")
+    found_list.clear()  # a caller's list is its own: the remembered answer is unchanged
+    assert len(running.lookup("Quillby")) == 1
