@@ -72,9 +72,8 @@ _TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
 # All triggers in one pattern, one named group per (type, strength): one pass a sentence.
 _GROUPS = {f"g{n}": (event_type, strength) for n, (event_type, strength, _) in
            enumerate(_TRIGGERS)}  # fmt: skip
-_ANY_TRIGGER = re.compile(
-    "|".join(f"(?P<g{n}>{trigger.pattern})" for n, (_, _, trigger) in enumerate(_TRIGGERS)),
-    re.IGNORECASE,
+_ANY_TRIGGER = lexicon.TriggerSearch(
+    {f"g{n}": trigger.pattern for n, (_, _, trigger) in enumerate(_TRIGGERS)}, re.IGNORECASE
 )
 # Types that are not violence yield to violence in the same sentence.
 _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}

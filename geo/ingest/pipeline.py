@@ -360,7 +360,9 @@ def _worker_parse(texts: list[str]) -> list[tuple[bool, object]]:
         if isinstance(item, BaseException):
             results.append((False, _portable(item)))
         else:
-            results.append((True, item.to_bytes()))
+            # not the tensor (the shared embedding's output, three quarters of the bytes):
+            # nothing after the model reads it
+            results.append((True, item.to_bytes(exclude=["tensor"])))
     return results
 
 

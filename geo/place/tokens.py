@@ -47,9 +47,26 @@ class Tokens:
 
 
 def tokens_from_doc(doc) -> Tokens:
-    """The adapter for a spaCy `Doc` (the one place recognition reads spaCy's objects)."""
+    """The adapter for a spaCy `Doc` (the one place recognition reads spaCy's objects).
+
+    The tokens' attributes are read as one array and their strings looked up once each,
+    not through a spaCy `Token` object per token (a third faster; every article pays it).
+    """
+    from spacy.attrs import ENT_TYPE, IDX, IS_ALPHA, LOWER, ORTH, TAG
+
+    strings = doc.vocab.strings
+    seen: dict[int, str] = {0: ""}
+
+    def string(key: int) -> str:
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = strings[key]
+        return found
+
+    rows = doc.to_array([IDX, ORTH, LOWER, TAG, IS_ALPHA, ENT_TYPE]).tolist() if len(doc) else []
     tokens = tuple(
-        Token(t.i, t.idx, t.text, t.lower_, t.tag_, t.is_alpha, t.ent_type_) for t in doc
+        Token(i, idx, string(orth), string(lower), string(tag), bool(alpha), string(ent))
+        for i, (idx, orth, lower, tag, alpha, ent) in enumerate(rows)
     )
     entities = tuple(
         Entity(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in doc.ents
