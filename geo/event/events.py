@@ -62,7 +62,8 @@ STRONG, NORMAL, WEAK = 2, 1, 0
 _TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
     (
         event_type,
-        strength - (event_type == "other"),  # a toll alone yields to any other trigger
+        # a toll alone yields to any other trigger
+        strength - (event_type == "other" and strength == WEAK),
         re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE),
     )
     for event_type, tiers in EVENT_TYPES.items()
@@ -236,10 +237,64 @@ def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
     best: tuple[int, int, int, str] | None = None
     for m in _ANY_TRIGGER.finditer(sentence):
         event_type, strength = _GROUPS[m.lastgroup]
+        if event_type not in _NAMED_HAPPENINGS and _in_name(sentence, m):
+            continue
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
     return best
+
+
+# A trigger word written with a capital inside a sentence, next to another capitalised word,
+# is part of a name, not a report of a happening: a person ("Bill Graves"), an organisation
+# ("the Organisation for the Prohibition of Chemical Weapons"), a place ("Battle Creek").
+# News names storms, not other happenings, so a named storm ("Hurricane Katrina") still
+# reports a disaster. A headline written in Title Case (scraped texts often glue one to
+# their first sentence: "Dozens Killed in Coalition Airstrikes on Manbij A day after ...")
+# capitalises every word, so where most words around the trigger are capitalised it is
+# judged as a lower-case word.
+_NAMED_HAPPENINGS = frozenset({"disaster"})
+# An air force is named as the means of an attack ("the Russian Air Force struck ..."): its
+# name still reports a strike from the air.
+_FORCE_NAME = re.compile(r"air\s*force", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’-]+")
+_LETTERED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # a word, not a number
+_WORD_BEFORE = re.compile(r"([\w'’-]+) +$")
+_WORD_AFTER = re.compile(r" +([\w'’-]+)")
+_HEADLINE_WINDOW = 4  # words each side of a trigger that tell a headline
+_HEADLINE_SHARE = 0.6  # more of them capitalised than this: a headline
+
+
+def _headline_case(sentence: str, m: re.Match[str]) -> bool:
+    """Whether the sentence, or the words around `m`, are mostly capitalised (numbers
+    left out: a headline's "Kills 28" or "Apr 8 2016")."""
+    before, after = _LETTERED.findall(sentence[: m.start()]), _LETTERED.findall(sentence[m.end() :])
+    near = [*before[-_HEADLINE_WINDOW:], *after[:_HEADLINE_WINDOW]]
+    return any(
+        words and sum(w[0].isupper() for w in words) >= _HEADLINE_SHARE * len(words)
+        for words in (near, [*before, *after])
+    )
+
+
+def _in_name(sentence: str, m: re.Match[str]) -> bool:
+    word = m.group()
+    if not word[0].isupper() or word.isupper():
+        return False  # lower case, or an acronym ("IEDs")
+    if _headline_case(sentence, m) or _FORCE_NAME.fullmatch(word):
+        return False
+    inner = _WORD.findall(word)
+    if len(inner) > 1 and all(w[0].isupper() for w in inner) and sentence[: m.start()].strip():
+        return True  # a name of several words ("the Chemical Weapons Convention")
+    # a name's words have only spaces between them: after punctuation ("(Reuters) Air
+    # strikes", "Aleppo: Strikes") or at a sentence's start a word is capitalised anyway
+    previous = _WORD_BEFORE.search(sentence, 0, m.start())
+    next_word = _WORD_AFTER.match(sentence, m.end())
+    capital_before = (
+        previous is not None
+        and previous.group(1)[0].isupper()
+        and sentence[: previous.start(1)].strip() != ""  # not the first word: "The Bill"
+    )
+    return bool(capital_before or (next_word is not None and next_word.group(1)[0].isupper()))
 
 
 def _rank(p: ResolvedMention) -> int:
@@ -597,8 +652,19 @@ def _sharp(found: DateMention | None) -> bool:
     return found is not None and found.precision in ("day", "week")
 
 
+def _toll(event_type: str, strength: int) -> bool:
+    """A death or injury of no named kind ("killed", "died"): part of whatever the report
+    around it says happened. ("other" named by a word of its own, a recall or a ban, is a
+    happening of its own kind.)"""
+    return event_type == "other" and strength < WEAK
+
+
 def _same_kind(a: _Draft, b: _Draft) -> bool:
-    if a.event_type == b.event_type or "other" in (a.event_type, b.event_type):
+    if (
+        a.event_type == b.event_type
+        or _toll(a.event_type, a.strength)
+        or _toll(b.event_type, b.strength)
+    ):
         return True
     if WEAK in (a.strength, b.strength):  # "an attack" is whatever the report says it was
         return True
@@ -615,7 +681,7 @@ def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
     nor a bare "attack", of types of different families. Violence named less surely than
     the event before says how that was done (after "a chlorine attack", "helicopters
     dropped the gas"); an aid delivery or talks after it are happenings of their own."""
-    if min(strength, previous.strength) < NORMAL or "other" in (event_type, previous.event_type):
+    if min(strength, previous.strength) < NORMAL:  # a toll or a bare "attack"
         return False
     if strength < previous.strength and event_type not in _CALM:
         return False
@@ -670,7 +736,7 @@ def _join(kept: _Draft, other: _Draft) -> None:
             # event shows, says the day ("in Idlib on Monday ... in the town of X on
             # Tuesday"), and the two dates are a day apart at most (_compatible_dates)
             kept.found_date, kept.statement_date = other.found_date, False
-    if kept.strength < other.strength or kept.event_type == "other":
+    if kept.strength < other.strength or _toll(kept.event_type, kept.strength):
         kept.event_type, kept.strength = other.event_type, other.strength
     if kept.found_date is None or (kept.statement_date and not other.statement_date and
                                    other.found_date is not None):  # fmt: skip
@@ -751,7 +817,7 @@ def extract_events(
             and not _other_kind(previous, event_type, strength)
         ):
             previous.absorb(sentence)  # an elaboration of the event before it
-            if previous.strength < strength or previous.event_type == "other":
+            if previous.strength < strength or _toll(previous.event_type, previous.strength):
                 previous.event_type, previous.strength = event_type, strength
             if previous.found_date is None and _sharp(dates[i][0]):
                 previous.found_date, previous.statement_date = dates[i]
