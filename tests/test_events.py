@@ -704,3 +704,25 @@ def test_a_toll_still_joins_the_happening_it_belongs_to() -> None:
     (event,) = events_of("In Aleppo a dairy has recalled all of its cheese. Two people died.")
     assert event.event_type == "other"
     assert event.killed == 2
+
+
+def test_a_statement_about_a_happening_starts_no_event() -> None:
+    text = (
+        "Air strikes hit a bakery in Atareb on Tuesday. "
+        "Syria's opposition blamed the government, saying the attack cast doubt on the talks. "
+        "The ministry was not available to comment on the allegations."
+    )
+    found = [(e.event_type, e.location.mention.text) for e in events_of(text)]
+    assert found == [("airstrike", "Atareb")]
+
+
+def test_an_accusation_naming_the_place_of_the_happening_still_reports_it() -> None:
+    text = "The monitor accused the army of air strikes on Atareb that killed five on Tuesday."
+    (event,) = events_of(text)
+    assert (event.event_type, event.location.mention.text) == ("airstrike", "Atareb")
+
+
+def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it() -> None:
+    text = "The council condemned the massacre carried out by warplanes in Syria on Tuesday."
+    (event,) = events_of(text)
+    assert event.event_type == "airstrike"

@@ -203,6 +203,10 @@ _ANOTHER = re.compile(
     rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
     re.IGNORECASE,
 )
+# What someone says of a happening told elsewhere: an accusation, a blame, a condemnation
+# (cues in geo/data/statements.toml).
+_STATEMENT_CUES = lexicon.mapping("statements.toml")
+_ACCUSES = re.compile(rf"\b{_ANY(_STATEMENT_CUES['accusations'])}\b", re.IGNORECASE)
 _CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
@@ -807,6 +811,17 @@ def extract_events(
             continue
         event_type, strength = found
         location = own[i]
+        if (
+            drafts
+            and (location is None or location.place.feature == "country")
+            and _ACCUSES.search(sentence[: triggers[i][2]])
+        ):
+            # a statement about a happening names the speaker's country or no place: the
+            # happening is told where it happened (unless the statement is the first and
+            # only account of it: "the Coalition condemned the massacre by warplanes ...")
+            if previous is not None:
+                _extend(previous.sources, attribution.cited_sources(sentence))
+            continue
         # not more about the event before (but a source confirming it tells the same one)
         another = bool(_ANOTHER.search(sentence)) and not _CONFIRMS.search(sentence)
         if (
