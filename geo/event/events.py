@@ -241,64 +241,10 @@ def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
     best: tuple[int, int, int, str] | None = None
     for m in _ANY_TRIGGER.finditer(sentence):
         event_type, strength = _GROUPS[m.lastgroup]
-        if event_type not in _NAMED_HAPPENINGS and _in_name(sentence, m):
-            continue
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
     return best
-
-
-# A trigger word written with a capital inside a sentence, next to another capitalised word,
-# is part of a name, not a report of a happening: a person ("Bill Graves"), an organisation
-# ("the Organisation for the Prohibition of Chemical Weapons"), a place ("Battle Creek").
-# News names storms, not other happenings, so a named storm ("Hurricane Katrina") still
-# reports a disaster. A headline written in Title Case (scraped texts often glue one to
-# their first sentence: "Dozens Killed in Coalition Airstrikes on Manbij A day after ...")
-# capitalises every word, so where most words around the trigger are capitalised it is
-# judged as a lower-case word.
-_NAMED_HAPPENINGS = frozenset({"disaster"})
-# An air force is named as the means of an attack ("the Russian Air Force struck ..."): its
-# name still reports a strike from the air.
-_FORCE_NAME = re.compile(r"air\s*force", re.IGNORECASE)
-_WORD = re.compile(r"[\w'’-]+")
-_LETTERED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # a word, not a number
-_WORD_BEFORE = re.compile(r"([\w'’-]+) +$")
-_WORD_AFTER = re.compile(r" +([\w'’-]+)")
-_HEADLINE_WINDOW = 4  # words each side of a trigger that tell a headline
-_HEADLINE_SHARE = 0.6  # more of them capitalised than this: a headline
-
-
-def _headline_case(sentence: str, m: re.Match[str]) -> bool:
-    """Whether the sentence, or the words around `m`, are mostly capitalised (numbers
-    left out: a headline's "Kills 28" or "Apr 8 2016")."""
-    before, after = _LETTERED.findall(sentence[: m.start()]), _LETTERED.findall(sentence[m.end() :])
-    near = [*before[-_HEADLINE_WINDOW:], *after[:_HEADLINE_WINDOW]]
-    return any(
-        words and sum(w[0].isupper() for w in words) >= _HEADLINE_SHARE * len(words)
-        for words in (near, [*before, *after])
-    )
-
-
-def _in_name(sentence: str, m: re.Match[str]) -> bool:
-    word = m.group()
-    if not word[0].isupper() or word.isupper():
-        return False  # lower case, or an acronym ("IEDs")
-    if _headline_case(sentence, m) or _FORCE_NAME.fullmatch(word):
-        return False
-    inner = _WORD.findall(word)
-    if len(inner) > 1 and all(w[0].isupper() for w in inner) and sentence[: m.start()].strip():
-        return True  # a name of several words ("the Chemical Weapons Convention")
-    # a name's words have only spaces between them: after punctuation ("(Reuters) Air
-    # strikes", "Aleppo: Strikes") or at a sentence's start a word is capitalised anyway
-    previous = _WORD_BEFORE.search(sentence, 0, m.start())
-    next_word = _WORD_AFTER.match(sentence, m.end())
-    capital_before = (
-        previous is not None
-        and previous.group(1)[0].isupper()
-        and sentence[: previous.start(1)].strip() != ""  # not the first word: "The Bill"
-    )
-    return bool(capital_before or (next_word is not None and next_word.group(1)[0].isupper()))
 
 
 def _rank(p: ResolvedMention) -> int:
