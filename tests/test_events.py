@@ -629,3 +629,72 @@ def test_a_place_qualifying_a_person_noun_is_the_persons_home() -> None:
     # without an article the name may be the place itself (commas stripped from the text)
     (event,) = events_of("Shelling on Monday in Atareb women and children were killed.")
     assert event.location.mention.text == "Atareb"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The driver later died from his injuries.", "other"),
+        ("A passer-by died of gunshot wounds.", "shooting"),
+        ("Two herders died of anthrax in the valley.", "disease"),
+    ],
+)
+def test_dying_of_wounds_is_no_disease(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The dairy has recalled all of its cheese from the shops.",
+        "The ministry advised consumers not to eat raw eggs.",
+        "Officials culled 4,000 ducks on the farm.",
+        "The country launched a national vaccination campaign yesterday.",
+        "The kingdom announced an import ban on poultry.",
+        "The agency has stockpiled two million doses of the drug.",
+    ],
+)
+def test_a_measure_against_a_disease_is_a_happening_of_its_own_kind(sentence) -> None:
+    assert classify_sentence(sentence) == "other", sentence
+    assert classify_sentence("He recalled the day the plant closed.") is None
+
+
+def test_a_measure_is_apart_from_the_cases_and_the_talk_that_follows_continues_it() -> None:
+    idlib_farm = "Three new cases of the flu were confirmed in Idlib on Tuesday. "
+    text = (
+        idlib_farm
+        + "In Aleppo a dairy has recalled all of its cheese. "
+        + "Some of those infected had eaten cheese from the dairy, officials say."
+    )
+    found = sorted((e.event_type, e.location.mention.text) for e in events_of(text))
+    # the recall is no case of the disease (the cases are in Idlib, the recall in Aleppo),
+    # and the sentence about the infected naming no place says more of the recall before it
+    assert found == [("disease", "Idlib"), ("other", "Aleppo")]
+
+
+def test_a_toll_still_joins_the_happening_it_belongs_to() -> None:
+    (event,) = events_of("In Aleppo a dairy has recalled all of its cheese. Two people died.")
+    assert event.event_type == "other"
+    assert event.killed == 2
+
+
+def test_a_statement_about_a_happening_starts_no_event() -> None:
+    text = (
+        "Air strikes hit a bakery in Atareb on Tuesday. "
+        "Syria's opposition blamed the government, saying the attack cast doubt on the talks. "
+        "The ministry was not available to comment on the allegations."
+    )
+    found = [(e.event_type, e.location.mention.text) for e in events_of(text)]
+    assert found == [("airstrike", "Atareb")]
+
+
+def test_an_accusation_naming_the_place_of_the_happening_still_reports_it() -> None:
+    text = "The monitor accused the army of air strikes on Atareb that killed five on Tuesday."
+    (event,) = events_of(text)
+    assert (event.event_type, event.location.mention.text) == ("airstrike", "Atareb")
+
+
+def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it() -> None:
+    text = "The council condemned the massacre carried out by warplanes in Syria on Tuesday."
+    (event,) = events_of(text)
+    assert event.event_type == "airstrike"

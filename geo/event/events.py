@@ -62,7 +62,8 @@ STRONG, NORMAL, WEAK = 2, 1, 0
 _TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
     (
         event_type,
-        strength - (event_type == "other"),  # a toll alone yields to any other trigger
+        # a toll alone yields to any other trigger
+        strength - (event_type == "other" and strength == WEAK),
         re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE),
     )
     for event_type, tiers in EVENT_TYPES.items()
@@ -202,6 +203,10 @@ _ANOTHER = re.compile(
     rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
     re.IGNORECASE,
 )
+# What someone says of a happening told elsewhere: an accusation, a blame, a condemnation
+# (cues in geo/data/statements.toml).
+_STATEMENT_CUES = lexicon.mapping("statements.toml")
+_ACCUSES = re.compile(rf"\b{_ANY(_STATEMENT_CUES['accusations'])}\b", re.IGNORECASE)
 _CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
@@ -597,8 +602,19 @@ def _sharp(found: DateMention | None) -> bool:
     return found is not None and found.precision in ("day", "week")
 
 
+def _toll(event_type: str, strength: int) -> bool:
+    """A death or injury of no named kind ("killed", "died"): part of whatever the report
+    around it says happened. ("other" named by a word of its own, a recall or a ban, is a
+    happening of its own kind.)"""
+    return event_type == "other" and strength < WEAK
+
+
 def _same_kind(a: _Draft, b: _Draft) -> bool:
-    if a.event_type == b.event_type or "other" in (a.event_type, b.event_type):
+    if (
+        a.event_type == b.event_type
+        or _toll(a.event_type, a.strength)
+        or _toll(b.event_type, b.strength)
+    ):
         return True
     if WEAK in (a.strength, b.strength):  # "an attack" is whatever the report says it was
         return True
@@ -615,7 +631,7 @@ def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
     nor a bare "attack", of types of different families. Violence named less surely than
     the event before says how that was done (after "a chlorine attack", "helicopters
     dropped the gas"); an aid delivery or talks after it are happenings of their own."""
-    if min(strength, previous.strength) < NORMAL or "other" in (event_type, previous.event_type):
+    if min(strength, previous.strength) < NORMAL:  # a toll or a bare "attack"
         return False
     if strength < previous.strength and event_type not in _CALM:
         return False
@@ -670,7 +686,7 @@ def _join(kept: _Draft, other: _Draft) -> None:
             # event shows, says the day ("in Idlib on Monday ... in the town of X on
             # Tuesday"), and the two dates are a day apart at most (_compatible_dates)
             kept.found_date, kept.statement_date = other.found_date, False
-    if kept.strength < other.strength or kept.event_type == "other":
+    if kept.strength < other.strength or _toll(kept.event_type, kept.strength):
         kept.event_type, kept.strength = other.event_type, other.strength
     if kept.found_date is None or (kept.statement_date and not other.statement_date and
                                    other.found_date is not None):  # fmt: skip
@@ -741,6 +757,17 @@ def extract_events(
             continue
         event_type, strength = found
         location = own[i]
+        if (
+            drafts
+            and (location is None or location.place.feature == "country")
+            and _ACCUSES.search(sentence[: triggers[i][2]])
+        ):
+            # a statement about a happening names the speaker's country or no place: the
+            # happening is told where it happened (unless the statement is the first and
+            # only account of it: "the Coalition condemned the massacre by warplanes ...")
+            if previous is not None:
+                _extend(previous.sources, attribution.cited_sources(sentence))
+            continue
         # not more about the event before (but a source confirming it tells the same one)
         another = bool(_ANOTHER.search(sentence)) and not _CONFIRMS.search(sentence)
         if (
@@ -751,7 +778,7 @@ def extract_events(
             and not _other_kind(previous, event_type, strength)
         ):
             previous.absorb(sentence)  # an elaboration of the event before it
-            if previous.strength < strength or previous.event_type == "other":
+            if previous.strength < strength or _toll(previous.event_type, previous.strength):
                 previous.event_type, previous.strength = event_type, strength
             if previous.found_date is None and _sharp(dates[i][0]):
                 previous.found_date, previous.statement_date = dates[i]
