@@ -144,10 +144,48 @@ def script_json(value: Any) -> str:
     written already: its text."""
     if isinstance(value, ScriptData):
         return value.text
-    text = json.dumps(value, ensure_ascii=False)
-    # json.dumps puts `"` outside strings only as their delimiters, so every string is
-    # one match, and nothing outside strings contains these characters.
-    return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
+    try:
+        # The fast way: each unsafe character in a string stands in for itself as a
+        # private-use character while json.dumps writes (C code, not a callback per
+        # string), then becomes its \uXXXX in the text: only strings hold those.
+        marked = _marked(value)
+    except _Unmarkable:
+        text = json.dumps(value, ensure_ascii=False)
+        # json.dumps puts `"` outside strings only as their delimiters, so every string
+        # is one match, and nothing outside strings contains these characters.
+        return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
+    text = json.dumps(marked, ensure_ascii=False)
+    for mark, escaped in _UNMARK:
+        text = text.replace(mark, escaped)
+    return text
+
+
+class _Unmarkable(Exception):
+    """A string holds one of the private-use stand-ins itself: written the slow way."""
+
+
+_UNSAFE_CHARS = "<>&'{}%#\u2028\u2029"
+_MARK_BASE = 0xF8F0  # private-use code points, one per unsafe character
+_MARKS = {ord(c): chr(_MARK_BASE + i) for i, c in enumerate(_UNSAFE_CHARS)}
+_UNMARK = [(chr(_MARK_BASE + i), f"\\u{ord(c):04x}") for i, c in enumerate(_UNSAFE_CHARS)]
+_MARKED_OR_UNSAFE = re.compile(f"[{re.escape(_UNSAFE_CHARS)}\uf8f0-\uf8f9]")
+_MARK_FOUND = re.compile("[\uf8f0-\uf8f9]")
+
+
+def _marked(value: Any) -> Any:
+    """`value` with the unsafe characters of its strings (keys too) replaced by their
+    stand-ins; _Unmarkable when a string holds a stand-in."""
+    if isinstance(value, str):
+        if _MARKED_OR_UNSAFE.search(value) is None:
+            return value
+        if _MARK_FOUND.search(value) is not None:
+            raise _Unmarkable
+        return value.translate(_MARKS)
+    if isinstance(value, dict):
+        return {_marked(k) if isinstance(k, str) else k: _marked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_marked(v) for v in value]
+    return value
 
 
 # --- popups -------------------------------------------------------------------------------
