@@ -376,7 +376,9 @@ def test_an_empty_store_answers_every_question(store) -> None:
     query = EventQuery()
     assert store.count_events(query) == 0 and store.hidden_events(query) == 0
     assert store.query_events(query, limit=10).empty
-    assert store.point_types(query).empty and store.point_events(query, 5).empty
+    types = store.point_types(query)
+    assert types.empty and store.point_events(query, 5).empty
+    assert store.point_firsts(types).empty
     assert store.event_countries() == ()
     assert store.newest_happenings(query, 10)[1] == 0
     assert store.happening_totals(query, "actors").empty

@@ -605,26 +605,23 @@ class Store(ABC):
         2 to 3 times the grouped pass at 20,000 events)."""
         columns = ["point_lat", "point_lon", "first_key"]
         if types.empty:
-            firsts = pd.DataFrame(columns=columns)
-        else:
-            firsts = (
-                types.groupby(["latitude", "longitude"], sort=False)["first_key"]
-                .min()
-                .reset_index()
-                .set_axis(columns, axis=1)
-            )
+            rows = self._select(queries.markers_by_ids_sql(1), [""])
+            return pd.DataFrame(
+                {"point_lat": pd.Series(dtype="float64"), "point_lon": pd.Series(dtype="float64")}
+            ).join(rows)
+        firsts = (
+            types.groupby(["latitude", "longitude"], sort=False)["first_key"]
+            .min()
+            .reset_index()
+            .set_axis(columns, axis=1)
+        )
         ids = [str(k).rsplit(queries.FRAME_KEY_SEPARATOR, 1)[-1] for k in firsts["first_key"]]
         parts = [
             self._select(queries.markers_by_ids_sql(len(c)), list(c))
             for c in queries.in_chunks(ids)
         ]
-        rows = (
-            pd.concat(parts, ignore_index=True)
-            if parts
-            else self._select(queries.markers_by_ids_sql(1), [""])
-        )
         firsts = firsts.assign(event_id=ids).drop(columns=["first_key"])
-        raw = firsts.merge(rows, on="event_id", how="inner")
+        raw = firsts.merge(pd.concat(parts, ignore_index=True), on="event_id", how="inner")
         raw["approximate"] = raw["approximate"].astype(bool)
         raw["sentence_start"] = pd.to_numeric(raw["sentence_start"], errors="coerce")
         return _floats(raw, ("point_lat", "point_lon")).reset_index(drop=True)
