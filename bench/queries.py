@@ -52,7 +52,7 @@ def main() -> None:
             timed("count", store.count_events, query)
             timed("hidden", store.hidden_events, query)
             types = timed("map: per point and type", store.point_types, query)
-            firsts = timed("map: markers' first events", store.point_markers, query, 5)
+            firsts = timed("map: markers' first events", store.point_firsts, types)
             timed("map: features", mapview.features_from_points, types, firsts, popups=False)
             timed("timeline: per day", store.day_counts, query, "event_type")
             timed("days with events", store.event_days, query)

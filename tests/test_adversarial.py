@@ -394,3 +394,19 @@ def test_script_json_round_trips_and_leaves_no_markup():
     inside = text[1:-1]  # the object's own braces are its only ones
     assert not (set(inside) & set("<>&'%#\u2028\u2029"))
     assert "{" not in inside and "}" not in inside
+
+
+def test_script_json_writes_strings_holding_its_stand_ins_the_same():
+    # script_json marks unsafe characters with private-use stand-ins while json.dumps
+    # writes; a text that holds one of those characters itself is written the slow way,
+    # and both ways give one text: the same characters back, no markup in it
+    stand_in = "\uf8f0"
+    for value in (
+        {"k{<": ["it's 100% #1 {x}", "\u2028", 2.5, None, ("t<",)], "q": '"\\u003c\\'},
+        {"popup": f"<b>{stand_in}</b> & {{y}}", "n": [1, "'"]},
+    ):
+        text = script_json(value)
+        assert json.loads(text) == json.loads(json.dumps(value))
+        inside = text[1:-1]
+        assert not (set(inside) & set("<>&'%#\u2028\u2029{}"))
+        assert stand_in in json.loads(text).get("popup", stand_in)

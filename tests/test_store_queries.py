@@ -233,6 +233,16 @@ def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
             assert marker["properties"] == {
                 k: v for k, v in full["properties"].items() if k != "popup"
             }
+        # the dashboard's markers as it asks for them: each point's first event alone,
+        # named by its types' first events, which also break a tie for the main type as
+        # map_features does (the type seen first): the same features, ties and all
+        firsts = store.point_firsts(types)
+        assert len(firsts) == len(expected)
+        dashboard = mapview.features_from_points(types, firsts, popups=False)["features"]
+        assert dashboard == [
+            {**f, "properties": {k: v for k, v in f["properties"].items() if k != "popup"}}
+            for f in expected
+        ]
         lon, lat = got[0]["geometry"]["coordinates"]
         popup = by_point[(lon, lat)]["properties"]["popup"]
         assert mapview.point_popup(store.events_at(query, lat, lon)) == popup
@@ -366,7 +376,9 @@ def test_an_empty_store_answers_every_question(store) -> None:
     query = EventQuery()
     assert store.count_events(query) == 0 and store.hidden_events(query) == 0
     assert store.query_events(query, limit=10).empty
-    assert store.point_types(query).empty and store.point_events(query, 5).empty
+    types = store.point_types(query)
+    assert types.empty and store.point_events(query, 5).empty
+    assert store.point_firsts(types).empty
     assert store.event_countries() == ()
     assert store.newest_happenings(query, 10)[1] == 0
     assert store.happening_totals(query, "actors").empty

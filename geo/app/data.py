@@ -72,8 +72,9 @@ def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
         types = store.point_types(query)
         if types[["latitude", "longitude"]].drop_duplicates().shape[0] > MAX_POINTS:
             return mapview.features_from_grid(store.grid_counts(query, GRID_DEGREES))
-        # The markers only: a point's popup is asked for when it is clicked (`popup`).
-        firsts = store.point_markers(query, mapview.MAX_EVENTS_PER_POPUP)
+        # The markers only: a point's popup is asked for when it is clicked (`popup`), and
+        # a marker reads its first event alone (named by `types`, fetched by id).
+        firsts = store.point_firsts(types)
         return mapview.features_from_points(types, firsts, popups=False)
 
 

@@ -564,8 +564,10 @@ class Store(ABC):
         return self._events(self._select(sql, params))
 
     def point_types(self, query: EventQuery) -> pd.DataFrame:
-        """Columns latitude, longitude (5 decimals), event_type, events, killed: how many
-        events of each type at each point of the map, and the deaths they report."""
+        """Columns latitude, longitude (5 decimals), event_type, events, killed, first_key:
+        how many events of each type at each point of the map, the deaths they report, and
+        the first of them in the frame's order (queries.FRAME_KEY: `point_firsts` reads
+        each point's first event from these)."""
         frame = self._select(*queries.place_types_sql(query, self.dialect))
         frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
         return _floats(frame, ("latitude", "longitude")).astype(
@@ -595,6 +597,34 @@ class Store(ABC):
         raw["approximate"] = raw["approximate"].astype(bool)
         raw["sentence_start"] = pd.to_numeric(raw["sentence_start"], errors="coerce")
         return raw.reset_index(drop=True)
+
+    def point_firsts(self, types: pd.DataFrame) -> pd.DataFrame:
+        """`point_markers` of one event per point: the first (frame order) at each point of
+        `types` (`point_types`, whose first_key names it), read by id, not found again
+        among every event of the view (a window numbering the events at each point cost
+        2 to 3 times the grouped pass at 20,000 events)."""
+        columns = ["point_lat", "point_lon", "first_key"]
+        if types.empty:
+            rows = self._select(queries.markers_by_ids_sql(1), [""])
+            return pd.DataFrame(
+                {"point_lat": pd.Series(dtype="float64"), "point_lon": pd.Series(dtype="float64")}
+            ).join(rows)
+        firsts = (
+            types.groupby(["latitude", "longitude"], sort=False)["first_key"]
+            .min()
+            .reset_index()
+            .set_axis(columns, axis=1)
+        )
+        ids = [str(k).rsplit(queries.FRAME_KEY_SEPARATOR, 1)[-1] for k in firsts["first_key"]]
+        parts = [
+            self._select(queries.markers_by_ids_sql(len(c)), list(c))
+            for c in queries.in_chunks(ids)
+        ]
+        firsts = firsts.assign(event_id=ids).drop(columns=["first_key"])
+        raw = firsts.merge(pd.concat(parts, ignore_index=True), on="event_id", how="inner")
+        raw["approximate"] = raw["approximate"].astype(bool)
+        raw["sentence_start"] = pd.to_numeric(raw["sentence_start"], errors="coerce")
+        return _floats(raw, ("point_lat", "point_lon")).reset_index(drop=True)
 
     def grid_counts(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
         """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,

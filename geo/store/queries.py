@@ -60,13 +60,29 @@ class Dialect:
     position of a substring, 0 when absent; `round(x)` a coordinate to POINT_DECIMALS
     (PostgreSQL rounds numerics, not doubles, to a number of places); `cell(x)` the
     whole number of grid cells in a positive x (floor); `week(day)` the Monday (YYYY-MM-DD)
-    of the week of a YYYY-MM-DD text."""
+    of the week of a YYYY-MM-DD text; `frame_key` an event's FRAME_ORDER as one text whose
+    smallest value (`first`) is the first event in that order (FRAME_KEY)."""
 
     find: Callable[[str, str], str]
     round: Callable[[str], str]
     cell: Callable[[str], str]
     week: Callable[[str], str]
+    frame_key: str
+    first: Callable[[str], str]
 
+
+# An event's place in the frame's order (FRAME_ORDER: undated last, date, article, place
+# in the text, id) as one text, so that min() of it over a group is the group's first
+# event in that order, and its id is the part after the last separator: its fields joined
+# by a character below every one they hold (char 1), the offset padded to 12 digits,
+# compared byte by byte (PostgreSQL: the "C" collation, as SQLite compares text). One
+# grouped pass then gives each point of the map its first event and each of its types the
+# first event of the type, without numbering every event at each point (a window).
+FRAME_KEY_SEPARATOR = "\x01"
+_FRAME_KEY = (
+    "(CASE WHEN e.event_date IS NULL THEN '1' ELSE '0' || e.event_date END) || {sep} || "
+    "e.article_id || {sep} || {pad} || {sep} || e.event_id"
+)
 
 # A point of the map: coordinates to 5 decimals (about a metre), as geo/view/mapview.py
 # groups events into markers.
@@ -77,12 +93,16 @@ SQLITE = Dialect(
     cell=lambda x: f"CAST({x} AS INTEGER)",  # truncation: the floor of a positive number
     # six days back, then forward to a Monday: the Monday on or before the day
     week=lambda day: f"date({day}, '-6 days', 'weekday 1')",
+    frame_key=_FRAME_KEY.format(sep="char(1)", pad="printf('%012d', e.sentence_start)"),
+    first=lambda key: f"min({key})",
 )
 POSTGRES = Dialect(
     find=lambda haystack, needle: f"strpos({haystack}, {needle})",
     round=lambda x: f"round(CAST({x} AS numeric), {POINT_DECIMALS})",
     cell=lambda x: f"floor({x})",
     week=lambda day: f"to_char(date_trunc('week', CAST({day} AS date)), 'YYYY-MM-DD')",
+    frame_key=_FRAME_KEY.format(sep="chr(1)", pad="lpad(CAST(e.sentence_start AS text), 12, '0')"),
+    first=lambda key: f'min({key} COLLATE "C")',
 )
 
 # Events joined to their article and place: the FROM of every question.
@@ -300,13 +320,14 @@ def at_point_sql(query: EventQuery, dialect: Dialect, latitude: float, longitude
 
 
 def place_types_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
-    """Per point of the map (5 decimals) and event type: how many events, and the deaths
-    they report (the sum of `killed`, none counted as 0)."""
+    """Per point of the map (5 decimals) and event type: how many events, the deaths
+    they report (the sum of `killed`, none counted as 0), and the first of them in the
+    frame's order (`first_key`, Dialect.frame_key)."""
     clause, params = where(query, dialect)
     lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
     sql = (
         f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events, "
-        f"sum(coalesce(e.killed, 0)) AS killed "
+        f"sum(coalesce(e.killed, 0)) AS killed, {dialect.first(dialect.frame_key)} AS first_key "
         f"{FROM} {clause} AND {VALID_POINT} GROUP BY {lat}, {lon}, e.event_type"
     )
     return sql, params
@@ -319,6 +340,11 @@ SELECT e.event_id, e.article_id, e.sentence_start, e.event_date, e.date_precisio
        e.event_type, p.name AS place, p.text AS mention, p.feature AS precision,
        p.approximate, p.country_code, p.admin1
 """
+
+
+def markers_by_ids_sql(count: int) -> str:
+    """MARKER_SELECT of the events of `count` ids (the first event of each point)."""
+    return f"{MARKER_SELECT} {FROM} WHERE {ON_MAP} AND e.event_id IN ({_marks(count)})"
 
 
 def popup_events_sql(

@@ -144,10 +144,48 @@ def script_json(value: Any) -> str:
     written already: its text."""
     if isinstance(value, ScriptData):
         return value.text
-    text = json.dumps(value, ensure_ascii=False)
-    # json.dumps puts `"` outside strings only as their delimiters, so every string is
-    # one match, and nothing outside strings contains these characters.
-    return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
+    try:
+        # The fast way: each unsafe character in a string stands in for itself as a
+        # private-use character while json.dumps writes (C code, not a callback per
+        # string), then becomes its \uXXXX in the text: only strings hold those.
+        marked = _marked(value)
+    except _Unmarkable:
+        text = json.dumps(value, ensure_ascii=False)
+        # json.dumps puts `"` outside strings only as their delimiters, so every string
+        # is one match, and nothing outside strings contains these characters.
+        return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
+    text = json.dumps(marked, ensure_ascii=False)
+    for mark, escaped in _UNMARK:
+        text = text.replace(mark, escaped)
+    return text
+
+
+class _Unmarkable(Exception):
+    """A string holds one of the private-use stand-ins itself: written the slow way."""
+
+
+_UNSAFE_CHARS = "<>&'{}%#\u2028\u2029"
+_MARK_BASE = 0xF8F0  # private-use code points, one per unsafe character
+_MARKS = {ord(c): chr(_MARK_BASE + i) for i, c in enumerate(_UNSAFE_CHARS)}
+_UNMARK = [(chr(_MARK_BASE + i), f"\\u{ord(c):04x}") for i, c in enumerate(_UNSAFE_CHARS)]
+_MARKED_OR_UNSAFE = re.compile(f"[{re.escape(_UNSAFE_CHARS)}\uf8f0-\uf8f9]")
+_MARK_FOUND = re.compile("[\uf8f0-\uf8f9]")
+
+
+def _marked(value: Any) -> Any:
+    """`value` with the unsafe characters of its strings (keys too) replaced by their
+    stand-ins; _Unmarkable when a string holds a stand-in."""
+    if isinstance(value, str):
+        if _MARKED_OR_UNSAFE.search(value) is None:
+            return value
+        if _MARK_FOUND.search(value) is not None:
+            raise _Unmarkable
+        return value.translate(_MARKS)
+    if isinstance(value, dict):
+        return {_marked(k) if isinstance(k, str) else k: _marked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_marked(v) for v in value]
+    return value
 
 
 # --- popups -------------------------------------------------------------------------------
@@ -461,25 +499,46 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: b
     event. The country and region are the first event's, the deaths the point's sum.
 
     The same features, in the order of each point's first event; a tie between two types
-    for the most frequent goes to the one among the point's first events, then by name
-    (`map_features` gives it to the first seen). Without `popups` the features have no
-    popup, and `firsts` needs only the columns of Store.point_markers (the dashboard's
-    map: `point_popup` makes a clicked point's)."""
+    for the most frequent goes to the one seen first where `types` has Store.point_types'
+    first_key (as `map_features`), else to the one among the point's first events, then by
+    name. Without `popups` the features have no popup, and `firsts` needs only the columns
+    of Store.point_markers, of each point's first event alone if need be (Store.
+    point_firsts: the dashboard's map; `point_popup` makes a clicked point's)."""
     if types.empty or firsts.empty:
         return {"type": "FeatureCollection", "features": []}
-    per_point = types.groupby(["latitude", "longitude"], sort=False)
-    totals = {key: int(n) for key, n in per_point["events"].sum().items()}
-    killed = (
-        {key: int(n) for key, n in per_point["killed"].sum().items()} if "killed" in types else {}
-    )
+    # One pass over the rows per point and type, on plain lists (iterating pandas' arrow
+    # strings cell by cell, and a group-by for each sum, cost more than the features).
+    totals: dict[tuple[float, float], int] = {}
+    killed: dict[tuple[float, float], int] = {}
     per_type: dict[tuple[float, float], dict[str, int]] = {}
-    for lat, lon, event_type, n in types[
-        ["latitude", "longitude", "event_type", "events"]
-    ].itertuples(index=False):
-        name = _text(event_type)
-        name = name if name in TYPE_COLORS else OTHER_TYPE
-        counts = per_type.setdefault((float(lat), float(lon)), {})
+    # Where the types carry their first event (Store.point_types' first_key), a tie for
+    # the most frequent goes to the type seen first, as in `map_features`.
+    first_seen: dict[tuple[float, float], dict[str, str]] = {}
+    n_rows = len(types)
+    keys = types["first_key"].tolist() if "first_key" in types else [None] * n_rows
+    deaths_in = types["killed"].tolist() if "killed" in types else [0] * n_rows
+    names: dict[Any, str] = {}
+    for lat, lon, event_type, n, dead, key in zip(
+        types["latitude"].astype(float).tolist(),
+        types["longitude"].astype(float).tolist(),
+        types["event_type"].astype(object).tolist(),
+        types["events"].tolist(),
+        deaths_in,
+        keys,
+        strict=True,
+    ):
+        name = names.get(event_type)
+        if name is None:
+            name = _text(event_type)
+            name = names[event_type] = name if name in TYPE_COLORS else OTHER_TYPE
+        point = (lat, lon)
+        totals[point] = totals.get(point, 0) + int(n)
+        killed[point] = killed.get(point, 0) + int(dead)
+        counts = per_type.setdefault(point, {})
         counts[name] = counts.get(name, 0) + int(n)
+        if key is not None:
+            seen_at = first_seen.setdefault(point, {})
+            seen_at[name] = min(seen_at.get(name, key), key)
     firsts = firsts[[c for c in _POPUP_COLUMNS if c in firsts]].reset_index(drop=True)
     rows: dict[tuple[float, float], list[int]] = {}
     for i, key in enumerate(
@@ -497,11 +556,15 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: b
         counts = per_type.get((lat, lon), {})
         known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
         seen = [seen_types[i] for i in at]
-        main_type = (
-            min(known, key=lambda k: (-known[k], seen.index(k) if k in seen else len(seen), k))
-            if known
-            else OTHER_TYPE
-        )
+        order = first_seen.get((lat, lon))
+        if order:
+            main_type = min(known, key=lambda k: (-known[k], order.get(k, ""), k))
+        else:
+            main_type = (
+                min(known, key=lambda k: (-known[k], seen.index(k) if k in seen else len(seen), k))
+                if known
+                else OTHER_TYPE
+            )
         deaths = killed.get((lat, lon), 0)
         feature = _point_feature(lat, lon, events, total, main_type, deaths, popup=popups)
         features.append((_frame_key(events[0]), feature))
