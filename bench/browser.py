@@ -82,7 +82,7 @@ PAGE_SCRIPT = """
 (() => {
   if (window.top !== window) { return; }
   const DRAWN = __DRAWN__;
-  const state = {running: false, lastChange: performance.now(), fullRuns: []};
+  const state = {running: false, lastChange: performance.now(), fullRuns: [], runs: []};
   window.__geoState = state;
   const varint = (bytes, at) => {
     let value = 0, scale = 1;
@@ -103,10 +103,15 @@ PAGE_SCRIPT = """
       if (wire === 0) { [value, at] = varint(bytes, at); }
       else if (wire === 2) { [value, at] = varint(bytes, at); at += value; }
       else if (wire === 1) { at += 8; } else if (wire === 5) { at += 4; } else { return; }
-      if (field === 4) { state.running = true; state.lastChange = performance.now(); }
+      if (field === 4) {
+        state.running = true;
+        state.lastChange = performance.now();
+        state.runs.push([performance.now(), null]);
+      }
       if (field === 6 && wire === 0) {
         state.running = false;
         state.lastChange = performance.now();
+        if (state.runs.length) { state.runs[state.runs.length - 1][1] = value; }
         if (value === 0) { state.fullRuns.push(performance.now()); }
       }
     }
@@ -148,11 +153,15 @@ PAGE_SCRIPT = """
     for (const el of mapDoc().querySelectorAll(DRAWN)) { el.__geoOld = true; }
     window.__geoInputAt = null;
     window.__geoRedrawnAt = null;
+    window.__geoRunDoneAt = null;
     document.addEventListener(eventType, () => { window.__geoInputAt = performance.now(); },
                               {capture: true, once: true});
     const timer = setInterval(() => {
       const input = window.__geoInputAt;
       if (input === null || state.running || !state.fullRuns.some((t) => t > input)) { return; }
+      if (window.__geoRunDoneAt === null) {
+        window.__geoRunDoneAt = state.fullRuns.find((t) => t > input);
+      }
       const d = mapDoc();
       if (!d) { return; }
       const drawn = [...d.querySelectorAll(DRAWN)];
@@ -391,8 +400,10 @@ def app_error(session: Session) -> str | None:
     return None
 
 
-def redraw(session: Session, event_type: str, act, timeout_s: float) -> float:
-    """Seconds from the input (`event_type` on the page) to the map redrawn (see above)."""
+def redraw(session: Session, event_type: str, act, timeout_s: float) -> tuple[float, float]:
+    """Seconds from the input (`event_type` on the page) to the map redrawn (see above),
+    and to the app's script run finished (its last message received: the server's part;
+    the rest is the browser drawing what it sent)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page = session.page
@@ -404,7 +415,11 @@ def redraw(session: Session, event_type: str, act, timeout_s: float) -> float:
         )
     except PlaywrightTimeout:
         raise Timeout from None
-    return page.evaluate("() => window.__geoRedrawnAt - window.__geoInputAt") / 1000
+    total, run = page.evaluate(
+        "() => [window.__geoRedrawnAt - window.__geoInputAt,"
+        " window.__geoRunDoneAt - window.__geoInputAt]"
+    )
+    return total / 1000, run / 1000
 
 
 def nothing(page) -> None:
@@ -493,6 +508,8 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
     from playwright.sync_api import Error as PlaywrightError
 
     results: dict[str, list] = {"load": [], "slider": [], "publisher": [], "search": []}
+    for name in ("slider", "publisher", "search"):
+        results[f"{name} run"] = []  # until the app's run finished (the server's part)
     for run in range(args.runs):
         session = new_session(browser, url)
         try:
@@ -522,7 +539,7 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
             for name, before, event_type, act, after, param in steps:
                 try:
                     before(page)
-                    seconds = redraw(session, event_type, act, args.timeout)
+                    seconds, run_seconds = redraw(session, event_type, act, args.timeout)
                     after(page)
                     settle(session, args.timeout)
                 except (Timeout, PlaywrightError) as exc:
@@ -536,7 +553,9 @@ def measure_runs(browser, url: str, args) -> dict[str, list]:
                     results[name].append("error")
                     break
                 results[name].append(seconds)
-                print(f"  run {run + 1}: {name} redrawn after {seconds:.2f} s", flush=True)
+                results[f"{name} run"].append(run_seconds)
+                print(f"  run {run + 1}: {name} redrawn after {seconds:.2f} s "
+                      f"(the app's run done after {run_seconds:.2f} s)", flush=True)  # fmt: skip
             if error := app_error(session):
                 print(f"  run {run + 1}: {error}")
         finally:
@@ -685,6 +704,9 @@ def bench_one(browser, backend: str, n: int, args, folder: Path, base: dict) -> 
          fmt(base["rerun"])),
         ("search entered → map redrawn", median_or_timeout(runs["search"]), target_redraw,
          fmt(base["rerun"])),
+        ("of which until the app's run finished: slider / publisher / search",
+         " / ".join(median_or_timeout(runs[f"{k} run"]) for k in ("slider", "publisher", "search")),
+         "", ""),
         ("server RSS, 1 session open", f"{many['before']:.0f} MB", "", ""),
         (f"server RSS, {args.sessions + 1} sessions open (peak)",
          f"{many['after']:.0f} MB ({many['peak']:.0f} MB)", "", ""),
