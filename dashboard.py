@@ -73,14 +73,24 @@ elif shown == 0:
 elif not state.is_default:
     notice.caption(f"of {count_label(db.total)} in the database")
 
-# The map takes most of the width: it is what the page is for.
-map_column, evidence_column = st.columns([7, 3])
-with map_column:
-    maps.events_map(db, state, mode=map_mode, assets=map_assets)
-export.share(link, state, mode=map_mode)  # after the map: the link has its view of this run
-with evidence_column:
-    evidence.panel(db, state)
-    overview.event_list(db, state)  # the newest in the map's view (reported by its last pan)
+
+# The map and what follows its view: a pan or a zoom reports the new view, which reruns
+# this fragment alone (the share link, the list of what is in view), not the timeline, the
+# table and the tabs, and does not cut short a run of the whole page; a click that selects
+# an event reruns the page (the corrections follow the selection).
+@st.fragment
+def map_and_view() -> None:
+    # The map takes most of the width: it is what the page is for.
+    map_column, evidence_column = st.columns([7, 3])
+    with map_column:
+        maps.events_map(db, state, mode=map_mode, assets=map_assets)
+    export.share(link, state, mode=map_mode)  # after the map: the link has its view
+    with evidence_column:
+        evidence.panel(db, state)
+        overview.event_list(db, state)  # the newest in the map's view (its last pan)
+
+
+map_and_view()
 timeline.panel(db, state, filters.period())
 
 # Lazy tabs: the table and the totals, which ask the database, run only when open.

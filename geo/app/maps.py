@@ -175,6 +175,10 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
         here = data.events_at(state, (point["lat"], point["lng"]))
         if not here.empty:
             selection.select(str(here.iloc[0]["event_id"]), focus=False)
+            # The map runs in a fragment (dashboard.py), the selection is the page's (the
+            # corrections tab follows it): the whole page runs again, once (the click
+            # is remembered as the last one).
+            st.rerun(scope="app")
     # The clicked point's popup, for the map's script to open (the features carry none:
     # popups were most of the bytes of every rerun).
     clicked_at = clicked_point()
