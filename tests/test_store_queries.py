@@ -416,3 +416,33 @@ def test_a_database_of_version_7_gets_the_query_indexes(databases) -> None:
             ).iloc[0, 0]
     assert {s.split(" ON ")[0].split()[-1] for s in QUERY_INDEXES} <= names
     assert version == 8
+
+
+def test_a_wide_date_range_is_scanned_and_a_narrow_one_read_down_the_index(filled) -> None:
+    """SQLite has no statistics of ranges: SQLiteStore asks a range holding much of the
+    events' period without the date index (a scan) and a narrow one with it; both ways
+    give the same answers."""
+    from geo.store import queries
+    from geo.store.sqlite import SQLiteStore
+
+    store, frame = filled
+    days = pd.to_datetime(frame["event_date"].dropna())
+    first, last = days.min().date(), days.max().date()
+    wide = event_query(FilterState(date_from=first.replace(day=1) if first.day > 1 else first))
+    narrow = event_query(FilterState(date_from=last, date_to=last))
+    assert queries.date_range_share(wide.date_from, wide.date_to, str(first), str(last)) == 1.0
+    assert queries.date_range_share(None, None, "not a date", None) == 1.0
+    assert queries.date_range_share(date(1990, 1, 1), date(1990, 2, 1), str(first), str(last)) == 0
+    if not isinstance(store, SQLiteStore):
+        assert store._dialect_for(wide) is store.dialect  # PostgreSQL plans by its statistics
+        return
+    assert store._dialect_for(wide) is queries.SQLITE_SCAN_DATES
+    assert store._dialect_for(narrow) is queries.SQLITE
+    for query in (wide, narrow):
+        answers = []
+        for dialect in (queries.SQLITE, queries.SQLITE_SCAN_DATES):
+            sql, params = queries.place_types_sql(query, dialect)
+            plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert ("events_date" in plan) is (dialect is queries.SQLITE), plan
+            answers.append(store._select(sql, params).sort_values(["latitude", "longitude"]))
+        pd.testing.assert_frame_equal(*(a.reset_index(drop=True) for a in answers))

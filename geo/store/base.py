@@ -468,6 +468,11 @@ class Store(ABC):
 
     dialect: queries.Dialect
 
+    def _dialect_for(self, query: EventQuery) -> queries.Dialect:
+        """The SQL dialect to ask `query` in (a backend may vary it with the query, for its
+        planner: SQLiteStore)."""
+        return self.dialect
+
     @abstractmethod
     def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
         """The rows of a statement of geo/store/queries.py (`?` marks its parameters), as
@@ -475,7 +480,7 @@ class Store(ABC):
 
     def count_events(self, query: EventQuery) -> int:
         """How many events `query` asks for."""
-        return int(self._select(*queries.count_sql(query, self.dialect)).iloc[0, 0])
+        return int(self._select(*queries.count_sql(query, self._dialect_for(query))).iloc[0, 0])
 
     def hidden_events(self, query: EventQuery) -> int:
         """How many more events `query` would give with `show_all` (the unsure ones)."""
@@ -485,7 +490,7 @@ class Store(ABC):
         """`count_events` and `hidden_events` of `query`, counted in one pass."""
         if query.show_all:
             return self.count_events(query), 0
-        row = self._select(*queries.count_hidden_sql(query, self.dialect)).iloc[0]
+        row = self._select(*queries.count_hidden_sql(query, self._dialect_for(query))).iloc[0]
         every = int(row["every"])
         shown = 0 if pd.isna(row["shown"]) else int(row["shown"])
         return shown, every - shown
@@ -514,14 +519,16 @@ class Store(ABC):
         `newest_first`; undated last), a page of `limit` from `offset` when `limit` is given."""
         if limit is None:
             order = queries.NEWEST_FIRST if newest_first else queries.FRAME_ORDER
-            return self._events(self._select(*queries.events_sql(query, self.dialect, order=order)))
+            return self._events(
+                self._select(*queries.events_sql(query, self._dialect_for(query), order=order))
+            )
         # The dated events, then the undated (queries.part_sql: the database reads the
         # page's rows down the date index, not every event sorted).
         limit, offset = int(limit), max(0, int(offset))
         order = queries.DATED_NEWEST if newest_first else queries.DATED_ORDER
         dated = self._select(
             *queries.part_sql(
-                query, self.dialect, dated=True, order=order, limit=limit, offset=offset
+                query, self._dialect_for(query), dated=True, order=order, limit=limit, offset=offset
             )
         )
         if len(dated) == limit:
@@ -531,7 +538,7 @@ class Store(ABC):
         undated = self._select(
             *queries.part_sql(
                 query,
-                self.dialect,
+                self._dialect_for(query),
                 dated=False,
                 order=queries.UNDATED_ORDER,
                 limit=limit - len(dated),
@@ -542,7 +549,9 @@ class Store(ABC):
         return self._events(pd.concat(parts, ignore_index=True) if parts else dated)
 
     def _count_dated(self, query: EventQuery) -> int:
-        return int(self._select(*queries.dated_count_sql(query, self.dialect)).iloc[0, 0])
+        return int(
+            self._select(*queries.dated_count_sql(query, self._dialect_for(query))).iloc[0, 0]
+        )
 
     def events_by_ids(self, event_ids: Iterable[str]) -> pd.DataFrame:
         """The events of these ids that are on the map, in the frame's order."""
@@ -560,7 +569,7 @@ class Store(ABC):
 
     def events_at(self, query: EventQuery, latitude: float, longitude: float) -> pd.DataFrame:
         """The events `query` asks for at one point of the map (coordinates to 5 decimals)."""
-        sql, params = queries.at_point_sql(query, self.dialect, latitude, longitude)
+        sql, params = queries.at_point_sql(query, self._dialect_for(query), latitude, longitude)
         return self._events(self._select(sql, params))
 
     def point_types(self, query: EventQuery) -> pd.DataFrame:
@@ -568,7 +577,7 @@ class Store(ABC):
         how many events of each type at each point of the map, the deaths they report, and
         the first of them in the frame's order (queries.FRAME_KEY: `point_firsts` reads
         each point's first event from these)."""
-        frame = self._select(*queries.place_types_sql(query, self.dialect))
+        frame = self._select(*queries.place_types_sql(query, self._dialect_for(query)))
         frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
         return _floats(frame, ("latitude", "longitude")).astype(
             {"events": "int64", "killed": "int64"}
@@ -577,7 +586,7 @@ class Store(ABC):
     def point_events(self, query: EventQuery, first: int) -> pd.DataFrame:
         """The first `first` events (frame order) at each point of the map, with the
         point's `point_lat`, `point_lon` (what a marker's popup shows)."""
-        raw = self._select(*queries.popup_events_sql(query, self.dialect, first))
+        raw = self._select(*queries.popup_events_sql(query, self._dialect_for(query), first))
         if raw.empty:
             return empty_events_frame().assign(point_lat=[], point_lon=[])
         raw = _floats(raw, ("point_lat", "point_lon"))
@@ -591,7 +600,7 @@ class Store(ABC):
         queries.MARKER_SELECT only (no sentence, title or link: those are the popup's,
         asked for with `events_at` when a point is clicked)."""
         raw = self._select(
-            *queries.popup_events_sql(query, self.dialect, first, queries.MARKER_SELECT)
+            *queries.popup_events_sql(query, self._dialect_for(query), first, queries.MARKER_SELECT)
         )
         raw = _floats(raw, ("point_lat", "point_lon")).drop(columns=["point_rank"])
         raw["approximate"] = raw["approximate"].astype(bool)
@@ -630,7 +639,9 @@ class Store(ABC):
         """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,
         latitude, longitude: events and deaths per cell of a grid of `cell_degrees`, type
         and region, at their mean position."""
-        frame = self._select(*queries.grid_sql(query, self.dialect, float(cell_degrees)))
+        frame = self._select(
+            *queries.grid_sql(query, self._dialect_for(query), float(cell_degrees))
+        )
         frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
         return _floats(frame, ("cell_lat", "cell_lon", "latitude", "longitude")).astype(
             {"events": "int64", "killed": "int64"}
@@ -642,7 +653,9 @@ class Store(ABC):
         """Columns day (datetime), group, events: dated events per day (or per week from
         Monday, per month: `period`, then `day` is its first day) and value of `column`
         (event_type or source)."""
-        frame = self._select(*queries.period_counts_sql(query, self.dialect, column, period))
+        frame = self._select(
+            *queries.period_counts_sql(query, self._dialect_for(query), column, period)
+        )
         return pd.DataFrame(
             {
                 "day": pd.to_datetime(frame["day"], errors="coerce").astype("datetime64[ns]"),
@@ -654,7 +667,7 @@ class Store(ABC):
     def totals(self, query: EventQuery, column: str) -> pd.DataFrame:
         """Columns value, events, killed: per event type, publisher (`source`) or actors
         cell, most events first."""
-        frame = self._select(*queries.totals_sql(query, self.dialect, column))
+        frame = self._select(*queries.totals_sql(query, self._dialect_for(query), column))
         return frame.astype({"value": "string", "events": "int64", "killed": "Int64"})
 
     def happening_totals(self, query: EventQuery, column: str | None) -> pd.DataFrame:
@@ -663,11 +676,15 @@ class Store(ABC):
         (`actors`, split from its "; "-joined cell; None: no actor named); `column` None:
         one row (value None) of every happening. Unsorted."""
         if column != "actors":
-            frame = self._select(*queries.happening_totals_sql(query, self.dialect, column))
+            frame = self._select(
+                *queries.happening_totals_sql(query, self._dialect_for(query), column)
+            )
             if column is None:
                 frame.insert(0, "value", [None] * len(frame))
         else:
-            rows = self._select(*queries.happening_deaths_sql(query, self.dialect, column))
+            rows = self._select(
+                *queries.happening_deaths_sql(query, self._dialect_for(query), column)
+            )
             rows["value"] = [
                 [n.strip() for n in str(cell).split(";") if n.strip()] or [None]
                 if not pd.isna(cell)
@@ -695,16 +712,20 @@ class Store(ABC):
         ids: list[str] = []
         fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
         while limit > 0:
-            found = self._select(*queries.newest_reports_sql(query, self.dialect, fetch))
+            found = self._select(
+                *queries.newest_reports_sql(query, self._dialect_for(query), fetch)
+            )
             if len(found) < fetch:  # every dated event read: the undated ones after them
-                undated = queries.newest_reports_sql(query, self.dialect, fetch, dated=False)
+                undated = queries.newest_reports_sql(
+                    query, self._dialect_for(query), fetch, dated=False
+                )
                 found = pd.concat([found, self._select(*undated)], ignore_index=True)
             newest = found.drop_duplicates("happening", keep="first")
             ids = newest["event_id"].astype(str).tolist()[:limit]
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
                 break
             fetch *= 4
-        happenings = self._select(*queries.happening_count_sql(query, self.dialect))
+        happenings = self._select(*queries.happening_count_sql(query, self._dialect_for(query)))
         if not ids:
             return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)
@@ -719,7 +740,7 @@ class Store(ABC):
 
     def event_days(self, query: EventQuery) -> list[date]:
         """The days with at least one event `query` asks for, sorted."""
-        days = self._select(*queries.days_sql(query, self.dialect))["day"]
+        days = self._select(*queries.days_sql(query, self._dialect_for(query)))["day"]
         parsed = pd.to_datetime(days, errors="coerce").dropna().dt.date
         return sorted(set(parsed))
 

@@ -69,6 +69,9 @@ class Dialect:
     week: Callable[[str], str]
     frame_key: str
     first: Callable[[str], str]
+    # The column the date range filters on: `+e.event_date` keeps SQLite's planner off the
+    # date index (SQLiteStore's choice for a range holding much of the table).
+    date_column: str = "e.event_date"
 
 
 # An event's place in the frame's order (FRAME_ORDER: undated last, date, article, place
@@ -104,6 +107,29 @@ POSTGRES = Dialect(
     frame_key=_FRAME_KEY.format(sep="chr(1)", pad="lpad(CAST(e.sentence_start AS text), 12, '0')"),
     first=lambda key: f'min({key} COLLATE "C")',
 )
+
+# SQLite asked to filter dates without its date index (SQLiteStore._dialect_for).
+SQLITE_SCAN_DATES = replace(SQLITE, date_column="+e.event_date")
+
+
+def date_range_share(
+    date_from: date | None, date_to: date | None, first: str | None, last: str | None
+) -> float:
+    """The share of the period from `first` to `last` (stored dates, YYYY-MM-DD at
+    the start) that the range from `date_from` to `date_to` (None: open) covers, 0 to 1:
+    news spreads over its period, so this is about the share of its events. 1.0 when the
+    stored dates cannot be read."""
+    try:
+        start = date.fromisoformat(str(first)[:10])
+        end = date.fromisoformat(str(last)[:10])
+    except ValueError:
+        return 1.0
+    low = max(start, date_from) if date_from is not None else start
+    high = min(end, date_to) if date_to is not None else end
+    if high < low:
+        return 0.0
+    return min(1.0, ((high - low).days + 1) / ((end - start).days + 1))
+
 
 # Events joined to their article and place: the FROM of every question.
 FROM = """
@@ -164,11 +190,11 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         parts.append(CONFIDENT)
         params.append(ON_MAP_CONFIDENCE)
     if query.date_from is not None:
-        parts.append("e.event_date >= ?")
+        parts.append(f"{dialect.date_column} >= ?")
         params.append(query.date_from.isoformat())
     if query.date_to is not None:
         # a stored date is YYYY-MM-DD; anything after it on that day still counts
-        parts.append("e.event_date < ?")
+        parts.append(f"{dialect.date_column} < ?")
         params.append(query.date_to.isoformat() + "~")
     for column, values in (
         ("a.source", query.sources),
