@@ -115,6 +115,28 @@ def calendar_words() -> frozenset[str]:
     return frozenset([*months(), *month_abbreviations(), *weekdays(), *weekday_abbreviations()])
 
 
+# --- number words ------------------------------------------------------------------------------
+
+
+@cache
+def number_words() -> dict[str, int]:
+    """Lower-case number words and phrases of counts -> their value ("three" -> 3, "a dozen"
+    -> 12; geo/data/numbers.toml)."""
+    return dict(mapping("numbers.toml")["cardinals"])
+
+
+@cache
+def count_words() -> dict[str, int]:
+    """`number_words` and the indefinite article as one ("a week ago")."""
+    return {**mapping("numbers.toml")["indefinite"], **number_words()}
+
+
+@cache
+def multitude_words() -> tuple[str, ...]:
+    """Counts without a value ("dozens", "hundreds")."""
+    return tuple(mapping("numbers.toml")["multitudes"]["words"])
+
+
 # --- the article of transliterated Arabic names ----------------------------------------------
 
 

@@ -95,3 +95,20 @@ def test_event_types_and_colours_come_from_one_file() -> None:
     assert list(mapview.TYPE_COLORS) == list(vocabulary) == list(events.EVENT_TYPE_DEFINITIONS)
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in mapview.TYPE_COLORS.values())
     assert set(events.FAMILY) <= set(vocabulary)
+
+
+def test_number_words_are_one_list_for_tolls_relative_dates_and_cues() -> None:
+    """geo/data/numbers.toml's words count victims, days ago and another happening alike."""
+    from datetime import date
+
+    from geo.event import dates
+
+    words = lexicon.number_words()
+    assert words["three"] == 3 and words["a dozen"] == 12 and words["fifty"] == 50
+    assert lexicon.count_words()["a"] == 1 and "dozens" in lexicon.multitude_words()
+    assert attribution.casualties("Twenty civilians were killed.").killed == 20
+    assert attribution.casualties("A dozen people were killed.").killed == 12
+    published = date(2020, 5, 30)
+    for phrase, day in (("twenty days ago", date(2020, 5, 10)), ("a week ago", date(2020, 5, 23))):
+        found = dates.find_dates(f"The strike came {phrase}, residents said.", published)
+        assert [d.value for d in found] == [day], phrase

@@ -147,12 +147,7 @@ def actors(sentence: str) -> tuple[str, ...]:
 
 # --- casualties ---------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
-}  # fmt: skip
+_NUMBER_WORDS = lexicon.number_words()  # geo/data/numbers.toml
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len)[::-1]) + ")"
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|some|nearly|almost|about|around|up\s+to)\s+)?"
 _WHO = (

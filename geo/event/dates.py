@@ -40,22 +40,7 @@ _MONTH_ABBREVIATIONS = lexicon.month_abbreviations()
 _MONTH_NUMBERS = {**_MONTHS, **_MONTH_ABBREVIATIONS}
 _WEEKDAYS = lexicon.weekdays()
 _WEEKDAY_ABBREVIATIONS = lexicon.weekday_abbreviations()
-_COUNT_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_COUNT_WORDS = lexicon.count_words()  # geo/data/numbers.toml
 
 
 def _names(words, tail: str = "") -> str:
@@ -75,7 +60,10 @@ _YEAR = r"(?:19\d\d|20\d\d|2100)"
 # For other rules that read dates ("since March 2011" is background to a report).
 MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 _DAY = r"\d{1,2}(?:(?:st|nd|rd|th)\b)?"
-_COUNT = r"(?:\d{1,3}|" + "|".join(_COUNT_WORDS) + ")"
+# longest first: "a dozen" before "a"
+_COUNT = (
+    r"(?:\d{1,3}|" + "|".join(sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True)) + ")"
+)
 # Speed: the patterns below start on the word they cannot do without (a digit, a capitalised
 # name), so the regex engine skips most positions; optional words in front ("Tuesday, 9
 # November", "in May", "last Tuesday") are read back from the text by the resolvers.
@@ -300,7 +288,7 @@ def _period(m: re.Match, text: str, published: date | None) -> DateMention | Non
 def _ago(m: re.Match, text: str, published: date | None) -> DateMention | None:
     if published is None:
         return None
-    word = m["n"].lower()
+    word = " ".join(m["n"].lower().split())
     n = int(word) if word.isdigit() else _COUNT_WORDS[word]
     unit = m["unit"].lower()
     if unit == "year":

@@ -197,7 +197,7 @@ _DIRECTION_BEFORE = re.compile(
 # "Five more civilians were killed in ...", "Elsewhere, ..."): its own event, not more about
 # the one before it (cues in geo/data/another_happening.toml).
 _ANOTHER_CUES = lexicon.mapping("another_happening.toml")
-_NUMBER = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|scores?|hundreds?)"
+_NUMBER = _ANY(["\\d", *lexicon.number_words(), *lexicon.multitude_words()])
 _ANOTHER = re.compile(
     rf"^\W*{_ANY(_ANOTHER_CUES['openers'])}\b"
     rf"|\b{_ANY(_ANOTHER_CUES['targets'])}\s+(?!{_NUMBER})[a-z]",
