@@ -53,7 +53,7 @@ def main() -> None:
             timed("hidden", store.hidden_events, query)
             types = timed("map: per point and type", store.point_types, query)
             firsts = timed("map: markers' first events", store.point_firsts, types)
-            timed("map: features", mapview.features_from_points, types, firsts, popups=False)
+            timed("map: features", mapview.features_from_points, types, firsts)
             timed("timeline: per day", store.day_counts, query, "event_type")
             timed("days with events", store.event_days, query)
             timed("table: a page of 500", store.query_events, query, limit=500)

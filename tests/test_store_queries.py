@@ -196,53 +196,24 @@ def test_the_list_of_every_happening_ends_with_the_undated_ones(filled) -> None:
 
 
 def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
+    """The dashboard's markers as it asks for them (each point's first event alone, named
+    by its types' first events, which also break a tie for the main type as map_features
+    does: the type seen first) are map_features' without their popups; a
+    clicked point's popup is the one map_features gives it."""
     store, frame = filled
     for state in (FilterState(), FilterState(types=("airstrike",), show_all=True)):
         shown = apply_filters(frame, state)
         query = event_query(state)
         expected = mapview.map_features(shown)["features"]
         types = store.point_types(query)
-        got = mapview.features_from_points(
-            types, store.point_events(query, mapview.MAX_EVENTS_PER_POPUP)
-        )["features"]
-        assert len(got) == len(expected) > 100
-        by_point = {tuple(f["geometry"]["coordinates"]): f for f in expected}
-        ties = 0
-        for feature in got:
-            want = by_point[tuple(feature["geometry"]["coordinates"])]
-            props, wanted = feature["properties"], want["properties"]
-            here = types.loc[
-                (types["longitude"] == feature["geometry"]["coordinates"][0])
-                & (types["latitude"] == feature["geometry"]["coordinates"][1])
-            ]["events"]
-            if (here == here.max()).sum() > 1:  # a tie: map_features takes the first seen
-                ties += 1
-                props, wanted = dict(props), dict(wanted)
-                for key in ("type", "color"):
-                    props.pop(key), wanted.pop(key)
-            assert props == wanted
-        assert ties < len(got)
-        # the dashboard's markers: the same features without their popups, from the
-        # narrow query (a clicked point's popup is the one map_features gives it)
-        markers = mapview.features_from_points(
-            types, store.point_markers(query, mapview.MAX_EVENTS_PER_POPUP), popups=False
-        )["features"]
-        assert [f["geometry"] for f in markers] == [f["geometry"] for f in got]
-        for marker, full in zip(markers, got, strict=True):
-            assert "popup" not in marker["properties"]
-            assert marker["properties"] == {
-                k: v for k, v in full["properties"].items() if k != "popup"
-            }
-        # the dashboard's markers as it asks for them: each point's first event alone,
-        # named by its types' first events, which also break a tie for the main type as
-        # map_features does (the type seen first): the same features, ties and all
         firsts = store.point_firsts(types)
-        assert len(firsts) == len(expected)
-        dashboard = mapview.features_from_points(types, firsts, popups=False)["features"]
-        assert dashboard == [
+        assert len(firsts) == len(expected) > 100
+        got = mapview.features_from_points(types, firsts)["features"]
+        assert got == [
             {**f, "properties": {k: v for k, v in f["properties"].items() if k != "popup"}}
             for f in expected
         ]
+        by_point = {tuple(f["geometry"]["coordinates"]): f for f in expected}
         lon, lat = got[0]["geometry"]["coordinates"]
         popup = by_point[(lon, lat)]["properties"]["popup"]
         assert mapview.point_popup(store.events_at(query, lat, lon)) == popup
@@ -257,7 +228,6 @@ def test_the_map_from_the_database_is_the_map_from_the_frame(filled) -> None:
             {"features": expected}
         )
         # the events of a clicked point
-        lon, lat = got[0]["geometry"]["coordinates"]
         assert _ids(store.events_at(query, lat, lon)) == _ids(mapview.events_at(shown, lat, lon))
 
 
@@ -377,7 +347,7 @@ def test_an_empty_store_answers_every_question(store) -> None:
     assert store.count_events(query) == 0 and store.hidden_events(query) == 0
     assert store.query_events(query, limit=10).empty
     types = store.point_types(query)
-    assert types.empty and store.point_events(query, 5).empty
+    assert types.empty
     assert store.point_firsts(types).empty
     assert store.event_countries() == ()
     assert store.newest_happenings(query, 10)[1] == 0

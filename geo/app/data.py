@@ -75,7 +75,7 @@ def _features(db_path: str, stamp: int, state: filters.FilterState) -> dict:
         # The markers only: a point's popup is asked for when it is clicked (`popup`), and
         # a marker reads its first event alone (named by `types`, fetched by id).
         firsts = store.point_firsts(types)
-        return mapview.features_from_points(types, firsts, popups=False)
+        return mapview.features_from_points(types, firsts)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -583,33 +583,11 @@ class Store(ABC):
             {"events": "int64", "killed": "int64"}
         )
 
-    def point_events(self, query: EventQuery, first: int) -> pd.DataFrame:
-        """The first `first` events (frame order) at each point of the map, with the
-        point's `point_lat`, `point_lon` (what a marker's popup shows)."""
-        raw = self._select(*queries.popup_events_sql(query, self._dialect_for(query), first))
-        if raw.empty:
-            return empty_events_frame().assign(point_lat=[], point_lon=[])
-        raw = _floats(raw, ("point_lat", "point_lon"))
-        points = raw[["point_lat", "point_lon"]].reset_index(drop=True)
-        frame = events_frame(raw.drop(columns=["point_lat", "point_lon", "point_rank"]))
-        return frame.assign(point_lat=points["point_lat"], point_lon=points["point_lon"])
-
-    def point_markers(self, query: EventQuery, first: int) -> pd.DataFrame:
-        """What the markers read of the first `first` events (frame order) at each point
-        of the map: point_events' point_lat, point_lon and the columns of
-        queries.MARKER_SELECT only (no sentence, title or link: those are the popup's,
-        asked for with `events_at` when a point is clicked)."""
-        raw = self._select(
-            *queries.popup_events_sql(query, self._dialect_for(query), first, queries.MARKER_SELECT)
-        )
-        raw = _floats(raw, ("point_lat", "point_lon")).drop(columns=["point_rank"])
-        raw["approximate"] = raw["approximate"].astype(bool)
-        raw["sentence_start"] = pd.to_numeric(raw["sentence_start"], errors="coerce")
-        return raw.reset_index(drop=True)
-
     def point_firsts(self, types: pd.DataFrame) -> pd.DataFrame:
-        """`point_markers` of one event per point: the first (frame order) at each point of
-        `types` (`point_types`, whose first_key names it), read by id, not found again
+        """What a marker reads (queries.MARKER_SELECT: no sentence, title or link, which are
+        the popup's, asked for with `events_at` when a point is clicked) of one event per
+        point: the first (frame order) at each point of `types` (`point_types`, whose
+        first_key names it), with its point_lat, point_lon; read by id, not found again
         among every event of the view (a window numbering the events at each point cost
         2 to 3 times the grouped pass at 20,000 events)."""
         columns = ["point_lat", "point_lon", "first_key"]

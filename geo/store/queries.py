@@ -373,23 +373,6 @@ def markers_by_ids_sql(count: int) -> str:
     return f"{MARKER_SELECT} {FROM} WHERE {ON_MAP} AND e.event_id IN ({_marks(count)})"
 
 
-def popup_events_sql(
-    query: EventQuery, dialect: Dialect, first: int, select: str = EVENT_SELECT
-) -> tuple[str, list]:
-    """The first `first` events (frame order) of every point of the map: what the popups
-    show (the columns of `select`: EVENT_SELECT, or MARKER_SELECT for the markers alone),
-    with each one's rank at its point and the point's key."""
-    clause, params = where(query, dialect)
-    lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
-    sql = (
-        f"SELECT * FROM (SELECT {lat} AS point_lat, {lon} AS point_lon, "
-        f"row_number() OVER (PARTITION BY {lat}, {lon} ORDER BY {FRAME_ORDER}) AS point_rank, "
-        f"{select.strip()[len('SELECT') :]} {FROM} {clause} AND {VALID_POINT}) ranked "
-        "WHERE point_rank <= ? ORDER BY point_lat, point_lon, point_rank"
-    )
-    return sql, [*params, int(first)]
-
-
 def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[str, list]:
     """Events and deaths per cell of a grid of `cell_degrees` (the map far out, over many
     places), event type, country and region, at their mean position."""

@@ -30,7 +30,7 @@ elements therefore write their data with `script_json` (no `{`, `}`, `%` or `#` 
 in a string) and keep their rendered output as plain text (`_DataElement`).
 Clicking a marker reports the marker's own point (not the mouse position), so the
 dashboard finds its events with `events_at`.
-The dashboard's points carry no popup (`features_from_points(..., popups=False)`: the
+The dashboard's points carry no popup (`features_from_points`: the
 popups of thousands of points were most of the bytes of every rerun): the click's rerun
 writes the clicked point's popup into the page beside the map (`popup_source`), and
 geo-map.js opens it there. The standalone export keeps every popup in its data.
@@ -492,18 +492,18 @@ _POPUP_COLUMNS = (
 )  # fmt: skip
 
 
-def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: bool = True) -> dict:
-    """`map_features` from what the database aggregated (Store.point_types: events and
-    deaths per point and type; Store.point_events: the first MAX_EVENTS_PER_POPUP events
-    of each point, in the frame's order, with its point_lat/point_lon), not from every
-    event. The country and region are the first event's, the deaths the point's sum.
+def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame) -> dict:
+    """`map_features` without popups, from what the database aggregated (Store.point_types:
+    events and deaths per point and type, and each one's first event; Store.point_firsts:
+    the first event of each point, in the frame's order, with its point_lat/point_lon),
+    not from every event. The country and region are the first event's, the deaths the
+    point's sum; a clicked point's popup is `point_popup`'s (the popups of thousands of
+    points were most of the bytes of every rerun).
 
     The same features, in the order of each point's first event; a tie between two types
     for the most frequent goes to the one seen first where `types` has Store.point_types'
     first_key (as `map_features`), else to the one among the point's first events, then by
-    name. Without `popups` the features have no popup, and `firsts` needs only the columns
-    of Store.point_markers, of each point's first event alone if need be (Store.
-    point_firsts: the dashboard's map; `point_popup` makes a clicked point's)."""
+    name."""
     if types.empty or firsts.empty:
         return {"type": "FeatureCollection", "features": []}
     # One pass over the rows per point and type, on plain lists (iterating pandas' arrow
@@ -546,12 +546,12 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: b
     ):
         rows.setdefault(key, []).append(i)
     seen_types = [_text(t) for t in firsts["event_type"].astype(object)]
-    # Records of the rows a feature reads: every first event for a popup, else the first.
-    wanted = range(len(firsts)) if popups else [at[0] for at in rows.values()]
+    # The record of the row a feature reads: its point's first event.
+    wanted = [at[0] for at in rows.values()]
     records = dict(zip(wanted, _records(firsts, wanted), strict=True))
     features = []
     for (lat, lon), at in rows.items():
-        events = [records[i] for i in at] if popups else [records[at[0]]]
+        events = [records[at[0]]]
         total = totals.get((lat, lon), len(at))
         counts = per_type.get((lat, lon), {})
         known = {k: v for k, v in counts.items() if k != OTHER_TYPE} or counts
@@ -566,7 +566,7 @@ def features_from_points(types: pd.DataFrame, firsts: pd.DataFrame, *, popups: b
                 else OTHER_TYPE
             )
         deaths = killed.get((lat, lon), 0)
-        feature = _point_feature(lat, lon, events, total, main_type, deaths, popup=popups)
+        feature = _point_feature(lat, lon, events, total, main_type, deaths, popup=False)
         features.append((_frame_key(events[0]), feature))
     features.sort(key=lambda pair: pair[0])
     return {"type": "FeatureCollection", "features": [f for _key, f in features]}
