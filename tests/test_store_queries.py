@@ -99,6 +99,8 @@ def _states(frame: pd.DataFrame) -> list[FilterState]:
         if isinstance(a, str) and c != code
     )
     word = frame["place"].dropna().iloc[3][:4].upper()  # a search differing in case
+    # a name beginning with a non-ASCII capital ("Ālbū Kamāl"), searched in lower case
+    accented = next(n for n in frame["place"].dropna() if not n[0].isascii() and n[0].isupper())
     named = actors(frame)
     assert "Invented Brigade" in named and len(named) > 2
     return [
@@ -118,6 +120,7 @@ def _states(frame: pd.DataFrame) -> list[FilterState]:
         FilterState(countries=(code, region), precisions=("city",)),
         FilterState(precisions=("country", "admin1"), show_all=True),
         FilterState(query=word),
+        FilterState(query=accented[:4].lower()),
         FilterState(query="  killed "),
         FilterState(query="no such words anywhere"),
         FilterState(sources=(source,), types=("clash",), date_from=date(2015, 6, 1)),

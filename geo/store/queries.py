@@ -19,8 +19,9 @@ tests/test_store_queries.py checks on both backends):
   countries: a code (`SY`) or a region (`SY/Aleppo`, the admin1 name);
 - `text`: a case-insensitive substring of the place, the name as written, the sentence or
   the title. SQL's lower() folds ASCII letters only (SQLite; PostgreSQL under the "C"
-  collation), pandas' folds every script: a search differing from an event only in the
-  case of a non-ASCII letter is found by apply_filters and not here.
+  collation), pandas' folds every script: a search with a non-ASCII letter ("çanakkale")
+  folds the columns with `Dialect.fold_any` (Python's str.lower on SQLite, ICU's on
+  PostgreSQL), as apply_filters does; an ASCII search keeps the fast lower().
 - `bbox` (south, west, north, east): the map's viewport; not a filter of apply_filters.
 """
 
@@ -69,6 +70,8 @@ class Dialect:
     week: Callable[[str], str]
     frame_key: str
     first: Callable[[str], str]
+    # Lower case of every script (a search with a non-ASCII letter; lower() folds ASCII).
+    fold_any: Callable[[str], str] = lambda column: f"lower({column})"
     # The column the date range filters on: `+e.event_date` keeps SQLite's planner off the
     # date index (SQLiteStore's choice for a range holding much of the table).
     date_column: str = "e.event_date"
@@ -98,6 +101,7 @@ SQLITE = Dialect(
     week=lambda day: f"date({day}, '-6 days', 'weekday 1')",
     frame_key=_FRAME_KEY.format(sep="char(1)", pad="printf('%012d', e.sentence_start)"),
     first=lambda key: f"min({key})",
+    fold_any=lambda column: f"geo_lower({column})",  # geo/store/sqlite.py registers it
 )
 POSTGRES = Dialect(
     find=lambda haystack, needle: f"strpos({haystack}, {needle})",
@@ -106,6 +110,7 @@ POSTGRES = Dialect(
     week=lambda day: f"to_char(date_trunc('week', CAST({day} AS date)), 'YYYY-MM-DD')",
     frame_key=_FRAME_KEY.format(sep="chr(1)", pad="lpad(CAST(e.sentence_start AS text), 12, '0')"),
     first=lambda key: f'min({key} COLLATE "C")',
+    fold_any=lambda column: f'lower({column} COLLATE "und-x-icu")',
 )
 
 # SQLite asked to filter dates without its date index (SQLiteStore._dialect_for).
@@ -226,7 +231,8 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         parts.append("(" + " OR ".join(either) + ")")
     needle = query.text.strip()
     if needle:
-        found = [f"{dialect.find(f'lower({c})', '?')} > 0" for c in SEARCH_COLUMNS]
+        fold = dialect.fold_any if not needle.isascii() else lambda column: f"lower({column})"
+        found = [f"{dialect.find(fold(c), '?')} > 0" for c in SEARCH_COLUMNS]
         parts.append("(" + " OR ".join(found) + ")")
         params.extend([needle.lower()] * len(SEARCH_COLUMNS))
     if query.bbox is not None:

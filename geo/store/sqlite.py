@@ -206,6 +206,10 @@ def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
     raise AssertionError("unreachable")
 
 
+def _lower_any(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     try:
@@ -216,6 +220,9 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        # Lower case of every script, for a search with a non-ASCII letter (queries.SQLITE's
+        # fold_any): SQLite's lower() folds ASCII letters only.
+        db.create_function("geo_lower", 1, _lower_any, deterministic=True)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise SchemaVersionError(
