@@ -56,8 +56,24 @@ def test_undated_events_come_last_as_undated_and_months_show_as_months():
     )
     ordered = table_order(frame)
     assert list(ordered["event_id"]) == ["m", "d", "u"]
-    assert list(table_frame(ordered)["date"]) == ["Oct 2016", "2016-11-08", "undated"]
+    assert list(table_frame(ordered)["date"]) == ["2016-10", "2016-11-08", "undated"]
     assert event_of_row(ordered, [2]) == "u"
+
+
+def test_date_labels_sort_as_text_in_date_order():
+    """A reader sorts the table by clicking its date column: the labels sort as text."""
+    from geo.view.table import UNDATED, date_label
+
+    labels = [
+        date_label("2015-06-01", "year"),
+        date_label("2016-03-01", "month"),
+        date_label("2016-03-07", "week"),
+        date_label("2016-03-09", "day"),
+        date_label("2016-12-01", "month"),
+        date_label(None, "day"),
+    ]
+    assert labels == ["2015", "2016-03", "2016-03-07 (week)", "2016-03-09", "2016-12", UNDATED]
+    assert sorted(labels) == labels
 
 
 def test_countries_are_named_not_coded():

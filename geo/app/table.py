@@ -42,7 +42,9 @@ def panel(data: Data, state: FilterState) -> None:
         column_config={
             LINK_COLUMN: st.column_config.LinkColumn(LINK_COLUMN, display_text="open"),
             WIDE_COLUMN: st.column_config.TextColumn(WIDE_COLUMN, width="large"),
-            "date": st.column_config.TextColumn("date", help="as precise as the text says"),
+            "date": st.column_config.TextColumn(
+                "date", help="as precise as the text says: a day, a month (2016-03), a year"
+            ),
         },
     )
     chosen = event_of_row(shown, picked.selection.rows if picked else [])

@@ -40,16 +40,18 @@ def table_order(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def date_label(value, precision) -> str:
-    """A date as precise as it is known: "2016-11-08", "Nov 2016", "2016", "undated"."""
+    """A date as precise as it is known, written so that the labels sort as text in date
+    order (a reader sorts the table and the list by clicking the column): "2016-11-08",
+    "2016-11" (a month), "2016" (a year), "2016-11-07 (week)", then "undated"."""
     day = pd.to_datetime(value, errors="coerce")
     if pd.isna(day):
         return UNDATED
     if precision == "year":
-        return f"{day.year}"
+        return f"{day.year:04d}"
     if precision == "month":
-        return day.strftime("%b %Y")
+        return f"{day.year:04d}-{day.month:02d}"
     if precision == "week":
-        return f"week of {day.date().isoformat()}"
+        return f"{day.date().isoformat()} (week)"
     return day.date().isoformat()
 
 
