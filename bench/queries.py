@@ -2,10 +2,11 @@
 
     python bench/queries.py DB [--old]
 
-DB is a database made by `python -m geo synth` (a file or a postgresql:// URL). For three
-views (every event; one publisher since 2016; a search) it prints each Store call the
-dashboard makes on a filter change, its CPU time in this process (what SQLite does runs
-here; PostgreSQL's work is in its server, so compare wall times there) and its wall time.
+DB is a database made by `python -m geo synth` (a file or a postgresql:// URL). For five
+views (every event; the last nine tenths of the period, as a date-slider drag; one week;
+one publisher since 2016; a search) it prints each Store call the dashboard makes on a
+filter change, its CPU time in this process (what SQLite does runs here; PostgreSQL's work
+is in its server, so compare wall times there) and its wall time.
 `--old` adds the old path: the whole events frame loaded into pandas, then apply_filters
 and map_features over it.
 """
@@ -16,7 +17,7 @@ import argparse
 import sys
 import time
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,8 +43,14 @@ def main() -> None:
         values = timed("filter choices", store.filter_values)
         publisher = sorted(values["source"])[0]
         since = date(2016, 1, 1)
+        first, last = store.date_bounds(EventQuery(show_all=True)) or (since, since)
+        # a date-slider drag: the first thumb a tenth of the period to the right
+        dragged = first + (last - first) / 10
+        week = last - (last - first) / 2
         views = {
             "every event": EventQuery(),
+            "the last nine tenths of the period": EventQuery(date_from=dragged),
+            "one week": EventQuery(date_from=week, date_to=week + timedelta(days=6)),
             "a publisher since 2016": EventQuery(sources=(publisher,), date_from=since),
             "search 'the army'": EventQuery(text="the army"),
         }
