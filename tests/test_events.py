@@ -698,3 +698,55 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
     text = "The council condemned the massacre carried out by warplanes in Syria on Tuesday."
     (event,) = events_of(text)
     assert event.event_type == "airstrike"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # local news: a vehicle strikes, police raid, a first name, a try, a drug test
+        ("A Smalltown man died after his car strikes a tree.", "accident"),
+        ("His pickup went off the road near the creek.", "accident"),
+        ("A kitchen fire damaged the house on Elm Street.", "accident"),
+        ("In a police raid on Friday, two brothers were arrested.", "crime"),
+        ("Agents raided the home of the suspect on Monday.", "crime"),
+        ("Officers recovered the stolen van two days later.", "crime"),
+        ("The army recovered the hill after a week.", "capture"),
+        ("The deal is good news, said Bill Marsh of the chamber.", None),
+        ("The Senate passed the bill Tuesday.", "politics"),
+        ("House Bill 12 lets schools make up snow days.", "politics"),
+        ("The owner says he will give the diner another shot.", None),
+        ("The white powder tested positive for cocaine.", None),
+        ("Two pupils tested positive for measles.", "disease"),
+        ("The village trustees on Tuesday approved a site plan for a store.", "politics"),
+        ("The visitor toured the third artillery brigade.", None),
+        ("Artillery pounded the village.", "shelling"),
+    ],
+)
+def test_local_news_vocabulary(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected, sentence
+
+
+def test_the_towns_of_helpers_are_no_place_of_the_happening() -> None:
+    text = (
+        "A house fire gutted a home in Aleppo on Tuesday. "
+        "Providing mutual aid at the scene were firefighters from Idlib and Atareb."
+    )
+    found = [(e.event_type, e.location.mention.text) for e in events_of(text)]
+    assert found == [("accident", "Aleppo")]
+
+
+def test_a_service_note_or_last_year_gives_no_event() -> None:
+    text = "For more information on fraud in Aleppo, call (555) 123-4567."
+    assert events_of(text) == []
+    # "last year" is history without a publication date too
+    assert events_of("Last year, 40 cases of measles were reported in Idlib.", None) == []
+
+
+def test_streets_of_one_town_in_a_local_report_are_one_place() -> None:
+    text = (
+        "A fire destroyed the roof of a Main Street home in Aleppo on Tuesday. "
+        "Firefighters worked at 775 Main St. until night."
+    )
+    streets = {"Main Street": ALEPPO, "Main St": ALEPPO}
+    (event,) = events_of(text, approximate=streets)
+    assert event.event_type == "accident"

@@ -115,7 +115,9 @@ _BACKGROUND = re.compile(
 )
 # Intentions, forecasts, trends, habits and denials that anything happened.
 _NOT_HAPPENED = re.compile(
-    rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])})\b", re.IGNORECASE
+    rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])}"
+    rf"|{_ANY(_CUES['earlier_times'])}|{_ANY(_CUES['contact'])})\b",
+    re.IGNORECASE,
 )
 # A related-news block: from the cue before a capitalised headline to the end of its line.
 _RELATED = re.compile(
@@ -208,6 +210,11 @@ _ANOTHER = re.compile(
 _STATEMENT_CUES = lexicon.mapping("statements.toml")
 _ACCUSES = re.compile(rf"\b{_ANY(_STATEMENT_CUES['accusations'])}\b", re.IGNORECASE)
 _CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
+# Who helped answer a call ("mutual aid from A and B"): the helpers' towns are no place of
+# the happening (cues in geo/data/responders.toml).
+_RESPONDER_CUES = lexicon.mapping("responders.toml")
+_RESPONDERS = re.compile(rf"\b{_ANY(_RESPONDER_CUES['cues'])}\b", re.IGNORECASE)
+_RESPONDER_TYPES = frozenset(_RESPONDER_CUES["types"])
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -562,6 +569,21 @@ def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
     return a.feature == "admin1" and a.admin1 is not None and a.admin1 == b.admin1
 
 
+def _one_town(a: ResolvedMention, b: ResolvedMention) -> bool:
+    """Whether two places the gazetteer lacks lie in one town: a local report names the
+    street of a fire, a crash or a crime, then the house number, the cross street or the
+    side roads ("a Main Street home ... at 775 Main St., near Dawes Street"). Each is placed
+    at the town around it; reports of one kind close together there tell one happening
+    (for the happenings responders are called to, geo/data/responders.toml: quarters of a
+    city struck in a war are judged by their names)."""
+    return (
+        a.approximate
+        and b.approximate
+        and a.place.geonameid is not None
+        and a.place.geonameid == b.place.geonameid
+    )
+
+
 _ENGLISH_ARTICLE = re.compile(r"^the[- ]")
 
 
@@ -662,6 +684,10 @@ def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
                 and (
                     _contains(kept.location, draft.location)
                     or _contains(draft.location, kept.location)
+                    or (
+                        kept.event_type in _RESPONDER_TYPES
+                        and _one_town(kept.location, draft.location)
+                    )
                 )
             ):
                 target = kept
@@ -728,6 +754,9 @@ def extract_events(
         for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
     ]
     mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
+    for i, ((start, end), found) in enumerate(zip(sentences, triggers, strict=True)):
+        if found and found[3] in _RESPONDER_TYPES and _RESPONDERS.search(text[start:end]):
+            own[i], mentioned[i] = None, []  # the helpers' towns, not the happening's
     named_countries = {
         p.place.country_code for p in places if p.place is not None and p.place.feature == "country"
     }
