@@ -720,6 +720,14 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
         ("The village trustees on Tuesday approved a site plan for a store.", "politics"),
         ("The visitor toured the third artillery brigade.", None),
         ("Artillery pounded the village.", "shelling"),
+        ("Rescue helicopters were assisting with the search.", None),
+        ("Helicopters dropped barrel bombs on the town.", "airstrike"),
+        ("She holds a chemical engineering degree.", None),
+        ("The old man died of an apparent heart attack.", "other"),
+        ("Five died of cholera in the camp.", "disease"),
+        ("A woman was killed in a car accident on icy roads.", "accident"),
+        ("Four people died in a stampede at a club.", "accident"),
+        ("He was left with a repair bill of 900 pounds.", None),
     ],
 )
 def test_local_news_vocabulary(sentence, expected) -> None:
