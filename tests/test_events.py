@@ -728,6 +728,16 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
         ("A woman was killed in a car accident on icy roads.", "accident"),
         ("Four people died in a stampede at a club.", "accident"),
         ("He was left with a repair bill of 900 pounds.", None),
+        # disease news: nuts, a surge, a campaign, goods taken, an outbreak of war
+        ("The grocer is recalling shelled pistachios.", None),
+        ("Rebels shelled the town at dawn.", "shelling"),
+        ("He warned of an explosion in HIV cases in the country.", None),
+        ("The charity is fighting AIDS in the region.", None),
+        ("Parents should help to combat obesity.", None),
+        ("Inspectors seized the food supply at the restaurant.", None),
+        ("Rebels seized the town.", "capture"),
+        ("Aid workers have died since the outbreak of civil war.", "other"),
+        ("An outbreak of cholera hit the town.", "disease"),
     ],
 )
 def test_local_news_vocabulary(sentence, expected) -> None:
