@@ -738,6 +738,10 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
         ("Rebels seized the town.", "capture"),
         ("Aid workers have died since the outbreak of civil war.", "other"),
         ("An outbreak of cholera hit the town.", "disease"),
+        # the bomb squad, a bomb threat, a flight to hospital
+        ("The bomb squad was called to a storage unit.", None),
+        ("Police received a bomb threat at the school.", "crime"),
+        ("The girl was flown by helicopter to a trauma centre.", None),
     ],
 )
 def test_local_news_vocabulary(sentence, expected) -> None:
@@ -768,3 +772,16 @@ def test_streets_of_one_town_in_a_local_report_are_one_place() -> None:
     streets = {"Main Street": ALEPPO, "Main St": ALEPPO}
     (event,) = events_of(text, approximate=streets)
     assert event.event_type == "accident"
+
+
+def test_where_the_hurt_were_taken_is_not_where_they_were_hurt() -> None:
+    text = "A car crash in Atareb on Friday hurt two. One of them died later in an Idlib hospital."
+    (event,) = events_of(text)
+    assert (event.event_type, event.location.mention.text) == ("accident", "Atareb")
+    text = "Three were hurt in a crash in Atareb on Friday and were flown to Idlib."
+    (event,) = events_of(text)
+    assert event.location.mention.text == "Atareb"
+
+
+def test_what_is_common_is_no_happening() -> None:
+    assert events_of("Conflicting tolls are common after bombings in Aleppo.") == []

@@ -187,6 +187,20 @@ _LINE_START = re.compile(r"(?:^|\n)\s*$")
 # article is required: in text stripped of commas "in Aleppo women were killed" is a place.
 _RESIDENT_BEFORE = re.compile(r"\b(?:an?|the|two|three|four|five|\d+)\s+$", re.IGNORECASE)
 _RESIDENT_AFTER = re.compile(r"^\s+" + _ANY(lexicon.words("residents.txt")) + r"\b")
+# Where the hurt were taken is not where they were hurt: "was flown to Dallas", "died in a
+# Dallas hospital", "taken to hospitals in Turkey". News follows the injured to hospital in
+# the sentence that tells their fate; the happening's place is told beside it or before.
+_TAKEN_TO_BEFORE = re.compile(
+    r"\b(?:taken|transported|flown|airlifted|rushed|driven|carried|transferred|evacuated)\s+"
+    r"(?:\w+\s+){0,3}?to\s+(?:(?:the|a|an)\s+)?(?:hospitals?\s+in\s+)?$",
+    re.IGNORECASE,
+)
+_A_BEFORE = re.compile(r"\b(?:in|at|to)\s+(?:a|an|the)\s+$", re.IGNORECASE)
+_HOSPITAL_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:area\s+|regional\s+|general\s+|memorial\s+|community\s+)?"
+    r"(?:hospitals?|medical\s+cent(?:er|re)s?|clinics?)\b",
+    re.IGNORECASE,
+)
 # Month and weekday names (geo/data/calendar.toml): "August" is a month before a place.
 _CALENDAR_WORDS = frozenset([*lexicon.months(), *lexicon.weekdays()])
 # "in northern Syria": the part of the country the event is in.
@@ -276,6 +290,10 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
         return False
     if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
         return False
+    if _TAKEN_TO_BEFORE.search(before) or (
+        _A_BEFORE.search(before) and _HOSPITAL_AFTER.search(after)
+    ):
+        return False  # where the hurt were taken
     # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
     return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
 
