@@ -742,6 +742,9 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
         ("The bomb squad was called to a storage unit.", None),
         ("Police received a bomb threat at the school.", "crime"),
         ("The girl was flown by helicopter to a trauma centre.", None),
+        ("Water boil advisory issued in the downtown area.", "other"),
+        ("The body of a 22-year-old man was found behind a house.", "other"),
+        ("Four homes were burglarized this week.", "crime"),
     ],
 )
 def test_local_news_vocabulary(sentence, expected) -> None:
@@ -785,3 +788,9 @@ def test_where_the_hurt_were_taken_is_not_where_they_were_hurt() -> None:
 
 def test_what_is_common_is_no_happening() -> None:
     assert events_of("Conflicting tolls are common after bombings in Aleppo.") == []
+
+
+def test_a_street_named_after_a_town_is_not_the_town() -> None:
+    text = "A house was burglarized on Idlib Road in Aleppo on Thursday."
+    (event,) = events_of(text)
+    assert event.location.mention.text == "Aleppo"

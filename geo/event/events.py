@@ -201,6 +201,12 @@ _HOSPITAL_AFTER = re.compile(
     r"(?:hospitals?|medical\s+cent(?:er|re)s?|clinics?)\b",
     re.IGNORECASE,
 )
+# A town's name before a street word names the street ("on Elizabeth Road", "at 12 Dallas
+# Avenue"): streets are named after towns everywhere, and the street is not the town.
+_STREET_AFTER = re.compile(
+    r"^\s+(?:Road|Rd|Street|Avenue|Ave|Drive|Lane|Ln|Boulevard|Blvd|Court|Pike"
+    r"|Parkway|Pkwy|Terrace|Circle|Highway|Hwy|Turnpike)\b\.?"
+)
 # Month and weekday names (geo/data/calendar.toml): "August" is a month before a place.
 _CALENDAR_WORDS = frozenset([*lexicon.months(), *lexicon.weekdays()])
 # "in northern Syria": the part of the country the event is in.
@@ -289,6 +295,8 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     if p.mention.text.lower() in _CALENDAR_WORDS:
         return False
     if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
+        return False
+    if _STREET_AFTER.search(after):
         return False
     if _TAKEN_TO_BEFORE.search(before) or (
         _A_BEFORE.search(before) and _HOSPITAL_AFTER.search(after)
