@@ -794,3 +794,22 @@ def test_a_street_named_after_a_town_is_not_the_town() -> None:
     text = "A house was burglarized on Idlib Road in Aleppo on Thursday."
     (event,) = events_of(text)
     assert event.location.mention.text == "Aleppo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under the deal in Aleppo the warring sides would stop fighting each other.",
+        "Last month a commander threatened to target Idlib with rockets.",
+        "The group has carried out several bombings in Aleppo in the past.",
+        "Its capture would be a strategic prize for the army in Idlib.",
+        "The war also displaced millions of people from Aleppo.",
+    ],
+)
+def test_what_may_happen_or_was_done_before_is_no_event(text) -> None:
+    assert events_of(text) == []
+
+
+def test_the_wreck_of_a_bombing_is_no_road_accident() -> None:
+    assert classify_sentence("A photo showed the wrecked vehicle.") is None
+    assert classify_sentence("A motorcycle wreck killed a passenger.") == "accident"
