@@ -765,6 +765,9 @@ def test_a_service_note_or_last_year_gives_no_event() -> None:
     assert events_of(text) == []
     # "last year" is history without a publication date too
     assert events_of("Last year, 40 cases of measles were reported in Idlib.", None) == []
+    # but a thing made years ago dates the thing, not the happening
+    text = "Five cases of measles were reported in a school in Idlib built 30 years ago."
+    assert len(events_of(text, None)) == 1
 
 
 def test_streets_of_one_town_in_a_local_report_are_one_place() -> None:
