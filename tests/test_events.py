@@ -816,3 +816,13 @@ def test_what_may_happen_or_was_done_before_is_no_event(text) -> None:
 def test_the_wreck_of_a_bombing_is_no_road_accident() -> None:
     assert classify_sentence("A photo showed the wrecked vehicle.") is None
     assert classify_sentence("A motorcycle wreck killed a passenger.") == "accident"
+
+
+def test_a_sports_report_tells_plays_not_violence() -> None:
+    text = (
+        "The Aleppo wrestling team won the championship with a 30-21 victory on Friday. "
+        "It was a royal battle in Idlib, the coach said, and the points came late in the season."
+    )
+    assert events_of(text) == []
+    # the same words outside a game report still tell a battle
+    assert [e.event_type for e in events_of("A battle raged in Idlib on Friday.")] == ["clash"]

@@ -235,6 +235,11 @@ _CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
 _RESPONDER_CUES = lexicon.mapping("responders.toml")
 _RESPONDERS = re.compile(rf"\b{_ANY(_RESPONDER_CUES['cues'])}\b", re.IGNORECASE)
 _RESPONDER_TYPES = frozenset(_RESPONDER_CUES["types"])
+# A sports report borrows the words of war for its plays (cues in geo/data/sports.toml).
+_SPORTS = lexicon.mapping("sports.toml")
+_SPORTS_CUES = re.compile(rf"\b{_ANY(_SPORTS['cues'])}\b", re.IGNORECASE)
+_SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
+_SPORTS_TYPES = frozenset(_SPORTS["types"])
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -775,6 +780,9 @@ def extract_events(
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
     triggers = [_trigger(text[start:end]) for start, end in sentences]
+    if _sports_report(text):
+        # "a royal battle", "the Panthers' attack": plays, not violence
+        triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
     own = [
         event_place(ps, text, dominant, start + found[2] if found else None)
         for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
@@ -890,6 +898,14 @@ def extract_events(
         for d in drafts
     ]
     return _mark_primary(events, drafts, title, text)
+
+
+def _sports_report(text: str) -> bool:
+    """Whether an article reports games: a score and several words of game reports."""
+    if not _SCORE.search(text):
+        return False
+    found = {m.group().lower() for m in _SPORTS_CUES.finditer(text)}
+    return len(found) >= _SPORTS["min_cues"]
 
 
 def _type_tolls(
