@@ -807,6 +807,9 @@ def test_a_street_named_after_a_town_is_not_the_town() -> None:
         "The group has carried out several bombings in Aleppo in the past.",
         "Its capture would be a strategic prize for the army in Idlib.",
         "The war also displaced millions of people from Aleppo.",
+        # what a disease is, not a case of it
+        "In Idlib doctors say cholera is an acute illness caused by a bacterium.",
+        "The virus causes colds and eye infections in Aleppo.",
     ],
 )
 def test_what_may_happen_or_was_done_before_is_no_event(text) -> None:
@@ -826,3 +829,8 @@ def test_a_sports_report_tells_plays_not_violence() -> None:
     assert events_of(text) == []
     # the same words outside a game report still tell a battle
     assert [e.event_type for e in events_of("A battle raged in Idlib on Friday.")] == ["clash"]
+
+
+def test_a_case_of_the_virus_that_causes_a_disease_is_still_a_case() -> None:
+    text = "In Aleppo four people contracted HIV, the virus that causes AIDS."
+    assert [e.event_type for e in events_of(text)] == ["disease"]
