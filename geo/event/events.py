@@ -103,7 +103,7 @@ _BACKGROUND = re.compile(
     # conflict erupted"
     rf"|since\s+(?:the\s+|its\s+|\w+s?\s+)?{_ANY(_CUES['conflicts'])}\s+"
     rf"{_ANY(_CUES['conflict_began'])}"
-    rf"|{_ANY(_CUES['conflicts'])}\s+has\s+{_ANY(_CUES['conflict_toll'])}"
+    rf"|{_ANY(_CUES['conflicts'])}\s+(?:has\s+|have\s+)?(?:also\s+)?{_ANY(_CUES['conflict_toll'])}"
     rf"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ANY(_CUES['conflicts'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:\w+\s+){{0,3}}(?:killed|left)\s+more\s+than"
     rf"|{_ANY(_CUES['war_years'])}-year(?:-old)?\s+(?:{_ANY(_CUES['conflicts'])}|civil\s+war)"
@@ -115,7 +115,9 @@ _BACKGROUND = re.compile(
 )
 # Intentions, forecasts, trends, habits and denials that anything happened.
 _NOT_HAPPENED = re.compile(
-    rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])})\b", re.IGNORECASE
+    rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])}"
+    rf"|{_ANY(_CUES['earlier_times'])}|{_ANY(_CUES['contact'])})\b",
+    re.IGNORECASE,
 )
 # A related-news block: from the cue before a capitalised headline to the end of its line.
 _RELATED = re.compile(
@@ -185,6 +187,26 @@ _LINE_START = re.compile(r"(?:^|\n)\s*$")
 # article is required: in text stripped of commas "in Aleppo women were killed" is a place.
 _RESIDENT_BEFORE = re.compile(r"\b(?:an?|the|two|three|four|five|\d+)\s+$", re.IGNORECASE)
 _RESIDENT_AFTER = re.compile(r"^\s+" + _ANY(lexicon.words("residents.txt")) + r"\b")
+# Where the hurt were taken is not where they were hurt: "was flown to Dallas", "died in a
+# Dallas hospital", "taken to hospitals in Turkey". News follows the injured to hospital in
+# the sentence that tells their fate; the happening's place is told beside it or before.
+_TAKEN_TO_BEFORE = re.compile(
+    r"\b(?:taken|transported|flown|airlifted|rushed|driven|carried|transferred|evacuated)\s+"
+    r"(?:\w+\s+){0,3}?to\s+(?:(?:the|a|an)\s+)?(?:hospitals?\s+in\s+)?$",
+    re.IGNORECASE,
+)
+_A_BEFORE = re.compile(r"\b(?:in|at|to)\s+(?:a|an|the)\s+$", re.IGNORECASE)
+_HOSPITAL_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:area\s+|regional\s+|general\s+|memorial\s+|community\s+)?"
+    r"(?:hospitals?|medical\s+cent(?:er|re)s?|clinics?)\b",
+    re.IGNORECASE,
+)
+# A town's name before a street word names the street ("on Elizabeth Road", "at 12 Dallas
+# Avenue"): streets are named after towns everywhere, and the street is not the town.
+_STREET_AFTER = re.compile(
+    r"^\s+(?:Road|Rd|Street|Avenue|Ave|Drive|Lane|Ln|Boulevard|Blvd|Court|Pike"
+    r"|Parkway|Pkwy|Terrace|Circle|Highway|Hwy|Turnpike)\b\.?"
+)
 # Month and weekday names (geo/data/calendar.toml): "August" is a month before a place.
 _CALENDAR_WORDS = frozenset([*lexicon.months(), *lexicon.weekdays()])
 # "in northern Syria": the part of the country the event is in.
@@ -208,6 +230,16 @@ _ANOTHER = re.compile(
 _STATEMENT_CUES = lexicon.mapping("statements.toml")
 _ACCUSES = re.compile(rf"\b{_ANY(_STATEMENT_CUES['accusations'])}\b", re.IGNORECASE)
 _CONFIRMS = re.compile(r"\bconfirm(?:s|ed|ing)\b", re.IGNORECASE)
+# Who helped answer a call ("mutual aid from A and B"): the helpers' towns are no place of
+# the happening (cues in geo/data/responders.toml).
+_RESPONDER_CUES = lexicon.mapping("responders.toml")
+_RESPONDERS = re.compile(rf"\b{_ANY(_RESPONDER_CUES['cues'])}\b", re.IGNORECASE)
+_RESPONDER_TYPES = frozenset(_RESPONDER_CUES["types"])
+# A sports report borrows the words of war for its plays (cues in geo/data/sports.toml).
+_SPORTS = lexicon.mapping("sports.toml")
+_SPORTS_CUES = re.compile(rf"\b{_ANY(_SPORTS['cues'])}\b", re.IGNORECASE)
+_SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
+_SPORTS_TYPES = frozenset(_SPORTS["types"])
 _LOOKBACK = 40
 _CONTEXT_SENTENCES = 6
 _QUOTES = "\"'“‘«"
@@ -269,6 +301,12 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
         return False
     if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
         return False
+    if _STREET_AFTER.search(after):
+        return False
+    if _TAKEN_TO_BEFORE.search(before) or (
+        _A_BEFORE.search(before) and _HOSPITAL_AFTER.search(after)
+    ):
+        return False  # where the hurt were taken
     # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
     return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
 
@@ -562,6 +600,21 @@ def _contains(outer: ResolvedMention, inner: ResolvedMention) -> bool:
     return a.feature == "admin1" and a.admin1 is not None and a.admin1 == b.admin1
 
 
+def _one_town(a: ResolvedMention, b: ResolvedMention) -> bool:
+    """Whether two places the gazetteer lacks lie in one town: a local report names the
+    street of a fire, a crash or a crime, then the house number, the cross street or the
+    side roads ("a Main Street home ... at 775 Main St., near Dawes Street"). Each is placed
+    at the town around it; reports of one kind close together there tell one happening
+    (for the happenings responders are called to, geo/data/responders.toml: quarters of a
+    city struck in a war are judged by their names)."""
+    return (
+        a.approximate
+        and b.approximate
+        and a.place.geonameid is not None
+        and a.place.geonameid == b.place.geonameid
+    )
+
+
 _ENGLISH_ARTICLE = re.compile(r"^the[- ]")
 
 
@@ -662,6 +715,10 @@ def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
                 and (
                     _contains(kept.location, draft.location)
                     or _contains(draft.location, kept.location)
+                    or (
+                        kept.event_type in _RESPONDER_TYPES
+                        and _one_town(kept.location, draft.location)
+                    )
                 )
             ):
                 target = kept
@@ -723,11 +780,17 @@ def extract_events(
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
     triggers = [_trigger(text[start:end]) for start, end in sentences]
+    if _sports_report(text):
+        # "a royal battle", "the Panthers' attack": plays, not violence
+        triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
     own = [
         event_place(ps, text, dominant, start + found[2] if found else None)
         for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
     ]
     mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
+    for i, ((start, end), found) in enumerate(zip(sentences, triggers, strict=True)):
+        if found and found[3] in _RESPONDER_TYPES and _RESPONDERS.search(text[start:end]):
+            own[i], mentioned[i] = None, []  # the helpers' towns, not the happening's
     named_countries = {
         p.place.country_code for p in places if p.place is not None and p.place.feature == "country"
     }
@@ -835,6 +898,14 @@ def extract_events(
         for d in drafts
     ]
     return _mark_primary(events, drafts, title, text)
+
+
+def _sports_report(text: str) -> bool:
+    """Whether an article reports games: a score and several words of game reports."""
+    if not _SCORE.search(text):
+        return False
+    found = {m.group().lower() for m in _SPORTS_CUES.finditer(text)}
+    return len(found) >= _SPORTS["min_cues"]
 
 
 def _type_tolls(
