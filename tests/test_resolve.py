@@ -373,3 +373,43 @@ def test_romanisations_differing_in_vowels_are_one_place(real_gazetteer) -> None
     # only in the countries of such scripts, and only between alike spellings
     assert real_gazetteer.fuzzy_lookup("Efrin", ["US"]) == []
     assert real_gazetteer.fuzzy_lookup("Midan", ["SY"]) == []  # not Mayadin
+
+
+@pytest.mark.parametrize(
+    ("span", "parts"),
+    [
+        # punctuation lost between two places of a list, or before the report's source
+        ("Hama Damascus", ["Hama", "Damascus"]),
+        ("Homs Idlib", ["Homs", "Idlib"]),
+        ("Deir al-Zor Syrias SANA", ["Deir al-Zor", "Syrias"]),
+        ("Idlib Monitor AFP", ["Idlib"]),
+        ("Aleppo Saturday", ["Aleppo"]),
+        # a name the gazetteer lacks, or with words of its own, stays whole
+        ("Eastern Ghouta", ["Eastern Ghouta"]),
+        ("Key Aleppo Road", ["Key Aleppo Road"]),
+        ("Saudi Arabia", ["Saudi Arabia"]),
+    ],
+)
+def test_place_names_run_together_are_split(real_gazetteer, span, parts) -> None:
+    from geo.models import Finder
+    from geo.place.toponyms import _split_glued
+
+    mention = Mention(10, 10 + len(span), span, finder=Finder.NER)
+    split = _split_glued(mention, real_gazetteer, {"SY"})
+    assert [m.text for m in split] == parts
+    assert all(span[m.start - 10 : m.end - 10] == m.text for m in split)
+
+
+def test_a_cue_name_run_into_the_source_is_split(real_gazetteer) -> None:
+    from geo.models import Cue, Finder
+    from geo.place.toponyms import _split_glued
+
+    span = "Deir al-Zor Syrias SANA"  # "near the city of Deir al-Zor, Syria's SANA said"
+    mention = Mention(0, len(span), span, finder=Finder.CUE, cue=Cue.CITY)
+    town, country = _split_glued(mention, real_gazetteer, {"SY"})
+    assert (town.text, town.cue, country.text, country.cue) == (
+        "Deir al-Zor",
+        Cue.CITY,
+        "Syrias",
+        None,
+    )
