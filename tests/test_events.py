@@ -698,3 +698,14 @@ def test_a_statement_that_is_the_first_account_of_a_happening_still_reports_it()
     text = "The council condemned the massacre carried out by warplanes in Syria on Tuesday."
     (event,) = events_of(text)
     assert event.event_type == "airstrike"
+
+
+def test_of_two_happenings_in_the_lead_the_one_told_first_is_the_main_one() -> None:
+    # the headline names both places; the article then tells the Aleppo blast first
+    text = (
+        "Bomb blasts kill a woman and injure three in Idlib and Aleppo. "
+        "A woman was killed when a landmine exploded in a village in Aleppo. "
+        "Three people were injured when a bomb exploded in a market in Idlib."
+    )
+    (primary,) = [e for e in events_of(text) if e.is_primary]
+    assert primary.location.place.name == "Aleppo"
