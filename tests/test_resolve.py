@@ -388,6 +388,11 @@ def test_romanisations_differing_in_vowels_are_one_place(real_gazetteer) -> None
         ("Eastern Ghouta", ["Eastern Ghouta"]),
         ("Key Aleppo Road", ["Key Aleppo Road"]),
         ("Saudi Arabia", ["Saudi Arabia"]),
+        # a feature's name with its head word, though "Lake" and "Valley" are towns too
+        ("Lake Erie", ["Lake Erie"]),
+        ("Swat Valley", ["Swat Valley"]),
+        # a text that kept its apostrophes kept its commas too
+        ("North Carolina's Sandhills", ["North Carolina's Sandhills"]),
     ],
 )
 def test_place_names_run_together_are_split(real_gazetteer, span, parts) -> None:
@@ -395,7 +400,7 @@ def test_place_names_run_together_are_split(real_gazetteer, span, parts) -> None
     from geo.place.toponyms import _split_glued
 
     mention = Mention(10, 10 + len(span), span, finder=Finder.NER)
-    split = _split_glued(mention, real_gazetteer, {"SY"})
+    split = _split_glued(mention, real_gazetteer, {"SY", "US", "PK"})
     assert [m.text for m in split] == parts
     assert all(span[m.start - 10 : m.end - 10] == m.text for m in split)
 
@@ -413,3 +418,12 @@ def test_a_cue_name_run_into_the_source_is_split(real_gazetteer) -> None:
         "Syrias",
         None,
     )
+
+
+def test_names_are_split_only_in_texts_that_lost_their_commas() -> None:
+    from geo.place.toponyms import commas_lost
+
+    report = "Shelling killed five people in the old city on Friday the monitor said " * 6
+    assert commas_lost(report)
+    assert not commas_lost(report.replace(" on Friday", ", on Friday,"))
+    assert not commas_lost("Shelling hit Homs.")  # too short to tell
