@@ -834,3 +834,14 @@ def test_a_sports_report_tells_plays_not_violence() -> None:
 def test_a_case_of_the_virus_that_causes_a_disease_is_still_a_case() -> None:
     text = "In Aleppo four people contracted HIV, the virus that causes AIDS."
     assert [e.event_type for e in events_of(text)] == ["disease"]
+
+
+def test_of_two_happenings_in_the_lead_the_one_told_first_is_the_main_one() -> None:
+    # the headline names both places; the article then tells the Aleppo blast first
+    text = (
+        "Bomb blasts kill a woman and injure three in Idlib and Aleppo. "
+        "A woman was killed when a landmine exploded in a village in Aleppo. "
+        "Three people were injured when a bomb exploded in a market in Idlib."
+    )
+    (primary,) = [e for e in events_of(text) if e.is_primary]
+    assert primary.location.place.name == "Aleppo"

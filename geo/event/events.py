@@ -1116,6 +1116,10 @@ def _mark_primary(
             name and name.lower() in title_words
             for name in (event.location.mention.text, event.location.place.name)
         )
+        # a lead that names several happenings ("attacks in Hasaka and Aleppo") is then told
+        # in order of importance: of two reports both in the lead, the main one is the one
+        # whose account follows first
+        told = tuple(-s for s in sorted({d.index, *d.members}))
         return (
             first < _LEAD_SENTENCES,
             on_map(event.confidence),  # after the lead, the main event is one the map shows
@@ -1124,6 +1128,7 @@ def _mark_primary(
             event.location.place.feature != "country",
             event.event_type != "other",
             -first,
+            told,
         )
 
     primary = max(zip(events, drafts, strict=True), key=key)[0]

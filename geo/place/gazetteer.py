@@ -46,7 +46,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from geo.config import data_dir
-from geo.lexicon import data_path, strip_article_prefix, table
+from geo.lexicon import article_prefixes, data_path, strip_article_prefix, table, words
 from geo.models import FEATURE_LEVELS, Place, validate_location
 
 # The index's version: a new one is built (and older ones removed) when it changes. 5: the
@@ -135,6 +135,32 @@ def skeleton(name: str) -> str:
         key = _FEMININE_ENDING.sub("a", key)
         key = _DOUBLED.sub(r"\1", key)
     return key
+
+
+# An article inside a name ("Deir el-Zour", "Dayr az Zawr"), written as a word of its own.
+_INNER_ARTICLE = re.compile(r"(?<=\S) (?:" + "|".join(article_prefixes()) + r") (?=\S)")
+# A run of vowels with the glide after it ("ay", "aw"), or a "y" before a vowel ("ya"): the
+# vowels and glides romanisations of one Arabic or Persian name disagree on ("Salamyieh",
+# "Salamiyah"). A "y" between consonants ("Ghanyt") is a letter of the name.
+_VOWELS = re.compile(r"[aeiou]+[wy]?|y(?=[aeiou])")
+CONSONANT_KEY_MIN = 3  # fewer consonants than this match too many names
+CONSONANT_MATCH_RATIO = 75  # rapidfuzz ratio of the skeletons of a consonant match
+
+
+def consonants(name: str) -> str:
+    """The consonants of a name's `skeleton`, without an article inside it: scripts that
+    write no short vowels (Arabic, Persian) are romanised with different vowels for one
+    name, the consonants agree. "Efrin", "Afrin" -> "frn"; "Deir el-Zour", "Dayr az Zawr"
+    -> "drzr"; "al-Qaryatain", "Al Qaryatayn" -> "qrtn"."""
+    inner = _INNER_ARTICLE.sub(" ", strip_arabic_article(normalize_name(name)))
+    return _VOWELS.sub("", skeleton(inner))
+
+
+@functools.cache
+def unvowelled_script_countries() -> frozenset[str]:
+    """Countries whose names are romanised from a script without short vowels
+    (geo/data/unvowelled_script_countries.txt)."""
+    return frozenset(words("unvowelled_script_countries.txt"))
 
 
 def _is_latin(name: str) -> bool:
@@ -1080,6 +1106,7 @@ class Gazetteer:
         # index under a running process; the answers are forgotten when the file changes.
         self._cached_lookup = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
         self._cached_fuzzy = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._fuzzy_lookup)
+        self._consonant_indexes: dict[str, dict[str, list[tuple]]] = {}
         self._file_stamp = self._stamp()
         self._stamp_checked = time.monotonic()
 
@@ -1121,6 +1148,7 @@ class Gazetteer:
             self._file_stamp = stamp
             self._cached_lookup.cache_clear()
             self._cached_fuzzy.cache_clear()
+            self._consonant_indexes.clear()
 
     def lookup(self, name: str, country_code: str | None = None) -> list[Candidate]:
         """Every entry carrying `name` (compared normalised), largest population first.
@@ -1166,9 +1194,11 @@ class Gazetteer:
         """
         codes = tuple(sorted({c for c in countries if c}))
         self._forget_if_changed()
-        return list(self._cached_fuzzy(skeleton(name), codes, cutoff))
+        return list(self._cached_fuzzy(skeleton(name), codes, cutoff, consonants(name)))
 
-    def _fuzzy_lookup(self, key: str, codes: tuple[str, ...], cutoff: float) -> tuple:
+    def _fuzzy_lookup(
+        self, key: str, codes: tuple[str, ...], cutoff: float, consonant_key: str = ""
+    ) -> tuple:
         if not codes or len(key) < 4:
             return ()
         marks = ",".join("?" * len(codes))
@@ -1191,6 +1221,8 @@ class Gazetteer:
                 by_skel[row[1]].append(row)
             best = process.extractOne(key, list(by_skel), scorer=fuzz.ratio, score_cutoff=cutoff)
             rows = by_skel[best[0]] if best else []
+        if not rows:
+            rows = self._by_consonants(key, consonant_key, codes)
         found: dict[int, Candidate] = {}
         for norm, _ in rows:
             for candidate in self.lookup(norm):
@@ -1198,6 +1230,41 @@ class Gazetteer:
                 if place.country_code in codes and place.geonameid not in found:
                     found[place.geonameid] = Candidate(place, candidate.matched_name, NAME_VARIANT)
         return tuple(sorted(found.values(), key=lambda c: -c.place.population))
+
+    def _by_consonants(self, key: str, wanted: str, codes: tuple[str, ...]) -> list[tuple]:
+        """Names of the countries in `codes` that write no short vowels
+        (`unvowelled_script_countries`) with the consonants `wanted` (`consonants`), the
+        closest to the skeleton `key` by rapidfuzz's ratio when they are several names."""
+        if len(wanted) < CONSONANT_KEY_MIN:
+            return []
+        rows = [
+            row
+            for code in codes
+            if code in unvowelled_script_countries()
+            for row in self._consonant_index(code).get(wanted, ())
+        ]
+        if not rows:
+            return []
+        from rapidfuzz import fuzz
+
+        # the consonants of a short name are shared by names of other places ("Midan",
+        # "Mayadin"): the skeletons must be alike too, vowels and all
+        ratio, best = max((fuzz.ratio(key, skel), skel) for _, skel in rows)
+        return [row for row in rows if row[1] == best] if ratio >= CONSONANT_MATCH_RATIO else []
+
+    def _consonant_index(self, code: str) -> dict[str, list[tuple]]:
+        """The fuzzy-matchable names of one country by their consonants (built once)."""
+        index = self._consonant_indexes.get(code)
+        if index is None:
+            index = defaultdict(list)
+            rows = self._db().execute(
+                "SELECT DISTINCT norm, skel FROM variant_skeletons WHERE country_code = ?",
+                (code,),
+            )
+            for norm, skel in rows:
+                index[consonants(norm)].append((norm, skel))
+            self._consonant_indexes[code] = index
+        return index
 
     def get(self, geonameid: int) -> Place | None:
         row = self._db().execute("SELECT * FROM places WHERE geonameid = ?", (geonameid,))

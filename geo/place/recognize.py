@@ -304,5 +304,9 @@ def find_mentions(
     found = [
         part for m in found for part in rules._split_possessive(m, gazetteer, context.countries)
     ]
+    if rules.commas_lost(text):
+        found = [
+            part for m in found for part in rules._split_glued(m, gazetteer, context.countries)
+        ]
     found = [rules._mark_adjectival(text, m) for m in found]
     return [rules._mark_dateline(text, m) for m in found]

@@ -667,6 +667,82 @@ def _split_possessive(mention: Mention, gazetteer: Gazetteer, context: set[str])
     ]
 
 
+_GLUE_WORDS = set(_GUARDS["glue_words"])
+_GLUED_MAX_WORDS = 6  # a longer run is a heading or a list, not a name with its tail
+
+
+def _glue(word: str) -> bool:
+    """A word that runs into a place name where punctuation is lost: a source or an
+    administrative word (`_GLUE_WORDS`), a calendar word, an acronym ("SANA", "AFP")."""
+    bare = word.rstrip(".")
+    return bare in _GLUE_WORDS or bare in _CALENDAR or (bare.isupper() and 2 <= len(bare) <= 5)
+
+
+_COMMA_LOST_WORDS = 200  # written English has a comma every 15-20 words; one in 200 is none
+_COMMA_LOST_MIN_WORDS = 40  # a shorter text may just have no comma
+
+
+def commas_lost(text: str) -> bool:
+    """Whether `text` is a scrape that lost its commas (and with them the bounds between
+    names): at least _COMMA_LOST_MIN_WORDS words and fewer than one comma in
+    _COMMA_LOST_WORDS."""
+    words = len(text.split())
+    return words >= _COMMA_LOST_MIN_WORDS and text.count(",") * _COMMA_LOST_WORDS < words
+
+
+def _split_glued(mention: Mention, gazetteer: Gazetteer, context: set[str]) -> list[Mention]:
+    """Scraped text loses commas and full stops, so the model's span may run two names
+    together ("Hama Damascus", "Azaz Aleppo") or a name into the source or the weekday
+    after it ("Deir al-Zor Syrias SANA", "Idlib Monitor", "Idlib Saturday"). A span the
+    gazetteer does not know (nor as a variant) that is only known places (`_known_place`,
+    or a place's possessive) and such glue words (`_glue`) is split into those places,
+    each the longest known run of words from the left; anything else is left whole. Only
+    for texts that lost their commas (`commas_lost`): elsewhere a span is what it reads."""
+    words = list(re.finditer(r"\S+", mention.text))
+    cue_before = mention.finder is Finder.CUE and mention.cue not in _CUE_IN_NAME  # "city of"
+    if (
+        mention.kind != "toponym"
+        or (mention.finder not in (Finder.NER, Finder.NER_RELABELLED) and not cue_before)
+        or not 2 <= len(words) <= _GLUED_MAX_WORDS
+        or any(c in mention.text for c in "'’")  # its punctuation is there: not run together
+        or gazetteer.lookup(mention.text)
+        or gazetteer.fuzzy_lookup(mention.text, context)
+        # a feature's name is one name with its head word ("Lake Erie", "Swat Valley"),
+        # though "Lake" and "Valley" are towns' names too
+        or any(_FACILITY_HEADS.fullmatch(w.group()) and w.group() not in _GLUE_WORDS for w in words)
+    ):
+        return [mention]
+    pieces: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 4), i, -1):
+            start, end = words[i].start(), words[j - 1].end()
+            name = mention.text[start:end]
+            if _known_place(gazetteer, name, context) or (
+                j == i + 1 and _possessive_of_place(gazetteer, name, context)
+            ):
+                pieces.append((start, end))
+                i = j
+                break
+        else:
+            if not _glue(words[i].group()):
+                return [mention]
+            i += 1
+    if not pieces or (len(pieces) == 1 and pieces[0] == (0, len(mention.text))):
+        return [mention]
+    # the cue ("the city of") is the first name's; the names after it are known places
+    return [
+        replace(
+            mention,
+            start=mention.start + start,
+            end=mention.start + end,
+            text=mention.text[start:end],
+            **({"finder": Finder.GAZETTEER_PROPN, "cue": None} if cue_before and n else {}),
+        )
+        for n, (start, end) in enumerate(pieces)
+    ]
+
+
 def _mark_adjectival(text: str, mention: Mention) -> Mention:
     """ "US" in "US-led forces" is an adjective: kind "demonym", like "American"."""
     if mention.kind == "toponym" and _ADJECTIVAL_TAIL.match(text[mention.end : mention.end + 20]):
