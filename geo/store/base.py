@@ -526,10 +526,9 @@ class Store(ABC):
         # page's rows down the date index, not every event sorted).
         limit, offset = int(limit), max(0, int(offset))
         order = queries.DATED_NEWEST if newest_first else queries.DATED_ORDER
+        dialect = self._dialect_for(query)
         dated = self._select(
-            *queries.part_sql(
-                query, self._dialect_for(query), dated=True, order=order, limit=limit, offset=offset
-            )
+            *queries.part_sql(query, dialect, dated=True, order=order, limit=limit, offset=offset)
         )
         if len(dated) == limit:
             return self._events(dated)
@@ -538,7 +537,7 @@ class Store(ABC):
         undated = self._select(
             *queries.part_sql(
                 query,
-                self._dialect_for(query),
+                dialect,
                 dated=False,
                 order=queries.UNDATED_ORDER,
                 limit=limit - len(dated),
@@ -689,21 +688,18 @@ class Store(ABC):
         limit = int(limit)
         ids: list[str] = []
         fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
+        dialect = self._dialect_for(query)
         while limit > 0:
-            found = self._select(
-                *queries.newest_reports_sql(query, self._dialect_for(query), fetch)
-            )
+            found = self._select(*queries.newest_reports_sql(query, dialect, fetch))
             if len(found) < fetch:  # every dated event read: the undated ones after them
-                undated = queries.newest_reports_sql(
-                    query, self._dialect_for(query), fetch, dated=False
-                )
+                undated = queries.newest_reports_sql(query, dialect, fetch, dated=False)
                 found = pd.concat([found, self._select(*undated)], ignore_index=True)
             newest = found.drop_duplicates("happening", keep="first")
             ids = newest["event_id"].astype(str).tolist()[:limit]
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
                 break
             fetch *= 4
-        happenings = self._select(*queries.happening_count_sql(query, self._dialect_for(query)))
+        happenings = self._select(*queries.happening_count_sql(query, dialect))
         if not ids:
             return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)

@@ -55,6 +55,12 @@ class EventQuery:
     bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
 
 
+def ascii_lower(column: str) -> str:
+    """SQL's lower() of `column`: fast, and sure to fold the ASCII letters only (SQLite; a
+    PostgreSQL "C" collation), which is enough for a search written in ASCII."""
+    return f"lower({column})"
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the backends' SQL: `find(haystack, needle)` is the 1-based
@@ -71,7 +77,7 @@ class Dialect:
     frame_key: str
     first: Callable[[str], str]
     # Lower case of every script (a search with a non-ASCII letter; lower() folds ASCII).
-    fold_any: Callable[[str], str] = lambda column: f"lower({column})"
+    fold_any: Callable[[str], str] = ascii_lower
     # The column the date range filters on: `+e.event_date` keeps SQLite's planner off the
     # date index (SQLiteStore's choice for a range holding much of the table).
     date_column: str = "e.event_date"
@@ -231,7 +237,7 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         parts.append("(" + " OR ".join(either) + ")")
     needle = query.text.strip()
     if needle:
-        fold = dialect.fold_any if not needle.isascii() else lambda column: f"lower({column})"
+        fold = ascii_lower if needle.isascii() else dialect.fold_any
         found = [f"{dialect.find(fold(c), '?')} > 0" for c in SEARCH_COLUMNS]
         parts.append("(" + " OR ".join(found) + ")")
         params.extend([needle.lower()] * len(SEARCH_COLUMNS))
