@@ -14,7 +14,8 @@ import pytest
 from geo.ingest.synth import synth_places, synthetic_batches
 from geo.place.gazetteer import default_gazetteer
 from geo.store import AnalyzedArticle, EventQuery, open_store
-from geo.store.base import QUERY_INDEXES
+from geo.store import queries
+from geo.store.base import QUERY_INDEXES, SCHEMA_VERSION
 from geo.view import evidence, mapview, overview, timeline
 from geo.view.filters import (
     FilterState,
@@ -388,7 +389,7 @@ def test_a_database_of_version_7_gets_the_query_indexes(databases) -> None:
                 "SELECT value FROM store_meta WHERE key = 'schema_version'"
             ).iloc[0, 0]
     assert {s.split(" ON ")[0].split()[-1] for s in QUERY_INDEXES} <= names
-    assert version == 8
+    assert version == SCHEMA_VERSION
 
 
 def test_a_wide_date_range_is_scanned_and_a_narrow_one_read_down_the_index(filled) -> None:
@@ -419,3 +420,61 @@ def test_a_wide_date_range_is_scanned_and_a_narrow_one_read_down_the_index(fille
             assert ("events_date" in plan) is (dialect is queries.SQLITE), plan
             answers.append(store._select(sql, params).sort_values(["latitude", "longitude"]))
         pd.testing.assert_frame_equal(*(a.reset_index(drop=True) for a in answers))
+
+
+def _facts(store) -> pd.DataFrame:
+    return store._select("SELECT * FROM event_facts ORDER BY event_id").reset_index(drop=True)
+
+
+def _facts_made_anew(store) -> pd.DataFrame:
+    """The facts as a new fill from the events, articles and places makes them."""
+    with store._writing() as db:  # SQLite's connection, PostgreSQL's cursor
+        db.execute("DELETE FROM event_facts")
+        db.execute(queries.facts_fill_sql(store.dialect, None))
+    return _facts(store)
+
+
+def test_the_facts_follow_every_write(databases, batches) -> None:
+    """event_facts stays what a fill from the stored events makes, through new articles,
+    an article replaced by a changed text, report groups relinked by a later article, a
+    place corrected to another and one to "not a place"."""
+    first, second = batches[0][:40], batches[1][:40]
+    with open_store(databases.new()) as store:
+        store.write_batch(first)
+        store.write_bulk(second)
+        changed = first[3]
+        text = changed.article.text + " More."
+        article = replace(changed.article, text=text, content_hash="changed")
+        store.write_batch([AnalyzedArticle(article, changed.places, changed.events[:1])])
+        stored = store.stored_places()
+        aid = next(a for a, places in stored.items() if sum(p.resolved for p in places) >= 2)
+        moved, dropped = [p for p in stored[aid] if p.resolved][:2]
+        there = replace(moved.place, latitude=moved.place.latitude + 0.5)
+        store.update_places({aid: [replace(moved, place=there), replace(dropped, place=None)]})
+        facts = _facts(store)
+        assert len(facts) == store.count_events(EventQuery(show_all=True))
+        assert set(facts["article_id"]) >= {aid, article.article_id}
+        pd.testing.assert_frame_equal(facts, _facts_made_anew(store))
+
+
+def test_a_database_of_version_8_gets_its_facts(databases, batches) -> None:
+    location = databases.new()
+    with open_store(location) as store:
+        store.write_bulk(batches[0][:30])
+        expected = _facts(store)
+        store.db.execute("DROP TABLE event_facts")
+        if databases.backend == "sqlite":
+            store.db.execute("PRAGMA user_version = 8")
+        else:
+            store.db.execute("UPDATE store_meta SET value = 8 WHERE key = 'schema_version'")
+    with open_store(location) as store:
+        assert len(expected) > 0
+        pd.testing.assert_frame_equal(_facts(store), expected)
+
+
+def test_a_text_search_reads_the_events_not_the_facts() -> None:
+    search = EventQuery(text="aleppo")
+    assert queries.columns_for(search) is queries.RAW
+    assert queries.columns_for(EventQuery(types=("airstrike",))) is queries.FACTS
+    with pytest.raises(ValueError, match="text search"):
+        queries.where(search, queries.SQLITE, queries.FACTS)

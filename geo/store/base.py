@@ -50,7 +50,9 @@ class SchemaVersionError(RuntimeError):
 # (geo/event/confidence.py); older events have none and are shown. 7: overrides' made_by
 # (who made a correction: the dashboard's editor). 8: indexes for the dashboard's questions
 # in SQL (geo/store/queries.py: report groups, confidence, precision, points of the map).
-SCHEMA_VERSION = 8
+# 9: event_facts, what the dashboard's questions read of each event on the map, in one
+# table under covering indexes (queries.FACTS_COLUMNS), filled from the stored events.
+SCHEMA_VERSION = 9
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (
@@ -68,6 +70,31 @@ QUERY_INDEXES = (
     "CREATE INDEX IF NOT EXISTS places_feature ON places (feature)",
     "CREATE INDEX IF NOT EXISTS places_point ON places (latitude, longitude)",
 )
+# The indexes of version 9, on event_facts: each holds every column the questions it
+# serves read, so the database answers from the index alone, in the order it groups by:
+# by date (counts, the timeline, the days with events, the happenings) and by point of the
+# map (markers per point and type). `facts_article` finds an article's facts to replace.
+FACTS_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS facts_article ON event_facts (article_id)",
+    "CREATE INDEX IF NOT EXISTS facts_day ON event_facts (event_date, event_type, confidence, "
+    "source, feature, country_code, admin1, killed, happening)",
+    "CREATE INDEX IF NOT EXISTS facts_point ON event_facts (latitude, longitude, event_type, "
+    "event_date, confidence, killed, source, feature, country_code, admin1, first_key)",
+)
+
+
+def facts_table(text: str, real: str) -> str:
+    """event_facts' CREATE TABLE, with the backend's types of text and of a double."""
+    return f"""
+CREATE TABLE IF NOT EXISTS event_facts (
+    event_id {text} PRIMARY KEY,
+    article_id {text} NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+    event_date {text}, event_type {text} NOT NULL, source {text},
+    latitude {real}, longitude {real},
+    feature {text}, country_code {text}, admin1 {text},
+    confidence {real}, killed INTEGER, cited_sources {text} NOT NULL, actors {text},
+    happening {text} NOT NULL, first_key {text} NOT NULL
+)"""
 
 
 @dataclass(frozen=True)
@@ -473,6 +500,13 @@ class Store(ABC):
         planner: SQLiteStore)."""
         return self.dialect
 
+    def _plan(self, query: EventQuery) -> tuple[queries.Dialect, queries.Columns]:
+        """The dialect and the columns (queries.columns_for: event_facts unless a text
+        search) to ask an aggregate of `query` in."""
+        columns = queries.columns_for(query)
+        dialect = self._dialect_for(query) if columns is queries.RAW else self.dialect
+        return dialect, columns
+
     @abstractmethod
     def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
         """The rows of a statement of geo/store/queries.py (`?` marks its parameters), as
@@ -480,7 +514,7 @@ class Store(ABC):
 
     def count_events(self, query: EventQuery) -> int:
         """How many events `query` asks for."""
-        return int(self._select(*queries.count_sql(query, self._dialect_for(query))).iloc[0, 0])
+        return int(self._select(*queries.count_sql(query, *self._plan(query))).iloc[0, 0])
 
     def hidden_events(self, query: EventQuery) -> int:
         """How many more events `query` would give with `show_all` (the unsure ones)."""
@@ -490,7 +524,7 @@ class Store(ABC):
         """`count_events` and `hidden_events` of `query`, counted in one pass."""
         if query.show_all:
             return self.count_events(query), 0
-        row = self._select(*queries.count_hidden_sql(query, self._dialect_for(query))).iloc[0]
+        row = self._select(*queries.count_hidden_sql(query, *self._plan(query))).iloc[0]
         every = int(row["every"])
         shown = 0 if pd.isna(row["shown"]) else int(row["shown"])
         return shown, every - shown
@@ -548,9 +582,7 @@ class Store(ABC):
         return self._events(pd.concat(parts, ignore_index=True) if parts else dated)
 
     def _count_dated(self, query: EventQuery) -> int:
-        return int(
-            self._select(*queries.dated_count_sql(query, self._dialect_for(query))).iloc[0, 0]
-        )
+        return int(self._select(*queries.dated_count_sql(query, *self._plan(query))).iloc[0, 0])
 
     def events_by_ids(self, event_ids: Iterable[str]) -> pd.DataFrame:
         """The events of these ids that are on the map, in the frame's order."""
@@ -576,7 +608,7 @@ class Store(ABC):
         how many events of each type at each point of the map, the deaths they report, and
         the first of them in the frame's order (queries.FRAME_KEY: `point_firsts` reads
         each point's first event from these)."""
-        frame = self._select(*queries.place_types_sql(query, self._dialect_for(query)))
+        frame = self._select(*queries.place_types_sql(query, *self._plan(query)))
         frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
         return _floats(frame, ("latitude", "longitude")).astype(
             {"events": "int64", "killed": "int64"}
@@ -616,9 +648,8 @@ class Store(ABC):
         """Columns cell_lat, cell_lon, event_type, country_code, admin1, events, killed,
         latitude, longitude: events and deaths per cell of a grid of `cell_degrees`, type
         and region, at their mean position."""
-        frame = self._select(
-            *queries.grid_sql(query, self._dialect_for(query), float(cell_degrees))
-        )
+        dialect, columns = self._plan(query)
+        frame = self._select(*queries.grid_sql(query, dialect, float(cell_degrees), columns))
         frame["killed"] = pd.to_numeric(frame["killed"], errors="coerce").fillna(0)
         return _floats(frame, ("cell_lat", "cell_lon", "latitude", "longitude")).astype(
             {"events": "int64", "killed": "int64"}
@@ -630,9 +661,8 @@ class Store(ABC):
         """Columns day (datetime), group, events: dated events per day (or per week from
         Monday, per month: `period`, then `day` is its first day) and value of `column`
         (event_type or source)."""
-        frame = self._select(
-            *queries.period_counts_sql(query, self._dialect_for(query), column, period)
-        )
+        dialect, columns = self._plan(query)
+        frame = self._select(*queries.period_counts_sql(query, dialect, column, period, columns))
         return pd.DataFrame(
             {
                 "day": pd.to_datetime(frame["day"], errors="coerce").astype("datetime64[ns]"),
@@ -644,7 +674,8 @@ class Store(ABC):
     def totals(self, query: EventQuery, column: str) -> pd.DataFrame:
         """Columns value, events, killed: per event type, publisher (`source`) or actors
         cell, most events first."""
-        frame = self._select(*queries.totals_sql(query, self._dialect_for(query), column))
+        dialect, columns = self._plan(query)
+        frame = self._select(*queries.totals_sql(query, dialect, column, columns))
         return frame.astype({"value": "string", "events": "int64", "killed": "Int64"})
 
     def happening_totals(self, query: EventQuery, column: str | None) -> pd.DataFrame:
@@ -652,16 +683,13 @@ class Store(ABC):
         happening once at its largest toll, per event type, publisher (`source`) or actor
         (`actors`, split from its "; "-joined cell; None: no actor named); `column` None:
         one row (value None) of every happening. Unsorted."""
+        dialect, columns = self._plan(query)
         if column != "actors":
-            frame = self._select(
-                *queries.happening_totals_sql(query, self._dialect_for(query), column)
-            )
+            frame = self._select(*queries.happening_totals_sql(query, dialect, column, columns))
             if column is None:
                 frame.insert(0, "value", [None] * len(frame))
         else:
-            rows = self._select(
-                *queries.happening_deaths_sql(query, self._dialect_for(query), column)
-            )
+            rows = self._select(*queries.happening_deaths_sql(query, dialect, column, columns))
             rows["value"] = [
                 [n.strip() for n in str(cell).split(";") if n.strip()] or [None]
                 if not pd.isna(cell)
@@ -688,7 +716,8 @@ class Store(ABC):
         limit = int(limit)
         ids: list[str] = []
         fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
-        dialect = self._dialect_for(query)
+        # down the date index, however wide the range: the walk stops after `fetch` rows
+        dialect = self.dialect
         while limit > 0:
             found = self._select(*queries.newest_reports_sql(query, dialect, fetch))
             if len(found) < fetch:  # every dated event read: the undated ones after them
@@ -699,7 +728,7 @@ class Store(ABC):
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
                 break
             fetch *= 4
-        happenings = self._select(*queries.happening_count_sql(query, dialect))
+        happenings = self._select(*queries.happening_count_sql(query, *self._plan(query)))
         if not ids:
             return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)
@@ -708,13 +737,13 @@ class Store(ABC):
     def event_countries(self) -> tuple[str, ...]:
         """The country codes of every event on the map, most events first (ties by code):
         mapview.event_countries of the whole table."""
-        frame = self._select(queries.COUNTRY_EVENTS_SQL)
+        frame = self._select(queries.country_events_sql(queries.FACTS))
         pairs = zip(frame["value"].astype(str), frame["events"].astype(int), strict=True)
         return tuple(code for code, _ in sorted(pairs, key=lambda p: (-p[1], p[0])))
 
     def event_days(self, query: EventQuery) -> list[date]:
         """The days with at least one event `query` asks for, sorted."""
-        days = self._select(*queries.days_sql(query, self._dialect_for(query)))["day"]
+        days = self._select(*queries.days_sql(query, *self._plan(query)))["day"]
         parsed = pd.to_datetime(days, errors="coerce").dropna().dt.date
         return sorted(set(parsed))
 
@@ -729,9 +758,9 @@ class Store(ABC):
         `countries` ((country_code, admin1) pairs)."""
         out: dict[str, list] = {
             key: self._select(sql)["value"].dropna().tolist()
-            for key, sql in queries.CHOICES_SQL.items()
+            for key, sql in queries.choices_sql(queries.FACTS).items()
         }
-        pairs = self._select(queries.COUNTRIES_SQL)
+        pairs = self._select(queries.countries_sql(queries.FACTS))
         out["countries"] = [
             (code, None if pd.isna(admin1) else admin1)
             for code, admin1 in zip(pairs["country_code"], pairs["admin1"], strict=True)

@@ -41,6 +41,7 @@ from geo.store import queries
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
+    FACTS_INDEXES,
     FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
@@ -57,6 +58,7 @@ from geo.store.base import (
     article_row,
     event_row,
     events_frame,
+    facts_table,
     link_keys,
     override_from_row,
     place_row,
@@ -134,7 +136,8 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS store_meta (key {_TEXT} PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO store_meta VALUES ('data_version', 0) ON CONFLICT (key) DO NOTHING;
-{";".join(FILTER_INDEXES + QUERY_INDEXES)};
+{";".join((facts_table(_TEXT, "DOUBLE PRECISION"), *FILTER_INDEXES, *QUERY_INDEXES))};
+{";".join(FACTS_INDEXES)};
 """
 # The statements that bring a database of version N-1 to N, for N > 4 (PostgreSQL stores
 # begin at version 4, which SCHEMA creates whole): a later version adds its entry here, as
@@ -149,12 +152,19 @@ CREATE TABLE IF NOT EXISTS sources (
 """
 # What each version adds to a database of the version before (PostgreSQL stores start at
 # version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence; 7,
-# who made a correction; 8, the indexes of the dashboard's questions.
+# who made a correction; 8, the indexes of the dashboard's questions; 9, the events'
+# facts, filled from the stored events.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: (_SOURCES_TABLE,),
     6: ("ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",),
     7: ('ALTER TABLE overrides ADD COLUMN IF NOT EXISTS made_by TEXT COLLATE "C"',),
     8: QUERY_INDEXES,
+    9: (
+        facts_table(_TEXT, "DOUBLE PRECISION"),
+        *FACTS_INDEXES,
+        "DELETE FROM event_facts",  # a database set back to an older version has some
+        queries.facts_fill_sql(queries.POSTGRES, None),
+    ),
 }
 
 # Advisory lock keys (two int4: a class, then an object within it).
@@ -177,6 +187,8 @@ _OVERRIDE_COLUMNS = (
     "created_at, made_by"
 )
 _UPDATE_GROUP = "UPDATE events SET report_group = %s WHERE event_id = %s"
+_UPDATE_FACTS_GROUP = queries.FACTS_GROUP_SQL.replace("?", "%s")
+IN_CHUNK = 500  # article ids per "IN (...)" of the facts' statements
 
 
 def _marks(n: int) -> str:
@@ -316,10 +328,26 @@ class PostgresStore(Store):
                 self._copy(cursor, items, now)
             else:
                 self._insert(cursor, items, now)
+            self._fill_facts(cursor, [item.article.article_id for item in items])
             if touched:
                 self._lock(cursor, _LINK_LOCKS, (f"{t}\x00{g}" for t, g in touched))
-                cursor.executemany(_UPDATE_GROUP, self._relink(cursor, touched))
+                groups = self._relink(cursor, touched)
+                cursor.executemany(_UPDATE_GROUP, groups)
+                cursor.executemany(_UPDATE_FACTS_GROUP, groups)
         return result
+
+    @staticmethod
+    def _fill_facts(
+        cursor: psycopg.Cursor, article_ids: Sequence[str], *, replace: bool = False
+    ) -> None:
+        """Write the facts of these articles' events (`replace`: instead of those stored;
+        an article written anew has none, its old ones went with its old row)."""
+        ids = list(dict.fromkeys(article_ids))
+        for chunk in queries.in_chunks(ids, IN_CHUNK):
+            if replace:
+                cursor.execute(queries.facts_delete_sql(len(chunk)).replace("?", "%s"), chunk)
+            fill = queries.facts_fill_sql(queries.POSTGRES, len(chunk)).replace("?", "%s")
+            cursor.execute(fill, chunk)
 
     @staticmethod
     def _rows(items: Sequence[AnalyzedArticle], now: str) -> dict[str, tuple[tuple, list]]:
@@ -509,6 +537,7 @@ class PostgresStore(Store):
                 "WHERE article_id = %s AND start_char = %s AND end_char = %s",
                 rows,
             )
+            self._fill_facts(cursor, list(changed), replace=True)
         return len(rows)
 
     # -- the feed watcher and "seen before"

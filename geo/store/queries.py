@@ -190,13 +190,111 @@ VALID_POINT = "abs(p.latitude) <= 90 AND abs(p.longitude) <= 180"
 SEARCH_COLUMNS = ("p.name", "p.text", "e.sentence", "a.title")
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Where a question reads an event's columns: `RAW`, the events joined to their
+    article and place (every question can be asked there), or `FACTS`, the table
+    event_facts (FACTS_SQL: one row per event on the map, with its point, publisher and
+    filter columns beside it, under covering indexes), where every question but a text
+    search (its sentence, title and place names are not copied) is answered without a
+    join. The events' own columns are `e.`'s in both."""
+
+    from_: str
+    on_map: str  # the condition of an event on the map ("1 = 1": every fact is)
+    source: str
+    feature: str
+    country_code: str
+    admin1: str
+    latitude: str
+    longitude: str
+    rounded: bool  # latitude and longitude already to POINT_DECIMALS
+    first_key: str | None  # the event's FRAME_KEY; None: Dialect.frame_key
+    happening: str
+    day: str  # the event's day, YYYY-MM-DD
+
+
+HAPPENING = "coalesce(e.report_group, e.event_id)"
+RAW = Columns(
+    from_=FROM, on_map=ON_MAP, source="a.source", feature="p.feature",
+    country_code="p.country_code", admin1="p.admin1", latitude="p.latitude",
+    longitude="p.longitude", rounded=False, first_key=None, happening=HAPPENING,
+    day="substr(e.event_date, 1, 10)",
+)  # fmt: skip
+FACTS = Columns(
+    from_="FROM event_facts e", on_map="1 = 1", source="e.source", feature="e.feature",
+    country_code="e.country_code", admin1="e.admin1", latitude="e.latitude",
+    longitude="e.longitude", rounded=True, first_key="e.first_key", happening="e.happening",
+    day="e.event_date",  # FACTS_COLUMNS' event_date is the day alone
+)  # fmt: skip
+
+
+def columns_for(query: EventQuery) -> Columns:
+    """FACTS for every query but a text search, which reads the sentences and titles."""
+    return RAW if query.text.strip() else FACTS
+
+
+def point_of(columns: Columns, dialect: Dialect) -> tuple[str, str]:
+    """An event's point of the map (latitude, longitude to POINT_DECIMALS)."""
+    if columns.rounded:
+        return columns.latitude, columns.longitude
+    return dialect.round(columns.latitude), dialect.round(columns.longitude)
+
+
+def _valid_point(columns: Columns) -> str:
+    return VALID_POINT.replace("p.latitude", columns.latitude).replace(
+        "p.longitude", columns.longitude
+    )
+
+
+# event_facts: what the dashboard's questions read of an event on the map, copied from the
+# events, their articles and places when they are written (each store fills the rows of
+# the articles it writes or re-resolves, and keeps `happening` with the report groups: the
+# one copy of those columns). At 1,000,000 synthetic events, the last nine tenths of the
+# period in SQLite, CPU seconds over the three tables -> over event_facts: the count 2.4 ->
+# 0.05, the map per point and type 6.9 -> 0.4, the timeline 4.4 -> 0.14, the days with
+# events 2.9 -> 0.004 (bench/queries.py): no join per event, no expression per event, and
+# an index that holds every column a question reads, in the order it groups by. The facts'
+# event_date is the day alone (a stored date may say more after it), so that the day
+# index's order is the order a timeline or the days with events are grouped in.
+FACTS_COLUMNS = (
+    "event_id", "article_id", "event_date", "event_type", "source", "latitude", "longitude",
+    "feature", "country_code", "admin1", "confidence", "killed", "cited_sources", "actors",
+    "happening", "first_key",
+)  # fmt: skip
+
+
+def facts_fill_sql(dialect: Dialect, articles: int | None) -> str:
+    """Insert the facts of the events on the map of `articles` article ids (`?`s), of every
+    article when None."""
+    lat, lon = point_of(RAW, dialect)
+    which = "" if articles is None else f" AND e.article_id IN ({_marks(articles)})"
+    return (
+        f"INSERT INTO event_facts ({', '.join(FACTS_COLUMNS)}) "
+        f"SELECT e.event_id, e.article_id, {RAW.day}, e.event_type, a.source, {lat}, {lon}, "
+        "p.feature, p.country_code, p.admin1, e.confidence, e.killed, e.cited_sources, "
+        f"e.actors, {HAPPENING}, {dialect.frame_key} {FROM} WHERE {ON_MAP}{which}"
+    )
+
+
+def facts_delete_sql(articles: int) -> str:
+    return f"DELETE FROM event_facts WHERE article_id IN ({_marks(articles)})"
+
+
+# The facts' report groups follow the events' (its parameters: a group, or NULL for none,
+# and an event id: those of the events' UPDATE).
+FACTS_GROUP_SQL = "UPDATE event_facts SET happening = coalesce(?, event_id) WHERE event_id = ?"
+
+
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
-    """The WHERE clause (from "WHERE") of the events `query` asks for, and its parameters."""
-    parts, params = [ON_MAP], []
+def where(query: EventQuery, dialect: Dialect, columns: Columns = RAW) -> tuple[str, list]:
+    """The WHERE clause (from "WHERE") of the events `query` asks for, and its parameters,
+    over `columns` (FACTS: not for a text search, `columns_for`)."""
+    if query.text.strip() and columns is not RAW:
+        raise ValueError("a text search reads the events' sentences: ask it over RAW")
+    parts, params = [columns.on_map], []
     if not query.show_all:
         parts.append(CONFIDENT)
         params.append(ON_MAP_CONFIDENCE)
@@ -208,9 +306,9 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         parts.append(f"{dialect.date_column} < ?")
         params.append(query.date_to.isoformat() + "~")
     for column, values in (
-        ("a.source", query.sources),
+        (columns.source, query.sources),
         ("e.event_type", query.types),
-        ("p.feature", query.precisions),
+        (columns.feature, query.precisions),
     ):
         if values:
             parts.append(f"{column} IN ({_marks(len(values))})")
@@ -228,10 +326,13 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         regions = [c for c in query.countries if REGION_SEPARATOR in c]
         either = []
         if codes:
-            either.append(f"p.country_code IN ({_marks(len(codes))})")
+            either.append(f"{columns.country_code} IN ({_marks(len(codes))})")
             params.extend(codes)
         if regions:
-            key = f"coalesce(p.country_code, '') || '{REGION_SEPARATOR}' || coalesce(p.admin1, '')"
+            key = (
+                f"coalesce({columns.country_code}, '') || '{REGION_SEPARATOR}' || "
+                f"coalesce({columns.admin1}, '')"
+            )
             either.append(f"{key} IN ({_marks(len(regions))})")
             params.extend(regions)
         parts.append("(" + " OR ".join(either) + ")")
@@ -243,29 +344,31 @@ def where(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
         params.extend([needle.lower()] * len(SEARCH_COLUMNS))
     if query.bbox is not None:
         south, west, north, east = query.bbox
-        parts.append("p.latitude BETWEEN ? AND ?")
+        parts.append(f"{columns.latitude} BETWEEN ? AND ?")
         params.extend([south, north])
         if west <= east:
-            parts.append("p.longitude BETWEEN ? AND ?")
+            parts.append(f"{columns.longitude} BETWEEN ? AND ?")
             params.extend([west, east])
         else:  # a viewport across the antimeridian
-            parts.append("(p.longitude >= ? OR p.longitude <= ?)")
+            parts.append(f"({columns.longitude} >= ? OR {columns.longitude} <= ?)")
             params.extend([west, east])
     return "WHERE " + " AND ".join(parts), params
 
 
-def count_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
-    clause, params = where(query, dialect)
-    return f"SELECT count(*) AS n {FROM} {clause}", params
+def count_sql(query: EventQuery, dialect: Dialect, columns: Columns = RAW) -> tuple[str, list]:
+    clause, params = where(query, dialect, columns)
+    return f"SELECT count(*) AS n {columns.from_} {clause}", params
 
 
-def count_hidden_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+def count_hidden_sql(
+    query: EventQuery, dialect: Dialect, columns: Columns = RAW
+) -> tuple[str, list]:
     """In one pass: `every`, how many events `query` asks for with `show_all`, and
     `shown`, how many of them are confident (the count without it)."""
-    clause, params = where(replace(query, show_all=True), dialect)
+    clause, params = where(replace(query, show_all=True), dialect, columns)
     sql = (
         f"SELECT count(*) AS every, sum(CASE WHEN {CONFIDENT} THEN 1 ELSE 0 END) AS shown "
-        f"{FROM} {clause}"
+        f"{columns.from_} {clause}"
     )
     return sql, [ON_MAP_CONFIDENCE, *params]
 
@@ -307,10 +410,13 @@ def part_sql(
     return sql, [*params, int(limit), int(offset)]
 
 
-def dated_count_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+def dated_count_sql(
+    query: EventQuery, dialect: Dialect, columns: Columns = RAW
+) -> tuple[str, list]:
     """How many of the events `query` asks for are dated."""
-    clause, params = where(query, dialect)
-    return f"SELECT count(*) AS n {FROM} {clause} AND e.event_date IS NOT NULL", params
+    clause, params = where(query, dialect, columns)
+    sql = f"SELECT count(*) AS n {columns.from_} {clause} AND e.event_date IS NOT NULL"
+    return sql, params
 
 
 def events_by_ids_sql(count: int) -> str:
@@ -357,16 +463,20 @@ def at_point_sql(query: EventQuery, dialect: Dialect, latitude: float, longitude
     return sql, [*params, round(float(latitude), 5), round(float(longitude), 5)]
 
 
-def place_types_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+def place_types_sql(
+    query: EventQuery, dialect: Dialect, columns: Columns = RAW
+) -> tuple[str, list]:
     """Per point of the map (5 decimals) and event type: how many events, the deaths
     they report (the sum of `killed`, none counted as 0), and the first of them in the
     frame's order (`first_key`, Dialect.frame_key)."""
-    clause, params = where(query, dialect)
-    lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
+    clause, params = where(query, dialect, columns)
+    lat, lon = point_of(columns, dialect)
+    key = dialect.first(columns.first_key or dialect.frame_key)
     sql = (
         f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events, "
-        f"sum(coalesce(e.killed, 0)) AS killed, {dialect.first(dialect.frame_key)} AS first_key "
-        f"{FROM} {clause} AND {VALID_POINT} GROUP BY {lat}, {lon}, e.event_type"
+        f"sum(coalesce(e.killed, 0)) AS killed, {key} AS first_key "
+        f"{columns.from_} {clause} AND {_valid_point(columns)} "
+        f"GROUP BY {lat}, {lon}, e.event_type"
     )
     return sql, params
 
@@ -385,95 +495,104 @@ def markers_by_ids_sql(count: int) -> str:
     return f"{MARKER_SELECT} {FROM} WHERE {ON_MAP} AND e.event_id IN ({_marks(count)})"
 
 
-def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[str, list]:
+def grid_sql(
+    query: EventQuery, dialect: Dialect, cell_degrees: float, columns: Columns = RAW
+) -> tuple[str, list]:
     """Events and deaths per cell of a grid of `cell_degrees` (the map far out, over many
     places), event type, country and region, at their mean position."""
-    clause, params = where(query, dialect)
-    cell_lat = dialect.cell("(p.latitude + 90) / ?")
-    cell_lon = dialect.cell("(p.longitude + 180) / ?")
+    clause, params = where(query, dialect, columns)
+    lat, lon = columns.latitude, columns.longitude
+    cell_lat = dialect.cell(f"({lat} + 90) / ?")
+    cell_lon = dialect.cell(f"({lon} + 180) / ?")
     sql = (
         f"SELECT {cell_lat} AS cell_lat, {cell_lon} AS cell_lon, e.event_type, "
-        "p.country_code, p.admin1, count(*) AS events, "
-        "sum(coalesce(e.killed, 0)) AS killed, avg(p.latitude) AS latitude, "
-        f"avg(p.longitude) AS longitude {FROM} {clause} AND {VALID_POINT} GROUP BY 1, 2, 3, 4, 5"
+        f"{columns.country_code} AS country_code, {columns.admin1} AS admin1, "
+        "count(*) AS events, sum(coalesce(e.killed, 0)) AS killed, "
+        f"avg({lat}) AS latitude, avg({lon}) AS longitude {columns.from_} {clause} "
+        f"AND {_valid_point(columns)} GROUP BY 1, 2, 3, 4, 5"
     )
     return sql, [cell_degrees, cell_degrees, *params]
 
 
 # The periods the timeline counts events by: the first day of each (YYYY-MM-DD).
 PERIODS = ("day", "week", "month")
-DAY = "substr(e.event_date, 1, 10)"
 
 
-def period_start(period: str, dialect: Dialect) -> str:
+def period_start(period: str, dialect: Dialect, columns: Columns = RAW) -> str:
     """The first day (YYYY-MM-DD) of the `period` (PERIODS) an event's date falls in."""
     if period == "day":
-        return DAY
+        return columns.day
     if period == "week":
-        return dialect.week(DAY)
+        return dialect.week(columns.day)
     if period == "month":
         return "substr(e.event_date, 1, 7) || '-01'"
     raise ValueError(f"cannot count per {period!r}: one of {', '.join(PERIODS)}")
 
 
 def period_counts_sql(
-    query: EventQuery, dialect: Dialect, column: str, period: str = "day"
+    query: EventQuery, dialect: Dialect, column: str, period: str = "day", columns: Columns = RAW
 ) -> tuple[str, list]:
     """Events per `period` (day, week from Monday, month; its first day) and value of
     `column` (event_type or source)."""
     if column not in ("event_type", "source"):
         raise ValueError(f"cannot count by {column!r}")
-    qualified = "e.event_type" if column == "event_type" else "a.source"
-    start = period_start(period, dialect)
-    clause, params = where(query, dialect)
+    qualified = "e.event_type" if column == "event_type" else columns.source
+    start = period_start(period, dialect, columns)
+    clause, params = where(query, dialect, columns)
     sql = (
         f"SELECT {start} AS day, {qualified} AS grp, count(*) AS events "
-        f"{FROM} {clause} AND e.event_date IS NOT NULL "
+        f"{columns.from_} {clause} AND e.event_date IS NOT NULL "
         f"GROUP BY {start}, {qualified}"
     )
     return sql, params
 
 
-def totals_sql(query: EventQuery, dialect: Dialect, column: str) -> tuple[str, list]:
-    """Events and deaths per value of `column` (event_type, source, or the actors cell),
-    most events first."""
-    qualified = {"event_type": "e.event_type", "source": "a.source", "actors": "e.actors"}
+def _totalled(column: str, columns: Columns) -> str:
+    qualified = {"event_type": "e.event_type", "source": columns.source, "actors": "e.actors"}
     if column not in qualified:
         raise ValueError(f"cannot total by {column!r}")
-    clause, params = where(query, dialect)
-    expr = qualified[column]
+    return qualified[column]
+
+
+def totals_sql(
+    query: EventQuery, dialect: Dialect, column: str, columns: Columns = RAW
+) -> tuple[str, list]:
+    """Events and deaths per value of `column` (event_type, source, or the actors cell),
+    most events first."""
+    expr = _totalled(column, columns)
+    clause, params = where(query, dialect, columns)
     sql = (
-        f"SELECT {expr} AS value, count(*) AS events, sum(e.killed) AS killed {FROM} {clause} "
+        f"SELECT {expr} AS value, count(*) AS events, sum(e.killed) AS killed "
+        f"{columns.from_} {clause} "
         f"GROUP BY {expr} ORDER BY count(*) DESC, {expr}"
     )
     return sql, params
 
 
-HAPPENING = "coalesce(e.report_group, e.event_id)"
-
-
-def happening_deaths_sql(query: EventQuery, dialect: Dialect, column: str | None):
+def happening_deaths_sql(
+    query: EventQuery, dialect: Dialect, column: str | None, columns: Columns = RAW
+):
     """Per happening (report group) of the events `query` asks for, and per value of
     `column` (event_type, source, the actors cell; None: per happening alone): the largest
     death toll among its reports (NULL when none gives one). Reports of one attack are not
     added up: geo/view/overview.py's totals count a happening once, at its largest toll."""
-    qualified = {"event_type": "e.event_type", "source": "a.source", "actors": "e.actors"}
-    if column is not None and column not in qualified:
-        raise ValueError(f"cannot total by {column!r}")
-    clause, params = where(query, dialect)
-    value = qualified[column] if column else "NULL"
+    value = _totalled(column, columns) if column is not None else "NULL"
+    clause, params = where(query, dialect, columns)
+    happening = columns.happening
     sql = (
-        f"SELECT {value} AS value, {HAPPENING} AS happening, max(e.killed) AS killed "
-        f"{FROM} {clause} GROUP BY {value + ', ' if column else ''}{HAPPENING}"
+        f"SELECT {value} AS value, {happening} AS happening, max(e.killed) AS killed "
+        f"{columns.from_} {clause} GROUP BY {value + ', ' if column else ''}{happening}"
     )
     return sql, params
 
 
-def happening_totals_sql(query: EventQuery, dialect: Dialect, column: str | None):
+def happening_totals_sql(
+    query: EventQuery, dialect: Dialect, column: str | None, columns: Columns = RAW
+):
     """Happenings and deaths (each happening at its largest toll) per value of `column`
     (event_type or source: one value per event; the actors cell is split by the caller;
     None: one row, of every happening)."""
-    inner, params = happening_deaths_sql(query, dialect, column)
+    inner, params = happening_deaths_sql(query, dialect, column, columns)
     if column is None:  # every happening: one row
         return (
             f"SELECT count(*) AS events, sum(coalesce(killed, 0)) AS killed FROM ({inner}) per",
@@ -505,36 +624,51 @@ def newest_reports_sql(query: EventQuery, dialect: Dialect, limit: int, *, dated
     return part_sql(query, dialect, dated=dated, order=order, limit=limit, select=REPORT_SELECT)
 
 
-def happening_count_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+def happening_count_sql(
+    query: EventQuery, dialect: Dialect, columns: Columns = RAW
+) -> tuple[str, list]:
     """How many happenings (report groups) the events `query` asks for belong to."""
-    clause, params = where(query, dialect)
-    return f"SELECT count(DISTINCT {HAPPENING}) AS happenings {FROM} {clause}", params
+    clause, params = where(query, dialect, columns)
+    sql = f"SELECT count(DISTINCT {columns.happening}) AS happenings {columns.from_} {clause}"
+    return sql, params
 
 
-def days_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list]:
+def days_sql(query: EventQuery, dialect: Dialect, columns: Columns = RAW) -> tuple[str, list]:
     """The distinct days with events (sorted)."""
-    clause, params = where(query, dialect)
+    clause, params = where(query, dialect, columns)
     sql = (
-        f"SELECT DISTINCT substr(e.event_date, 1, 10) AS day {FROM} {clause} "
+        f"SELECT DISTINCT {columns.day} AS day {columns.from_} {clause} "
         "AND e.event_date IS NOT NULL ORDER BY day"
     )
     return sql, params
 
 
-# The filter choices: distinct values over every event on the map (confident or not).
-CHOICES_SQL: dict[str, str] = {
-    "source": f"SELECT DISTINCT a.source AS value {FROM} WHERE {ON_MAP}",
-    "cited_sources": f"SELECT DISTINCT e.cited_sources AS value {FROM} WHERE {ON_MAP}",
-    "event_type": f"SELECT DISTINCT e.event_type AS value {FROM} WHERE {ON_MAP}",
-    "actors": f"SELECT DISTINCT e.actors AS value {FROM} WHERE {ON_MAP}",
-    "precision": f"SELECT DISTINCT p.feature AS value {FROM} WHERE {ON_MAP}",
-}
-COUNTRIES_SQL = f"SELECT DISTINCT p.country_code, p.admin1 {FROM} WHERE {ON_MAP}"
-# The countries of every event on the map (the base map names their towns), most first.
-COUNTRY_EVENTS_SQL = (
-    f"SELECT p.country_code AS value, count(*) AS events {FROM} WHERE {ON_MAP} "
-    "AND p.country_code IS NOT NULL GROUP BY p.country_code"
-)
+def choices_sql(columns: Columns = RAW) -> dict[str, str]:
+    """The filter choices: distinct values over every event on the map (confident or not)."""
+    every = f"{columns.from_} WHERE {columns.on_map}"
+    return {
+        "source": f"SELECT DISTINCT {columns.source} AS value {every}",
+        "cited_sources": f"SELECT DISTINCT e.cited_sources AS value {every}",
+        "event_type": f"SELECT DISTINCT e.event_type AS value {every}",
+        "actors": f"SELECT DISTINCT e.actors AS value {every}",
+        "precision": f"SELECT DISTINCT {columns.feature} AS value {every}",
+    }
+
+
+def countries_sql(columns: Columns = RAW) -> str:
+    return (
+        f"SELECT DISTINCT {columns.country_code} AS country_code, {columns.admin1} AS admin1 "
+        f"{columns.from_} WHERE {columns.on_map}"
+    )
+
+
+def country_events_sql(columns: Columns = RAW) -> str:
+    """The countries of every event on the map (the base map names their towns), most first."""
+    return (
+        f"SELECT {columns.country_code} AS value, count(*) AS events {columns.from_} "
+        f"WHERE {columns.on_map} AND {columns.country_code} IS NOT NULL "
+        f"GROUP BY {columns.country_code}"
+    )
 
 
 def in_chunks(values: Sequence, size: int = 500) -> list[Sequence]:

@@ -37,6 +37,7 @@ from geo.store import queries
 from geo.store.base import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
+    FACTS_INDEXES,
     FILTER_INDEXES,
     PLACE_COLUMNS,
     PLACE_FRAME_COLUMNS,
@@ -53,6 +54,7 @@ from geo.store.base import (
     article_row,
     event_row,
     events_frame,
+    facts_table,
     link_keys,
     override_from_row,
     place_row,
@@ -126,7 +128,8 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-SCHEMA += ";\n".join(FILTER_INDEXES + QUERY_INDEXES) + ";\n"
+SCHEMA += ";\n".join((facts_table("TEXT", "REAL"), *FILTER_INDEXES, *QUERY_INDEXES, *FACTS_INDEXES))
+SCHEMA += ";\n"
 # SCHEMA_VERSION (geo/store/base.py) lists what each version added.
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
@@ -270,7 +273,8 @@ def _migrate_tables(db: sqlite3.Connection, version: int) -> None:
 
 
 def _migrate_data(db: sqlite3.Connection, version: int) -> None:
-    """Fill what older versions did not keep: report groups, the articles' keys."""
+    """Fill what older versions did not keep: report groups, the articles' keys, the
+    events' facts."""
     if version < 2:
         db.executemany("UPDATE events SET report_group = ? WHERE event_id = ?", _relink(db))
     if version < 3:
@@ -279,6 +283,9 @@ def _migrate_data(db: sqlite3.Connection, version: int) -> None:
             "INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
             [(key, aid) for aid, h, url, origin in rows for key in _keys(h, url, origin)],
         )
+    if version < 9:  # (emptied first: the table of a database set back to an older version)
+        db.execute("DELETE FROM event_facts")
+        db.execute(queries.facts_fill_sql(queries.SQLITE, None))
 
 
 def _keys(content_hash: str, url: str | None, origin: str | None) -> set[str]:
@@ -360,12 +367,24 @@ class SQLiteStore(Store):
                 touched.update(link_keys([item]))
                 existing[article.article_id] = article.content_hash
                 result.written.append(article.article_id)
+            self._fill_facts(result.written)
             if touched:
-                db.executemany(
-                    "UPDATE events SET report_group = ? WHERE event_id = ?",
-                    _relink(db, touched),
-                )
+                self._set_groups(_relink(db, touched))
         return result
+
+    def _fill_facts(self, article_ids: Sequence[str], *, replace: bool = False) -> None:
+        """Write the facts of these articles' events (`replace`: instead of those stored;
+        an article written anew has none, its old ones went with its old row)."""
+        ids = list(dict.fromkeys(article_ids))
+        for chunk in queries.in_chunks(ids, IN_CHUNK):
+            if replace:
+                self.db.execute(queries.facts_delete_sql(len(chunk)), list(chunk))
+            self.db.execute(queries.facts_fill_sql(self.dialect, len(chunk)), list(chunk))
+
+    def _set_groups(self, rows: list) -> None:
+        """Store (report_group, event_id) rows: the events' and their facts'."""
+        self.db.executemany("UPDATE events SET report_group = ? WHERE event_id = ?", rows)
+        self.db.executemany(queries.FACTS_GROUP_SQL, rows)
 
     def write_bulk(self, batch: Sequence[AnalyzedArticle]) -> WriteResult:
         """write_batch with one executemany per table and one relinking query for all the
@@ -409,6 +428,7 @@ class SQLiteStore(Store):
                     f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})",
                     rows,
                 )
+            self._fill_facts(list(pending))
             if touched:
                 db.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS link_keys (event_type TEXT, geonameid INTEGER)"
@@ -419,9 +439,7 @@ class SQLiteStore(Store):
                     _LINK_QUERY + " JOIN link_keys k ON k.event_type = e.event_type "
                     "AND k.geonameid = p.geonameid"
                 ).fetchall()
-                db.executemany(
-                    "UPDATE events SET report_group = ? WHERE event_id = ?", report_groups(rows)
-                )
+                self._set_groups(report_groups(rows))
         return result
 
     def _insert(self, item: AnalyzedArticle, now: str) -> None:
@@ -586,6 +604,7 @@ class SQLiteStore(Store):
                 "WHERE article_id = ? AND start_char = ? AND end_char = ?",
                 rows,
             )
+            self._fill_facts(list(changed), replace=True)
         return len(rows)
 
     # -- the feed watcher and "seen before"
