@@ -13,8 +13,7 @@ import pytest
 
 from geo.ingest.synth import synth_places, synthetic_batches
 from geo.place.gazetteer import default_gazetteer
-from geo.store import AnalyzedArticle, EventQuery, open_store
-from geo.store import queries
+from geo.store import AnalyzedArticle, EventQuery, open_store, queries
 from geo.store.base import QUERY_INDEXES, SCHEMA_VERSION
 from geo.view import evidence, mapview, overview, timeline
 from geo.view.filters import (
