@@ -182,11 +182,6 @@ NEWEST_FIRST = (
 DATED_ORDER = "e.event_date, e.article_id, e.sentence_start, e.event_id"
 DATED_NEWEST = "e.event_date DESC, e.article_id, e.sentence_start, e.event_id"
 UNDATED_ORDER = "e.article_id, e.sentence_start, e.event_id"
-# Written with abs(), which no index serves: a range over the whole world made SQLite's
-# planner walk the places by the (latitude, longitude) index and fetch each row from there,
-# 1.7 to 2.7 times slower than scanning the events (20,000 events). A viewport (`bbox`)
-# is a BETWEEN that the index serves.
-VALID_POINT = "abs(p.latitude) <= 90 AND abs(p.longitude) <= 180"
 SEARCH_COLUMNS = ("p.name", "p.text", "e.sentence", "a.title")
 
 
@@ -240,10 +235,13 @@ def point_of(columns: Columns, dialect: Dialect) -> tuple[str, str]:
     return dialect.round(columns.latitude), dialect.round(columns.longitude)
 
 
-def _valid_point(columns: Columns) -> str:
-    return VALID_POINT.replace("p.latitude", columns.latitude).replace(
-        "p.longitude", columns.longitude
-    )
+def valid_point(columns: Columns) -> str:
+    """The coordinates of `columns` within the world's."""
+    # Written with abs(), which no index serves: a range over the whole world made SQLite's
+    # planner walk the places by the (latitude, longitude) index and fetch each row from
+    # there, 1.7 to 2.7 times slower than scanning the events (20,000 events). A viewport
+    # (`bbox`) is a BETWEEN that the index serves.
+    return f"abs({columns.latitude}) <= 90 AND abs({columns.longitude}) <= 180"
 
 
 # event_facts: what the dashboard's questions read of an event on the map, copied from the
@@ -457,7 +455,7 @@ def at_point_sql(query: EventQuery, dialect: Dialect, latitude: float, longitude
     clause, params = where(query, dialect)
     lat, lon = dialect.round("p.latitude"), dialect.round("p.longitude")
     sql = (
-        f"{EVENT_SELECT} {FROM} {clause} AND {VALID_POINT} AND {lat} = ? AND {lon} = ? "
+        f"{EVENT_SELECT} {FROM} {clause} AND {valid_point(RAW)} AND {lat} = ? AND {lon} = ? "
         f"ORDER BY {FRAME_ORDER}"
     )
     return sql, [*params, round(float(latitude), 5), round(float(longitude), 5)]
@@ -475,7 +473,7 @@ def place_types_sql(
     sql = (
         f"SELECT {lat} AS latitude, {lon} AS longitude, e.event_type, count(*) AS events, "
         f"sum(coalesce(e.killed, 0)) AS killed, {key} AS first_key "
-        f"{columns.from_} {clause} AND {_valid_point(columns)} "
+        f"{columns.from_} {clause} AND {valid_point(columns)} "
         f"GROUP BY {lat}, {lon}, e.event_type"
     )
     return sql, params
@@ -509,7 +507,7 @@ def grid_sql(
         f"{columns.country_code} AS country_code, {columns.admin1} AS admin1, "
         "count(*) AS events, sum(coalesce(e.killed, 0)) AS killed, "
         f"avg({lat}) AS latitude, avg({lon}) AS longitude {columns.from_} {clause} "
-        f"AND {_valid_point(columns)} GROUP BY 1, 2, 3, 4, 5"
+        f"AND {valid_point(columns)} GROUP BY 1, 2, 3, 4, 5"
     )
     return sql, [cell_degrees, cell_degrees, *params]
 
