@@ -123,6 +123,10 @@ def _states(frame: pd.DataFrame) -> list[FilterState]:
         FilterState(query=accented[:4].lower()),
         FilterState(query="  killed "),
         FilterState(query="no such words anywhere"),
+        FilterState(query="ki"),  # shorter than a trigram: read without the text index
+        FilterState(query='d"'),  # the quote of a phrase of SQLite's index
+        FilterState(query="%"),  # LIKE's wildcards, matched as themselves
+        FilterState(query="l_d"),
         FilterState(sources=(source,), types=("clash",), date_from=date(2015, 6, 1)),
     ]
 
@@ -422,7 +426,10 @@ def test_a_wide_date_range_is_scanned_and_a_narrow_one_read_down_the_index(fille
 
 
 def _facts(store) -> pd.DataFrame:
-    return store._select("SELECT * FROM event_facts ORDER BY event_id").reset_index(drop=True)
+    """The facts without SQLite's row numbers (`fact_id`, which a new fill renumbers)."""
+    columns = ", ".join(queries.FACTS_COLUMNS)
+    sql = f"SELECT {columns} FROM event_facts ORDER BY event_id"
+    return store._select(sql).reset_index(drop=True)
 
 
 def _facts_made_anew(store) -> pd.DataFrame:
@@ -453,6 +460,14 @@ def test_the_facts_follow_every_write(databases, batches) -> None:
         facts = _facts(store)
         assert len(facts) == store.count_events(EventQuery(show_all=True))
         assert set(facts["article_id"]) >= {aid, article.article_id}
+        # the text index follows: a search finds what pandas finds in the stored events
+        frame = store.load_events()
+        words = [frame["place"].iloc[0], frame["title"].iloc[-1][-6:], "killed", "zzq"]
+        for word in words:
+            state = FilterState(query=word, show_all=True)
+            assert store.count_events(event_query(state)) == len(apply_filters(frame, state))
+        if databases.backend == "sqlite":
+            store.db.execute("INSERT INTO event_search (event_search) VALUES ('integrity-check')")
         pd.testing.assert_frame_equal(facts, _facts_made_anew(store))
 
 
@@ -471,9 +486,19 @@ def test_a_database_of_version_8_gets_its_facts(databases, batches) -> None:
         pd.testing.assert_frame_equal(_facts(store), expected)
 
 
-def test_a_text_search_reads_the_events_not_the_facts() -> None:
-    search = EventQuery(text="aleppo")
-    assert queries.columns_for(search) is queries.RAW
-    assert queries.columns_for(EventQuery(types=("airstrike",))) is queries.FACTS
-    with pytest.raises(ValueError, match="text search"):
-        queries.where(search, queries.SQLITE, queries.FACTS)
+def test_a_search_of_three_letters_or_more_is_found_by_the_text_index(filled) -> None:
+    """SQLite's FTS5 trigram table answers a search of three letters or more; a shorter
+    one reads the facts (a trigram index cannot find it). PostgreSQL has pg_trgm's index.
+    Neither joins the events to their articles and places."""
+    from geo.store.sqlite import SQLiteStore
+
+    store, _frame = filled
+    for needle, indexed in (("aleppo", True), ("al", False), ("çanak", False)):
+        sql, params = queries.count_sql(EventQuery(text=needle), store.dialect, queries.FACTS)
+        assert "JOIN" not in sql
+        if isinstance(store, SQLiteStore):
+            plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert ("event_search" in plan) is indexed, plan
+    if not isinstance(store, SQLiteStore):
+        names = set(store._select("SELECT indexname AS name FROM pg_indexes")["name"])
+        assert "facts_search" in names

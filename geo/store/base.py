@@ -52,7 +52,8 @@ class SchemaVersionError(RuntimeError):
 # in SQL (geo/store/queries.py: report groups, confidence, precision, points of the map).
 # 9: event_facts, what the dashboard's questions read of each event on the map, in one
 # table under covering indexes (queries.FACTS_COLUMNS), filled from the stored events.
-SCHEMA_VERSION = 9
+# 10: the facts' search_text under a trigram index (a text search reads no join either).
+SCHEMA_VERSION = 10
 # The indexes of version 4, valid in SQLite and PostgreSQL alike (events_date, on
 # events.event_date, is older): the dashboard filters on these columns.
 FILTER_INDEXES = (
@@ -83,17 +84,24 @@ FACTS_INDEXES = (
 )
 
 
-def facts_table(text: str, real: str) -> str:
-    """event_facts' CREATE TABLE, with the backend's types of text and of a double."""
+def facts_table(text: str, real: str, *, row_id: bool = False) -> str:
+    """event_facts' CREATE TABLE, with the backend's types of text and of a double;
+    `row_id`: with a number of its own for each row, `fact_id` (SQLite's text index refers
+    to its rows by it: an explicit INTEGER PRIMARY KEY, which VACUUM keeps)."""
+    key = (
+        f"fact_id INTEGER PRIMARY KEY, event_id {text} NOT NULL UNIQUE"
+        if row_id
+        else f"event_id {text} PRIMARY KEY"
+    )
     return f"""
 CREATE TABLE IF NOT EXISTS event_facts (
-    event_id {text} PRIMARY KEY,
+    {key},
     article_id {text} NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
     event_date {text}, event_type {text} NOT NULL, source {text},
     latitude {real}, longitude {real},
     feature {text}, country_code {text}, admin1 {text},
     confidence {real}, killed INTEGER, cited_sources {text} NOT NULL, actors {text},
-    happening {text} NOT NULL, first_key {text} NOT NULL
+    happening {text} NOT NULL, first_key {text} NOT NULL, search_text {text} NOT NULL
 )"""
 
 
@@ -501,11 +509,9 @@ class Store(ABC):
         return self.dialect
 
     def _plan(self, query: EventQuery) -> tuple[queries.Dialect, queries.Columns]:
-        """The dialect and the columns (queries.columns_for: event_facts unless a text
-        search) to ask an aggregate of `query` in."""
-        columns = queries.columns_for(query)
-        dialect = self._dialect_for(query) if columns is queries.RAW else self.dialect
-        return dialect, columns
+        """The dialect and the columns to ask an aggregate of `query` in: event_facts,
+        whose covering indexes serve every date range (no `_dialect_for`)."""
+        return self.dialect, queries.FACTS
 
     @abstractmethod
     def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:

@@ -24,6 +24,7 @@ are geo/store/base.py's); what differs is the SQL and how concurrent writers are
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -153,19 +154,31 @@ CREATE TABLE IF NOT EXISTS sources (
 # What each version adds to a database of the version before (PostgreSQL stores start at
 # version 4): 5, the feeds to watch added in the dashboard; 6, the events' confidence; 7,
 # who made a correction; 8, the indexes of the dashboard's questions; 9, the events'
-# facts, filled from the stored events.
+# facts, filled from the stored events (made anew by 10); 10, the facts' search_text.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: (_SOURCES_TABLE,),
     6: ("ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",),
     7: ('ALTER TABLE overrides ADD COLUMN IF NOT EXISTS made_by TEXT COLLATE "C"',),
     8: QUERY_INDEXES,
-    9: (
+    9: (),
+    10: (
+        "DROP TABLE IF EXISTS event_facts",  # a database set back to an older version has one
         facts_table(_TEXT, "DOUBLE PRECISION"),
         *FACTS_INDEXES,
-        "DELETE FROM event_facts",  # a database set back to an older version has some
         queries.facts_fill_sql(queries.POSTGRES, None),
     ),
 }
+# The text index of the facts' search_text (queries' _postgres_text_match): pg_trgm's GIN
+# index serves LIKE '%needle%' of lower(search_text). The extension ships with PostgreSQL
+# (Debian's postgresql, the hosted services) and is "trusted": a database's owner may
+# create it. Where it cannot be created, a search reads every fact, and the store works.
+TRIGRAM_INDEX = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS facts_search ON event_facts "
+    "USING gin (lower(search_text) gin_trgm_ops)",
+)
+
+logger = logging.getLogger(__name__)
 
 # Advisory lock keys (two int4: a class, then an object within it).
 _SCHEMA_LOCK = (0x6E0, 1)
@@ -255,10 +268,25 @@ def _set_up(db: psycopg.Connection, location: str) -> None:
             statements = (s for v in range(version + 1, SCHEMA_VERSION + 1) for s in MIGRATIONS[v])
         for statement in statements:
             db.execute(statement)
+        if version < 10:
+            _index_search_text(db, location)
         db.execute(
             "INSERT INTO store_meta VALUES ('schema_version', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (SCHEMA_VERSION,),
+        )
+
+
+def _index_search_text(db: psycopg.Connection, location: str) -> None:
+    try:
+        with db.transaction():  # a savepoint: without the index the schema still commits
+            for statement in TRIGRAM_INDEX:
+                db.execute(statement)
+    except psycopg.Error as error:
+        logger.warning(
+            "%s: no trigram index of the events' text (%s): a text search reads every event",
+            location,
+            str(error).strip(),
         )
 
 

@@ -18,10 +18,10 @@ tests/test_store_queries.py checks on both backends):
   names;
   countries: a code (`SY`) or a region (`SY/Aleppo`, the admin1 name);
 - `text`: a case-insensitive substring of the place, the name as written, the sentence or
-  the title. SQL's lower() folds ASCII letters only (SQLite; PostgreSQL under the "C"
-  collation), pandas' folds every script: a search with a non-ASCII letter ("çanakkale")
-  folds the columns with `Dialect.fold_any` (Python's str.lower on SQLite, ICU's on
-  PostgreSQL), as apply_filters does; an ASCII search keeps the fast lower().
+  the title (event_facts' search_text, under a trigram index). SQL's lower() folds ASCII
+  letters only (SQLite; PostgreSQL under the "C" collation), pandas' folds every script: a
+  search with a non-ASCII letter ("çanakkale") folds the text with Python's str.lower on
+  SQLite, ICU's on PostgreSQL, as apply_filters does; an ASCII search keeps the index.
 - `bbox` (south, west, north, east): the map's viewport; not a filter of apply_filters.
 """
 
@@ -55,12 +55,6 @@ class EventQuery:
     bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
 
 
-def ascii_lower(column: str) -> str:
-    """SQL's lower() of `column`: fast, and sure to fold the ASCII letters only (SQLite; a
-    PostgreSQL "C" collation), which is enough for a search written in ASCII."""
-    return f"lower({column})"
-
-
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the backends' SQL: `find(haystack, needle)` is the 1-based
@@ -71,13 +65,15 @@ class Dialect:
     smallest value (`first`) is the first event in that order (FRAME_KEY)."""
 
     find: Callable[[str, str], str]
+    # the events of event_facts row `facts` (an alias) holding `needle` in its search_text,
+    # as a condition and its parameters: the backend's text index where it can serve
+    text_match: Callable[[str, str], tuple[str, list]]
+    separator: str  # the character FRAME_KEY_SEPARATOR, in SQL
     round: Callable[[str], str]
     cell: Callable[[str], str]
     week: Callable[[str], str]
     frame_key: str
     first: Callable[[str], str]
-    # Lower case of every script (a search with a non-ASCII letter; lower() folds ASCII).
-    fold_any: Callable[[str], str] = ascii_lower
     # The column the date range filters on: `+e.event_date` keeps SQLite's planner off the
     # date index (SQLiteStore's choice for a range holding much of the table).
     date_column: str = "e.event_date"
@@ -96,27 +92,71 @@ _FRAME_KEY = (
     "e.article_id || {sep} || {pad} || {sep} || e.event_id"
 )
 
+# What a text search reads of an event, the place's name, the name as written, the sentence
+# and the title (SEARCH_COLUMNS), is one text of event_facts, `search_text`, the four joined
+# by FRAME_KEY_SEPARATOR, which no search holds (`search_needle`): a substring of it is a
+# substring of one of them. Each backend keeps a trigram index of it, which finds a
+# substring of three characters or more without reading every event: SQLite an FTS5 table
+# (`event_search`), PostgreSQL pg_trgm's GIN index of lower(search_text) (when the
+# extension can be created; without it, the search reads event_facts alone, no join).
+TRIGRAM = 3  # the shortest needle a trigram index finds: shorter ones read every fact
+
+
+def search_needle(text: str) -> str:
+    """What a search looks for: the text without the spaces around it and without the
+    separator of search_text's parts."""
+    return text.replace(FRAME_KEY_SEPARATOR, "").strip()
+
+
+def search_text_sql(separator: str) -> str:
+    """An event's search_text, from the events joined to their article and place."""
+    parts = ("coalesce(p.name, '')", "p.text", "e.sentence", "coalesce(a.title, '')")
+    return f" || {separator} || ".join(parts)
+
+
+def _sqlite_text_match(needle: str, facts: str) -> tuple[str, list]:
+    if needle.isascii() and len(needle) >= TRIGRAM:
+        # an FTS5 phrase of a trigram table: every trigram of the needle, in its order,
+        # is the needle as a substring (ASCII letters folded, as lower() folds them)
+        phrase = '"' + needle.replace('"', '""') + '"'
+        sql = f"{facts}.fact_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)"
+        return sql, [phrase]
+    fold = "lower" if needle.isascii() else "geo_lower"  # geo/store/sqlite.py registers it
+    return f"instr({fold}({facts}.search_text), ?) > 0", [needle.lower()]
+
+
+def _postgres_text_match(needle: str, facts: str) -> tuple[str, list]:
+    if needle.isascii():
+        # the expression of the trigram index (PostgresStore): LIKE '%needle%' is served
+        # by it; lower() of a "C" column folds ASCII letters
+        escaped = needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"lower({facts}.search_text) LIKE ?", [f"%{escaped}%"]
+    return f'strpos(lower({facts}.search_text COLLATE "und-x-icu"), ?) > 0', [needle.lower()]
+
+
 # A point of the map: coordinates to 5 decimals (about a metre), as geo/view/mapview.py
 # groups events into markers.
 POINT_DECIMALS = 5
 SQLITE = Dialect(
     find=lambda haystack, needle: f"instr({haystack}, {needle})",
+    text_match=_sqlite_text_match,
+    separator="char(1)",
     round=lambda x: f"round({x}, {POINT_DECIMALS})",
     cell=lambda x: f"CAST({x} AS INTEGER)",  # truncation: the floor of a positive number
     # six days back, then forward to a Monday: the Monday on or before the day
     week=lambda day: f"date({day}, '-6 days', 'weekday 1')",
     frame_key=_FRAME_KEY.format(sep="char(1)", pad="printf('%012d', e.sentence_start)"),
     first=lambda key: f"min({key})",
-    fold_any=lambda column: f"geo_lower({column})",  # geo/store/sqlite.py registers it
 )
 POSTGRES = Dialect(
     find=lambda haystack, needle: f"strpos({haystack}, {needle})",
+    text_match=_postgres_text_match,
+    separator="chr(1)",
     round=lambda x: f"round(CAST({x} AS numeric), {POINT_DECIMALS})",
     cell=lambda x: f"floor({x})",
     week=lambda day: f"to_char(date_trunc('week', CAST({day} AS date)), 'YYYY-MM-DD')",
     frame_key=_FRAME_KEY.format(sep="chr(1)", pad="lpad(CAST(e.sentence_start AS text), 12, '0')"),
     first=lambda key: f'min({key} COLLATE "C")',
-    fold_any=lambda column: f'lower({column} COLLATE "und-x-icu")',
 )
 
 # SQLite asked to filter dates without its date index (SQLiteStore._dialect_for).
@@ -182,7 +222,6 @@ NEWEST_FIRST = (
 DATED_ORDER = "e.event_date, e.article_id, e.sentence_start, e.event_id"
 DATED_NEWEST = "e.event_date DESC, e.article_id, e.sentence_start, e.event_id"
 UNDATED_ORDER = "e.article_id, e.sentence_start, e.event_id"
-SEARCH_COLUMNS = ("p.name", "p.text", "e.sentence", "a.title")
 
 
 @dataclass(frozen=True)
@@ -223,11 +262,6 @@ FACTS = Columns(
 )  # fmt: skip
 
 
-def columns_for(query: EventQuery) -> Columns:
-    """FACTS for every query but a text search, which reads the sentences and titles."""
-    return RAW if query.text.strip() else FACTS
-
-
 def point_of(columns: Columns, dialect: Dialect) -> tuple[str, str]:
     """An event's point of the map (latitude, longitude to POINT_DECIMALS)."""
     if columns.rounded:
@@ -257,7 +291,7 @@ def valid_point(columns: Columns) -> str:
 FACTS_COLUMNS = (
     "event_id", "article_id", "event_date", "event_type", "source", "latitude", "longitude",
     "feature", "country_code", "admin1", "confidence", "killed", "cited_sources", "actors",
-    "happening", "first_key",
+    "happening", "first_key", "search_text",
 )  # fmt: skip
 
 
@@ -270,7 +304,8 @@ def facts_fill_sql(dialect: Dialect, articles: int | None) -> str:
         f"INSERT INTO event_facts ({', '.join(FACTS_COLUMNS)}) "
         f"SELECT e.event_id, e.article_id, {RAW.day}, e.event_type, a.source, {lat}, {lon}, "
         "p.feature, p.country_code, p.admin1, e.confidence, e.killed, e.cited_sources, "
-        f"e.actors, {HAPPENING}, {dialect.frame_key} {FROM} WHERE {ON_MAP}{which}"
+        f"e.actors, {HAPPENING}, {dialect.frame_key}, {search_text_sql(dialect.separator)} "
+        f"{FROM} WHERE {ON_MAP}{which}"
     )
 
 
@@ -289,9 +324,7 @@ def _marks(n: int) -> str:
 
 def where(query: EventQuery, dialect: Dialect, columns: Columns = RAW) -> tuple[str, list]:
     """The WHERE clause (from "WHERE") of the events `query` asks for, and its parameters,
-    over `columns` (FACTS: not for a text search, `columns_for`)."""
-    if query.text.strip() and columns is not RAW:
-        raise ValueError("a text search reads the events' sentences: ask it over RAW")
+    over `columns`."""
     parts, params = [columns.on_map], []
     if not query.show_all:
         parts.append(CONFIDENT)
@@ -334,12 +367,15 @@ def where(query: EventQuery, dialect: Dialect, columns: Columns = RAW) -> tuple[
             either.append(f"{key} IN ({_marks(len(regions))})")
             params.extend(regions)
         parts.append("(" + " OR ".join(either) + ")")
-    needle = query.text.strip()
+    needle = search_needle(query.text)
     if needle:
-        fold = ascii_lower if needle.isascii() else dialect.fold_any
-        found = [f"{dialect.find(fold(c), '?')} > 0" for c in SEARCH_COLUMNS]
-        parts.append("(" + " OR ".join(found) + ")")
-        params.extend([needle.lower()] * len(SEARCH_COLUMNS))
+        # over the three tables, the events whose facts hold it: the text index is theirs
+        facts = "e" if columns is FACTS else "f"
+        found, found_params = dialect.text_match(needle, facts)
+        if columns is not FACTS:
+            found = f"e.event_id IN (SELECT f.event_id FROM event_facts f WHERE {found})"
+        parts.append(found)
+        params.extend(found_params)
     if query.bbox is not None:
         south, west, north, east = query.bbox
         parts.append(f"{columns.latitude} BETWEEN ? AND ?")

@@ -128,8 +128,28 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO store_meta VALUES ('data_version', 0);
 """
-SCHEMA += ";\n".join((facts_table("TEXT", "REAL"), *FILTER_INDEXES, *QUERY_INDEXES, *FACTS_INDEXES))
+SCHEMA += ";\n".join(
+    (facts_table("TEXT", "REAL", row_id=True), *FILTER_INDEXES, *QUERY_INDEXES, *FACTS_INDEXES)
+)
 SCHEMA += ";\n"
+# The text index of the facts' search_text (queries' _sqlite_text_match): an FTS5 table of
+# its trigrams with event_facts as its content (the text is stored once), kept by
+# triggers, which also fire for the facts deleted with their article (ON DELETE CASCADE).
+# A happening relinked (an UPDATE of another column) leaves the index as it is. Each its
+# own statement (a trigger's body holds semicolons).
+SEARCH_SCHEMA = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS event_search USING fts5(search_text, "
+    "content='event_facts', content_rowid='fact_id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS facts_search_insert AFTER INSERT ON event_facts BEGIN "
+    "INSERT INTO event_search (rowid, search_text) VALUES (new.fact_id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS facts_search_delete AFTER DELETE ON event_facts BEGIN "
+    "INSERT INTO event_search (event_search, rowid, search_text) "
+    "VALUES ('delete', old.fact_id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS facts_search_update AFTER UPDATE OF search_text ON event_facts "
+    "BEGIN INSERT INTO event_search (event_search, rowid, search_text) "
+    "VALUES ('delete', old.fact_id, old.search_text); "
+    "INSERT INTO event_search (rowid, search_text) VALUES (new.fact_id, new.search_text); END",
+)
 # SCHEMA_VERSION (geo/store/base.py) lists what each version added.
 # Columns added to `events` by each version, for migrating older databases.
 _ADDED_COLUMNS = {
@@ -223,8 +243,8 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        # Lower case of every script, for a search with a non-ASCII letter (queries.SQLITE's
-        # fold_any): SQLite's lower() folds ASCII letters only.
+        # Lower case of every script, for a search with a non-ASCII letter (queries'
+        # _sqlite_text_match): SQLite's lower() folds ASCII letters only.
         db.create_function("geo_lower", 1, _lower_any, deterministic=True)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -245,6 +265,8 @@ def _open(path: Path) -> sqlite3.Connection:
                     for statement in SCHEMA.split(";"):
                         if statement.strip():
                             db.execute(statement)
+                    for statement in SEARCH_SCHEMA:
+                        db.execute(statement)
                     if existed:
                         _migrate_data(db, version)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -261,6 +283,13 @@ def _columns(db: sqlite3.Connection, table: str) -> set[str]:
 def _migrate_tables(db: sqlite3.Connection, version: int) -> None:
     """Bring older tables to SCHEMA_VERSION's columns (inside the caller's transaction),
     before the schema's missing tables are created."""
+    if version < 10:
+        # event_facts gained a row id and search_text: made anew, and filled by _migrate_data
+        # (its text index and triggers go first, so that none fires on the rows dropped)
+        for trigger in ("facts_search_insert", "facts_search_delete", "facts_search_update"):
+            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        db.execute("DROP TABLE IF EXISTS event_search")
+        db.execute("DROP TABLE IF EXISTS event_facts")
     for added in range(version + 1, SCHEMA_VERSION + 1):
         for table, name, sql_type in _ADDED_COLUMNS.get(added, ()):
             have = _columns(db, table)
@@ -283,8 +312,7 @@ def _migrate_data(db: sqlite3.Connection, version: int) -> None:
             "INSERT OR IGNORE INTO article_keys VALUES (?, ?)",
             [(key, aid) for aid, h, url, origin in rows for key in _keys(h, url, origin)],
         )
-    if version < 9:  # (emptied first: the table of a database set back to an older version)
-        db.execute("DELETE FROM event_facts")
+    if version < 10:  # made anew by _migrate_tables
         db.execute(queries.facts_fill_sql(queries.SQLITE, None))
 
 
