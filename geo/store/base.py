@@ -74,13 +74,17 @@ QUERY_INDEXES = (
 # The indexes of version 9, on event_facts: each holds every column the questions it
 # serves read, so the database answers from the index alone, in the order it groups by:
 # by date (counts, the timeline, the days with events, the happenings) and by point of the
-# map (markers per point and type). `facts_article` finds an article's facts to replace.
+# map (markers per point and type); by happening (how many there are: a GROUP BY read
+# in the index's order, no sort of every event: 1,000,000 events, nine tenths of the
+# period, SQLite 2.4 -> 0.3 s). `facts_article` finds an article's facts to replace.
 FACTS_INDEXES = (
     "CREATE INDEX IF NOT EXISTS facts_article ON event_facts (article_id)",
     "CREATE INDEX IF NOT EXISTS facts_day ON event_facts (event_date, event_type, confidence, "
     "source, feature, country_code, admin1, killed, happening)",
     "CREATE INDEX IF NOT EXISTS facts_point ON event_facts (latitude, longitude, event_type, "
     "event_date, confidence, killed, source, feature, country_code, admin1, first_key)",
+    "CREATE INDEX IF NOT EXISTS facts_happening ON event_facts (happening, event_date, "
+    "event_type, confidence, source, feature, country_code, admin1)",
 )
 
 
@@ -563,29 +567,29 @@ class Store(ABC):
                 self._select(*queries.events_sql(query, self._dialect_for(query), order=order))
             )
         # The dated events, then the undated (queries.part_sql: the database reads the
-        # page's rows down the date index, not every event sorted).
+        # page's ids down the day index, not every event sorted), then their rows by id.
         limit, offset = int(limit), max(0, int(offset))
         order = queries.DATED_NEWEST if newest_first else queries.DATED_ORDER
-        dialect = self._dialect_for(query)
-        dated = self._select(
-            *queries.part_sql(query, dialect, dated=True, order=order, limit=limit, offset=offset)
+        part = queries.part_sql(
+            query, self.dialect, dated=True, order=order, limit=limit, offset=offset
         )
-        if len(dated) == limit:
-            return self._events(dated)
-        # past the dated events: how many there are (known unless the page holds none)
-        before = offset + len(dated) if len(dated) else self._count_dated(query)
-        undated = self._select(
-            *queries.part_sql(
+        ids = self._select(*part)["event_id"].astype(str).tolist()
+        if len(ids) < limit:
+            # past the dated events: how many there are (known unless the page holds none)
+            before = offset + len(ids) if ids else self._count_dated(query)
+            part = queries.part_sql(
                 query,
-                dialect,
+                self.dialect,
                 dated=False,
                 order=queries.UNDATED_ORDER,
-                limit=limit - len(dated),
+                limit=limit - len(ids),
                 offset=max(0, offset - before),
             )
-        )
-        parts = [part for part in (dated, undated) if not part.empty]
-        return self._events(pd.concat(parts, ignore_index=True) if parts else dated)
+            ids += self._select(*part)["event_id"].astype(str).tolist()
+        rows = self.events_by_ids(ids)
+        if rows.empty:
+            return rows
+        return rows.set_index("event_id", drop=False).loc[ids].reset_index(drop=True)
 
     def _count_dated(self, query: EventQuery) -> int:
         return int(self._select(*queries.dated_count_sql(query, *self._plan(query))).iloc[0, 0])
