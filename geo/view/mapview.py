@@ -374,8 +374,16 @@ def events_at(frame: pd.DataFrame, latitude: float, longitude: float) -> pd.Data
 
 
 def _records(frame: pd.DataFrame, positions: Iterable[int]) -> list[dict]:
-    rows = frame.iloc[list(positions)].to_dict("records")
-    return [{k: (None if is_missing(v) else v) for k, v in row.items()} for row in rows]
+    """The rows at `positions` as dicts, a missing value None. Column by column: a
+    frame's to_dict boxes every cell of pandas' arrow strings one by one (2,147 points of
+    the map: 0.28 -> 0.1 s)."""
+    part = frame.iloc[list(positions)]
+    columns = [
+        [None if is_missing(v) else v for v in part[name].astype(object).tolist()]
+        for name in part.columns
+    ]
+    names = list(part.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def uncertainty_m(precision: Any, approximate: Any) -> int:
