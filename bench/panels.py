@@ -1,8 +1,8 @@
 """Where a dashboard script run's time goes, server-side: each panel of dashboard.py and
 each question it asks the database (geo/app/data.py `Data`), timed in Streamlit's AppTest.
 
-    python bench/panels.py --db /tmp/geo-bench/sqlite-v8-20000.db [--runs 5]
-    python -m geo synth --events 20000 --db /tmp/geo-bench/sqlite-v8-20000.db  # first
+    python bench/panels.py --db /tmp/geo-bench/sqlite-v10-20000.db [--runs 5] [--profile 40]
+    python -m geo synth --events 20000 --db /tmp/geo-bench/sqlite-v10-20000.db  # first
 
 `--db` takes a SQLite path or a postgresql:// URL (GEO_DB). Each run sets a new search
 word first, so every answer of the new filter state is computed (cold) while those of the
@@ -10,13 +10,16 @@ database stamp stay cached, as in the app after a filter change; then one more r
 nothing changed (warm: a pan, a click). Prints the median seconds per panel of the cold
 runs, the warm run's, and the bytes the map component and the timeline's chart received.
 The machine's other work shows in the seconds: compare ratios measured in one run.
+`--profile N` adds a cProfile of the script thread over the filter-changed runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import functools
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -55,6 +58,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="a SQLite path or a postgresql:// URL")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N",
+        help="also print the N functions of most cumulative time in the filter-changed runs",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ["GEO_DB"] = args.db
 
@@ -97,6 +104,21 @@ def main() -> int:
         print(app.exception, file=sys.stderr)
         return 1
     cold: dict[str, list[float]] = defaultdict(list)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler is not None:
+        # AppTest runs the script in a thread of its own: profiled from inside it
+        from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+        script_thread = LocalScriptRunner._run_script_thread
+
+        def profiled(self) -> None:
+            profiler.enable()
+            try:
+                script_thread(self)
+            finally:
+                profiler.disable()
+
+        LocalScriptRunner._run_script_thread = profiled
     for run in range(args.runs):
         spent.clear()
         app.text_input(key="q").set_value(SEARCHES[run % len(SEARCHES)])
@@ -127,6 +149,8 @@ def main() -> int:
         with alt.data_transformers.disable_max_rows():
             size = len(charts[0].to_json().encode())
         print(f"the timeline's chart (last run): {len(charts[0].data):,} rows, {size:,} bytes")
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     return 0
 
 
