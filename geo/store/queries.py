@@ -93,12 +93,13 @@ _FRAME_KEY = (
 )
 
 # What a text search reads of an event, the place's name, the name as written, the sentence
-# and the title (SEARCH_COLUMNS), is one text of event_facts, `search_text`, the four joined
-# by FRAME_KEY_SEPARATOR, which no search holds (`search_needle`): a substring of it is a
-# substring of one of them. Each backend keeps a trigram index of it, which finds a
-# substring of three characters or more without reading every event: SQLite an FTS5 table
-# (`event_search`), PostgreSQL pg_trgm's GIN index of lower(search_text) (when the
-# extension can be created; without it, the search reads event_facts alone, no join).
+# and the title (geo/view/filters.py SEARCH_COLUMNS), is one text of event_facts,
+# `search_text`, the four joined by FRAME_KEY_SEPARATOR, which no search holds
+# (`search_needle`): a substring of it is a substring of one of them. Each backend keeps
+# a trigram index of it, which finds a substring of three characters or more without
+# reading every event: SQLite an FTS5 table (`event_search`), PostgreSQL pg_trgm's GIN
+# index of lower(search_text) (when the extension can be created; without it, a search
+# reads event_facts alone, no join).
 TRIGRAM = 3  # the shortest needle a trigram index finds: shorter ones read every fact
 
 
