@@ -4,6 +4,7 @@ backends, over one synthetic database with unsure, undated, approximate and area
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import replace
 from datetime import date
@@ -502,3 +503,25 @@ def test_a_search_of_three_letters_or_more_is_found_by_the_text_index(filled) ->
     if not isinstance(store, SQLiteStore):
         names = set(store._select("SELECT indexname AS name FROM pg_indexes")["name"])
         assert "facts_search" in names
+
+
+def test_a_postgresql_without_the_trigram_extension_still_searches(
+    databases, batches, monkeypatch, caplog
+) -> None:
+    """Where pg_trgm cannot be created (a hosted server without it), the store opens, says
+    so, and a search reads every fact: the same events."""
+    if databases.backend != "postgresql":
+        pytest.skip("PostgreSQL's extension")
+    from geo.store import postgres
+
+    missing = ("CREATE EXTENSION IF NOT EXISTS geo_no_such_extension",)
+    monkeypatch.setattr(postgres, "TRIGRAM_INDEX", missing)
+    with caplog.at_level(logging.WARNING), open_store(databases.new()) as store:
+        store.write_bulk(batches[0][:20])
+        names = set(store._select("SELECT indexname AS name FROM pg_indexes")["name"])
+        frame = store.load_events()
+        for word in (frame["place"].iloc[0], "killed"):
+            state = FilterState(query=word, show_all=True)
+            assert store.count_events(event_query(state)) == len(apply_filters(frame, state))
+    assert "facts_search" not in names
+    assert "no trigram index" in caplog.text
