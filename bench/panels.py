@@ -2,14 +2,18 @@
 each question it asks the database (geo/app/data.py `Data`), timed in Streamlit's AppTest.
 
     python bench/panels.py --db /tmp/geo-bench/sqlite-v10-20000.db [--runs 5] [--profile 40]
+    python bench/panels.py --db ... --change dates      # or publisher; default search
     python -m geo synth --events 20000 --db /tmp/geo-bench/sqlite-v10-20000.db  # first
 
 `--db` takes a SQLite path or a postgresql:// URL (GEO_DB). Each run sets a new search
 word first, so every answer of the new filter state is computed (cold) while those of the
 database stamp stay cached, as in the app after a filter change; then one more run with
-nothing changed (warm: a pan, a click). Prints the median seconds per panel of the cold
-runs, the warm run's, and the bytes the map component and the timeline's chart received.
-The machine's other work shows in the seconds: compare ratios measured in one run.
+nothing changed (warm: a pan, a click). `--change dates` drags the slider's start instead
+(run k: the last 1 - (0.08 + 0.05 k) of the period, as bench/browser.py drags it), and
+`--change publisher` chooses one publisher per run (the choices in turn). Prints the
+median seconds per panel of the cold runs, the warm run's, and the bytes the map component
+and the timeline's chart received. The machine's other work shows in the seconds: compare
+ratios measured in one run.
 `--profile N` adds a cProfile of the script thread over the filter-changed runs.
 """
 
@@ -62,6 +66,10 @@ def main() -> int:
         "--profile", type=int, default=0, metavar="N",
         help="also print the N functions of most cumulative time in the filter-changed runs",
     )  # fmt: skip
+    parser.add_argument(
+        "--change", choices=("search", "dates", "publisher"), default="search",
+        help="what each filter-changed run changes (default: a new search word)",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ["GEO_DB"] = args.db
 
@@ -72,6 +80,7 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
 
     from geo.app import data, maps
+    from geo.view.filters import DATES_PARAM, QUERY_PARAM, SOURCE_PARAM
 
     spent: dict[str, float] = {}
     for module_name, name in PANELS:
@@ -119,9 +128,23 @@ def main() -> int:
                 profiler.disable()
 
         LocalScriptRunner._run_script_thread = profiled
+
+    period = app.slider(key=DATES_PARAM).value if args.change == "dates" else None
+
+    def change(run: int) -> None:
+        if args.change == "search":
+            app.text_input(key=QUERY_PARAM).set_value(SEARCHES[run % len(SEARCHES)])
+        elif args.change == "dates":
+            first, last = period  # the whole period, as the first run showed it
+            start = first + (last - first) * (0.08 + 0.05 * run)
+            app.slider(key=DATES_PARAM).set_value((start, last))
+        else:
+            publishers = app.multiselect(key=SOURCE_PARAM)
+            publishers.set_value([publishers.options[run % len(publishers.options)]])
+
     for run in range(args.runs):
         spent.clear()
-        app.text_input(key="q").set_value(SEARCHES[run % len(SEARCHES)])
+        change(run)
         started = time.perf_counter()
         app.run()
         spent["whole run"] = time.perf_counter() - started
@@ -135,7 +158,10 @@ def main() -> int:
     app.run()
     spent["whole run"] = time.perf_counter() - started
     warm = dict(spent)
-    print(f"database: {args.db.split('@')[-1]}; runs: {args.runs}; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"database: {args.db.split('@')[-1]}; change: {args.change}; runs: {args.runs}; "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"{'panel or question':28s} {'filter changed (median s)':>26s} {'nothing changed (s)':>20s}"
     )
