@@ -525,3 +525,22 @@ def test_a_postgresql_without_the_trigram_extension_still_searches(
             assert store.count_events(event_query(state)) == len(apply_filters(frame, state))
     assert "facts_search" not in names
     assert "no trigram index" in caplog.text
+
+
+def test_sqlite_reads_a_wide_date_range_with_both_ends_by_a_scan(filled) -> None:
+    """Without range statistics SQLite took a range given at both ends for a narrow one and
+    walked the date index into a sort; a range over most of the period is read by a scan
+    of the point index, in the map's order. A narrow range keeps the date index."""
+    from geo.store.sqlite import SQLiteStore
+
+    store, _frame = filled
+    if not isinstance(store, SQLiteStore):
+        pytest.skip("SQLite's planner")
+    first, last = store.date_bounds(EventQuery(show_all=True))
+    wide = EventQuery(date_from=first + (last - first) * 0.13, date_to=last)
+    narrow = EventQuery(date_from=last - (last - first) * 0.02, date_to=last)
+    for query, index in ((wide, "facts_point"), (narrow, "facts_day")):
+        sql, params = queries.place_types_sql(query, *store._plan(query))
+        plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert index in plan, plan
+    assert len(store.point_types(wide)) > 0

@@ -513,9 +513,10 @@ class Store(ABC):
         return self.dialect
 
     def _plan(self, query: EventQuery) -> tuple[queries.Dialect, queries.Columns]:
-        """The dialect and the columns to ask an aggregate of `query` in: event_facts,
-        whose covering indexes serve every date range (no `_dialect_for`)."""
-        return self.dialect, queries.FACTS
+        """The dialect and the columns to ask an aggregate of `query` in: event_facts, in
+        the dialect `_dialect_for` gives (SQLite reads a wide date range by a scan of the
+        covering index the question wants, not down the date index: see there)."""
+        return self._dialect_for(query), queries.FACTS
 
     @abstractmethod
     def _select(self, sql: str, params: Sequence = ()) -> pd.DataFrame:

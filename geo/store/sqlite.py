@@ -538,11 +538,18 @@ class SQLiteStore(Store):
         """SQLite keeps no statistics of value ranges (it is built without STAT4), so it
         walks the date index for any date range; that walk reads the events' rows out of
         their order, a page look-up each, 2 to 5 times a scan's cost per row (measured at
-        200,000 events). A range expected to hold more than WIDE_DATE_SHARE of the dated
-        events (by its share of their period) is asked without the index: a scan."""
+        200,000 events). With both ends of a range given, it also takes the range for a
+        narrow one and walks the date index into a sort of every row the range holds, where
+        a scan of the point index gives them in the map's order (the map of the last nine
+        tenths of 1,000,000 events: 6.2 s down the date index, 1.2 s by the scan). A range
+        expected to hold more than WIDE_DATE_SHARE of the dated events (by its share of
+        their period) is asked without the date index: a scan of the covering index the
+        question's grouping or order wants."""
         if query.date_from is None and query.date_to is None:
             return self.dialect
-        span = "SELECT min(event_date), max(event_date) FROM events"  # the date index: 2 steps
+        # One min() or max() each: SQLite reads a lone min() or max() at the index's end,
+        # both in one SELECT by a scan of the whole index.
+        span = "SELECT (SELECT min(event_date) FROM events), (SELECT max(event_date) FROM events)"
         first, last = self.db.execute(span).fetchone()
         share = date_range_share(query.date_from, query.date_to, first, last)
         return queries.SQLITE_SCAN_DATES if share > WIDE_DATE_SHARE else self.dialect
