@@ -527,6 +527,26 @@ def test_a_postgresql_without_the_trigram_extension_still_searches(
     assert "no trigram index" in caplog.text
 
 
+def test_a_postgresql_connection_raises_its_sort_memory_but_never_lowers_it(databases) -> None:
+    """The dashboard's grouped questions sort or hash every matching event: a connection
+    of the store may use READ_WORK_MEM_KB per sort (PostgreSQL's 4 MB default spilled them
+    to disk); a higher value set for the connection by its URL stays."""
+    if databases.backend != "postgresql":
+        pytest.skip("PostgreSQL's work_mem")
+    from geo.store import postgres
+
+    def work_mem_kb(store) -> int:
+        query = "SELECT setting::bigint FROM pg_settings WHERE name = 'work_mem'"
+        return int(store.db.execute(query).fetchone()[0])
+
+    location = str(databases.new())
+    with open_store(location) as store:
+        assert work_mem_kb(store) == postgres.READ_WORK_MEM_KB
+    joiner = "&" if "?" in location else "?"
+    with open_store(f"{location}{joiner}options=-c%20work_mem%3D256MB") as store:
+        assert work_mem_kb(store) == 256 * 1024
+
+
 def test_sqlite_reads_a_wide_date_range_with_both_ends_by_a_scan(filled) -> None:
     """Without range statistics SQLite took a range given at both ends for a narrow one and
     walked the date index into a sort; a range over most of the period is read by a scan
