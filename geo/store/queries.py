@@ -557,14 +557,15 @@ def grid_sql(
 PERIODS = ("day", "week", "month")
 
 
-def period_start(period: str, dialect: Dialect, columns: Columns = RAW) -> str:
-    """The first day (YYYY-MM-DD) of the `period` (PERIODS) an event's date falls in."""
+def period_start(period: str, dialect: Dialect, day: str) -> str:
+    """The first day (YYYY-MM-DD) of the `period` (PERIODS) the day `day` (a YYYY-MM-DD
+    text) falls in."""
     if period == "day":
-        return columns.day
+        return day
     if period == "week":
-        return dialect.week(columns.day)
+        return dialect.week(day)
     if period == "month":
-        return "substr(e.event_date, 1, 7) || '-01'"
+        return f"substr({day}, 1, 7) || '-01'"
     raise ValueError(f"cannot count per {period!r}: one of {', '.join(PERIODS)}")
 
 
@@ -572,16 +573,26 @@ def period_counts_sql(
     query: EventQuery, dialect: Dialect, column: str, period: str = "day", columns: Columns = RAW
 ) -> tuple[str, list]:
     """Events per `period` (day, week from Monday, month; its first day) and value of
-    `column` (event_type or source)."""
+    `column` (event_type or source). Counted per day first, then per period: the day
+    groups come out of the date index in its order, and the period's first day is
+    computed once per day and value (34,000 rows at 1,000,000 events), not once per event,
+    whose per-row date arithmetic and re-sort had made a count per week or month 3 times
+    one per day."""
     if column not in ("event_type", "source"):
         raise ValueError(f"cannot count by {column!r}")
     qualified = "e.event_type" if column == "event_type" else columns.source
-    start = period_start(period, dialect, columns)
     clause, params = where(query, dialect, columns)
-    sql = (
-        f"SELECT {start} AS day, {qualified} AS grp, count(*) AS events "
+    per_day = (
+        f"SELECT {columns.day} AS day, {qualified} AS grp, count(*) AS events "
         f"{columns.from_} {clause} AND e.event_date IS NOT NULL "
-        f"GROUP BY {start}, {qualified}"
+        f"GROUP BY {columns.day}, {qualified}"
+    )
+    start = period_start(period, dialect, "per_day.day")  # an unknown period: its error
+    if period == "day":
+        return per_day, params
+    sql = (
+        f"SELECT {start} AS day, per_day.grp AS grp, sum(per_day.events) AS events "
+        f"FROM ({per_day}) per_day GROUP BY {start}, per_day.grp"
     )
     return sql, params
 
