@@ -845,3 +845,75 @@ def test_of_two_happenings_in_the_lead_the_one_told_first_is_the_main_one() -> N
     )
     (primary,) = [e for e in events_of(text) if e.is_primary]
     assert primary.location.place.name == "Aleppo"
+
+
+def test_a_year_alone_dates_history_in_an_article_without_a_date_line() -> None:
+    # nothing dates the article: a year alone is history
+    assert events_of("The dispute arose in 2005, when a bomb exploded in Aleppo.", None) == []
+    # an article stating a full date is at least that recent: its own year is news
+    text = "A bomb exploded in Idlib on 21 July 2005. Another bomb exploded in Aleppo during 2005."
+    assert [e.location.mention.text for e in events_of(text, None)] == ["Idlib", "Aleppo"]
+    text = "A bomb exploded in Idlib on 21 July 2005. Another bomb exploded in Aleppo in 2003."
+    assert [e.location.mention.text for e in events_of(text, None)] == ["Idlib"]
+
+
+def test_a_legislators_party_and_home_is_not_where_the_news_happened() -> None:
+    for text in (
+        "Rep. Clay Cox (R-Atareb) filed legislation in Idlib on Tuesday.",
+        "Westrom, R-Atareb, went before a committee in Idlib to urge passage of a bill.",
+    ):
+        assert [e.location.mention.text for e in events_of(text)] == ["Idlib"]
+    # a town after a capital letter and a hyphen in other words is a place
+    assert [e.location.mention.text for e in events_of("A bomb hit the A-Atareb road.")] == [
+        "Atareb"
+    ]
+
+
+def test_cases_are_of_a_disease_only_in_an_article_that_speaks_of_one() -> None:
+    assert events_of("Police found 1,064 cases of whiskey in a truck in Aleppo.") == []
+    assert events_of("Child support cases rose sharply in Aleppo.") == []
+    # a disease named, a word of disease, or the headline's: cases of it
+    for text, title in (
+        ("Five cases of measles were reported in Aleppo.", None),
+        ("The virus spread. Two new cases were reported in Aleppo.", None),
+        ("Two new cases were reported in Aleppo.", "Flu spreads to the north"),
+    ):
+        assert [e.event_type for e in events_of(text, title=title)] == ["disease"], text
+
+
+def test_an_outlet_a_native_and_a_dateline_do_not_place_the_event() -> None:
+    for text in (
+        "A car bomb exploded in Idlib, Lebanese TV channel Aleppo reported.",
+        "Seven commanders were killed in Idlib, including a native of Atareb.",
+        "ALEPPO October 1 (Agency) - A car bomb exploded in Idlib.",
+    ):
+        assert [e.location.mention.text for e in events_of(text)] == ["Idlib"], text
+
+
+def test_a_name_after_a_preposition_of_place_is_no_actor() -> None:
+    found = events_of("Officials in Idlib have finished vaccinating all the birds.")
+    assert [(e.event_type, e.location.mention.text) for e in found] == [("other", "Idlib")]
+    found = events_of("A car bomb in the city of Idlib has killed 18 people.")
+    assert [e.location.mention.text for e in found] == ["Idlib"]
+    # the state as the subject of an act done elsewhere still is one
+    found = events_of("Aleppo has launched air strikes on Idlib.")
+    assert [e.location.mention.text for e in found] == ["Idlib"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president is set to face pressure over the air strikes on Aleppo.",
+        "The army warns against new missile strikes on Aleppo.",
+        "Founded in October, the alliance has seized territory across Aleppo.",
+        "The council will vote on the legislation in Aleppo next week.",
+    ],
+)
+def test_what_is_due_warned_against_or_a_groups_history_is_no_event(text: str) -> None:
+    assert events_of(text) == []
+
+
+def test_someone_who_recovered_was_not_recaptured() -> None:
+    found = events_of("A new case of flu, a boy in Aleppo who has since recovered, was confirmed.")
+    assert [e.event_type for e in found] == ["disease"]
+    assert [e.event_type for e in events_of("Troops recovered the town of Aleppo.")] == ["capture"]

@@ -59,22 +59,46 @@ EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
     for name, entry in _VOCABULARY.items()
 }
 STRONG, NORMAL, WEAK = 2, 1, 0
-_TRIGGERS: list[tuple[str, int, re.Pattern[str]]] = [
+# Triggers of a word with another sense ("cases" of a court, of goods), which count only in
+# an article that speaks of their type's subject: a normal trigger there (the type's
+# `needs_context`, its subject's words `context`).
+_NEEDS_CONTEXT: dict[str, tuple[str, ...]] = {
+    name: tuple(entry["needs_context"])
+    for name, entry in _VOCABULARY.items()
+    if entry.get("needs_context")
+}
+_TRIGGERS: list[tuple[str, int, re.Pattern[str], bool]] = [
     (
         event_type,
         # a toll alone yields to any other trigger
         strength - (event_type == "other" and strength == WEAK),
         re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE),
+        in_context,
     )
     for event_type, tiers in EVENT_TYPES.items()
-    for strength, patterns in zip((STRONG, NORMAL, WEAK), tiers, strict=True)
+    for strength, patterns, in_context in (
+        *zip((STRONG, NORMAL, WEAK), tiers, (False,) * 3, strict=True),
+        (NORMAL, _NEEDS_CONTEXT.get(event_type, ()), True),
+    )
     if patterns
 ]
 # All triggers in one pattern, one named group per (type, strength): one pass a sentence.
-_GROUPS = {f"g{n}": (event_type, strength) for n, (event_type, strength, _) in
+_GROUPS = {f"g{n}": (event_type, strength) for n, (event_type, strength, _, _) in
            enumerate(_TRIGGERS)}  # fmt: skip
+_IN_CONTEXT_GROUPS = frozenset(f"g{n}" for n, trigger in enumerate(_TRIGGERS) if trigger[3])
+# The words by which an article speaks of a type's subject ("virus", "illness").
+_SUBJECT_WORDS = {
+    name: re.compile(
+        rf"\b{lexicon.alternation([*entry['context'], *lexicon.words(entry['context_file'])])}\b"
+        if "context_file" in entry
+        else rf"\b{lexicon.alternation(entry['context'])}\b",
+        re.IGNORECASE,
+    )
+    for name, entry in _VOCABULARY.items()
+    if entry.get("needs_context")
+}
 _ANY_TRIGGER = lexicon.TriggerSearch(
-    {f"g{n}": trigger.pattern for n, (_, _, trigger) in enumerate(_TRIGGERS)}, re.IGNORECASE
+    {f"g{n}": trigger.pattern for n, (_, _, trigger, _) in enumerate(_TRIGGERS)}, re.IGNORECASE
 )
 # Types that are not violence yield to violence in the same sentence.
 _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
@@ -151,9 +175,13 @@ _SOURCE_PLACE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SOURCE_PLACE_BEFORE = re.compile(
-    r"\b(?:said|told\s+\w+|reported|spoke|speaking|statement|conference|talks|news\s+agency"
+    # (what "was reported in" a place happened there: "cases were reported in Idlib")
+    r"\b(?:said|told\s+\w+|(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)reported|spoke|speaking|statement|conference|talks|news\s+agency"
     r"|quot(?:ed|ing))"
-    r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$",
+    r"\s+(?:\w+\s+){0,2}?(?:in|from)\s+$"
+    # an outlet named after a place, after its kind: "Lebanese TV channel Al-Mayadin
+    # reported", "the daily Al-Watan"
+    r"|\b(?:channel|broadcaster|newspaper|daily|station|website|agency)\s+$",
     re.IGNORECASE,
 )
 _ACTOR_AFTER = re.compile(
@@ -181,6 +209,22 @@ _ACTOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LINE_START = re.compile(r"(?:^|\n)\s*$")
+_DATELINE_AFTER = re.compile(rf"^,?\s*(?:\(|[-–—]\s|{MONTH_PATTERN}\.?\s+\d)", re.IGNORECASE)
+# US news writes a legislator's party and home after the name ("Rep. Clay Cox (R-Lilburn)",
+# "Westrom, R-Elbow Lake, went before a Senate committee", "(D-Calif.)"): the district
+# they represent, not where the news happened.
+_AFFILIATION_BEFORE = re.compile(r"(?:\(|,\s?)[RDI]\s?-\s?$")
+# Where a person comes from is not where the happening was: "killed, including a native
+# of Kazakhstan", "two citizens of France were among the dead".
+_ORIGIN_BEFORE = re.compile(r"\b(?:native|citizen|national)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# After a preposition of place, or as the name of a kind of place, a name is no subject:
+# "officials in Liaoning have finished vaccinating", "an attack in the city of Homs has
+# claimed 18 lives" (the actor test below reads "Liaoning have" as a state acting).
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|inside|(?:city|town|village|province|region|district|county)\s+of)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # A place name between an article and a person noun names the person's home, not the
 # happening's place: "a Woodbridge man charged with ...", "the Elgin residents" (nouns in
 # geo/data/residents.txt, lower case only: a capitalised noun is part of the name). The
@@ -268,11 +312,17 @@ def _type_and_strength(trigger: tuple[int, int, int, str] | None) -> tuple[str, 
     return (trigger[3], -trigger[0]) if trigger else None
 
 
-def _trigger(sentence: str) -> tuple[int, int, int, str] | None:
-    """(-strength, calm, position, type) of the word that reports the sentence's event."""
+def _trigger(
+    sentence: str, without: frozenset[str] = frozenset()
+) -> tuple[int, int, int, str] | None:
+    """(-strength, calm, position, type) of the word that reports the sentence's event;
+    `without`: types whose context-needing triggers do not count (the article does not
+    speak of their subject)."""
     best: tuple[int, int, int, str] | None = None
     for m in _ANY_TRIGGER.finditer(sentence):
         event_type, strength = _GROUPS[m.lastgroup]
+        if without and event_type in without and m.lastgroup in _IN_CONTEXT_GROUPS:
+            continue
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
@@ -295,9 +345,13 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
     if _SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before):
         return False
-    if _ACTOR_AFTER.search(after) or (not listed and _ACTOR_BEFORE.search(before)):
+    if (_ACTOR_AFTER.search(after) and not _LOCATIVE_BEFORE.search(before)) or (
+        not listed and _ACTOR_BEFORE.search(before)
+    ):
         return False  # (a member of a list is judged by the list's first member)
-    if p.mention.text.lower() in _CALENDAR_WORDS:
+    if _ORIGIN_BEFORE.search(before):
+        return False
+    if p.mention.text.lower() in _CALENDAR_WORDS or _AFFILIATION_BEFORE.search(before):
         return False
     if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
         return False
@@ -307,8 +361,13 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
         _A_BEFORE.search(before) and _HOSPITAL_AFTER.search(after)
     ):
         return False  # where the hurt were taken
-    # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
-    return not (p.mention.text.isupper() and len(p.mention.text) > 3 and _LINE_START.search(before))
+    # an upper-case dateline opening a line ("MOSCOW Some 120 ...") or followed by the
+    # date or the agency ("MOSCOW October 1 (RIA Novosti) -") places the reporter
+    return not (
+        p.mention.text.isupper()
+        and len(p.mention.text) > 3
+        and (_LINE_START.search(before) or _DATELINE_AFTER.search(after))
+    )
 
 
 def event_place(
@@ -770,6 +829,9 @@ def extract_events(
     text = _mask_related(text)
     places = [p for p in places if text[p.mention.start : p.mention.end].strip()]
     dated_text = _mask_head_date(text, published)
+    # An article is at least as recent as the latest full date it states: with no date
+    # line, that date is what a year in a sentence is compared with (see _background).
+    reference = published or _latest_full_date(dated_text)
     by_sentence: list[list[ResolvedMention]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     for p in places:
@@ -780,6 +842,7 @@ def extract_events(
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
     triggers = [_trigger(text[start:end]) for start, end in sentences]
+    triggers = _in_context(triggers, text, sentences, title)
     if _sports_report(text):
         # "a royal battle", "the Panthers' attack": plays, not violence
         triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
@@ -814,7 +877,7 @@ def extract_events(
                 _extend(answered.denied, denied)
             continue
         found = _type_and_strength(triggers[i])  # the sentence's trigger, found above
-        if found is None or _background(sentence, dates[i][0], published):
+        if found is None or _background(sentence, dates[i][0], reference):
             if previous is not None and found is None and previous.index >= i - 1:
                 _extend(previous.sources, attribution.cited_sources(sentence))
             continue
@@ -900,6 +963,29 @@ def extract_events(
     return _mark_primary(events, drafts, title, text)
 
 
+def _in_context(
+    triggers: list[tuple[int, int, int, str] | None],
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    title: str | None,
+) -> list[tuple[int, int, int, str] | None]:
+    """`triggers` again without the context-needing triggers (geo/data/event_types.toml,
+    `needs_context`) of a type whose subject the article does not speak of: neither its
+    headline nor its text has a word of the type's `context` nor another trigger of it."""
+    for event_type, subject in _SUBJECT_WORDS.items():
+        found = [i for i, t in enumerate(triggers) if t is not None and t[3] == event_type]
+        if not found or subject.search(text) or (title and subject.search(title)):
+            continue
+        without = frozenset({event_type})
+        plain = {i: _trigger(text[sentences[i][0] : sentences[i][1]], without) for i in found}
+        if any(t is not None and t[3] == event_type for t in plain.values()):
+            continue  # another trigger of the type: the article speaks of it
+        if title and (t := _trigger(title, without)) is not None and t[3] == event_type:
+            continue
+        triggers = [plain.get(i, t) for i, t in enumerate(triggers)]
+    return triggers
+
+
 def _sports_report(text: str) -> bool:
     """Whether an article reports games: a score and several words of game reports."""
     if not _SCORE.search(text):
@@ -943,7 +1029,13 @@ def _background(sentence: str, found: DateMention | None, published: date | None
     history."""
     if _BACKGROUND.search(sentence) or _NOT_HAPPENED.search(sentence):
         return True
-    if published is None or (found is not None and found.precision in ("day", "week")):
+    if published is None:
+        # An article without a date line, nor a full date to be at least as recent as:
+        # a sentence dated by a year alone ("a battle that arose in 2005") is history all
+        # the same (news dates what it reports by the day; local news often says only
+        # "Tuesday", which gives no date here).
+        return found is not None and found.precision == "year"
+    if found is not None and found.precision in ("day", "week"):
         return False
     if found is not None and found.precision == "year" and found.value.year < published.year:
         return True
@@ -951,6 +1043,12 @@ def _background(sentence: str, found: DateMention | None, published: date | None
         int(m.group()) < published.year and not _SINCE_YEAR.search(sentence[: m.start()])
         for m in _A_YEAR.finditer(sentence)
     )
+
+
+def _latest_full_date(text: str) -> date | None:
+    """The latest date with day, month and year that `text` states, or None."""
+    days = [m.value for m in find_dates(text, None) if m.precision == "day" and not m.relative]
+    return max(days, default=None)
 
 
 def _same_time(draft: _Draft, found: DateMention | None) -> bool:
