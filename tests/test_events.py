@@ -21,7 +21,10 @@ ALEPPO = Place(170063, "Aleppo", 36.20124, 37.16117, "SY", "Aleppo", "09", "city
 IDLIB = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", "07", "city", 128840)
 ATAREB = Place(172515, "Al Atarib", 36.14, 36.83, "SY", "Aleppo", "09", "city", 10000)
 SYRIA = Place(163843, "Syria", 35.0, 38.0, "SY", None, None, "country", 22000000)
-PLACES = {"Aleppo": ALEPPO, "Idlib": IDLIB, "Atareb": ATAREB, "Syria": SYRIA}
+# MOSCOW, ALEPPO: datelines, as wire reports and local papers spell them
+MOSCOW = Place(524901, "Moscow", 55.75204, 37.61781, "RU", "Moskva", "48", "city", 10381222)
+PLACES = {"Aleppo": ALEPPO, "Idlib": IDLIB, "Atareb": ATAREB, "Syria": SYRIA, "MOSCOW": MOSCOW,
+          "ALEPPO": ALEPPO}  # fmt: skip
 THURSDAY = date(2016, 9, 8)
 
 
@@ -888,6 +891,14 @@ def test_an_outlet_a_native_and_a_dateline_do_not_place_the_event() -> None:
         "ALEPPO October 1 (Agency) - A car bomb exploded in Idlib.",
     ):
         assert [e.location.mention.text for e in events_of(text)] == ["Idlib"], text
+
+
+def test_a_dateline_abroad_places_no_event_and_a_local_one_does() -> None:
+    text = "Shelling hit Idlib on Monday. MOSCOW October 1 (Agency) - A car bomb exploded."
+    assert [e.location.mention.text for e in events_of(text)] == ["Idlib", "Idlib"]
+    # a local paper's dateline is the town its news is from
+    text = "Shelling hit Idlib on Monday. ALEPPO - A car bomb exploded on Tuesday."
+    assert [e.location.mention.text for e in events_of(text)] == ["Idlib", "ALEPPO"]
 
 
 def test_a_name_after_a_preposition_of_place_is_no_actor() -> None:

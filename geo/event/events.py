@@ -209,7 +209,7 @@ _ACTOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LINE_START = re.compile(r"(?:^|\n)\s*$")
-_DATELINE_AFTER = re.compile(rf"^,?\s*(?:\(|[-–—]\s|{MONTH_PATTERN}\.?\s+\d)", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(rf"^,?\s*(?:\(|[-–—\x97]+\s|{MONTH_PATTERN}\.?\s+\d)", re.IGNORECASE)
 # US news writes a legislator's party and home after the name ("Rep. Clay Cox (R-Lilburn)",
 # "Westrom, R-Elbow Lake, went before a Senate committee", "(D-Calif.)"): the district
 # they represent, not where the news happened.
@@ -361,12 +361,25 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
         _A_BEFORE.search(before) and _HOSPITAL_AFTER.search(after)
     ):
         return False  # where the hurt were taken
-    # an upper-case dateline opening a line ("MOSCOW Some 120 ...") or followed by the
-    # date or the agency ("MOSCOW October 1 (RIA Novosti) -") places the reporter
-    return not (
-        p.mention.text.isupper()
-        and len(p.mention.text) > 3
-        and (_LINE_START.search(before) or _DATELINE_AFTER.search(after))
+    # an upper-case dateline opening a line ("MOSCOW Some 120 ...") places the reporter
+    return not (_upper_case_name(p) and _LINE_START.search(before))
+
+
+def _upper_case_name(p: ResolvedMention) -> bool:
+    return p.mention.text.isupper() and len(p.mention.text) > 3
+
+
+def _foreign_dateline(text: str, p: ResolvedMention, focus_country: str | None) -> bool:
+    """Whether `p` is a dateline ("MOSCOW October 1 (RIA Novosti) -", "CAIRO (AP) --")
+    outside the country the article is about: a wire report names where its reporter
+    files from, which is no place of the news abroad; a local paper's dateline
+    ("SPRINGFIELD - The city is seeking bids") is the town its news is from."""
+    return (
+        _upper_case_name(p)
+        and p.place is not None
+        and focus_country is not None
+        and p.place.country_code != focus_country
+        and _DATELINE_AFTER.search(text[p.mention.end : p.mention.end + 24]) is not None
     )
 
 
@@ -827,7 +840,12 @@ def extract_events(
     # none of their places is an event of the article
     dominant = _dominant(text, places)
     text = _mask_related(text)
-    places = [p for p in places if text[p.mention.start : p.mention.end].strip()]
+    places = [
+        p
+        for p in places
+        if text[p.mention.start : p.mention.end].strip()
+        and not _foreign_dateline(text, p, dominant[0])
+    ]
     dated_text = _mask_head_date(text, published)
     # An article is at least as recent as the latest full date it states: with no date
     # line, that date is what a year in a sentence is compared with (see _background).
