@@ -928,3 +928,19 @@ def test_someone_who_recovered_was_not_recaptured() -> None:
     found = events_of("A new case of flu, a boy in Aleppo who has since recovered, was confirmed.")
     assert [e.event_type for e in found] == ["disease"]
     assert [e.event_type for e in events_of("Troops recovered the town of Aleppo.")] == ["capture"]
+
+
+def test_a_government_by_its_seat_or_a_media_office_by_its_town_places_nothing() -> None:
+    text = "A car bomb exploded in Idlib on Tuesday; the regime in Aleppo made no comment."
+    assert [e.location.mention.text for e in events_of(text)] == ["Idlib"]
+    text = "Shelling hit Idlib on Tuesday. The Aleppo Media Center said dozens had been killed."
+    assert [e.location.mention.text for e in events_of(text)] == ["Idlib"]
+
+
+def test_the_wars_span_as_an_aside_of_a_dated_report_is_no_background() -> None:
+    text = "Dozens died in Idlib on Tuesday in a chemical attack, the worst of a six-year war."
+    assert [e.event_type for e in events_of(text)] == ["chemical"]
+    # undated, or the span as the subject: background
+    assert events_of("A chemical attack in Idlib was the worst of the six-year war.") == []
+    assert events_of("The six-year war has killed 400000 people in Aleppo since it began.") == []
+    assert events_of("Claims of chemical attacks are not uncommon in Aleppo.") == []

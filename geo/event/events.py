@@ -137,6 +137,11 @@ _BACKGROUND = re.compile(
     rf"|{_ANY(_CUES['possibility'])}\s+(?:\w+\s+){{0,2}}?{_ANY(_CUES['possible_acts'])})\b",
     re.IGNORECASE,
 )
+# The war's span as a phrase ("the country's six-year war"), which may be an aside.
+_WAR_YEARS = re.compile(
+    rf"\b{_ANY(_CUES['war_years'])}-year(?:-old)?\s+(?:{_ANY(_CUES['conflicts'])}|civil\s+war)\b",
+    re.IGNORECASE,
+)
 # Intentions, forecasts, trends, habits and denials that anything happened.
 _NOT_HAPPENED = re.compile(
     rf"\b(?:{_ANY(_CUES['intentions'])}|{_ANY(_CUES['nothing_happened'])}"
@@ -193,11 +198,16 @@ _ACTOR_AFTER = re.compile(
     # a state or its capital as the subject of an act done elsewhere ("Moscow launched")
     r"|launched|carried\s+out|conducted|deployed|sent|dispatched"
     # a news agency's or paper's staff: "SANA's correspondent", "the Times reporter"
-    r"|correspondents?|reporters?)\b",
+    r"|correspondents?|reporters?"
+    # a media office named after its town speaks, it is no place: "the Idlib Media Center
+    # said dozens had been killed"
+    r"|media\s+(?:cent(?:er|re)|office)s?)\b",
     re.IGNORECASE,
 )
 _ACTOR_BEFORE = re.compile(
     r"\b(?:by|told|urged|accused|between|with|and|blam(?:e|es|ed|ing))\s+(?:the\s+)?$"
+    # a government named by its seat: "no comment from the regime in Damascus"
+    r"|\b(?:regime|government|authorities|leadership)\s+in\s+$"
     # who asks for an act, not where it happens: "following calls from France"
     r"|\b(?:calls?|requests?|demands?|pressure|appeals?)\s+(?:from|by)\s+(?:the\s+)?$"
     # where attackers came from, not where they struck: "aircraft from Saudi Arabia"
@@ -1045,8 +1055,14 @@ def _background(sentence: str, found: DateMention | None, published: date | None
     part of a full date ("joined the convention in 2013", "the 2008 war", "last year"):
     news dates what it reports by day; an earlier happening given only by its year is
     history."""
-    if _BACKGROUND.search(sentence) or _NOT_HAPPENED.search(sentence):
+    if _NOT_HAPPENED.search(sentence):
         return True
+    if _BACKGROUND.search(sentence):
+        # The war's span as an aside of a report dated by its day is no background: "killed
+        # on Tuesday in a chemical attack, among the worst of the country's six-year war"
+        aside = _WAR_YEARS.sub(lambda m: " " * len(m.group()), sentence)
+        dated = found is not None and found.precision in ("day", "week")
+        return not dated or aside == sentence or _BACKGROUND.search(aside) is not None
     if published is None:
         # An article without a date line, nor a full date to be at least as recent as:
         # a sentence dated by a year alone ("a battle that arose in 2005") is history all
