@@ -115,12 +115,8 @@ BASEMAPS: dict[str, str] = {
 # Inside a JSON string: what could close the <script> element or start an HTML comment
 # (< > &), end a JavaScript string in old parsers (' and the two line separators), or
 # start Jinja syntax ({ } % #) if anything parses the page as a template again.
-_SCRIPT_UNSAFE = re.compile("[<>&'{}%#\u2028\u2029]")
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _unicode_escape(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04x}"
+_UNSAFE_CHARS = "<>&'{}%#\u2028\u2029"
+_ESCAPED = {ord(c): f"\\u{ord(c):04x}" for c in _UNSAFE_CHARS}
 
 
 @dataclass(frozen=True)
@@ -137,6 +133,22 @@ def script_data(value: Any) -> ScriptData:
     return ScriptData(script_json(value))
 
 
+def _script_string(text: str, _quoted=json.encoder.encode_basestring) -> str:
+    """One JSON string (a key or a value) as script_json writes it."""
+    return _quoted(text).translate(_ESCAPED)
+
+
+def _not_serializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json's own C encoder, given the string writer above: the unsafe characters are escaped
+# in every string as it is written (a walk over the value in Python cost as much as the
+# rest of a map's run), and nowhere else (the braces of objects stay); the text is
+# json.dumps's, character for character.
+_C_ENCODER = json.encoder.c_make_encoder
+
+
 def script_json(value: Any) -> str:
     """`value` as JSON safe to put in a <script> element that a template engine may parse
     again: the characters above are written as \\uXXXX inside strings, so the browser
@@ -144,48 +156,19 @@ def script_json(value: Any) -> str:
     written already: its text."""
     if isinstance(value, ScriptData):
         return value.text
-    try:
-        # The fast way: each unsafe character in a string stands in for itself as a
-        # private-use character while json.dumps writes (C code, not a callback per
-        # string), then becomes its \uXXXX in the text: only strings hold those.
-        marked = _marked(value)
-    except _Unmarkable:
-        text = json.dumps(value, ensure_ascii=False)
-        # json.dumps puts `"` outside strings only as their delimiters, so every string
-        # is one match, and nothing outside strings contains these characters.
-        return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(_unicode_escape, m.group()), text)
-    text = json.dumps(marked, ensure_ascii=False)
-    for mark, escaped in _UNMARK:
-        text = text.replace(mark, escaped)
-    return text
+    if _C_ENCODER is not None:
+        encode = _C_ENCODER(
+            None, _not_serializable, _script_string, None, ": ", ", ", False, False, True
+        )
+        return "".join(encode(value, 0))
+    # (a Python without json's C module) json.dumps puts `"` outside strings only as
+    # their delimiters, so every string is one match, and nothing outside strings holds
+    # these characters but the braces of objects
+    text = json.dumps(value, ensure_ascii=False)
+    return _JSON_STRING.sub(lambda m: m.group().translate(_ESCAPED), text)
 
 
-class _Unmarkable(Exception):
-    """A string holds one of the private-use stand-ins itself: written the slow way."""
-
-
-_UNSAFE_CHARS = "<>&'{}%#\u2028\u2029"
-_MARK_BASE = 0xF8F0  # private-use code points, one per unsafe character
-_MARKS = {ord(c): chr(_MARK_BASE + i) for i, c in enumerate(_UNSAFE_CHARS)}
-_UNMARK = [(chr(_MARK_BASE + i), f"\\u{ord(c):04x}") for i, c in enumerate(_UNSAFE_CHARS)]
-_MARKED_OR_UNSAFE = re.compile(f"[{re.escape(_UNSAFE_CHARS)}\uf8f0-\uf8f9]")
-_MARK_FOUND = re.compile("[\uf8f0-\uf8f9]")
-
-
-def _marked(value: Any) -> Any:
-    """`value` with the unsafe characters of its strings (keys too) replaced by their
-    stand-ins; _Unmarkable when a string holds a stand-in."""
-    if isinstance(value, str):
-        if _MARKED_OR_UNSAFE.search(value) is None:
-            return value
-        if _MARK_FOUND.search(value) is not None:
-            raise _Unmarkable
-        return value.translate(_MARKS)
-    if isinstance(value, dict):
-        return {_marked(k) if isinstance(k, str) else k: _marked(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_marked(v) for v in value]
-    return value
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 # --- popups -------------------------------------------------------------------------------
