@@ -944,3 +944,9 @@ def test_the_wars_span_as_an_aside_of_a_dated_report_is_no_background() -> None:
     assert events_of("A chemical attack in Idlib was the worst of the six-year war.") == []
     assert events_of("The six-year war has killed 400000 people in Aleppo since it began.") == []
     assert events_of("Claims of chemical attacks are not uncommon in Aleppo.") == []
+
+
+def test_aid_dropped_from_the_air_is_a_delivery_not_a_raid() -> None:
+    found = events_of("Residents in Idlib are receiving UN aid through airdrops by warplanes.")
+    assert [e.event_type for e in found] == ["humanitarian"]
+    assert [e.event_type for e in events_of("Warplanes struck Idlib on Monday.")] == ["airstrike"]
