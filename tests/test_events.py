@@ -950,3 +950,20 @@ def test_aid_dropped_from_the_air_is_a_delivery_not_a_raid() -> None:
     found = events_of("Residents in Idlib are receiving UN aid through airdrops by warplanes.")
     assert [e.event_type for e in found] == ["humanitarian"]
     assert [e.event_type for e in events_of("Warplanes struck Idlib on Monday.")] == ["airstrike"]
+
+
+def test_a_list_holds_a_name_the_gazetteer_lacks_and_stressed_members() -> None:
+    # "Nowhere" is a toponym placed nowhere: still a member between the others
+    text = "Cases of measles were found in Idlib, in Nowhere and especially in Atareb."
+    places = resolve(text)
+    at = text.index("Nowhere")
+    unresolved = ResolvedMention(Mention(at, at + len("Nowhere"), "Nowhere"), None)
+    found = extract_events("a", text, sentences_of(text), sorted(
+        [*places, unresolved], key=lambda p: p.mention.start), THURSDAY)  # fmt: skip
+    assert [e.location.mention.text for e in found] == ["Idlib", "Atareb"]
+
+
+def test_the_verb_after_a_list_is_the_whole_lists() -> None:
+    found = events_of("Towns such as Idlib and Atareb have had new cases of measles.")
+    assert [e.location.mention.text for e in found] == ["Idlib", "Atareb"]
+    assert len({e.confidence for e in found}) == 1  # judged alike

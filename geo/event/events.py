@@ -344,6 +344,9 @@ def _rank(p: ResolvedMention) -> int:
 
 
 def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
+    # `listed`: a member of a list is judged by the list's first member (the words before
+    # the list) and by the list as a whole (the verb after it: "countries such as Ethiopia
+    # and Sudan have had cases" is no state acting)
     """Whether a place name can locate an event: a resolved toponym that names neither the
     source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
     ("US-led coalition", "Russia says", "brokered by the US"), nor a region of several
@@ -355,10 +358,11 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
     if _SOURCE_PLACE_AFTER.search(after) or _SOURCE_PLACE_BEFORE.search(before):
         return False
-    if (_ACTOR_AFTER.search(after) and not _LOCATIVE_BEFORE.search(before)) or (
-        not listed and _ACTOR_BEFORE.search(before)
+    if not listed and (
+        (_ACTOR_AFTER.search(after) and not _LOCATIVE_BEFORE.search(before))
+        or _ACTOR_BEFORE.search(before)
     ):
-        return False  # (a member of a list is judged by the list's first member)
+        return False
     if _ORIGIN_BEFORE.search(before):
         return False
     if p.mention.text.lower() in _CALENDAR_WORDS or _AFFILIATION_BEFORE.search(before):
@@ -478,7 +482,14 @@ def listed_places(
     territory in Syria and Iraq") sets the article's subject beside its context; it is not
     split (the event goes where the article places events in its country)."""
     ordered = sorted(
-        (p for p in places if not p.approximate and _usable(text, p, listed=True)),
+        (
+            p
+            for p in places
+            if (not p.approximate and _usable(text, p, listed=True))
+            # a name the gazetteer lacks is still a member between others ("in
+            # Seychelles, in Mauritious and especially in Mayotte"), placed nowhere
+            or (p.place is None and p.mention.kind == "toponym")
+        ),
         key=lambda p: p.mention.start,
     )
     if location not in ordered:
@@ -489,7 +500,7 @@ def listed_places(
             runs[-1].append(p)
         else:
             runs.append([p])
-    run = next(r for r in runs if location in r)
+    run = [p for p in next(r for r in runs if location in r) if p.place is not None]
     level = location.place.feature == "country"
     members = [location]
     for p in run:
@@ -983,7 +994,9 @@ def extract_events(
             drafts.append(draft)
     drafts = _merge(drafts, published)
     _type_tolls(drafts, triggers, title)
-    located = [p for ps in mentioned for p in ps]  # the places that can locate events
+    # the places that can locate events (a list's members too, whatever follows the list)
+    located = [p for ps in mentioned for p in ps]
+    located += [d.location for d in drafts if d.listed and d.location not in located]
     events = [
         _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
         for d in drafts
