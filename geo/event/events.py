@@ -86,14 +86,18 @@ _TRIGGERS: list[tuple[str, int, re.Pattern[str], bool]] = [
 _GROUPS = {f"g{n}": (event_type, strength) for n, (event_type, strength, _, _) in
            enumerate(_TRIGGERS)}  # fmt: skip
 _IN_CONTEXT_GROUPS = frozenset(f"g{n}" for n, trigger in enumerate(_TRIGGERS) if trigger[3])
+
+
 # The words by which an article speaks of a type's subject ("virus", "illness").
+def _subject_pattern(entry: dict) -> re.Pattern[str]:
+    words = [*entry["context"]]
+    if "context_file" in entry:
+        words += lexicon.words(entry["context_file"])
+    return re.compile(rf"\b{lexicon.alternation(words)}\b", re.IGNORECASE)
+
+
 _SUBJECT_WORDS = {
-    name: re.compile(
-        rf"\b{lexicon.alternation([*entry['context'], *lexicon.words(entry['context_file'])])}\b"
-        if "context_file" in entry
-        else rf"\b{lexicon.alternation(entry['context'])}\b",
-        re.IGNORECASE,
-    )
+    name: _subject_pattern(entry)
     for name, entry in _VOCABULARY.items()
     if entry.get("needs_context")
 }
@@ -344,14 +348,15 @@ def _rank(p: ResolvedMention) -> int:
 
 
 def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
-    # `listed`: a member of a list is judged by the list's first member (the words before
-    # the list) and by the list as a whole (the verb after it: "countries such as Ethiopia
-    # and Sudan have had cases" is no state acting)
     """Whether a place name can locate an event: a resolved toponym that names neither the
     source's place ("the Britain-based Observatory", "told Reuters in Beirut") nor an actor
     ("US-led coalition", "Russia says", "brokered by the US"), nor a region of several
     countries ("Asia", "Northern Europe": news names one for the extent of a happening
-    reported country by country; its centroid is no place where anything happened)."""
+    reported country by country; its centroid is no place where anything happened).
+
+    `listed`: a member of a list, judged as an actor by the list's first member (the words
+    before the list) and by the list as a whole (the verb after it: "countries such as
+    Ethiopia and Sudan have had cases" is no state acting)."""
     if p.place is None or p.mention.kind != "toponym" or not p.place.country_code:
         return False
     after = text[p.mention.end : p.mention.end + 24]
@@ -363,9 +368,9 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
         or _ACTOR_BEFORE.search(before)
     ):
         return False
-    if _ORIGIN_BEFORE.search(before):
-        return False
-    if p.mention.text.lower() in _CALENDAR_WORDS or _AFFILIATION_BEFORE.search(before):
+    if _ORIGIN_BEFORE.search(before) or _AFFILIATION_BEFORE.search(before):
+        return False  # a person's home, not the happening's place
+    if p.mention.text.lower() in _CALENDAR_WORDS:
         return False
     if _RESIDENT_AFTER.search(after) and _RESIDENT_BEFORE.search(before):
         return False
@@ -1062,12 +1067,13 @@ def _mask_related(text: str) -> str:
     return _RELATED.sub(lambda m: " " * len(m.group()), text)
 
 
-def _background(sentence: str, found: DateMention | None, published: date | None) -> bool:
+def _background(sentence: str, found: DateMention | None, reference: date | None) -> bool:
     """Whether a sentence with a trigger gives background or context, not a happening:
     the cues of geo/data/background.toml, or a year before the publication's year not
     part of a full date ("joined the convention in 2013", "the 2008 war", "last year"):
     news dates what it reports by day; an earlier happening given only by its year is
-    history."""
+    history. `reference`: the publication date, else the latest full date the article
+    states (it is at least that recent)."""
     if _NOT_HAPPENED.search(sentence):
         return True
     if _BACKGROUND.search(sentence):
@@ -1076,7 +1082,7 @@ def _background(sentence: str, found: DateMention | None, published: date | None
         aside = _WAR_YEARS.sub(lambda m: " " * len(m.group()), sentence)
         dated = found is not None and found.precision in ("day", "week")
         return not dated or aside == sentence or _BACKGROUND.search(aside) is not None
-    if published is None:
+    if reference is None:
         # An article without a date line, nor a full date to be at least as recent as:
         # a sentence dated by a year alone ("a battle that arose in 2005") is history all
         # the same (news dates what it reports by the day; local news often says only
@@ -1084,10 +1090,10 @@ def _background(sentence: str, found: DateMention | None, published: date | None
         return found is not None and found.precision == "year"
     if found is not None and found.precision in ("day", "week"):
         return False
-    if found is not None and found.precision == "year" and found.value.year < published.year:
+    if found is not None and found.precision == "year" and found.value.year < reference.year:
         return True
     return any(
-        int(m.group()) < published.year and not _SINCE_YEAR.search(sentence[: m.start()])
+        int(m.group()) < reference.year and not _SINCE_YEAR.search(sentence[: m.start()])
         for m in _A_YEAR.finditer(sentence)
     )
 

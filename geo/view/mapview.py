@@ -145,8 +145,14 @@ def _not_serializable(value: Any) -> Any:
 # json's own C encoder, given the string writer above: the unsafe characters are escaped
 # in every string as it is written (a walk over the value in Python cost as much as the
 # rest of a map's run), and nowhere else (the braces of objects stay); the text is
-# json.dumps's, character for character.
-_C_ENCODER = json.encoder.c_make_encoder
+# json.dumps's, character for character. None in a Python without json's C module.
+_ENCODE = (
+    json.encoder.c_make_encoder(
+        None, _not_serializable, _script_string, None, ": ", ", ", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
 
 
 def script_json(value: Any) -> str:
@@ -156,11 +162,8 @@ def script_json(value: Any) -> str:
     written already: its text."""
     if isinstance(value, ScriptData):
         return value.text
-    if _C_ENCODER is not None:
-        encode = _C_ENCODER(
-            None, _not_serializable, _script_string, None, ": ", ", ", False, False, True
-        )
-        return "".join(encode(value, 0))
+    if _ENCODE is not None:
+        return "".join(_ENCODE(value, 0))
     # (a Python without json's C module) json.dumps puts `"` outside strings only as
     # their delimiters, so every string is one match, and nothing outside strings holds
     # these characters but the braces of objects
