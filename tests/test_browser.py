@@ -1214,6 +1214,14 @@ def test_counts_per_province_replace_the_points_and_heat_shows_its_own_legend(br
         )
         assert page.locator("path.geo-point, .geo-cluster").count() == 0
         assert page.locator(".geo-legend").get_attribute("data-mode") == "provinces"
+        # the map fits its view with a zoom animation, which moves and resizes the circles
+        # (a hover during it can leave the circle before its tooltip opens): hover once
+        # the view has settled (and the circles are resized, on zoomend)
+        page.wait_for_function(
+            "() => !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')",
+            timeout=LOAD_MS,
+        )
+        page.wait_for_timeout(300)
         page.locator("path.geo-province").first.hover(force=True)
         # the pointer crosses other provinces on its way, whose tooltips may linger: the
         # hovered one's is the one asked for
