@@ -82,6 +82,10 @@ def test_the_vocabulary_is_documented_and_complete() -> None:
         ("Battles continued near the airport.", "clash"),
         ("The army retook the town after heavy clashes.", "capture"),
         ("Rebels captured the hill.", "capture"),
+        # armed men entering a place take ground; entering a race or talks is no capture
+        ("Backed by air power the troops have entered the province.", "capture"),
+        ("Rebels are advancing towards the provincial capital.", "capture"),
+        ("The senator entered the race for governor.", None),
         ("The group executed twelve men.", "execution"),
         ("Snipers shot dead two civilians.", "shooting"),
         ("Government forces tightened the siege.", "siege"),
@@ -560,7 +564,9 @@ def test_the_toll_of_a_war_since_its_onset_gives_no_event() -> None:
     [
         ("Gunmen entered a school sheltering the displaced.", "shooting"),
         ("The victims were refugees from the coast.", None),
-        ("Militants entered a village where displaced families live.", None),
+        # armed men entering a village take ground: no displacement of its families
+        ("Militants entered a village where displaced families live.", "capture"),
+        ("Reporters visited a village where displaced families live.", None),
         ("The floods displaced 3000 people on Monday.", "disaster"),
         ("Thousands were displaced from the valley on Monday.", "humanitarian"),
         ("Refugees fled across the border on Monday.", "humanitarian"),
