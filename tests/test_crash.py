@@ -39,7 +39,15 @@ def _start(folder: Path, db: Path, token: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "geo", "ingest", str(folder), "--db", str(db), "--quiet"],
         cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as from a terminal: a test suite started in the background by a shell without job
+        # control (`cmd &`) ignores SIGINT, and a child inherits that, so Ctrl-C would not
+        # reach the ingest at all (Python installs its handler only where SIGINT is default)
+        preexec_fn=_interruptible,
     )  # fmt: skip
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _processes_with(token: str) -> list[int]:
