@@ -554,6 +554,30 @@ def test_a_toll_counted_from_a_war_s_onset_is_background(sentence) -> None:
     assert events_module._BACKGROUND.search(sentence)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a place named by its past: the happening is the sentence's own
+        ("A woman was killed in an air strike on the town of Atareb, site of a suspected "
+         "chemical attack last week.", "airstrike"),
+        ("One dead in raid on chemical attack town.", "airstrike"),
+        ("Rescuers searched the rubble at the site of the blast.", "explosion"),
+        # "bomb" as the verb of a bombardment, with its target after it
+        ("Government jets bomb rebel positions near the border.", "airstrike"),
+        ("The army bombs militant hideouts for a second day.", "airstrike"),
+        ("Two bombs exploded near the market.", "explosion"),
+        # a truce the happening is set against frames it; a truce agreed is diplomacy
+        ("Two civilians were killed in areas covered by a ceasefire since it began.", "other"),
+        ("Shelling continued despite the truce.", "shelling"),
+        ("Rebels agreed to a ceasefire during talks in Geneva.", "diplomacy"),
+        # only a truce: other calm words after "despite" still count
+        ("Despite the rain, aid convoys reached the town.", "humanitarian"),
+    ],
+)  # fmt: skip
+def test_the_happening_the_sentence_reports_not_the_one_it_mentions(sentence, expected):
+    assert classify_sentence(sentence) == expected
+
+
 def test_the_toll_of_a_war_since_its_onset_gives_no_event() -> None:
     text = "Air strikes hit Atareb on Tuesday.\nSince then, 300 people were killed in Idlib."
     assert [e.location.mention.text for e in events_of(text)] == ["Atareb"]

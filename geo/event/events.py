@@ -161,6 +161,24 @@ _RELATED = re.compile(
 _SINCE_YEAR = re.compile(
     rf"\bsince\s+(?:(?:{MONTH_PATTERN}|early|late|mid)[-\s]+)?$", re.IGNORECASE
 )
+# "..., site of a suspected chemical attack": up to the happening's word (_place_history)
+_PLACE_HISTORY = re.compile(
+    rf"(?:,\s*|\s+)(?:the\s+)?{_ANY(_CUES['place_history'])}\s+of\s+[^,.;:]*?"
+    r"\b(?:attacks?|massacres?|bombings?|strikes?|raids?|blasts?|explosions?|battles?)\b",
+    re.IGNORECASE,
+)
+# the headline's compound: "raid on Syria chemical attack town" (the town of the attack);
+# "the attack town officials described" is the town's officials, no compound
+_HISTORY_MODIFIER = re.compile(
+    r"\b(?:(?:chemical|gas|suicide|sarin)\s+)?(?:attack|massacre|bombing|blast)\s+"
+    r"(?=(?:town|city|village)\b(?!\s+(?:officials?|council|hall|residents|leaders?|police)\b))",
+    re.IGNORECASE,
+)
+# ends right before a truce word the sentence sets its happening against (_trigger)
+_TRUCE = re.compile(_ANY(_CUES["truces"]), re.IGNORECASE)
+_TRUCE_FRAME = re.compile(
+    rf"\b{_ANY(_CUES['truce_frames'])}\s+(?:[\w-]+\s+){{0,3}}$", re.IGNORECASE
+)
 _A_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
 # How long before its publication a date inherited from another sentence may date an event
 # (a scene continues days, not seasons: an older date has to be stated in its own sentence).
@@ -326,6 +344,17 @@ def _type_and_strength(trigger: tuple[int, int, int, str] | None) -> tuple[str, 
     return (trigger[3], -trigger[0]) if trigger else None
 
 
+def _place_history(sentence: str) -> list[tuple[int, int]]:
+    """Spans of appositives that name a place by its past ("Khan Sheikhun, site of a
+    chemical attack"): right after a capitalised name, not "at the site of the blast"."""
+    spans = [m.span() for m in _HISTORY_MODIFIER.finditer(sentence)]
+    for m in _PLACE_HISTORY.finditer(sentence):
+        before = re.search(r"(\w+)\W*$", sentence[: m.start()])
+        if before is not None and before[1][:1].isupper():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def _trigger(
     sentence: str, without: frozenset[str] = frozenset()
 ) -> tuple[int, int, int, str] | None:
@@ -333,10 +362,19 @@ def _trigger(
     `without`: types whose context-needing triggers do not count (the article does not
     speak of their subject)."""
     best: tuple[int, int, int, str] | None = None
+    history = _place_history(sentence)
     for m in _ANY_TRIGGER.finditer(sentence):
+        if history and any(start <= m.start() < end for start, end in history):
+            continue
         event_type, strength = _GROUPS[m.lastgroup]
         if without and event_type in without and m.lastgroup in _IN_CONTEXT_GROUPS:
             continue
+        if (
+            event_type in _CALM
+            and _TRUCE.fullmatch(m.group())
+            and _TRUCE_FRAME.search(sentence, 0, m.start())
+        ):
+            continue  # "killed despite the ceasefire": the truce frames what happened
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
