@@ -51,6 +51,13 @@ map_assets = served_assets(st.get_option("server.baseUrlPath") or "")
 state = filters.sidebar(db)
 map_mode = maps.mode()
 access = editor.access()
+# the slow answers of the panels below, asked side by side while the page draws
+db.ask_ahead(
+    state,
+    markers=not (map_mode.heat or map_mode.provinces),
+    in_view=overview.question(),
+    day_counts=timeline.question(state, filters.period()),
+)
 shown = db.count(state)  # the panels ask the database for what they show (geo/app/data.py)
 selection.start()
 

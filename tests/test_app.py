@@ -148,6 +148,37 @@ def test_search_changes_the_count(app):
     assert f"of {count_label(len(frame))} in the database" in [c.value for c in at.caption]
 
 
+def test_the_slow_answers_are_asked_ahead_once_each(app, monkeypatch):
+    """Data.ask_ahead starts the map's, the list's and the timeline's answers in threads;
+    each panel then takes that answer (Streamlit computes one key once), so a filter change
+    asks the database each question once, and the panels show the answers."""
+    import threading
+
+    from geo.store.base import Store
+
+    run, frame = app
+    asked: dict[str, list[str]] = {}
+    for name in ("point_types", "newest_happenings", "day_counts"):
+        original = getattr(Store, name)
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            asked.setdefault(_name, []).append(threading.current_thread().name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, name, spy)
+    at = run()
+    asked.clear()
+    word = "aleppo"  # a search of its own: none of its answers is cached yet
+    expected = apply_filters(frame, FilterState(query=word))
+    assert len(expected) > 0
+    at.text_input(key="q").input(word).run()
+    assert count(at) == count_label(len(expected))
+    assert {name: len(threads) for name, threads in asked.items()} == {
+        "point_types": 1, "newest_happenings": 1, "day_counts": 1,
+    }  # fmt: skip
+    assert all(t.startswith("geo-ahead") for threads in asked.values() for t in threads)
+
+
 def test_link_reopens_the_same_view(app):
     run, frame = app
     paris = apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,), query="Paris"))

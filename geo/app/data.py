@@ -13,12 +13,16 @@ articles, corrections).
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from geo.app.location import database_location
 from geo.ingest.pipeline import ensure_seeded
@@ -27,6 +31,11 @@ from geo.view import evidence, filters, mapview
 from geo.view.plaintext import markdown_text as text
 
 TABLE_PAGE = 500  # rows of the table at a time
+# Threads that ask the database ahead of the panels (Data.ask_ahead), shared by the
+# sessions of the process: one per slow answer of a run.
+AHEAD_THREADS = 3
+_ASKED_AHEAD = "data_asked_ahead"  # what this session last asked ahead
+_AHEAD = ThreadPoolExecutor(max_workers=AHEAD_THREADS, thread_name_prefix="geo-ahead")
 # Far out over many places, the map draws cells of a grid instead of every place: from
 # this many places, cells of GRID_DEGREES.
 MAX_POINTS = 20_000
@@ -172,6 +181,37 @@ class Data:
     def empty(self) -> bool:
         return self.total == 0
 
+    def ask_ahead(
+        self,
+        state: filters.FilterState,
+        *,
+        markers: bool,
+        in_view: tuple[tuple[float, float, float, float] | None, int],
+        day_counts: tuple[str, str],
+    ) -> None:
+        """Start the slow answers of this run in threads, side by side: the map's features
+        (and their script, for a map of `markers`), the happenings in the map's view
+        (`in_view`: bbox, limit) and the timeline's counts (`day_counts`: column,
+        period). Each is the cached answer its panel asks for
+        further down; the panel finds it in the cache, or waits for it (Streamlit computes
+        one key once, under a lock), so the database works on all three while the page
+        draws instead of one after the other (SQLite and psycopg let go of Python's lock
+        while a query runs). A failure here is the panel's to report: its own call asks
+        again and shows the error."""
+        key = self._key()
+        asked = (key, state, markers, in_view, day_counts)
+        if st.session_state.get(_ASKED_AHEAD) == asked:
+            return  # a pan or a click: the answers are this session's last, cached
+        st.session_state[_ASKED_AHEAD] = asked
+        context = get_script_run_ctx(suppress_warning=True)
+        bbox, limit = in_view
+        for job in (
+            partial(_written_features if markers else _features, *key, state),
+            partial(_in_view, *key, state, bbox, int(limit)),
+            partial(_day_counts, *key, state, *day_counts),
+        ):
+            _AHEAD.submit(_in_run, context, job)
+
     def count(self, state: filters.FilterState) -> int:
         """How many events `state` shows."""
         return _count(*self._key(), state)[0]
@@ -267,6 +307,18 @@ class Data:
 
     def places(self, article_id: str) -> pd.DataFrame:
         return load_places(self.db_path, article_id)
+
+
+def _in_run(context, job) -> None:
+    """Run `job` in a pool thread as part of the script run `context` (Streamlit's caches
+    and warnings ask for the run), ignoring its failure (see Data.ask_ahead)."""
+    add_script_run_ctx(threading.current_thread(), context)
+    try:
+        job()
+    except Exception:
+        pass  # the panel's own call asks again and reports it
+    finally:
+        add_script_run_ctx(threading.current_thread(), None)
 
 
 def load() -> Data:

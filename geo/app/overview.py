@@ -37,11 +37,16 @@ def list_frame(page):
     )
 
 
+def question() -> tuple[tuple[float, float, float, float] | None, int]:
+    """What the list asks the database (Data.in_view): the box of the map's view as last
+    reported, and how many happenings at most."""
+    return overview.bbox(maps.current_bounds()), overview.LIST_LIMIT
+
+
 def event_list(data: Data, state: FilterState) -> None:
     """The newest happenings of `state` inside the map's view, newest first (asked of the
     database: the view is the query's bbox)."""
-    bbox = overview.bbox(maps.current_bounds())
-    page, n = data.in_view(state, bbox, overview.LIST_LIMIT)
+    page, n = data.in_view(state, *question())
     st.subheader("In this view")
     if page.empty:
         st.caption("No event in the map's view: zoom out or pan.")

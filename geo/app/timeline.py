@@ -24,6 +24,19 @@ def _brushed(bounds: tuple[date, date] | None) -> None:
     filters.set_dates(timeline.brushed_window(chosen, bounds))
 
 
+def question(
+    state: FilterState, bounds: tuple[date, date] | None, by: str | None = None
+) -> tuple[str, str]:
+    """What the timeline asks the database (Data.day_counts): the column it stacks by
+    (`by`, else the chosen one) and the period it counts by: per day, week or month as the
+    shown period is long (the date window, else the data's, `bounds`)."""
+    by = by or st.session_state.get(STACK) or "type"
+    lo, hi = bounds or (None, None)
+    first, last = state.date_from or lo, state.date_to or hi
+    period = timeline.period_for(first, last) if first and last else "day"
+    return timeline.STACK_BY[by], period
+
+
 def panel(data: Data, state: FilterState, bounds: tuple[date, date] | None) -> None:
     """The timeline of the events `state` shows (counts per day, week or month from the
     database); `bounds` is the data's whole period (geo.view.filters)."""
@@ -37,11 +50,8 @@ def panel(data: Data, state: FilterState, bounds: tuple[date, date] | None) -> N
         label_visibility="collapsed",
     )
     by = stack or "type"
-    # per day, week or month as the shown period is long (the date window, else the data's)
-    lo, hi = bounds or (None, None)
-    first, last = state.date_from or lo, state.date_to or hi
-    period = timeline.period_for(first, last) if first and last else "day"
-    counts = data.day_counts(state, timeline.STACK_BY[by], period)
+    column, period = question(state, bounds, by)
+    counts = data.day_counts(state, column, period)
     st.altair_chart(
         timeline.timeline_chart(timeline.counts_by(counts, by), by, period=period),
         key=CHART,
