@@ -342,6 +342,38 @@ def test_the_overview_from_sql_is_the_overview_of_the_frame(filled) -> None:
     ).empty
 
 
+def test_a_box_of_many_events_filters_the_walk_and_gives_the_same_list(filled, monkeypatch):
+    """SQLiteStore.box_columns: a box (the map's view) holding many events filters a walk
+    down the days' and happenings' indexes instead of leading by the point index; one
+    holding few leads. Either way the list and the count are the frame's."""
+    from geo.store import queries
+    from geo.store.sqlite import SQLiteStore
+
+    store, frame = filled
+    shown = apply_filters(frame, FilterState())
+    wide = overview.Bounds(-80.0, -179.0, 80.0, 179.0)
+    empty = overview.Bounds(-40.0, -30.0, -39.0, -29.0)  # the South Atlantic
+    if isinstance(store, SQLiteStore):
+        monkeypatch.setattr(SQLiteStore, "BOX_LEADS_BELOW", 100)
+        wide_query = replace(event_query(FilterState()), bbox=overview.bbox(wide))
+        empty_query = replace(event_query(FilterState()), bbox=overview.bbox(empty))
+        assert store.box_columns(wide_query) is queries.FACTS_BOX_UNINDEXED
+        assert store.box_columns(empty_query) is queries.FACTS
+        sql, params = queries.newest_reports_sql(
+            wide_query, store.dialect, 400, columns=queries.FACTS_BOX_UNINDEXED
+        )
+        plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "facts_point" not in plan, plan
+    else:
+        assert store.box_columns(event_query(FilterState())) is queries.FACTS
+    for box in (wide, empty):
+        inside = overview.in_bounds(shown, box)
+        query = replace(event_query(FilterState()), bbox=overview.bbox(box))
+        page, n = store.newest_happenings(query, 100)
+        assert n == overview.grand_total(inside)[0], box
+        assert _ids(page) == _ids(overview.newest_first(inside)), box
+
+
 def test_the_reports_of_a_happening(filled) -> None:
     store, frame = filled
     grouped = frame.loc[frame["report_count"] > 2, "event_id"].iloc[0]

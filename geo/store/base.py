@@ -512,6 +512,11 @@ class Store(ABC):
         planner: SQLiteStore)."""
         return self.dialect
 
+    def box_columns(self, query: EventQuery) -> queries.Columns:
+        """The event_facts columns to ask the list or the count of happenings of `query`
+        in (a backend may keep the map's box from leading its planner: SQLiteStore)."""
+        return queries.FACTS
+
     def _plan(self, query: EventQuery) -> tuple[queries.Dialect, queries.Columns]:
         """The dialect and the columns to ask an aggregate of `query` in: event_facts, in
         the dialect `_dialect_for` gives (SQLite reads a wide date range by a scan of the
@@ -729,17 +734,22 @@ class Store(ABC):
         fetch = max(4 * limit, 64)  # reports per happening: a few, seldom more
         # down the date index, however wide the range: the walk stops after `fetch` rows
         dialect = self.dialect
+        columns = self.box_columns(query)
         while limit > 0:
-            found = self._select(*queries.newest_reports_sql(query, dialect, fetch))
+            newest = queries.newest_reports_sql(query, dialect, fetch, columns=columns)
+            found = self._select(*newest)
             if len(found) < fetch:  # every dated event read: the undated ones after them
-                undated = queries.newest_reports_sql(query, dialect, fetch, dated=False)
+                undated = queries.newest_reports_sql(
+                    query, dialect, fetch, dated=False, columns=columns
+                )
                 found = pd.concat([found, self._select(*undated)], ignore_index=True)
             newest = found.drop_duplicates("happening", keep="first")
             ids = newest["event_id"].astype(str).tolist()[:limit]
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
                 break
             fetch *= 4
-        happenings = self._select(*queries.happening_count_sql(query, *self._plan(query)))
+        counted_in = self._plan(query)[0]
+        happenings = self._select(*queries.happening_count_sql(query, counted_in, columns))
         if not ids:
             return self.events_by_ids([]), int(happenings.iloc[0, 0])
         rows = self.events_by_ids(ids).set_index("event_id", drop=False)
