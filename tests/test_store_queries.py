@@ -359,6 +359,7 @@ def test_a_box_of_many_events_filters_the_walk_and_gives_the_same_list(filled, m
         empty_query = replace(event_query(FilterState()), bbox=overview.bbox(empty))
         assert store.box_columns(wide_query) is queries.FACTS_BOX_UNINDEXED
         assert store.box_columns(empty_query) is queries.FACTS
+        assert store.box_columns(replace(wide_query, text="brigade")) is queries.FACTS
         sql, params = queries.newest_reports_sql(
             wide_query, store.dialect, 400, columns=queries.FACTS_BOX_UNINDEXED
         )

@@ -545,10 +545,12 @@ class SQLiteStore(Store):
         box only filters a walk down the days' or the happenings' index
         (queries.FACTS_BOX_UNINDEXED; the newest 100 happenings of 1,000,000 events in view
         5.0 -> 0.8 s, a box of a few towns unchanged). A probe of at most BOX_LEADS_BELOW
-        index entries decides. (PostgreSQL's planner weighs the box itself: the same
-        columns there made it 0.8 -> 1.6 s.)"""
-        if query.bbox is None:
-            return queries.FACTS
+        index entries decides. A search keeps the point index: its text index leads
+        there (with the box filtering instead, a search's list took twice as long).
+        (PostgreSQL's planner weighs the box itself: the same columns there made it 0.8
+        -> 1.6 s.)"""
+        if query.bbox is None or query.text:
+            return queries.FACTS  # a search's text index leads, whatever the box
         probe = self._select(*queries.box_events_sql(query, self.BOX_LEADS_BELOW))
         if int(probe.iloc[0, 0]) < self.BOX_LEADS_BELOW:
             return queries.FACTS
