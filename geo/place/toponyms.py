@@ -122,12 +122,10 @@ _DIRECTION = (
     r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?)"
 )
 _LEADING_DIRECTION = re.compile(rf"^{_DIRECTION}\s+", re.IGNORECASE)
-_TRAILING_CUE = re.compile(
-    r"\s+(?:province|region|state|county|district|governorate|city|area|prefecture)$"
-)
-_TITLED_TRAILING_CUE = re.compile(
-    r"\s+(?:Province|Region|State|County|District|Governorate|City|Area|Prefecture)$"
-)
+_CUE_WORDS = ("province", "region", "state", "county", "district", "governorate", "city",
+              "area", "prefecture")  # fmt: skip
+_TRAILING_CUE = re.compile(rf"\s+(?:{'|'.join(_CUE_WORDS)})$")
+_TITLED_TRAILING_CUE = re.compile(rf"\s+(?:{'|'.join(w.title() for w in _CUE_WORDS)})$")
 # Head words that make a facility name a place ("Fort Hood", "Da Nang International Airport").
 _FACILITY_HEADS = re.compile(rf"\b{lexicon.alternation(_GUARDS['facility_heads'])}\b")
 _ADJECTIVAL_SUFFIX = (
@@ -279,18 +277,14 @@ def _describe_trim(start: int, end: int, text: str, gazetteer: Gazetteer) -> tup
     'Hebei province' -> 'Hebei', 'North-Western Sydney' -> 'Sydney' (unless the whole is a
     name the gazetteer knows: 'East Timor', 'Western Australia', 'New York City')."""
     span = text[start:end]
-    trailing = _TRAILING_CUE.search(span) or _TITLED_TRAILING_CUE.search(span)
-    if (
-        trailing
-        and span[: trailing.start()].strip()
-        and (
-            span[trailing.start() :].strip()[:1].islower()
-            # a capitalised kind word is often part of the name ("Orange County", "Kansas
-            # City"); where the gazetteer lacks the whole and knows the rest, it is the
-            # writer's own label on a name ("Raqqah Province", "Homs Governorate")
-            or (not gazetteer.lookup(span) and gazetteer.lookup(span[: trailing.start()]))
-        )
-    ):
+    trailing = _TRAILING_CUE.search(span)
+    titled = None if trailing else _TITLED_TRAILING_CUE.search(span)
+    # a capitalised kind word is often part of the name ("Orange County", "Kansas City");
+    # where the gazetteer lacks the whole and knows the rest, it is the writer's own label
+    # on a name ("Raqqah Province", "Homs Governorate")
+    if titled and not gazetteer.lookup(span) and gazetteer.lookup(span[: titled.start()]):
+        trailing = titled
+    if trailing and span[: trailing.start()].strip():
         end = start + trailing.start()
         span = text[start:end]
     leading = _LEADING_DIRECTION.match(span)

@@ -748,7 +748,7 @@ class Store(ABC):
             if len(ids) == limit or len(found) < fetch:  # enough, or every event read
                 break
             fetch *= 4
-        counted_in = self._plan(query)[0]
+        counted_in = self._dialect_for(query)  # an aggregate's dialect, as _plan's
         happenings = self._select(*queries.happening_count_sql(query, counted_in, columns))
         if not ids:
             return self.events_by_ids([]), int(happenings.iloc[0, 0])
