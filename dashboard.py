@@ -98,10 +98,6 @@ def map_and_view() -> None:
 
 
 map_and_view()
-if not maps.draws_below():
-    # a browser's first run: the map first, the rest once it has drawn (maps.draws_below)
-    st.caption("Loading the timeline and the tabs once the map has drawn…")
-    st.stop()
 timeline.panel(db, state, filters.period())
 
 # Lazy tabs: the table and the totals, which ask the database, run only when open.

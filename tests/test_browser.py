@@ -288,24 +288,6 @@ def test_map_renders_without_internet(offline_page, server):
     assert page.get_by_role("switch", name="Heat map").is_checked()
 
 
-def test_the_map_draws_first_and_the_rest_of_the_page_follows_unasked(offline_page, server):
-    """A session's first run draws the page down to the map (maps.draws_below): the code
-    of the charts and widgets below would compete with the map's frame. Once the map has
-    reported its view, the timeline and the tabs follow without any input."""
-    from playwright.sync_api import expect
-
-    page, _aborted, _served, _dialogs = offline_page
-    page.goto(server["url"])
-    frame = page.frame_locator(MAP_FRAME).first
-    expect(frame.locator(DRAWN).first).to_be_visible(timeout=FIRST_LOAD_MS)
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=LOAD_MS)
-    expect(page.get_by_role("tab", name="Add articles")).to_be_visible()
-    expect(page.get_by_text("once the map has drawn")).to_have_count(0)
-    _settled(page)
-    # and the markers are still the map's: the page's second run kept the same frame
-    expect(frame.locator(DRAWN).first).to_be_visible()
-
-
 def _add_extra_article(server) -> None:
     """A second publisher beside the seeds (their publisher is one), with hostile text."""
     from geo.ingest.pipeline import ingest_paths

@@ -43,12 +43,7 @@ POINT = "map_point"  # (latitude, longitude) of the point last clicked
 START_VIEW = "map_start_view"  # the view the link asked for, when the session began
 VIEW = "map_view"  # the map's centre and zoom as last reported
 BOUNDS = "map_bounds"  # the box the map shows, as last reported (the list beside it)
-STARTED = "map_session_started"  # this session has run the page before
-BELOW_LATER = "map_below_later"  # its first run left out what is under the map
-KEYS = (
-    HEAT, PROVINCES, SIZE, MAP, LAST_CLICK, POINT, START_VIEW, VIEW, BOUNDS, STARTED,
-    BELOW_LATER,
-)  # fmt: skip
+KEYS = (HEAT, PROVINCES, SIZE, MAP, LAST_CLICK, POINT, START_VIEW, VIEW, BOUNDS)
 
 
 @dataclass(frozen=True)
@@ -119,23 +114,6 @@ def forget_click() -> None:
     st.session_state.pop(POINT, None)
 
 
-def draws_below() -> bool:
-    """Whether this run draws what is under the map (the timeline, the tabs). A browser's
-    first run of a session draws the page down to the map and the list beside it: the
-    code the browser fetches for the charts and widgets below (Vega, Arrow, the date and
-    file widgets: about 2.5 MB of JavaScript) ran on the page's one thread while the map's
-    frame loaded, and held its markers back by about 0.8 s. The map's first report of its
-    view then runs the page whole (`events_map`), as any other input does. A client that
-    sent no request headers (a script, Streamlit's AppTest) renders no map and gets the
-    page whole at once."""
-    first = not st.session_state.get(STARTED)
-    st.session_state[STARTED] = True
-    if first and st.context.headers:
-        st.session_state[BELOW_LATER] = True
-        return False
-    return True
-
-
 def last_click_id() -> str:
     """Changes with every new click (the evidence panel's picker starts afresh)."""
     return str(st.session_state.get(LAST_CLICK))
@@ -190,10 +168,6 @@ def events_map(data: Data, state: FilterState, *, mode: Mode, assets: MapAssets)
     bounds = bounds_from_folium(clicked)
     if bounds is not None:
         st.session_state[BOUNDS] = bounds
-    if "center" in (clicked or {}) and st.session_state.pop(BELOW_LATER, False):
-        # the map has drawn and reported its view (st_folium's value before any report
-        # has no centre): now the rest of the page (draws_below)
-        st.rerun(scope="app")
     point = (clicked or {}).get("last_object_clicked")
     if point and point != st.session_state.get(LAST_CLICK):
         st.session_state[LAST_CLICK] = point
