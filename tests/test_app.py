@@ -151,12 +151,24 @@ def test_search_changes_the_count(app):
 def test_the_slow_answers_are_asked_ahead_once_each(app, monkeypatch):
     """Data.ask_ahead starts the map's, the list's and the timeline's answers in threads;
     each panel then takes that answer (Streamlit computes one key once), so a filter change
-    asks the database each question once, and the panels show the answers."""
+    asks the database each question once, and the panels show the answers. Which thread
+    takes a key's lock first is a race (a busy machine starts the pool late and the panel
+    computes it): here each job is waited for as it is submitted, so the panels find the
+    pool's answers only if ask_ahead asked the very keys they ask."""
     import threading
 
+    from geo.app import data as app_data
     from geo.store.base import Store
 
     run, frame = app
+    pool = app_data._AHEAD
+
+    def submit_and_wait(fn, *args, **kwargs):
+        future = type(pool).submit(pool, fn, *args, **kwargs)
+        future.result()
+        return future
+
+    monkeypatch.setattr(pool, "submit", submit_and_wait)
     asked: dict[str, list[str]] = {}
     for name in ("point_types", "newest_happenings", "day_counts"):
         original = getattr(Store, name)
