@@ -191,6 +191,16 @@ def test_the_slow_answers_are_asked_ahead_once_each(app, monkeypatch):
     assert all(t.startswith("geo-ahead") for threads in asked.values() for t in threads)
 
 
+def test_the_objects_of_startup_are_frozen_out_of_the_collections(app):
+    """Streamlit collects every generation after each run; what the first run imported
+    and loaded is frozen (gc.freeze), so those collections walk only what runs made."""
+    import gc
+
+    run, _frame = app
+    run()
+    assert gc.get_freeze_count() > 10_000
+
+
 def test_link_reopens_the_same_view(app):
     run, frame = app
     paris = apply_filters(frame, FilterState(sources=(EXTRA_PUBLISHER,), query="Paris"))

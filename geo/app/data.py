@@ -13,6 +13,7 @@ articles, corrections).
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -46,6 +47,20 @@ GRID_DEGREES = 0.25
 def _seeded(db_path: str) -> bool:
     """Ingest seeds/ when the database holds no article yet (once per process and path)."""
     ensure_seeded(db_path)
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def _startup_frozen() -> bool:
+    """Once per process, after the first run's imports and the seeds: every object alive
+    now (modules, classes, functions, the language model: some 170,000, all kept for the
+    life of the process) moves to the collector's permanent generation (gc.freeze), so
+    the full collection Streamlit runs after every script run walks only what runs made
+    since. Measured over a slider change at 20,000 events, that collection took 100–190 ms
+    of a run's 0.5–0.9 s, and 4–60 ms once they were frozen. Reference counting still
+    frees a frozen object that is dropped; only a cycle made of them stays (what the first
+    run built, once)."""
+    gc.freeze()
     return True
 
 
@@ -330,6 +345,7 @@ def load() -> Data:
         st.error(
             f"Could not read the seed articles into {text(redact_location(db_path))}: {text(exc)}"
         )
+    _startup_frozen()
     stamp = database_stamp(db_path)
     key = str(db_path)
     return Data(db_path, stamp, _choices(key, stamp), _total(key, stamp))
