@@ -410,3 +410,20 @@ def test_script_json_writes_strings_holding_its_stand_ins_the_same():
         inside = text[1:-1]
         assert not (set(inside) & set("<>&'%#\u2028\u2029{}"))
         assert stand_in in json.loads(text).get("popup", stand_in)
+
+
+def test_script_json_writes_a_string_it_has_written_before_the_same_way():
+    # short strings are remembered as written (mapview._WrittenStrings); the second time,
+    # and after the memory starts afresh, a hostile one is escaped all the same
+    from geo.view import mapview
+
+    value = {"<b>": ["<b>", "{{x}}", "it's", "<b>" * 30]}
+    first = script_json(value)
+    assert "<b>" in mapview._WRITTEN_STRINGS  # remembered, the long one not
+    assert "<b>" * 30 not in mapview._WRITTEN_STRINGS
+    assert script_json(value) == first
+    for i in range(mapview._WrittenStrings.MAX + 1):
+        script_json([f"s{i}"])
+    assert len(mapview._WRITTEN_STRINGS) <= mapview._WrittenStrings.MAX
+    assert script_json(value) == first == script_json(value)
+    assert json.loads(first) == value and "<" not in first and "{{" not in first
