@@ -289,6 +289,9 @@ def test_heat_points_weigh_each_place_by_its_events(events):
 )
 def test_dates_are_shown_as_precisely_as_known(precision, expected):
     assert format_event_date(pd.Timestamp("2016-11-08"), precision) == expected
+    # as the stores give it (ISO text, with a time or a zone), and text ISO does not read
+    for text in ("2016-11-08", "2016-11-08 00:00:00", "2016-11-08T00:00:00+00:00", "8 Nov 2016"):
+        assert format_event_date(text, precision) == expected, text
 
 
 def test_missing_date_and_publication_date_flag():
