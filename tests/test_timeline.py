@@ -49,6 +49,8 @@ def test_chart_has_a_brush_over_the_days(events):
     assert spec["params"][0]["name"] == BRUSH
     assert spec["params"][0]["select"]["encodings"] == ["x"]
     assert spec["encoding"]["x"]["field"] == "day"
+    # one canvas, not an element per bar (Streamlit's embed reads usermeta.embedOptions)
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"
 
 
 @pytest.mark.parametrize(
