@@ -90,8 +90,10 @@ class Entities:
                         break
             elif ent.label in rules.MISLABELS:
                 deferred.append((start, end, surface, ent.label))
-        # A state's country is a country the article is about ("Ohio": the US).
+        # A state's country is a country the article is about ("Ohio": the US), and so is
+        # the one country of the towns the model tags ("Brookings").
         context.countries |= _countries_of_regions(found, gazetteer)
+        context.countries |= _countries_of_towns(found, gazetteer)
         for start, end, surface, label in deferred:
             # People carry town names ("Austin", "Phoenix"); groups and nationalities that
             # are a large town's name are the town ("Aleppo" tagged NORP).
@@ -103,6 +105,36 @@ class Entities:
                     Mention(start, end, surface, finder=Finder.NER_RELABELLED, label=label)
                 )
         return found
+
+
+# A town the model tags whose every namesake of NAMESAKE_POPULATION people or more lies
+# in one country, the largest a town of TOWN_OF_ITS_COUNTRY people or more, names that
+# country (_countries_of_towns).
+NAMESAKE_POPULATION = 1000
+TOWN_OF_ITS_COUNTRY = 15_000
+
+
+def _countries_of_towns(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
+    """The countries of the towns the model tags as places whose name no sizeable town
+    abroad shares: a local paper names the towns of its area without their state or
+    country ("second at the district contest in Brookings"), and a name only towns of one
+    country bear says where the article is as surely as the country's name would."""
+    out = set()
+    for m in found:
+        if m.kind != "toponym" or m.finder is not Finder.NER or m.text.isupper():
+            continue
+        namesakes = [
+            c.place
+            for c in gazetteer.lookup(m.text)
+            if c.name_kind < 2 and c.place.population >= NAMESAKE_POPULATION
+        ]
+        if not namesakes or any(p.feature in ("country", "admin1") for p in namesakes):
+            continue  # a country's or a region's name, or none: said elsewhere
+        countries = {p.country_code for p in namesakes}
+        largest = max((p.population for p in namesakes if p.feature == "city"), default=0)
+        if len(countries) == 1 and largest >= TOWN_OF_ITS_COUNTRY:
+            out |= countries - {None}
+    return out
 
 
 def _countries_of_regions(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
