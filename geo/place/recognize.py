@@ -62,7 +62,8 @@ class Entities:
     """The model's place entities (GPE, LOC, FAC), trimmed of "the", possessives and
     descriptive words; its demonyms; and its NORP/ORG/PERSON entities the gazetteer knows
     as a place of the article's countries ("Aleppo" tagged NORP, "Jarablus" ORG). The
-    countries the place entities name join `context.countries`."""
+    countries the place entities name, those of the regions they name and those of the
+    towns they name that only one country has join `context.countries`."""
 
     name = "entities"
     after_merge = False
