@@ -8,8 +8,9 @@ import json
 import pytest
 
 from geo.cli import main
+from geo.models import Finder, Mention
 from geo.place.gazetteer import default_gazetteer, demonym_plural, demonyms
-from geo.place.recognize import find_mentions
+from geo.place.recognize import _countries_of_towns, find_mentions
 
 
 @pytest.fixture(scope="module")
@@ -309,3 +310,22 @@ def test_a_town_only_one_country_has_names_that_country(gazetteer, town, found_t
     names = [name for name, _ in found(text, gazetteer)]
     assert town in names
     assert ("Sioux Falls" in names) is found_too
+
+
+@pytest.mark.parametrize(
+    ("name", "countries"),
+    [
+        ("Brookings", {"US"}),
+        ("Windsor", set()),  # towns of four countries
+        # a Syrian town's own name (GeoNames gives it no population) and an Israeli town's
+        # other name: two countries
+        ("Ras Al-Ayn", set()),
+        # only another name of a Sudanese town, and a woman's name: no town's own name
+        ("Karima", set()),
+    ],
+)
+def test_the_country_of_a_tagged_town_needs_its_own_name_in_one_country(
+    gazetteer, name, countries
+) -> None:
+    mention = Mention(0, len(name), name, finder=Finder.NER, label="GPE")
+    assert _countries_of_towns([mention], gazetteer) == countries

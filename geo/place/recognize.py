@@ -108,9 +108,10 @@ class Entities:
         return found
 
 
-# A town the model tags whose every namesake of NAMESAKE_POPULATION people or more lies
-# in one country, the largest a town of TOWN_OF_ITS_COUNTRY people or more, names that
-# country (_countries_of_towns).
+# A town the model tags whose every namesake lies in one country (every place of that own
+# name, and of that other name from NAMESAKE_POPULATION people up), the largest of its own
+# name a town of TOWN_OF_ITS_COUNTRY people or more, names that country
+# (_countries_of_towns).
 NAMESAKE_POPULATION = 1000
 TOWN_OF_ITS_COUNTRY = 15_000
 
@@ -124,15 +125,23 @@ def _countries_of_towns(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
     for m in found:
         if m.kind != "toponym" or m.finder is not Finder.NER or m.text.isupper():
             continue
-        namesakes = [
-            c.place
+        # a place's own name counts at any size: GeoNames gives many towns no population
+        # ("Ras al-Ayn" is a Syrian town's own name and an Israeli town's other name)
+        candidates = [
+            c
             for c in gazetteer.lookup(m.text)
-            if c.name_kind < 2 and c.place.population >= NAMESAKE_POPULATION
+            if c.name_kind == 0 or (c.name_kind < 2 and c.place.population >= NAMESAKE_POPULATION)
         ]
-        if not namesakes or any(p.feature in ("country", "admin1") for p in namesakes):
+        if not candidates or any(c.place.feature in ("country", "admin1") for c in candidates):
             continue  # a country's or a region's name, or none: said elsewhere
-        countries = {p.country_code for p in namesakes}
-        largest = max((p.population for p in namesakes if p.feature == "city"), default=0)
+        countries = {c.place.country_code for c in candidates}
+        # the town's own name: another name is often a transliteration a name of people
+        # shares ("Karima" is a Sudanese town's other name)
+        largest = max(
+            (c.place.population for c in candidates
+             if c.name_kind == 0 and c.place.feature == "city"),
+            default=0,
+        )  # fmt: skip
         if len(countries) == 1 and largest >= TOWN_OF_ITS_COUNTRY:
             out |= countries - {None}
     return out
