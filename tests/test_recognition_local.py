@@ -253,7 +253,6 @@ def test_names_labelled_mostly_as_other_things() -> None:
 def test_a_name_used_for_other_things_is_no_place_unless_a_place_owns_it(
     gazetteer, name, guarded
 ) -> None:
-    from geo.models import Mention
     from geo.place.toponyms import _not_a_place
 
     text = f"{name} was named in the appeal filed on Monday."
@@ -270,7 +269,6 @@ def test_another_spelling_of_a_town_of_the_articles_country_stays_a_place(
     hold only as other names of the town; the model often labels them persons or armed
     groups. In an article about that country they stay places; elsewhere they are guarded
     like any other name of a small town."""
-    from geo.models import Mention
     from geo.place.toponyms import _not_a_place
 
     text = f"{name} was shelled again on Monday, {name} activists said."
@@ -283,7 +281,6 @@ def test_another_spelling_of_a_town_of_the_articles_country_stays_a_place(
 def test_a_possessive_of_a_place_is_not_taken_for_another_thing(gazetteer) -> None:
     """ "Syrias army" with the apostrophe lost: the model's PERSON labels of "Syrias" do not
     make the country's possessive another thing's name."""
-    from geo.models import Mention
     from geo.place.toponyms import _not_a_place
 
     text = "Syrias army said Syrias allies had helped."

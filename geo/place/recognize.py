@@ -137,11 +137,8 @@ def _countries_of_towns(found: list[Mention], gazetteer: Gazetteer) -> set[str]:
         countries = {c.place.country_code for c in candidates}
         # the town's own name: another name is often a transliteration a name of people
         # shares ("Karima" is a Sudanese town's other name)
-        largest = max(
-            (c.place.population for c in candidates
-             if c.name_kind == 0 and c.place.feature == "city"),
-            default=0,
-        )  # fmt: skip
+        own_towns = [c.place for c in candidates if c.name_kind == 0 and c.place.feature == "city"]
+        largest = max((p.population for p in own_towns), default=0)
         if len(countries) == 1 and largest >= TOWN_OF_ITS_COUNTRY:
             out |= countries - {None}
     return out
