@@ -100,7 +100,10 @@ def map_and_view() -> None:
 map_and_view()
 timeline.panel(db, state, filters.period())
 
-# Lazy tabs: the table and the totals, which ask the database, run only when open.
+# Lazy tabs: only the open tab's panel runs (opening another reruns the page). A hidden
+# panel still costs its elements at every filter change, on the server and in the page,
+# which draws each one again: the four hidden ones were 42 of a run's 100 elements, and
+# the correction tab draws a second map when an event is selected.
 table_tab, totals_tab, add_tab, sources_tab, fix_tab, export_tab = tabs.under_map()
 with table_tab:
     if table_tab.open:
@@ -109,10 +112,14 @@ with totals_tab:
     if totals_tab.open:
         overview.totals_panel(db, state)
 with add_tab:
-    add_articles.panel(db.db_path, access)
+    if add_tab.open:
+        add_articles.panel(db.db_path, access)
 with sources_tab:
-    sources.panel(db.db_path, can_edit=access.can_edit, reason=access.reason)
+    if sources_tab.open:
+        sources.panel(db.db_path, can_edit=access.can_edit, reason=access.reason)
 with fix_tab:
-    corrections.panel(db, access, assets=map_assets)
+    if fix_tab.open:
+        corrections.panel(db, access, assets=map_assets)
 with export_tab:
-    export.panel(db, state, mode=map_mode)
+    if export_tab.open:
+        export.panel(db, state, mode=map_mode)

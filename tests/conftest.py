@@ -236,6 +236,15 @@ EXTRA_MANIFEST = f"""extra.txt:
 """
 
 
+def open_tab(at, label: str):
+    """Open the tab `label` under the dashboard's map in AppTest `at`, as a click on it
+    does, and run it: the tabs are lazy (geo/app/tabs.py), only the open one's panel runs."""
+    from geo.app import tabs
+
+    at.session_state[tabs.TABS] = label
+    return at.run()
+
+
 def write_extra_article(folder) -> None:
     """Write the extra article (and its manifest) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.app import tabs
 from geo.app.filters import PLAY_TICK
 from geo.app.overview import TOTALS
 from geo.ingest.pipeline import ingest_paths
@@ -25,7 +26,13 @@ from geo.view.filters import (
     date_bounds,
     publishers,
 )
-from tests.conftest import EXTRA_PUBLISHER, STORE_BACKENDS, Databases, write_extra_article
+from tests.conftest import (
+    EXTRA_PUBLISHER,
+    STORE_BACKENDS,
+    Databases,
+    open_tab,
+    write_extra_article,
+)
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 FIRST_RUN_TIMEOUT = 600  # the first run seeds the database (and may build the gazetteer)
@@ -376,7 +383,7 @@ def test_pasted_article_adds_its_events(database, tmp_path, monkeypatch):
     db = database["stores"].copy(database["path"])
     monkeypatch.setenv("GEO_DB", str(db))
     before = len(load_events(db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    at = open_tab(AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run(), tabs.ADD)
     at.text_area(key="paste_text").input(
         "Artillery shelled Homs on 1 October 2016, witnesses said."
     )
@@ -391,7 +398,7 @@ def test_pasted_article_adds_its_events(database, tmp_path, monkeypatch):
 
 def test_empty_paste_is_refused_with_a_reason(app):
     run, frame = app
-    at = run()
+    at = open_tab(run(), tabs.ADD)
     next(b for b in at.button if b.label == "Add the text").click().run()
     assert any("the text is empty" in e.value for e in at.error)
     assert count(at) == count_label(len(frame))
@@ -407,7 +414,7 @@ def test_a_place_is_corrected_with_a_pin_and_the_correction_undone(database, tmp
     event = load_events(db).dropna(subset=["latitude"]).iloc[0]
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     at.query_params["event"] = str(event["event_id"])
-    at.run()
+    open_tab(at.run(), tabs.FIX)
     # the sentence is beside the form
     assert any("fix-sentence" in h.proto.body for h in at.get("html"))
     at.radio(key="fix_how").set_value("where I drop a pin").run()
@@ -444,9 +451,12 @@ def test_a_public_deployment_without_password_is_read_only(app, monkeypatch):
     _public(monkeypatch)
     at = run(event=str(frame.iloc[0]["event_id"]))
     assert count(at) == count_label(len(frame))
-    assert not [b for b in at.button if b.label in ("Add the text", "Save the correction")]
-    assert any("Read-only" in i.value and "public deployment" in i.value for i in at.info)
-    assert not [w for w in at.text_input if w.key == "paste_title"]
+    for tab, button in ((tabs.ADD, "Add the text"), (tabs.FIX, "Save the correction")):
+        open_tab(at, tab)
+        assert not at.exception
+        assert not [b for b in at.button if b.label == button]
+        assert any("Read-only" in i.value and "public deployment" in i.value for i in at.info)
+        assert not [w for w in at.text_input if w.key == "paste_title"]
 
 
 def _edit_button(at: AppTest):
@@ -459,7 +469,8 @@ def test_the_editor_password_opens_editing_and_locks_out_after_failures(app, mon
     run, _frame = app
     _public(monkeypatch)
     monkeypatch.setenv("GEO_EDITOR_PASSWORD", "correct horse")
-    at = run()
+    at = open_tab(run(), tabs.ADD)
+    assert any(i.value for i in at.info)  # the tab is open: it says why it cannot add
     assert not [b for b in at.button if b.label == "Add the text"]
     for _ in range(editing.LOCKOUT_FAILURES):
         at.text_input(key="editor_password").input("wrong")
@@ -470,7 +481,8 @@ def test_the_editor_password_opens_editing_and_locks_out_after_failures(app, mon
     assert any("Too many wrong passwords" in e.value for e in at.sidebar.error)
     assert not [b for b in at.button if b.label == "Add the text"]
 
-    fresh = run()  # another session, not locked (the process lock needs more failures)
+    # another session, not locked (the process lock needs more failures)
+    fresh = open_tab(run(), tabs.ADD)
     fresh.text_input(key="editor_password").input("correct horse")
     fresh.text_input(key="editor_name").input("Ana")
     _edit_button(fresh).click().run()
@@ -487,7 +499,7 @@ def test_a_correction_records_who_made_it(database, monkeypatch):
     event = load_events(db).dropna(subset=["latitude"]).iloc[0]
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     at.query_params["event"] = str(event["event_id"])
-    at.run()
+    open_tab(at.run(), tabs.FIX)
     at.radio(key="fix_how").set_value("not a place").run()
     at.button(key="fix_save").click().run()
     assert not at.exception
@@ -535,7 +547,6 @@ def test_the_actor_filter_narrows_the_view_and_is_in_the_link(app):
 
 
 def test_the_totals_tab_counts_events_and_deaths_by_type_actor_and_publisher(app):
-    from geo.app import tabs
     from geo.view.overview import totals
 
     run, frame = app

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.app import tabs
 from geo.cli import main
 from geo.store import open_store
 from geo.store.sqlite import load_events
 from geo.view.filters import count_label
 from geo.view.plaintext import markdown_text
+from tests.conftest import open_tab
 from tests.http_fixture import serve_site
 from tests.test_cli_fetch import build_wire
 
@@ -77,8 +79,9 @@ def db(seeded, tmp_path, monkeypatch):
     return path
 
 
-def dashboard() -> AppTest:
-    return AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+def dashboard(tab: str = tabs.ADD) -> AppTest:
+    """The dashboard with the tab `tab` open (Add articles, else Sources)."""
+    return open_tab(AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run(), tab)
 
 
 # --- Add articles: URLs of pages and feeds ------------------------------------------------------
@@ -131,7 +134,7 @@ def sources_table(at: AppTest):
 
 def test_a_feed_is_added_listed_with_its_state_and_removed(site, db, capsys):
     feed = site.url("/wire/rss.xml")
-    at = dashboard()
+    at = dashboard(tabs.SOURCES)
     assert any("No feed is watched" in c.value for c in at.caption)
     # A bad feed first: refused by the rules of the sources file, named.
     at.text_input(key="source_url").input("file:///etc/passwd")
@@ -159,7 +162,7 @@ def test_a_feed_is_added_listed_with_its_state_and_removed(site, db, capsys):
     # The watcher polls it (no sources file); the panel shows its state.
     assert main(["watch", "--db", str(db), "--once"]) == 0
     assert " Wire desk: 2 new, 0 unchanged\n" in capsys.readouterr().err
-    at = dashboard()
+    at = dashboard(tabs.SOURCES)
     row = sources_table(at).iloc[0]
     assert row["last success"].endswith(" UTC") and row["last error"] == ""
     assert row["next poll"].endswith(" UTC")

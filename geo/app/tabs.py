@@ -1,7 +1,9 @@
-"""The tabs under the map. Only the open tab's heavy panels run (the table's page, the
-totals: each asks the database at every filter change); opening a tab reruns the page
-(Streamlit's lazy tabs: `on_change="rerun"`, each tab's `.open`). The table is open at
-first. The tabs are not part of the URL: a link opens the table."""
+"""The tabs under the map. Only the open tab's panel runs (dashboard.py): the table's page
+and the totals ask the database at every filter change, and every panel's elements are
+sent and drawn again at each run, hidden or not. Opening a tab reruns the page
+(Streamlit's lazy tabs: `on_change="rerun"`, each tab's `.open`); what was typed into a
+form of a tab and not sent is gone when another tab opens. The table is open at first.
+The tabs are not part of the URL: a link opens the table."""
 
 from __future__ import annotations
 
