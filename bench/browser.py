@@ -280,7 +280,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit(script: Path, db: str | None, log: Path, timeout: float):
-    """`streamlit run script` on a free loopback port; yields (url, process)."""
+    """`streamlit run script` (through bench/timed_server.py) on a free loopback port;
+    yields its Server (which also unpacks as url, process)."""
     port = _free_port()
     runs_log = log.with_suffix(".runs")
     runs_log.unlink(missing_ok=True)

@@ -470,7 +470,8 @@ def test_the_editor_password_opens_editing_and_locks_out_after_failures(app, mon
     _public(monkeypatch)
     monkeypatch.setenv("GEO_EDITOR_PASSWORD", "correct horse")
     at = open_tab(run(), tabs.ADD)
-    assert any(i.value for i in at.info)  # the tab is open: it says why it cannot add
+    # the tab is open, and says why it cannot add
+    assert any("not add articles" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "Add the text"]
     for _ in range(editing.LOCKOUT_FAILURES):
         at.text_input(key="editor_password").input("wrong")
