@@ -281,7 +281,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def streamlit(script: Path, db: str | None, log: Path, timeout: float):
     """`streamlit run script` (through bench/timed_server.py) on a free loopback port;
-    yields its Server (which also unpacks as url, process)."""
+    yields its Server."""
     port = _free_port()
     runs_log = log.with_suffix(".runs")
     runs_log.unlink(missing_ok=True)
@@ -333,9 +333,6 @@ class Server:
     url: str
     proc: subprocess.Popen
     runs_log: Path
-
-    def __iter__(self):  # `url, proc = server`
-        return iter((self.url, self.proc))
 
     def full_run_ended_after(self, wall_s: float) -> float | None:
         """When (wall-clock seconds) the first full script run that ended after `wall_s`
@@ -682,7 +679,8 @@ def baseline(browser, args, folder: Path) -> dict:
     script = folder / "baseline_app.py"
     script.write_text(BASELINE_APP)
     loads, reruns = [], []
-    with streamlit(script, None, folder / "baseline.log", args.timeout) as (url, _proc):
+    with streamlit(script, None, folder / "baseline.log", args.timeout) as server:
+        url = server.url
         for run in range(args.runs + 1):
             session = new_session(browser, url)
             try:
@@ -722,7 +720,7 @@ def bench_one(browser, backend: str, n: int, args, folder: Path, base: dict) -> 
     log = folder / f"streamlit-{backend}-{n}.log"
     print(f"\n## {backend}, {n:,} events (load {load()})", flush=True)
     with streamlit(PROJECT_DIR / "dashboard.py", db, log, args.timeout) as server:
-        url, proc = server
+        url, proc = server.url, server.proc
         warm = new_session(browser, url)
         try:
             started = time.perf_counter()
