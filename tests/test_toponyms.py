@@ -223,3 +223,21 @@ def test_a_person_entity_cut_into_the_text_does_not_hide_a_place(gazetteer) -> N
     entities = {e.text: e.label_ for e in load_nlp()(text).ents}
     assert entities.get("Sri Lanka - approximately") == "PERSON"  # the model's mis-cut
     assert "Sri Lanka" in names(text, gazetteer)
+
+
+def test_a_full_stop_the_model_runs_on_ends_a_sentence() -> None:
+    # the small model's segmenter joins sentences after a token it does not know ("3A.");
+    # abbreviations keep their stop
+    from geo.place.sentences import DocSentences
+    from geo.place.tokens import tokens_from_doc
+
+    text = (
+        "He won the award for Class 3A. MPCHS Jazz II finished second. "
+        "Gov. Smith met U.S. troops in Mt. Pleasant at 5 p.m. Friday."
+    )
+    spans = DocSentences(tokens_from_doc(load_nlp()(text))).split(text)
+    assert [text[start:end].strip() for start, end in spans] == [
+        "He won the award for Class 3A.",
+        "MPCHS Jazz II finished second.",
+        "Gov. Smith met U.S. troops in Mt. Pleasant at 5 p.m. Friday.",
+    ]

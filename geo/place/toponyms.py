@@ -164,6 +164,33 @@ def nlp_model() -> str:
     return model
 
 
+def _full_stop_boundaries(doc):
+    """A full stop before a capitalised word ends a sentence: "won the award for Class 3A.
+    MPCHS Jazz II finished second". The small model's segmenter runs such sentences
+    together when the stop stays in the token of a word it does not know ("3A."). The
+    stops of abbreviations ("Mt.", "Gov.", "U.S.", "p.m.", "J.") are the tokenizer's
+    exceptions, have another stop inside or follow one letter, and do not split."""
+    from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        if not (token.whitespace_ and following.text[:1].isupper()) or following.is_sent_start:
+            continue
+        word = token.text
+        if word == ".":
+            ends = token.i > 0 and len(doc[token.i - 1].text) > 1  # not "J ." of "J. Smith"
+        else:
+            ends = (
+                len(word) > 2
+                and word.endswith(".")
+                and "." not in word[:-1]
+                and word not in TOKENIZER_EXCEPTIONS
+            )
+        if ends:
+            following.is_sent_start = True
+    return doc
+
+
 @cache
 def load_nlp():
     """spaCy's small English model, loaded once, with only what recognition needs.
@@ -171,6 +198,8 @@ def load_nlp():
     The dependency parser is replaced by the model's own sentence segmenter (`senter`),
     and the attribute ruler (coarse POS tags) is left out: nothing downstream reads the
     parse or `pos_`, only sentences, the tagger's proper-noun tags (`tag_`) and entities.
+    A line break ends a sentence, and so does a full stop the segmenter ran on over
+    (`_full_stop_boundaries`, after the entities, which it leaves as they are).
     Measured on GeoVirus: entities identical in 225 of 229 documents, proper-noun tags
     unchanged, the model about 1.5 times as fast (bench/geoparse.py).
     """
@@ -180,9 +209,12 @@ def load_nlp():
     with _nlp_lock:
         if "newline_boundaries" not in Language.factories:
             Language.component("newline_boundaries", func=_newline_boundaries)
+        if "full_stop_boundaries" not in Language.factories:
+            Language.component("full_stop_boundaries", func=_full_stop_boundaries)
         nlp = spacy.load(nlp_model(), exclude=["lemmatizer", "attribute_ruler"], disable=["parser"])
         nlp.enable_pipe("senter")
         nlp.add_pipe("newline_boundaries", after="senter")
+        nlp.add_pipe("full_stop_boundaries", last=True)
         return nlp
 
 
