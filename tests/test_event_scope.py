@@ -13,7 +13,7 @@ import pytest
 from geo.event.attribution import casualties
 from geo.event.events import classify_sentence, extract_events, listed_places
 from geo.models import Mention, Place, ResolvedMention
-from tests.test_events import THURSDAY, events_of, resolve, sentences_of
+from tests.test_events import ALEPPO, THURSDAY, events_of, resolve, sentences_of
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,43 @@ def test_a_list_of_countries_with_the_articles_own_is_not_split() -> None:
 def test_a_report_of_a_campaign_stepped_up_is_still_a_report() -> None:
     text = "Five civilians were killed in Aleppo on Sunday as the army stepped up its campaign."
     assert len(events_of(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # local papers report the gatherings of their towns
+        ("The library's annual book sale runs through Saturday.", "community"),
+        ("The awards were presented at the school on Thursday.", "community"),
+        ("Students met for the honor band and vocal clinic.", "community"),
+        ("The band placed first at the district competition.", "community"),
+        ("Thousands came to the county fair.", "community"),
+        # the same words as something else
+        ("The arms sale to the kingdom was approved.", None),
+        ("He did not get a fair trial.", None),
+        ("The health clinic treated 40 patients.", None),
+        ("Shelling hit the festival grounds.", "shelling"),  # violence still wins
+    ],
+)
+def test_community_gatherings_are_events(sentence, expected) -> None:
+    assert classify_sentence(sentence) == expected, sentence
+
+
+def test_where_a_group_came_from_is_not_where_it_gathered() -> None:
+    # "students from X were at Y": X is their home; with no place of its own the
+    # gathering takes the place the sentence before names
+    text = "A school in Aleppo hosted guests. Students from Idlib were there for the band clinic."
+    (event,) = events_of(text)
+    assert event.event_type == "community"
+    assert event.location.place.geonameid == ALEPPO.geonameid
+
+
+def test_the_happening_named_again_with_the_is_the_one_told() -> None:
+    # "at the festival" with no place of its own tells more of the festival told before,
+    # not of a new one at the town the sentences before name
+    text = (
+        "A music festival opened in Aleppo on Monday. Rain fell on Atareb overnight. "
+        "The roads of Atareb were wet. Buses ran late. Crowds stayed late at the festival."
+    )
+    events = events_of(text)
+    assert [e.location.place.name for e in events] == ["Aleppo"]

@@ -61,7 +61,7 @@ def events_of(text, published=THURSDAY, title=None, approximate=None):
 def test_the_vocabulary_is_documented_and_complete() -> None:
     required = {"airstrike", "shelling", "explosion", "chemical", "shooting", "clash", "capture",
                 "execution", "siege", "protest", "diplomacy", "humanitarian", "crime", "accident",
-                "disaster", "disease", "politics", "other"}  # fmt: skip
+                "disaster", "disease", "politics", "community", "other"}  # fmt: skip
     assert set(EVENT_TYPES) == required
     assert set(EVENT_TYPE_DEFINITIONS) == required
 
