@@ -161,10 +161,26 @@ def test_a_report_of_a_campaign_stepped_up_is_still_a_report() -> None:
         ("He did not get a fair trial.", None),
         ("The health clinic treated 40 patients.", None),
         ("Shelling hit the festival grounds.", "shelling"),  # violence still wins
+        ("The attack came ahead of the Eid festival.", "clash"),  # even a bare "attack"
+        ("Two were killed at the festival.", "other"),  # and a toll
+        # a kind of gathering, the trade's words, a gathering to come
+        ("Committees work on community events such as festivals and parades.", None),
+        ("The theatre was sold to a concert promoter.", None),
     ],
 )
 def test_community_gatherings_are_events(sentence, expected) -> None:
     assert classify_sentence(sentence) == expected, sentence
+
+
+def test_a_gathering_to_come_is_no_event() -> None:
+    assert events_of("The fundraiser in Aleppo is scheduled for 6:30 p.m.") == []
+
+
+def test_a_bare_toll_never_takes_the_type_of_a_gathering() -> None:
+    # an article about a festival where people died: the toll is a death, not a festival
+    text = "A festival opened in Aleppo on Monday. In Idlib five people were killed."
+    types = {e.location.place.name: e.event_type for e in events_of(text)}
+    assert types == {"Aleppo": "community", "Idlib": "other"}
 
 
 def test_where_a_group_came_from_is_not_where_it_gathered() -> None:

@@ -106,6 +106,9 @@ _ANY_TRIGGER = lexicon.TriggerSearch(
 )
 # Types that are not violence yield to violence in the same sentence.
 _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
+# Gatherings ("peaceful"): they yield even to a bare "attack" or "killed" in the sentence
+# (an attack "ahead of the festival" is the news), and no toll is theirs.
+_PEACEFUL = {name for name, entry in _VOCABULARY.items() if entry.get("peaceful")}
 # Types counted as one kind of happening when reports of one article are merged.
 FAMILY = {name: entry["family"] for name, entry in _VOCABULARY.items() if "family" in entry}
 # The weapon system of a type of attack: one family by two means is two happenings.
@@ -369,6 +372,7 @@ def _trigger(
     `without`: types whose context-needing triggers do not count (the article does not
     speak of their subject)."""
     best: tuple[int, int, int, str] | None = None
+    violence: tuple[int, int, int, str] | None = None  # the surest word of violence or a toll
     history = _place_history(sentence)
     for m in _ANY_TRIGGER.finditer(sentence):
         if history and any(start <= m.start() < end for start, end in history):
@@ -385,6 +389,11 @@ def _trigger(
         key = (-strength, event_type in _CALM, m.start(), event_type)
         if best is None or key < best:
             best = key
+        hurt = event_type not in _CALM or _toll(event_type, strength)
+        if hurt and (violence is None or key < violence):
+            violence = key
+    if best is not None and best[3] in _PEACEFUL and violence is not None:
+        return violence
     return best
 
 
@@ -1096,9 +1105,9 @@ def _type_tolls(
     happening the article is about: news gives the toll of the disaster, the attack or the
     outbreak it reports, not a death of no kind. That type is the one the headline and the
     sentences of the article name most often (the first named on a tie)."""
-    named = [t[3] for t in triggers if t is not None and t[3] != "other"]
+    named = [t[3] for t in triggers if t is not None and t[3] != "other" and t[3] not in _PEACEFUL]
     title_type = classify_sentence(title) if title else None
-    if title_type is not None and title_type != "other":
+    if title_type is not None and title_type != "other" and title_type not in _PEACEFUL:
         named = [title_type, title_type, *named]  # the headline says what the article is
     if not named:
         return
