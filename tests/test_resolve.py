@@ -52,10 +52,6 @@ def resolved_id(gazetteer: Gazetteer, text: str, target: str, *others: str) -> i
         ("Springfield, Massachusetts, closed its schools.", "Springfield", ("Massachusetts",),
          4951788),
         ("Springfield is the capital of Illinois.", "Springfield", ("Illinois",), 4250542),
-        # a state the article names outweighs a town forty times larger elsewhere
-        ("COLUMBUS -- Bands from across Nebraska met on Saturday.", "COLUMBUS", ("Nebraska",),
-         5066001),
-        ("Columbus, the capital, voted on Tuesday.", "Columbus", (), 4509177),
         ("Fighting raged in Aleppo on Thursday.", "Aleppo", (), 170063),
         ("Rebels advanced in the Aleppo province.", "Aleppo", (), 170062),
         ("Talks between Moscow and Washington stalled.", "Washington", ("Moscow",), 4140963),

@@ -35,11 +35,8 @@ IN_CONTEXT_COUNTRY = 3.0
 # A country the article names only through one of its regions ("Massachusetts") is weaker
 # evidence: it must not send "London" to London, Ohio.
 IMPLIED_COUNTRY = 1.5
-# A candidate in a region the article names ("Texas" for "Paris"): worth a town a hundred
-# times as large elsewhere, since a local paper names its own state and few others
-# (Columbus, Nebraska over Columbus, Ohio, forty times larger, in an article that names
-# Nebraska).
-IN_CONTEXT_REGION = 2.0
+# A candidate in a region the article names ("Texas" for "Paris").
+IN_CONTEXT_REGION = 1.5
 # Matched through an alternate name (another language's, an old one): a little less sure
 # than the place's own name. Through a transliteration variant ("Hasakeh"): much less.
 ALTERNATE_NAME_PENALTY = 0.5
