@@ -166,6 +166,10 @@ def test_a_report_of_a_campaign_stepped_up_is_still_a_report() -> None:
         # a kind of gathering, the trade's words, a gathering to come
         ("Committees work on community events such as festivals and parades.", None),
         ("The theatre was sold to a concert promoter.", None),
+        ("Turkey, in concert with Russia, brokered the truce.", "diplomacy"),
+        ("E-book sales rose four percent.", None),
+        ("The national competition authority fined the firm.", None),
+        ("Ahead of the Eid festival, the two sides held talks.", "diplomacy"),
     ],
 )
 def test_community_gatherings_are_events(sentence, expected) -> None:
@@ -201,3 +205,23 @@ def test_the_happening_named_again_with_the_is_the_one_told() -> None:
     )
     events = events_of(text)
     assert [e.location.place.name for e in events] == ["Aleppo"]
+
+
+def test_what_was_scheduled_and_happened_is_still_an_event() -> None:
+    # "scheduled for" marks a gathering to come, not talks that were held or derailed
+    (event,) = events_of("Clashes in Aleppo derailed talks scheduled for Monday.")
+    assert event.event_type == "clash"
+
+
+def test_officials_from_a_place_speak_for_it() -> None:
+    # unlike students or delegates from a town, officials from a country are its own
+    (event,) = events_of("Health officials from Syria confirmed fifteen new cases of cholera.")
+    assert event.location.place.name == "Syria"
+
+
+def test_the_second_happening_named_with_the_is_another() -> None:
+    text = (
+        "A festival opened in Aleppo on Monday. Rain fell on Atareb overnight. "
+        "The roads of Atareb were wet. Buses ran late. Crowds came to the second festival."
+    )
+    assert [e.location.place.name for e in events_of(text)] == ["Aleppo", "Al Atarib"]

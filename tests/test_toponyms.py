@@ -233,11 +233,14 @@ def test_a_full_stop_the_model_runs_on_ends_a_sentence() -> None:
 
     text = (
         "He won the award for Class 3A. MPCHS Jazz II finished second. "
-        "Gov. Smith met U.S. troops in Mt. Pleasant at 5 p.m. Friday."
+        "Gov. Smith met U.S. troops in Mt. Pleasant at 5 p.m. Friday. "
+        "It was built after World War II. The hall opened in 1950."
     )
     spans = DocSentences(tokens_from_doc(load_nlp()(text))).split(text)
     assert [text[start:end].strip() for start, end in spans] == [
         "He won the award for Class 3A.",
         "MPCHS Jazz II finished second.",
         "Gov. Smith met U.S. troops in Mt. Pleasant at 5 p.m. Friday.",
+        "It was built after World War II.",
+        "The hall opened in 1950.",
     ]

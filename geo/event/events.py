@@ -118,6 +118,8 @@ MEANS = {name: entry["means"] for name, entry in _VOCABULARY.items() if "means" 
 # what may happen. The cue words are in geo/data/background.toml.
 _CUES = lexicon.mapping("background.toml")
 _ANY = lexicon.alternation
+# a gathering to come (for the peaceful types only: see background.toml)
+_TO_COME = re.compile(_ANY(_CUES["gatherings_to_come"]), re.IGNORECASE)
 _BACKGROUND = re.compile(
     # a clause opening on a period: "Since March 2011, ...", "..., since 2012,"
     rf"(?:^|[,;:(—–-]\s*)(?-i:[Ss])ince\s+(?:{_ANY(_CUES['since_qualifiers'])}[-\s])?"
@@ -252,11 +254,12 @@ _AFFILIATION_BEFORE = re.compile(r"(?:\(|,\s?)[RDI]\s?-\s?$")
 # Where a person comes from is not where the happening was: "killed, including a native
 # of Kazakhstan", "two citizens of France were among the dead".
 # So is where a group came from to a gathering: "students from the Nebraska Centennial
-# Conference were at Scotus", "officials from Iran and Russia met in Astana".
+# Conference were at Scotus", "delegates from Iran and Russia met in Astana" (not
+# "officials from Mexico have confirmed": officials speak for their own place).
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:(?:native|citizen|national)s?\s+of"
-    r"|(?:students|pupils|players|athletes|teams?|delegates|delegations?|visitors|members"
-    r"|representatives|fans|volunteers|musicians|officials)\s+from)\s+(?:the\s+)?$",
+    r"|(?:students|pupils|players|athletes|teams?|delegates|delegations?|visitors|fans"
+    r"|volunteers|musicians)\s+from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # After a preposition of place, or as the name of a kind of place, a name is no subject:
@@ -386,7 +389,9 @@ def _trigger(
             and _TRUCE_FRAME.search(sentence, 0, m.start())
         ):
             continue  # "killed despite the ceasefire": the truce frames what happened
-        key = (-strength, event_type in _CALM, m.start(), event_type)
+        # of two calm words, a gathering's yields ("ahead of the Eid festival, the envoy met")
+        calm = (event_type in _CALM) + (event_type in _PEACEFUL)
+        key = (-strength, calm, m.start(), event_type)
         if best is None or key < best:
             best = key
         hurt = event_type not in _CALM or _toll(event_type, strength)
@@ -980,6 +985,8 @@ def extract_events(
                 _extend(previous.sources, attribution.cited_sources(sentence))
             continue
         event_type, strength = found
+        if event_type in _PEACEFUL and _TO_COME.search(sentence):
+            continue  # a gathering to come
         location = own[i]
         if (
             drafts
@@ -1012,7 +1019,7 @@ def extract_events(
             if strength < NORMAL or sentence[0] in _QUOTES:
                 continue  # a toll or a quote naming no place starts no event of its own
             told = _told_before(drafts, event_type, text[start : start + triggers[i][2]])
-            if told is not None:
+            if told is not None and not another and _same_time(told, dates[i][0]):
                 told.absorb(sentence)
                 continue
             place_index, location = _context_place(i, own, paragraphs, sentence, mentioned)
@@ -1186,8 +1193,12 @@ def _previous_event(drafts: list[_Draft], i: int, paragraphs: list[int] | None) 
 
 
 # "the" before the event word, with at most two lower-case words between ("finished
-# second at the district competition"; "the ISIS executed" is a name's article).
-_DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}$")
+# second at the district competition"; "the ISIS executed" is a name's article), none of
+# them a word that makes it another ("the second protest", "the next vote").
+_DEFINITE_BEFORE = re.compile(
+    r"\b[Tt]he\s+(?!(?:second|third|fourth|next|new|other|latest|last|later|another|"
+    r"further|following)\b)(?:[a-z][\w-]*\s+){0,2}$"
+)
 
 
 def _told_before(drafts: list[_Draft], event_type: str, before_trigger: str) -> _Draft | None:

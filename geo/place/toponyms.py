@@ -166,10 +166,13 @@ def nlp_model() -> str:
 
 def _full_stop_boundaries(doc):
     """A full stop before a capitalised word ends a sentence: "won the award for Class 3A.
-    MPCHS Jazz II finished second". The small model's segmenter runs such sentences
-    together when the stop stays in the token of a word it does not know ("3A."). The
-    stops of abbreviations ("Mt.", "Gov.", "U.S.", "p.m.", "J.") are the tokenizer's
-    exceptions, have another stop inside or follow one letter, and do not split."""
+    MPCHS Jazz II finished second", "World War II. The". The tokenizer leaves the stop in
+    the token of a code or a numeral it does not split ("3A.", "II.", "B2."), and the small
+    model's segmenter then runs the sentences together. Only such tokens (a digit or a
+    capital after the first letter) split here; a stop the tokenizer splits off is the
+    segmenter's to judge, and the stops of abbreviations ("Lt.", "Ft.", "Gov.", "U.S.",
+    "p.m.") stay: they are split off, are the tokenizer's exceptions or have another stop
+    inside."""
     from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
 
     for token in doc[:-1]:
@@ -177,16 +180,14 @@ def _full_stop_boundaries(doc):
         if not (token.whitespace_ and following.text[:1].isupper()) or following.is_sent_start:
             continue
         word = token.text
-        if word == ".":
-            ends = token.i > 0 and len(doc[token.i - 1].text) > 1  # not "J ." of "J. Smith"
-        else:
-            ends = (
-                len(word) > 2
-                and word.endswith(".")
-                and "." not in word[:-1]
-                and word not in TOKENIZER_EXCEPTIONS
-            )
-        if ends:
+        if (
+            len(word) > 2
+            and word.endswith(".")
+            and "." not in word[:-1]
+            and word not in TOKENIZER_EXCEPTIONS
+            and not word[0].islower()
+            and any(c.isdigit() or c.isupper() for c in word[1:-1])
+        ):
             following.is_sent_start = True
     return doc
 
