@@ -244,3 +244,18 @@ def test_a_full_stop_the_model_runs_on_ends_a_sentence() -> None:
         "It was built after World War II.",
         "The hall opened in 1950.",
     ]
+
+
+def test_a_title_or_a_place_word_abbreviated_before_a_name_ends_no_sentence() -> None:
+    # the tokenizer splits the stop off "Lt." and "Ft.", and the model then ended a
+    # sentence there (geo/data/title_abbreviations.txt)
+    from geo.place.sentences import DocSentences
+    from geo.place.tokens import tokens_from_doc
+
+    text = "Lt. Gov. Rick Sheehy spoke. Sgt. John Smith said. Ft. Wayne police arrested a man."
+    spans = DocSentences(tokens_from_doc(load_nlp()(text))).split(text)
+    assert [text[start:end].strip() for start, end in spans] == [
+        "Lt. Gov. Rick Sheehy spoke.",
+        "Sgt. John Smith said.",
+        "Ft. Wayne police arrested a man.",
+    ]

@@ -143,6 +143,13 @@ _ARTICLE_PREFIX = re.compile("^" + lexicon.article_prefix_pattern("-"))
 _LETTERS_AND_DIGITS = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 
 _nlp_lock = threading.Lock()
+# Abbreviations written before a name that the model's tokenizer splits ("Lt.", "Sgt.",
+# "Ft."): geo/data/title_abbreviations.txt and the place-name words of
+# geo/data/name_word_abbreviations.tsv.
+_ABBREVIATIONS_BEFORE_NAMES = (
+    *lexicon.words("title_abbreviations.txt"),
+    *(f"{short}." for short, _ in lexicon.table("name_word_abbreviations.tsv", 2)),
+)
 
 
 def _newline_boundaries(doc):
@@ -205,6 +212,7 @@ def load_nlp():
     unchanged, the model about 1.5 times as fast (bench/geoparse.py).
     """
     import spacy
+    from spacy.attrs import ORTH
     from spacy.language import Language
 
     with _nlp_lock:
@@ -216,6 +224,9 @@ def load_nlp():
         nlp.enable_pipe("senter")
         nlp.add_pipe("newline_boundaries", after="senter")
         nlp.add_pipe("full_stop_boundaries", last=True)
+        for abbreviation in _ABBREVIATIONS_BEFORE_NAMES:
+            # one token, as the tokenizer's own "Gov." and "Mt.": no sentence ends after it
+            nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
         return nlp
 
 
