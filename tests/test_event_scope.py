@@ -225,3 +225,11 @@ def test_the_second_happening_named_with_the_is_another() -> None:
         "The roads of Atareb were wet. Buses ran late. Crowds came to the second festival."
     )
     assert [e.location.place.name for e in events_of(text)] == ["Aleppo", "Al Atarib"]
+
+
+def test_contracted_is_a_disease_only_where_the_article_speaks_of_one() -> None:
+    # the word of contracts: "20 percent of contracted amounts" in a report on water
+    water = "Pumping in Aleppo was cut to 20 percent of contracted amounts."
+    assert events_of(water) == []
+    (event,) = events_of("Two nurses in Aleppo contracted the virus.")
+    assert event.event_type == "disease"
