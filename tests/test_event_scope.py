@@ -66,6 +66,12 @@ def test_places_apart_are_no_list() -> None:
         "In the past six months warplanes have bombed Aleppo.",  # a trend
         "The market in Aleppo is regularly targeted by air strikes.",  # a habit
         "No one was hurt when a shell fell in Aleppo.",  # nothing happened
+        # a war's toll of a country, a tally since a turn of events, what is set to take
+        # place, a plan's capacity
+        "The ongoing war in Syria has left an estimated 220000 dead in Aleppo.",
+        "In Idlib hundreds were killed since the breakdown of a ceasefire.",
+        "A protest in Aleppo is planned, set to take place on Friday.",
+        "Officials in Aleppo are prepared to handle 48,000 deaths in a pandemic.",
     ],
 )
 def test_background_intentions_and_non_events_give_no_event(text) -> None:

@@ -136,7 +136,9 @@ _BACKGROUND = re.compile(
     # conflict erupted"
     rf"|since\s+(?:the\s+|its\s+|\w+s?\s+)?{_ANY(_CUES['conflicts'])}\s+"
     rf"{_ANY(_CUES['conflict_began'])}"
-    rf"|{_ANY(_CUES['conflicts'])}\s+(?:has\s+|have\s+)?(?:also\s+)?{_ANY(_CUES['conflict_toll'])}"
+    # (of a country: "the ongoing war in Syria has left an estimated 220000 dead")
+    rf"|{_ANY(_CUES['conflicts'])}\s+(?:in\s+(?-i:[A-Z])\w+\s+)?(?:has\s+|have\s+)?(?:also\s+)?"
+    rf"{_ANY(_CUES['conflict_toll'])}"
     rf"|death\s+toll\s+(?:from|of|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ANY(_CUES['conflicts'])}"
     rf"|{_ANY(_CUES['conflicts'])}\s+(?:\w+\s+){{0,3}}(?:killed|left)\s+more\s+than"
     rf"|{_ANY(_CUES['war_years'])}-year(?:-old)?\s+(?:{_ANY(_CUES['conflicts'])}|civil\s+war)"
