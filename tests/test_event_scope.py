@@ -239,3 +239,11 @@ def test_contracted_is_a_disease_only_where_the_article_speaks_of_one() -> None:
     assert events_of(water) == []
     (event,) = events_of("Two nurses in Aleppo contracted the virus.")
     assert event.event_type == "disease"
+
+
+def test_a_place_of_civilians_hit_is_a_harm_of_the_kind_reported() -> None:
+    # "another hospital was hit": the means are the report's, as a toll's are
+    text = "Air strikes hit Aleppo on Monday. Another hospital was hit on Tuesday in Idlib."
+    types = {e.location.place.name: e.event_type for e in events_of(text)}
+    assert types == {"Aleppo": "airstrike", "Idlib": "airstrike"}
+    assert classify_sentence("The school was hit by lightning.") is None
