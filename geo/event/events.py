@@ -833,8 +833,13 @@ def _same_kind(a: _Draft, b: _Draft) -> bool:
     means = {MEANS.get(a.event_type), MEANS.get(b.event_type)}
     if None not in means and len(means) > 1:
         return False  # an air raid and shelling of one town are two attacks
-    family = FAMILY.get(a.event_type)
-    return family is not None and family == FAMILY.get(b.event_type)
+    return _one_family(a.event_type, b.event_type)
+
+
+def _one_family(a: str, b: str) -> bool:
+    """Whether two event types are one kind of happening: the same type, or two types of
+    one family (FAMILY)."""
+    return a == b or (FAMILY.get(a) is not None and FAMILY.get(a) == FAMILY.get(b))
 
 
 def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
@@ -847,10 +852,7 @@ def _other_kind(previous: _Draft, event_type: str, strength: int) -> bool:
         return False
     if strength < previous.strength and event_type not in _CALM:
         return False
-    family = FAMILY.get(event_type)
-    return event_type != previous.event_type and (
-        family is None or family != FAMILY.get(previous.event_type)
-    )
+    return not _one_family(event_type, previous.event_type)
 
 
 def _merge(drafts: list[_Draft], published: date | None = None) -> list[_Draft]:
@@ -1114,9 +1116,10 @@ def _type_tolls(
     happening the article is about: news gives the toll of the disaster, the attack or the
     outbreak it reports, not a death of no kind. That type is the one the headline and the
     sentences of the article name most often (the first named on a tie)."""
-    named = [t[3] for t in triggers if t is not None and t[3] != "other" and t[3] not in _PEACEFUL]
+    untyped = {"other", *_PEACEFUL}  # a death of no kind, a gathering: no toll's type
+    named = [t[3] for t in triggers if t is not None and t[3] not in untyped]
     title_type = classify_sentence(title) if title else None
-    if title_type is not None and title_type != "other" and title_type not in _PEACEFUL:
+    if title_type is not None and title_type not in untyped:
         named = [title_type, title_type, *named]  # the headline says what the article is
     if not named:
         return
@@ -1212,13 +1215,7 @@ def _told_before(drafts: list[_Draft], event_type: str, before_trigger: str) -> 
     (measured: applied to violence too, it cost precision on events_gold_dev's half B)."""
     if event_type not in _CALM or not _DEFINITE_BEFORE.search(before_trigger):
         return None
-    family = FAMILY.get(event_type)
-    for draft in reversed(drafts):
-        if draft.event_type == event_type or (
-            family is not None and FAMILY.get(draft.event_type) == family
-        ):
-            return draft
-    return None
+    return next((d for d in reversed(drafts) if _one_family(d.event_type, event_type)), None)
 
 
 def _context_place(
@@ -1352,11 +1349,7 @@ def _mark_primary(
     def key(pair: tuple[Event, _Draft]):
         event, d = pair
         first = min([d.index, *d.members])
-        same = title_type is not None and (
-            event.event_type == title_type
-            or (FAMILY.get(title_type) is not None and FAMILY.get(title_type) ==
-                FAMILY.get(event.event_type))
-        )  # fmt: skip
+        same = title_type is not None and _one_family(title_type, event.event_type)
         named = bool(title_words) and any(
             name and name.lower() in title_words
             for name in (event.location.mention.text, event.location.place.name)
