@@ -334,3 +334,17 @@ def _first_characters(pattern: str, flags: int) -> frozenset[str] | None:
     if flags & re.IGNORECASE:
         return frozenset({c.lower() for c in found} | {c.upper().lower() for c in found})
     return frozenset(found)
+
+
+@cache
+def is_common_word(name: str) -> bool:
+    """Every word of the name is an ordinary English word (its Zipf frequency in
+    wordfreq's English lists at least place_evidence.toml's `common_word_zipf`): "Western",
+    "Battle", "Old City"."""
+    from wordfreq import zipf_frequency
+
+    if "." in name:
+        return False  # an abbreviation ("L.A.", "S.E. Paris")
+    threshold = float(mapping("place_evidence.toml")["common_word_zipf"])
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return bool(words) and all(zipf_frequency(w, "en") >= threshold for w in words)

@@ -259,3 +259,30 @@ def test_a_title_or_a_place_word_abbreviated_before_a_name_ends_no_sentence() ->
         "Sgt. John Smith said.",
         "Ft. Wayne police arrested a man.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places", "places"),
+    [
+        # a town's name as a first name or a surname, the other half of the name beside it
+        (
+            "In Columbus, Ga., the school board seat went uncontested as incumbent "
+            "Fife Whiteside did not seek re-election.",
+            {"Fife", "Whiteside"},
+            {"Columbus"},
+        ),
+        ("She and her husband own John Paul Jeweler's in Columbus, Ga.", {"Paul"}, {"Columbus"}),
+        # the words of the things a town names leave it a place
+        (
+            "Police said the men abducted her from Springfield Mall in Virginia.",
+            set(),
+            {"Springfield"},
+        ),
+    ],
+)
+def test_a_town_inside_a_persons_whole_name_is_no_place(
+    gazetteer, text, not_places, places
+) -> None:
+    found = set(names(text, gazetteer))
+    assert not (found & not_places)
+    assert places <= found

