@@ -286,3 +286,17 @@ def test_a_town_inside_a_persons_whole_name_is_no_place(
     found = set(names(text, gazetteer))
     assert not (found & not_places)
     assert places <= found
+
+
+def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer) -> None:
+    # "Brown" is another name of Brown County (Indiana); the article writes it alone for a
+    # man, and the model labels it a person each time
+    text = (
+        "Three men were arrested in Indianapolis. At the time Brown and two other men were "
+        "indicted, prosecutors said Brown and another man committed robberies in Evansville."
+    )
+    labels = [e.label_ for e in load_nlp()(text).ents if e.text == "Brown"]
+    assert labels.count("PERSON") >= 2
+    found = names(text, gazetteer)
+    assert "Brown" not in found
+    assert {"Indianapolis", "Evansville"} <= set(found)

@@ -295,7 +295,7 @@ def recognizers(names: Iterable[str] = DEFAULT_RECOGNIZERS) -> list[Recognizer]:
 
 
 def _merge(
-    found: list[Mention], text: str, context: RecognitionContext, people, other_things=frozenset()
+    found: list[Mention], text: str, context: RecognitionContext, people, other_things=None
 ) -> list[Mention]:
     """The longest of overlapping mentions, without those the guards reject."""
     return [

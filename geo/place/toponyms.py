@@ -27,7 +27,8 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
 
@@ -363,18 +364,23 @@ OTHER_SENSE_MIN = 2
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
-def _names_of_other_things(tokens: Tokens) -> set[str]:
+def _names_of_other_things(tokens: Tokens) -> dict[str, str]:
     """Names (whole entities, possessives stripped) labelled more often with
-    OTHER_SENSE_LABELS than with PLACE_LABELS in the document."""
-    places: dict[str, int] = {}
-    others: dict[str, int] = {}
+    OTHER_SENSE_LABELS than with PLACE_LABELS in the document, each with the label it
+    has most."""
+    places: Counter[str] = Counter()
+    others: dict[str, Counter[str]] = {}
     for ent in tokens.entities:
         name = _POSSESSIVE_END.sub("", ent.text.strip())
         if ent.label in PLACE_LABELS:
-            places[name] = places.get(name, 0) + 1
+            places[name] += 1
         elif ent.label in OTHER_SENSE_LABELS:
-            others[name] = others.get(name, 0) + 1
-    return {n for n, k in others.items() if k >= OTHER_SENSE_MIN and k > places.get(n, 0)}
+            others.setdefault(name, Counter())[ent.label] += 1
+    return {
+        name: labels.most_common(1)[0][0]
+        for name, labels in others.items()
+        if labels.total() >= OTHER_SENSE_MIN and labels.total() > places[name]
+    }
 
 
 # A place known by another name ("Calcutta") from this size up is meant by it.
@@ -409,10 +415,11 @@ def _not_a_place(
     gazetteer: Gazetteer,
     people: tuple[set[str], set[str]],
     context: set[str] = frozenset(),
-    other_things: set[str] = frozenset(),
+    other_things: Mapping[str, str] | None = None,
 ) -> bool:
     """Guards against common words, dates, titles, diseases and people; `other_things`:
     the article's names of other things (`_names_of_other_things`)."""
+    other_things = other_things or {}
     if mention.finder is Finder.CUE or mention.kind == "demonym":
         return False
     name = mention.text
@@ -435,7 +442,15 @@ def _not_a_place(
         return False  # "Aleppos Sukkari" is no person, whatever the model says
     if name in other_things and not _own_name_of_a_place(gazetteer, name, context):
         return True  # another thing's name throughout the article
-    if name in whole or name in parts or _SPEECH_AFTER.match(after):
+    # A name the model reads as a person's throughout the article (a surname used alone:
+    # "Brown and two other men were indicted") that the gazetteer knows only as another
+    # name of a place (Brown County, a county named after a person, is written with its
+    # "County") is that person, as a first and last name found elsewhere would make it. A
+    # place's own name stays: the model labels many towns people ("Hopkinton homes").
+    person_throughout = other_things.get(name) == "PERSON" and not any(
+        c.name_kind == NAME_MAIN for c in gazetteer.lookup(name)
+    )
+    if name in whole or name in parts or person_throughout or _SPEECH_AFTER.match(after):
         if _place_level(gazetteer, name) is not None:
             return False  # "Jordan" and "China said" stay
         return not _person_named_as_place(name, before, after, gazetteer, context)
