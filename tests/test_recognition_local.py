@@ -237,7 +237,7 @@ def test_names_labelled_mostly_as_other_things() -> None:
             entity("Selby", "LOC"),  # as many place labels: no majority
         )
     )
-    assert _names_of_other_things(tokens) == {"Hartmann"}
+    assert _names_of_other_things(tokens) == {"Hartmann": "PERSON"}
 
 
 @pytest.mark.parametrize(
