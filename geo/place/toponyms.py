@@ -43,6 +43,7 @@ from geo.place.gazetteer import (
     Gazetteer,
     demonyms,
     normalize_name,
+    unvowelled_script_countries,
 )
 from geo.place.tokens import Entity, Token, Tokens
 
@@ -446,9 +447,14 @@ def _not_a_place(
     # "Brown and two other men were indicted") that the gazetteer knows only as another
     # name of a place (Brown County, a county named after a person, is written with its
     # "County") is that person, as a first and last name found elsewhere would make it. A
-    # place's own name stays: the model labels many towns people ("Hopkinton homes").
+    # place's own name stays: the model labels many towns people ("Hopkinton homes"), and
+    # so does a transliteration of the name of a town of the article's countries written
+    # in a script without vowels, which GeoNames knows by other spellings ("Saraqeb").
+    transliterated = context & unvowelled_script_countries()
     person_throughout = other_things.get(name) == "PERSON" and not any(
-        c.name_kind == NAME_MAIN for c in gazetteer.lookup(name)
+        c.name_kind == NAME_MAIN
+        or (c.place.feature == "city" and c.place.country_code in transliterated)
+        for c in gazetteer.lookup(name)
     )
     if name in whole or name in parts or person_throughout or _SPEECH_AFTER.match(after):
         if _place_level(gazetteer, name) is not None:
