@@ -300,3 +300,12 @@ def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer
     found = names(text, gazetteer)
     assert "Brown" not in found
     assert {"Indianapolis", "Evansville"} <= set(found)
+
+
+def test_a_rank_before_a_name_is_no_town(gazetteer) -> None:
+    # the ranks are also places (Major County, Oklahoma; Trooper, Pennsylvania), and a
+    # headline's capitals make "Major" look like a name
+    text = "Major Mich. utilities seek rate boosts. Detroit Edison asked Michigan regulators."
+    found = names(text, gazetteer)
+    assert "Michigan" in found
+    assert "Major" not in found
