@@ -997,3 +997,14 @@ def test_the_verb_after_a_list_is_the_whole_lists() -> None:
     found = events_of("Towns such as Idlib and Atareb have had new cases of measles.")
     assert [e.location.mention.text for e in found] == ["Idlib", "Atareb"]
     assert len({e.confidence for e in found}) == 1  # judged alike
+
+
+def test_a_word_of_a_place_name_reports_no_event() -> None:
+    # Hurricane, West Virginia: the word is the town's name, not a storm
+    hurricane = Place(
+        4809537, "Hurricane", 38.43, -82.02, "US", "West Virginia", "WV", "city", 6000
+    )
+    text = "Crews cleared roads in Hurricane on Monday."
+    places = resolve(text, {"Hurricane": hurricane})
+    assert extract_events("a", text, sentences_of(text), places, THURSDAY) == []
+    assert [e.event_type for e in events_of("A hurricane hit Aleppo on Monday.")] == ["disaster"]

@@ -948,8 +948,9 @@ def extract_events(
                 break
     paragraphs = [text.count("\n", 0, start) for start, _ in sentences]
     # Paragraph numbers follow lines; blank lines do not start more than one paragraph.
-    triggers = [_trigger(text[start:end]) for start, end in sentences]
-    triggers = _in_context(triggers, text, sentences, title)
+    named = _mask_place_names(text, places)
+    triggers = [_trigger(named[start:end]) for start, end in sentences]
+    triggers = _in_context(triggers, named, sentences, title)
     if _sports_report(text):
         # "a royal battle", "the Panthers' attack": plays, not violence
         triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
@@ -1099,6 +1100,17 @@ def _in_context(
             continue
         triggers = [plain.get(i, t) for i, t in enumerate(triggers)]
     return triggers
+
+
+def _mask_place_names(text: str, places: Sequence[ResolvedMention]) -> str:
+    """`text` with the names of the places found in it blanked out, offsets kept: a word
+    of a place's name reports nothing that happened ("HURRICANE, W.Va.", "Battle Creek",
+    "Fire Island")."""
+    chars = list(text)
+    for p in places:
+        if p.place is not None:
+            chars[p.mention.start : p.mention.end] = "_" * (p.mention.end - p.mention.start)
+    return "".join(chars)
 
 
 def _sports_report(text: str) -> bool:
