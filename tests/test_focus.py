@@ -191,6 +191,15 @@ def test_common_word_in_the_article_country_stays(gazetteer):
     assert CAMP_COUNTY_TX in {r.place.geonameid for r in results if r.place}
 
 
+def test_common_word_of_another_state_in_local_news_is_the_word(gazetteer):
+    # a Pennsylvania story: Camp County is in Texas, the same country but not its region
+    text = "Lebanon, Pa., and Harrisburg officials met; Camp counselors in Pennsylvania waited."
+    mentions = mentions_of(text, "Lebanon", "Harrisburg", "Camp", "Pennsylvania")
+    results = drop_common_words(text, resolve_mentions(text, mentions, gazetteer))
+    assert CAMP_COUNTY_TX not in {r.place.geonameid for r in results if r.place}
+    assert LEBANON_PA in {r.place.geonameid for r in results if r.place}
+
+
 def test_common_word_threshold():
     assert is_common_word("Western") and is_common_word("Battle") and is_common_word("Old City")
     assert not is_common_word("Alexandria") and not is_common_word("Aleppo")

@@ -962,7 +962,10 @@ def _has_place_evidence(
         r.place.feature == "admin1" and normalize_name(r.place.name) == normalize_name(mention.text)
     ):
         return True  # a country or a region by its own name: "Virginia", "England"
-    return focus.in_focus(r.place)
+    # Local news is about its region: in an article of one state, a common word that names
+    # a county or a town of another state of the same country is the word.
+    local = focus.local_region
+    return focus.in_focus(r.place) and (local is None or _region_of(r.place) in (None, local))
 
 
 def drop_common_words(
