@@ -309,3 +309,14 @@ def test_a_rank_before_a_name_is_no_town(gazetteer) -> None:
     found = names(text, gazetteer)
     assert "Michigan" in found
     assert "Major" not in found
+
+
+def test_the_generic_word_of_a_name_alone_is_no_place(gazetteer) -> None:
+    # Airport (a town in California) and Gulf County (Florida) are named by the words alone
+    text = (
+        "Flights will link New York with St. Petersburg's Pulkovo 2 Airport this summer. "
+        "The Airport expects more travellers."
+    )
+    found = names(text, gazetteer)
+    assert "New York" in found
+    assert "Airport" not in found

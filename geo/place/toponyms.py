@@ -430,6 +430,9 @@ def _not_a_place(
     bare = name.rstrip(".")
     if bare in _CALENDAR or bare in _HONORIFICS:
         return True
+    if _FACILITY_HEADS.fullmatch(bare) or bare in _LOCAL_INSTITUTION_WORDS:
+        return True  # the generic word of a name alone ("Pulkovo 2 Airport"): Airport, Hawaii
+
     after = text[mention.end : mention.end + 40]
     before = text[max(0, mention.start - 25) : mention.start]
     if _DISEASE_AFTER.match(after):
@@ -486,6 +489,7 @@ def _person_named_as_place(
     return bool(evidence) and _known_place(gazetteer, name, context)
 
 
+_LOCAL_INSTITUTION_WORDS = set(_GUARDS["local_institutions"])
 _LOCAL_INSTITUTION = re.compile(rf"^\s*(?:{lexicon.alternation(_GUARDS['local_institutions'])})\b")
 # "University of Kentucky", "College of Charleston": the place an institution is of.
 _INSTITUTION_OF = {"university", "college", "city", "county", "town", "port", "bank"}
