@@ -116,6 +116,9 @@ _DISEASE_AFTER = re.compile(
     r"^[\s-]*(?:virus(?:es)?|ebolavirus|fever|disease|encephalitis|vaccines?)\b", re.IGNORECASE
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+(?:the\s+)?$")
+# A title right before a name makes it a person's ("President Saakashvili", "Gov.
+# Pawlenty"), whatever the model labels it.
+_TITLE_BEFORE = re.compile(rf"\b{lexicon.alternation(sorted(_HONORIFICS))}\.?\s+$")
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|stated|wrote|asked)\b")
 # Descriptive words around a name that are not part of it ("east Africa",
 # "Hebei province", "North-Western Sydney").
@@ -429,6 +432,10 @@ def _not_a_place(
         return True  # "swan", "H5N1"
     bare = name.rstrip(".")
     if bare in _CALENDAR or bare in _HONORIFICS:
+        return True
+    if _TITLE_BEFORE.search(text, max(0, mention.start - 16), mention.start) and (
+        _place_level(gazetteer, name) is None
+    ):
         return True
     if _FACILITY_HEADS.fullmatch(bare) or bare in _LOCAL_INSTITUTION_WORDS:
         return True  # the generic word of a name alone ("Pulkovo 2 Airport"): Airport, Hawaii
