@@ -1008,3 +1008,14 @@ def test_a_word_of_a_place_name_reports_no_event() -> None:
     places = resolve(text, {"Hurricane": hurricane})
     assert extract_events("a", text, sentences_of(text), places, THURSDAY) == []
     assert [e.event_type for e in events_of("A hurricane hit Aleppo on Monday.")] == ["disaster"]
+
+
+def test_masking_place_names_keeps_what_the_rules_read_around_them() -> None:
+    # the aside "Atareb, site of a ... chemical attack" still reads as the town's past
+    text = (
+        "A woman was killed in an air strike on Atareb, site of a suspected chemical "
+        "attack last week, activists in Aleppo said on Monday."
+    )
+    assert [e.event_type for e in events_of(text)] == ["airstrike"]
+    # demonyms are not masked: "displaced Syrians" is not a displacement
+    assert events_of("The school in Atareb now teaches displaced Syrians, a teacher said.") == []

@@ -331,3 +331,21 @@ def test_a_name_after_a_title_is_a_persons(gazetteer) -> None:
     assert entities.get("Saakashvili") == "GPE"  # what the small model does with it
     found = names(text, gazetteer)
     assert "Tbilisi" in found and "Saakashvili" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # "Miss." after a town is Mississippi, no title of the next sentence's name
+        ("The storm hit Biloxi, Miss. Gulfport was spared.", "Gulfport"),
+        # a region or a town whose name is a facility, an institution or a title word,
+        # where the text places it
+        ("Cholera spread in Bay and Gedo regions of Somalia.", "Bay"),
+        ("The chemical plant in Police, Poland, closed.", "Police"),
+        ("A fire in Justice, Ill., destroyed two homes.", "Justice"),
+        # a town before its official's title is a place
+        ("Dayton Councilman Jeff Mims voted no on the Ohio budget.", "Dayton"),
+    ],
+)
+def test_titles_and_generic_words_leave_places_the_text_places(gazetteer, text, place) -> None:
+    assert place in names(text, gazetteer)

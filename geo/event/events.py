@@ -1103,13 +1103,18 @@ def _in_context(
 
 
 def _mask_place_names(text: str, places: Sequence[ResolvedMention]) -> str:
-    """`text` with the names of the places found in it blanked out, offsets kept: a word
-    of a place's name reports nothing that happened ("HURRICANE, W.Va.", "Battle Creek",
-    "Fire Island")."""
+    """`text` with the names of the places found in it masked, offsets kept: a word of a
+    place's name reports nothing that happened ("HURRICANE, W.Va.", "Battle Creek",
+    "Fire Island"). Each letter becomes an X of its case, so the rules that read a name's
+    capitals still see one ("Atareb, site of an attack"); demonyms stay ("displaced
+    Syrians")."""
     chars = list(text)
     for p in places:
-        if p.place is not None:
-            chars[p.mention.start : p.mention.end] = "_" * (p.mention.end - p.mention.start)
+        if p.place is None or p.mention.kind == "demonym":
+            continue
+        for i in range(p.mention.start, p.mention.end):
+            if chars[i].isalpha():
+                chars[i] = "X" if chars[i].isupper() else "x"
     return "".join(chars)
 
 

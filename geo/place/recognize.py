@@ -16,7 +16,7 @@ The recognisers read the model's analysis as plain data (`geo.place.tokens.Token
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -295,7 +295,11 @@ def recognizers(names: Iterable[str] = DEFAULT_RECOGNIZERS) -> list[Recognizer]:
 
 
 def _merge(
-    found: list[Mention], text: str, context: RecognitionContext, people, other_things=None
+    found: list[Mention],
+    text: str,
+    context: RecognitionContext,
+    people: tuple[set[str], set[str]],
+    other_things: Mapping[str, str] | None = None,
 ) -> list[Mention]:
     """The longest of overlapping mentions, without those the guards reject."""
     return [

@@ -927,8 +927,8 @@ def _has_place_evidence(
 ) -> bool:
     """What makes a common word a place: a preposition of place before it ("in Battle"),
     a region or town cue ("Camp County", "the town of Western"), a container after it
-    ("Battle, East Sussex"), or a reading in a country the article is about, or known
-    the world over."""
+    ("Battle, East Sussex"), or a reading in a country the article is about (in its
+    region, when the article is local news of one), or known the world over."""
     r = resolved[index]
     mention = r.mention
     if mention.finder is Finder.CUE or mention.cue is not None or r.method is Method.OVERRIDE:
@@ -965,7 +965,12 @@ def _has_place_evidence(
     # Local news is about its region: in an article of one state, a common word that names
     # a county or a town of another state of the same country is the word.
     local = focus.local_region
-    return focus.in_focus(r.place) and (local is None or _region_of(r.place) in (None, local))
+    elsewhere_at_home = (
+        local is not None
+        and r.place.country_code == local[0]
+        and _region_of(r.place) not in (None, local)
+    )
+    return focus.in_focus(r.place) and not elsewhere_at_home
 
 
 def drop_common_words(

@@ -117,8 +117,15 @@ _DISEASE_AFTER = re.compile(
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+(?:the\s+)?$")
 # A title right before a name makes it a person's ("President Saakashvili", "Gov.
-# Pawlenty"), whatever the model labels it.
-_TITLE_BEFORE = re.compile(rf"\b{lexicon.alternation(sorted(_HONORIFICS))}\.?\s+$")
+# Pawlenty"), whatever the model labels it: a title word, or an abbreviated title with its
+# stop (geo/data/title_abbreviations.txt; not "Miss.", Mississippi, nor a full stop after
+# a title word: "met the President. Gulfport was spared").
+_TITLE_BEFORE = re.compile(
+    rf"\b{lexicon.alternation(sorted(_HONORIFICS))}\s+$|(?<![\w.])"
+    rf"{lexicon.alternation([re.escape(t) for t in lexicon.words('title_abbreviations.txt')])}\s+$"
+)
+_BARE_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+$")
+_CONTAINER_AFTER = re.compile(r"^,\s*[A-Z]")  # "Justice, Ill.", "Reserve, La."
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|stated|wrote|asked)\b")
 # Descriptive words around a name that are not part of it ("east Africa",
 # "Hebei province", "North-Western Sydney").
@@ -431,17 +438,28 @@ def _not_a_place(
     if not (first.isupper() or first.isdigit()) or _LETTERS_AND_DIGITS.search(name):
         return True  # "swan", "H5N1"
     bare = name.rstrip(".")
-    if bare in _CALENDAR or bare in _HONORIFICS:
+    if bare in _CALENDAR:
+        return True
+    after = text[mention.end : mention.end + 40]
+    before = text[max(0, mention.start - 25) : mention.start]
+    # A title, or the generic word of a name alone ("Airport" of "Pulkovo 2 Airport"), is
+    # no place, unless it names a region or the text places it ("in Justice, Ill.", "Bay
+    # and Gedo regions", "Police, Poland").
+    # "in the Gulf" is the word's feature, "Miss Cordiner" no Mississippi.
+    # (the preposition of "in Harbor City" governs the longer name)
+    placed = (
+        _BARE_LOCATIVE_BEFORE.search(before) and not re.match(r"[ \t]+[A-Z]", after)
+    ) or _CONTAINER_AFTER.match(after)
+    generic = _FACILITY_HEADS.fullmatch(bare) or bare in _LOCAL_INSTITUTION_WORDS
+    if bare in _HONORIFICS and not placed:
+        return True
+    if generic and not placed:
         return True
     if _TITLE_BEFORE.search(text, max(0, mention.start - 16), mention.start) and (
         _place_level(gazetteer, name) is None
     ):
         return True
-    if _FACILITY_HEADS.fullmatch(bare) or bare in _LOCAL_INSTITUTION_WORDS:
-        return True  # the generic word of a name alone ("Pulkovo 2 Airport"): Airport, Hawaii
 
-    after = text[mention.end : mention.end + 40]
-    before = text[max(0, mention.start - 25) : mention.start]
     if _DISEASE_AFTER.match(after):
         return True  # "West Nile virus", "Reston ebolavirus"
     if name in DISEASE_EPONYMS and not (
@@ -1006,20 +1024,21 @@ def _reads_as_a_name(tokens: Tokens, entity: Entity) -> bool:
     )
 
 
-_NAMED_AFTER_A_TOWN = set(_GUARDS["local_institutions"]) | set(_GUARDS["town_things"])
+# and the titles of a town's officials ("Dayton Councilman Jeff Mims")
+_NAMED_AFTER_A_TOWN = set(_GUARDS["local_institutions"]) | set(_GUARDS["town_things"]) | _HONORIFICS
 
 
 def _country_or_own_region(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
     """Whether `name` names a country, or a region of one of `countries` (the article's),
     outright: a name that stays a place inside a longer proper name ("Texas Gov. Rick
     Perry"), where a region far away is a first name ("Paul", a region of Cape Verde)."""
-    level = _place_level(gazetteer, name)
-    return level == "country" or (
-        level == "admin1"
-        and any(
-            c.place.feature == "admin1" and c.place.country_code in countries
-            for c in gazetteer.lookup(name)
+    return any(
+        c.name_kind < NAME_VARIANT
+        and (
+            c.place.feature == "country"
+            or (c.place.feature == "admin1" and c.place.country_code in countries)
         )
+        for c in gazetteer.lookup(name)
     )
 
 
