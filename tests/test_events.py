@@ -1019,3 +1019,8 @@ def test_masking_place_names_keeps_what_the_rules_read_around_them() -> None:
     assert [e.event_type for e in events_of(text)] == ["airstrike"]
     # demonyms are not masked: "displaced Syrians" is not a displacement
     assert events_of("The school in Atareb now teaches displaced Syrians, a teacher said.") == []
+
+
+def test_a_launch_is_no_blast() -> None:
+    assert classify_sentence("A Russian-American crew blasts off from Aleppo today.") is None
+    assert classify_sentence("A blast hit a market in Aleppo on Monday.") == "explosion"
