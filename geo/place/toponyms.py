@@ -115,7 +115,8 @@ DISEASE_EPONYMS = set(_GUARDS["disease_eponyms"])
 _DISEASE_AFTER = re.compile(
     r"^[\s-]*(?:virus(?:es)?|ebolavirus|fever|disease|encephalitis|vaccines?)\b", re.IGNORECASE
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+(?:the\s+)?$")
+_LOCATIVE = r"\b(?:in|near|at|outside|around)\s+"
+_LOCATIVE_BEFORE = re.compile(rf"{_LOCATIVE}(?:the\s+)?$")
 # A title right before a name makes it a person's ("President Saakashvili", "Gov.
 # Pawlenty"), whatever the model labels it: a title word, or an abbreviated title with its
 # stop (geo/data/title_abbreviations.txt; not "Miss.", Mississippi, nor a full stop after
@@ -124,8 +125,9 @@ _TITLE_BEFORE = re.compile(
     rf"\b{lexicon.alternation(sorted(_HONORIFICS))}\s+$|(?<![\w.])"
     rf"{lexicon.alternation([re.escape(t) for t in lexicon.words('title_abbreviations.txt')])}\s+$"
 )
-_BARE_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around)\s+$")
+_BARE_LOCATIVE_BEFORE = re.compile(rf"{_LOCATIVE}$")  # "in Justice", not "in the Gulf"
 _CONTAINER_AFTER = re.compile(r"^,\s*[A-Z]")  # "Justice, Ill.", "Reserve, La."
+_CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")  # "in Harbor City": the longer name's
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|stated|wrote|asked)\b")
 # Descriptive words around a name that are not part of it ("east Africa",
 # "Hebei province", "North-Western Sydney").
@@ -443,17 +445,14 @@ def _not_a_place(
     after = text[mention.end : mention.end + 40]
     before = text[max(0, mention.start - 25) : mention.start]
     # A title, or the generic word of a name alone ("Airport" of "Pulkovo 2 Airport"), is
-    # no place, unless it names a region or the text places it ("in Justice, Ill.", "Bay
-    # and Gedo regions", "Police, Poland").
-    # "in the Gulf" is the word's feature, "Miss Cordiner" no Mississippi.
-    # (the preposition of "in Harbor City" governs the longer name)
+    # no place unless the text places it ("in Justice, Ill.", "in Bay and Gedo regions",
+    # "Police, Poland"): "in the Gulf" is the word's feature, "Miss Cordiner" no
+    # Mississippi, and the preposition of "in Harbor City" governs the longer name.
     placed = (
-        _BARE_LOCATIVE_BEFORE.search(before) and not re.match(r"[ \t]+[A-Z]", after)
+        _BARE_LOCATIVE_BEFORE.search(before) and not _CAPITALISED_NEXT.match(after)
     ) or _CONTAINER_AFTER.match(after)
     generic = _FACILITY_HEADS.fullmatch(bare) or bare in _LOCAL_INSTITUTION_WORDS
-    if bare in _HONORIFICS and not placed:
-        return True
-    if generic and not placed:
+    if (bare in _HONORIFICS or generic) and not placed:
         return True
     if _TITLE_BEFORE.search(text, max(0, mention.start - 16), mention.start) and (
         _place_level(gazetteer, name) is None
@@ -463,7 +462,7 @@ def _not_a_place(
     if _DISEASE_AFTER.match(after):
         return True  # "West Nile virus", "Reston ebolavirus"
     if name in DISEASE_EPONYMS and not (
-        _LOCATIVE_BEFORE.search(before) or re.match(r"^,\s*[A-Z]", after)
+        _LOCATIVE_BEFORE.search(before) or _CONTAINER_AFTER.match(after)
     ):
         return True
     whole, parts = people
@@ -1025,7 +1024,7 @@ def _reads_as_a_name(tokens: Tokens, entity: Entity) -> bool:
 
 
 # and the titles of a town's officials ("Dayton Councilman Jeff Mims")
-_NAMED_AFTER_A_TOWN = set(_GUARDS["local_institutions"]) | set(_GUARDS["town_things"]) | _HONORIFICS
+_NAMED_AFTER_A_TOWN = _LOCAL_INSTITUTION_WORDS | set(_GUARDS["town_things"]) | _HONORIFICS
 
 
 def _country_or_own_region(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
