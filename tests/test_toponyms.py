@@ -266,12 +266,11 @@ def test_a_title_or_a_place_word_abbreviated_before_a_name_ends_no_sentence() ->
     [
         # a town's name as a first name or a surname, the other half of the name beside it
         (
-            "In Columbus, Ga., the school board seat went uncontested as incumbent "
-            "Fife Whiteside did not seek re-election.",
+            "In Columbus, Ga., voters returned incumbent Fife Whiteside to the school board.",
             {"Fife", "Whiteside"},
             {"Columbus"},
         ),
-        ("She and her husband own John Paul Jeweler's in Columbus, Ga.", {"Paul"}, {"Columbus"}),
+        ("They shop at John Paul Jeweler's in Macon, Ga.", {"Paul"}, {"Macon"}),
         # the words of the things a town names leave it a place
         (
             "Police said the men abducted her from Springfield Mall in Virginia.",
@@ -292,8 +291,8 @@ def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer
     # "Brown" is another name of Brown County (Indiana); the article writes it alone for a
     # man, and the model labels it a person each time
     text = (
-        "Three men were arrested in Indianapolis. At the time Brown and two other men were "
-        "indicted, prosecutors said Brown and another man committed robberies in Evansville."
+        "Police in Indianapolis charged two men. Brown was caught in a stolen car, and Brown "
+        "later confessed to a robbery in Evansville."
     )
     labels = [e.label_ for e in load_nlp()(text).ents if e.text == "Brown"]
     assert labels.count("PERSON") >= 2
@@ -302,31 +301,34 @@ def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer
     assert {"Indianapolis", "Evansville"} <= set(found)
 
 
-def test_a_rank_before_a_name_is_no_town(gazetteer) -> None:
-    # the ranks are also places (Major County, Oklahoma; Trooper, Pennsylvania), and a
-    # headline's capitals make "Major" look like a name
-    text = "Major Mich. utilities seek rate boosts. Detroit Edison asked Michigan regulators."
+@pytest.mark.parametrize(
+    ("text", "place", "not_place"),
+    [
+        # the ranks are also places (Major County, Oklahoma; Trooper, Pennsylvania), and a
+        # headline's capitals make "Major" look like a name
+        (
+            "Major Texas utilities want higher rates. Houston regulators asked Texas officials.",
+            "Houston",
+            "Major",
+        ),
+        # Airport (a town in California) and Gulf County (Florida) are named by the words
+        # alone
+        (
+            "Flights will link New York with St. Petersburg's Pulkovo 2 Airport this summer. "
+            "The Airport expects more travellers.",
+            "New York",
+            "Airport",
+        ),
+    ],
+)
+def test_a_rank_or_a_generic_word_alone_is_no_place(gazetteer, text, place, not_place) -> None:
     found = names(text, gazetteer)
-    assert "Michigan" in found
-    assert "Major" not in found
-
-
-def test_the_generic_word_of_a_name_alone_is_no_place(gazetteer) -> None:
-    # Airport (a town in California) and Gulf County (Florida) are named by the words alone
-    text = (
-        "Flights will link New York with St. Petersburg's Pulkovo 2 Airport this summer. "
-        "The Airport expects more travellers."
-    )
-    found = names(text, gazetteer)
-    assert "New York" in found
-    assert "Airport" not in found
+    assert place in found
+    assert not_place not in found
 
 
 def test_a_name_after_a_title_is_a_persons(gazetteer) -> None:
-    text = (
-        "The opposition in Tbilisi plans rallies from April 9 to demand President "
-        "Saakashvili’s resignation."
-    )
+    text = "Students in Tbilisi marched to demand President Saakashvili’s resignation."
     entities = {e.text: e.label_ for e in load_nlp()(text).ents}
     assert entities.get("Saakashvili") == "GPE"  # what the small model does with it
     found = names(text, gazetteer)
