@@ -39,6 +39,9 @@ VIRGINIA = 6254928
 WESTERN_UGANDA = 8260675
 CAMP_COUNTY_TX = 4678446
 BATTLE_GB = 2656161
+COLUMBUS_OH = 4509177
+COLUMBUS_NE = 5066001
+BOSTON_MA = 4930956
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +102,38 @@ def test_same_name_towns_the_one_in_the_story_state(gazetteer):
     assert place_of(results, "Lebanon") == LEBANON_PA
     text = "A Lebanon woman won the race, Tennessee officials said on Tuesday in Tennessee."
     assert place_of(resolve(gazetteer, text, "Lebanon", "Tennessee"), "Lebanon") == LEBANON_TN
+
+
+# --- the town of a bare dateline ---------------------------------------------------------
+
+
+def test_bare_dateline_is_a_town_of_the_region_the_story_names(gazetteer):
+    text = (
+        "Choirs meet for a day. COLUMBUS -- Singers of the Nebraska schools league gathered "
+        "on Saturday. The concert was held at the high school in Columbus."
+    )
+    results = resolve(gazetteer, text, "COLUMBUS", "Nebraska", "Columbus")
+    assert [r.place.geonameid for r in results if r.mention.text.lower() == "columbus"] == [
+        COLUMBUS_NE,
+        COLUMBUS_NE,
+    ]
+
+
+def test_bare_dateline_without_a_named_region_keeps_the_larger_town(gazetteer):
+    text = "Choirs meet for a day. COLUMBUS -- Singers of the schools gathered on Saturday."
+    assert place_of(resolve(gazetteer, text, "COLUMBUS"), "COLUMBUS") == COLUMBUS_OH
+
+
+def test_a_city_that_stands_alone_in_datelines_stays_itself(gazetteer):
+    # AP style: "BOSTON --" needs no state, so it is Boston, Massachusetts, whatever the
+    # story names; a town of another state would carry it ("BOSTON, N.Y. --")
+    text = "BOSTON -- New York lawmakers met here on Monday, New York officials said."
+    assert place_of(resolve(gazetteer, text, "BOSTON", "New York"), "BOSTON") == BOSTON_MA
+
+
+def test_a_named_region_does_not_move_a_town_that_is_no_dateline(gazetteer):
+    text = "Singers of the Nebraska schools league gathered on Saturday, as in Columbus."
+    assert place_of(resolve(gazetteer, text, "Nebraska", "Columbus"), "Columbus") == COLUMBUS_OH
 
 
 def test_a_country_in_a_list_of_countries_stays_a_country(gazetteer):

@@ -58,6 +58,7 @@ from geo.place.gazetteer import (
 from geo.place.geocoders import geocode_place
 from geo.place.overrides import Overrides
 from geo.place.ranking import REGION_CUES, Context, Evidence, is_capital, rank_candidates
+from geo.place.toponyms import is_dateline
 
 # A country named less than a PASSING_SHARE-th as often as the article's main one is named
 # in passing.
@@ -457,6 +458,7 @@ def resolve_mentions(
     # Last, the article's focus: a name whose best reading lies outside it, with nothing
     # of its own to say where it is, takes a reading inside it (`_focused`).
     focus_counts, own_counts = _FocusCounts(), {}
+    placed_by_dateline: set[int] = set()  # the name's other mentions follow these
     if home is not None:
         focus_counts.add(home, HOME_WEIGHT)
     for index, (name, place) in enumerate(zip(names, choices, strict=True)):
@@ -474,6 +476,10 @@ def resolve_mentions(
             continue
         focus = focus_counts.focus(own_counts.get(names[index]))
         chosen = _focused(final[index], focus, focus.local_region)
+        if chosen is None and is_dateline(text, mentions[index]):
+            chosen = _dateline_in_named_region(final[index], context)
+            if chosen is not None:
+                placed_by_dateline.add(index)
         if chosen is not None:
             final[index] = sorted(final[index], key=lambda item: item[1] is not chosen)
     resolved = []
@@ -484,7 +490,8 @@ def resolve_mentions(
         explicit.append(
             (bool(options) or container is not None)
             and (region_cued[index] or town_cued[index] or kinds[index] is not None
-                 or container is not None or len(options) != len(candidates[index]))
+                 or container is not None or len(options) != len(candidates[index])
+                 or index in placed_by_dateline)
         )  # fmt: skip
         ranked = final[index]
         if overrides:
@@ -537,6 +544,34 @@ def resolve_mentions(
         )
     resolved = _same_name_same_place(resolved, explicit, names)
     return _place_small_places_in_their_town(text, resolved)
+
+
+_STANDALONE_DATELINES = frozenset(
+    normalize_name(name) for name in lexicon.words("standalone_datelines.txt")
+)
+
+
+def _dateline_in_named_region(
+    ranked: list[tuple[float, Candidate]], context: Context
+) -> Candidate | None:
+    """The town of a bare dateline ("COLUMBUS --", no state after it): news style gives
+    every dateline its state or country except a short list of cities known by name alone
+    (`standalone_datelines.txt`, from the AP Stylebook) and towns of the paper's own area.
+    So a bare dateline that is no such city is a town of the paper's area, and a region
+    the article names is the best evidence of that area: the town of that name there wins
+    over a larger one elsewhere. None to keep the best."""
+    best = ranked[0][1]
+    if (
+        best.place.feature != "city"
+        or (best.place.country_code, best.place.admin1_code) in context.regions
+        or normalize_name(best.matched_name) in _STANDALONE_DATELINES
+    ):
+        return None
+    for _, candidate in ranked[1:]:
+        place = candidate.place
+        if place.feature == "city" and (place.country_code, place.admin1_code) in context.regions:
+            return candidate
+    return None
 
 
 def _containers_of_towns(

@@ -896,6 +896,24 @@ def _caps_datelines(text: str, gazetteer: Gazetteer, found: list[Mention]) -> It
             yield Mention(start, end, text[start:end], finder=Finder.CAPS_DATELINE)
 
 
+_OPENS_A_LINE_OR_SENTENCE = re.compile(r"(?:\n|[.!?] )[ \t*_#]*\Z")
+
+
+def is_dateline(text: str, mention: Mention) -> bool:
+    """Whether the mention is the place of the story's dateline: at the head of the text or
+    of a line, or right after the headline, followed by a dateline's tail ("COLUMBUS --",
+    "BEIRUT (Reuters) -")."""
+    if mention.kind == "dateline":
+        return True
+    if mention.start > DATELINE_WITHIN:
+        return False
+    head = max(0, mention.start - 8)
+    before = ("\n" if head == 0 else "") + text[head : mention.start]
+    if not _OPENS_A_LINE_OR_SENTENCE.search(before):
+        return False
+    return bool(_DATELINE_TAIL.match(text[mention.end : mention.end + 60]))
+
+
 def _mark_dateline(text: str, mention: Mention) -> Mention:
     """The place of a dateline says where the report was filed, not where things happened."""
     if mention.kind != "toponym":
