@@ -348,6 +348,18 @@ def test_a_town_and_its_county_named_together_place_each_other(
     assert place_of(results, county) == county_id
 
 
+ALEXANDRIA_LA = 4314550
+
+
+def test_a_town_in_the_county_the_story_names_wins_over_a_famous_namesake(gazetteer):
+    text = (
+        "An Alexandria woman was charged with arson on Monday. Rapides Parish fire crews "
+        "put out the blaze in Alexandria before dawn."
+    )
+    results = resolve(gazetteer, text, "Alexandria", "Rapides Parish")
+    assert {r.place.geonameid for r in results if r.mention.text == "Alexandria"} == {ALEXANDRIA_LA}
+
+
 def test_only_readings_within_a_countys_width_support_each_other() -> None:
     from geo.models import Place
     from geo.place.gazetteer import NAME_MAIN, Candidate

@@ -459,6 +459,7 @@ def resolve_mentions(
     # of its own to say where it is, takes a reading inside it (`_focused`).
     focus_counts, own_counts = _FocusCounts(), {}
     placed_by_dateline: set[int] = set()  # the name's other mentions follow these
+    counties = _settled_counties(names, choices, candidates, context)
     if home is not None:
         focus_counts.add(home, HOME_WEIGHT)
     for index, (name, place) in enumerate(zip(names, choices, strict=True)):
@@ -476,6 +477,10 @@ def resolve_mentions(
             continue
         focus = focus_counts.focus(own_counts.get(names[index]))
         chosen = _focused(final[index], focus, focus.local_region)
+        if chosen is None:
+            chosen = _in_a_named_county(
+                final[index], [p for name, p in counties if name != names[index]]
+            )
         if chosen is None and is_dateline(text, mentions[index]):
             chosen = _dateline_in_named_region(final[index], context)
             if chosen is not None:
@@ -544,6 +549,45 @@ def resolve_mentions(
         )
     resolved = _same_name_same_place(resolved, explicit, names)
     return _place_small_places_in_their_town(text, resolved)
+
+
+def _settled_counties(
+    names: Sequence[str],
+    choices: Sequence[Place | None],
+    candidates: Sequence[list[Candidate]],
+    context: Context,
+) -> list[tuple[str, Place]]:
+    """(name, county) for the counties the article names whose reading is settled: the
+    only county of that name, or one in a state or province the article names. Many
+    counties share a name ("Madison County"), and a guess among them locates nothing."""
+    settled = []
+    for name, place, options in zip(names, choices, candidates, strict=True):
+        if place is None or place.feature != "admin2":
+            continue
+        readings = {c.place.geonameid for c in options if c.place.feature == "admin2"}
+        if len(readings) == 1 or (place.country_code, place.admin1_code) in context.regions:
+            settled.append((name, place))
+    return settled
+
+
+def _in_a_named_county(
+    ranked: list[tuple[float, Candidate]], counties: Sequence[Place]
+) -> Candidate | None:
+    """A town reading that lies in a county the article names (`_settled_counties`, the
+    name's own readings left out) wins over a larger place elsewhere, well known or not:
+    news names a county (a parish, a district) only when the story is there, so a town of
+    the name inside it is the town meant ("Alexandria" with "Rapides Parish"). Inside:
+    within COLOCATED_KM of the county's point. None to keep the best."""
+    if not counties:
+        return None
+    best = ranked[0][1].place
+    if any(_km(best, county) <= COLOCATED_KM for county in counties):
+        return None
+    for _, candidate in ranked[1:]:
+        place = candidate.place
+        if place.feature == "city" and any(_km(place, c) <= COLOCATED_KM for c in counties):
+            return candidate
+    return None
 
 
 _STANDALONE_DATELINES = frozenset(
