@@ -136,6 +136,30 @@ def test_a_named_region_does_not_move_a_town_that_is_no_dateline(gazetteer):
     assert place_of(resolve(gazetteer, text, "Nebraska", "Columbus"), "Columbus") == COLUMBUS_OH
 
 
+# --- a municipal office after a name -------------------------------------------------
+
+
+def test_a_municipal_office_after_a_name_makes_it_a_town(gazetteer):
+    # a country's force is no "Police Department": the name is a town's
+    text = "Lebanon Police Department officers arrested a man on Friday."
+    assert place_of(resolve(gazetteer, text, "Lebanon"), "Lebanon") in {LEBANON_PA, LEBANON_TN}
+
+
+BEREA_OH = 5147097
+
+
+def test_a_municipal_office_is_named_after_its_town_s_own_name(gazetteer):
+    # Aleppo was once called Berea (the fixture holds it as an alternate name, as
+    # GeoNames does); a police department is named after its town's own name
+    text = "Berea Police Department spokesman said a man was charged on Friday."
+    assert place_of(resolve(gazetteer, text, "Berea"), "Berea") == BEREA_OH
+
+
+def test_a_country_s_police_stay_the_country_s(gazetteer):
+    text = "Lebanon police arrested a man on Friday, officials in Beirut said."
+    assert place_of(resolve(gazetteer, text, "Lebanon"), "Lebanon") == LEBANON_COUNTRY
+
+
 def test_a_country_in_a_list_of_countries_stays_a_country(gazetteer):
     text = "Egypt, Syria and Lebanon signed. Virginia and Pennsylvania officials watched."
     results = resolve(gazetteer, text, "Egypt", "Syria", "Lebanon", "Virginia", "Pennsylvania")

@@ -48,6 +48,7 @@ from geo.models import (
     ResolvedMention,
 )
 from geo.place.gazetteer import (
+    NAME_MAIN,
     NAME_VARIANT,
     Candidate,
     Gazetteer,
@@ -141,6 +142,18 @@ TOWN_CUES = ("city", "town", "village")
 # Lower case only: a capitalised "City" or "Town" after a name is part of a longer name
 # ("Kansas City Power & Light" says nothing of a town called Kansas).
 _TOWN_CUE_AFTER = re.compile(rf"\s+(?:{'|'.join(TOWN_CUES)})\b")
+
+
+_EVIDENCE = lexicon.mapping("place_evidence.toml")
+_MUNICIPAL_OFFICE_AFTER = re.compile(
+    rf"[ \t]+{lexicon.alternation([re.escape(o) for o in _EVIDENCE['municipal_offices']])}"
+    r"(?![\w.])"
+)
+
+
+def _mention_has_office_after(mention: Mention, text: str) -> bool:
+    """ "Berea Police Department", "Dublin City Council"."""
+    return _MUNICIPAL_OFFICE_AFTER.match(text, mention.end, mention.end + 24) is not None
 
 
 def _mention_has_town_cue(mention: Mention, text: str) -> bool:
@@ -424,7 +437,14 @@ def resolve_mentions(
     town_cued = [_mention_has_town_cue(m, text) and not cued[i] for i, m in enumerate(mentions)]
     alone = [rank_candidates(options, context, cued[i]) for i, options in enumerate(candidates)]
     # what the words around a name say it is: "the town of X"
-    narrowed = [_towns_if(town_cued[i], options) for i, options in enumerate(candidates)]
+    office_cued = [
+        _mention_has_office_after(m, text) and not cued[i] for i, m in enumerate(mentions)
+    ]
+    town_cued = [town_cued[i] or office_cued[i] for i in range(len(mentions))]
+    narrowed = [
+        _towns_if(town_cued[i], options, own_name=office_cued[i])
+        for i, options in enumerate(candidates)
+    ]
     restricted = [
         _restrict_to_container(
             text, mentions, candidates, i, options, _in_list_of_regions(i, lists, alone)
@@ -676,9 +696,15 @@ def _same_name_same_place(
     return out
 
 
-def _towns_if(town_cued: bool, options: list[Candidate]) -> list[Candidate]:
-    """The towns among the candidates, when the text says "city" or "town" of the name."""
+def _towns_if(town_cued: bool, options: list[Candidate], own_name: bool = False) -> list[Candidate]:
+    """The towns among the candidates, when the text says "city" or "town" of the name.
+
+    `own_name`: a municipal office follows the name ("Berea Police Department"), and an
+    office is named after its town's own name, not an old or foreign one: towns matched
+    by their main name come first (Berea, Kentucky, not Aleppo, once called Beroea)."""
     towns = [c for c in options if c.place.feature == "city"] if town_cued else []
+    if own_name:
+        towns = [c for c in towns if c.name_kind == NAME_MAIN] or towns
     return towns or options
 
 
@@ -988,7 +1014,6 @@ def _restrict_to_container(
 
 
 # Common words that are also place names (geo/data/place_evidence.toml).
-_EVIDENCE = lexicon.mapping("place_evidence.toml")
 _PREPOSITION_BEFORE = re.compile(
     rf"\b{lexicon.alternation(_EVIDENCE['prepositions'])}\s+(?:the\s+)?\Z", re.IGNORECASE
 )
