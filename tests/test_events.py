@@ -1024,3 +1024,14 @@ def test_masking_place_names_keeps_what_the_rules_read_around_them() -> None:
 def test_a_launch_is_no_blast() -> None:
     assert classify_sentence("A Russian-American crew blasts off from Aleppo today.") is None
     assert classify_sentence("A blast hit a market in Aleppo on Monday.") == "explosion"
+
+
+def test_idioms_of_strike_are_no_attack() -> None:
+    assert classify_sentence("A veteran runner strikes out on the Aleppo course on Sunday.") is None
+    assert classify_sentence("The council strikes a deal with Aleppo traders.") is None
+    assert classify_sentence("Government strikes hit Aleppo on Monday.") == "airstrike"
+
+
+def test_fighting_said_not_to_have_happened_is_no_event() -> None:
+    assert events_of("There was no fighting in Aleppo on Monday, residents said.") == []
+    assert [e.event_type for e in events_of("Fighting broke out in Aleppo on Monday.")] == ["clash"]
