@@ -476,3 +476,12 @@ def test_a_region_word_inside_a_longer_word_is_no_region_cue(gazetteer):
     )
     results = resolve(gazetteer, text, "Paris", "Tyler")
     assert {r.place.geonameid for r in results if r.mention.text == "Paris"} == {PARIS_TX}
+
+
+def test_a_name_after_the_with_an_s_is_a_plural_not_a_possessive(gazetteer):
+    # scraped text loses apostrophes ("Lebanons army" is Lebanon's army), but a possessive
+    # takes no article: "the Lebanons" is a team's or a family's name
+    text = "Lebanons army moved north on Friday."
+    assert place_of(resolve(gazetteer, text, "Lebanons"), "Lebanons") == LEBANON_COUNTRY
+    text = "The fans cheered the Lebanons on Friday."
+    assert place_of(resolve(gazetteer, text, "Lebanons"), "Lebanons") is None

@@ -376,16 +376,25 @@ def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
     return [c for c in gazetteer.lookup(name) if c.place.feature == "country"]
 
 
-def _variant_lookup(gazetteer: Gazetteer, mention: Mention, context: Context) -> list[Candidate]:
+_ARTICLE_BEFORE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
+
+
+def _variant_lookup(
+    gazetteer: Gazetteer, mention: Mention, context: Context, article_text: str = ""
+) -> list[Candidate]:
     """For a name the gazetteer lacks: a possessive written without its apostrophe
     ("Aleppos Sukkari", "Syrias army", as scraped text has them), then a transliteration
-    variant among the places of the article's countries ("Hasakeh", "Deir Ezzor")."""
+    variant among the places of the article's countries ("Hasakeh", "Deir Ezzor").
+
+    A possessive of a name takes no article ("Syria's army", never "the Syria's army"), so
+    "the Falcons", "the Carolinas" are plurals, a team's or a family's name: no stem."""
     if mention.kind == "demonym" or mention.cue in SUB_CITY_CUE_WORDS:
         return []  # a neighbourhood the gazetteer lacks is placed at its town instead
     if _ACRONYM.fullmatch(mention.text):
         return []  # an abbreviation has no spelling variants
     text = mention.text
-    if len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
+    plural = _ARTICLE_BEFORE.search(article_text[max(0, mention.start - 8) : mention.start])
+    if len(text) > 4 and text.endswith("s") and not text.endswith("ss") and not plural:
         stem = [
             Candidate(c.place, c.matched_name, NAME_VARIANT)
             for c in gazetteer.lookup(text[:-1])
@@ -428,7 +437,7 @@ def resolve_mentions(
     containers = _containers_of_towns(text, mentions, candidates)
     context = document_context(mentions, candidates, countries, containers)
     candidates = [
-        options or _variant_lookup(gazetteer, m, context)
+        options or _variant_lookup(gazetteer, m, context, text)
         for m, options in zip(mentions, candidates, strict=True)
     ]
     names = [normalize_name(m.text) for m in mentions]
