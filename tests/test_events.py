@@ -1030,8 +1030,4 @@ def test_idioms_of_strike_are_no_attack() -> None:
     assert classify_sentence("A veteran runner strikes out on the Aleppo course on Sunday.") is None
     assert classify_sentence("The council strikes a deal with Aleppo traders.") is None
     assert classify_sentence("Government strikes hit Aleppo on Monday.") == "airstrike"
-
-
-def test_fighting_said_not_to_have_happened_is_no_event() -> None:
-    assert events_of("There was no fighting in Aleppo on Monday, residents said.") == []
-    assert [e.event_type for e in events_of("Fighting broke out in Aleppo on Monday.")] == ["clash"]
+    assert classify_sentence("Strikes out of the airbase hit Aleppo on Monday.") == "airstrike"

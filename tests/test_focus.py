@@ -485,3 +485,26 @@ def test_a_name_after_the_with_an_s_is_a_plural_not_a_possessive(gazetteer):
     assert place_of(resolve(gazetteer, text, "Lebanons"), "Lebanons") == LEBANON_COUNTRY
     text = "The fans cheered the Lebanons on Friday."
     assert place_of(resolve(gazetteer, text, "Lebanons"), "Lebanons") is None
+
+
+def test_a_bare_dateline_in_a_country_the_article_names_stays_there(gazetteer):
+    # a wire dateline of a story that names its country outright: an aside's American
+    # state does not move it to a namesake there
+    text = (
+        "Talks resume. ALEXANDRIA (Reuters) - Egypt and its allies met on Monday; a group "
+        "based in Virginia joined them."
+    )
+    results = resolve(gazetteer, text, "ALEXANDRIA", "Egypt", "Virginia")
+    assert place_of(results, "ALEXANDRIA") == ALEXANDRIA_EG
+
+
+def test_a_county_named_after_a_country_does_not_move_the_country(gazetteer):
+    text = "Lamar County officials met a family who fled Lebanon last year."
+    assert place_of(resolve(gazetteer, text, "Lamar County", "Lebanon"), "Lebanon") == (
+        LEBANON_COUNTRY
+    )
+
+
+def test_a_municipal_office_at_the_end_of_a_sentence(gazetteer):
+    text = "The plan was approved by the Lebanon City Council."
+    assert place_of(resolve(gazetteer, text, "Lebanon"), "Lebanon") in {LEBANON_PA, LEBANON_TN}

@@ -150,10 +150,24 @@ def _countries_of_regions(found: list[Mention], gazetteer: Gazetteer) -> set[str
     out = set()
     for m in found:
         if m.kind == "toponym" and rules._place_level(gazetteer, m.text) == "admin1":
+            candidates = gazetteer.lookup(m.text)
+            # A region smaller than a town of its own name is not what the name brings to
+            # mind: "Hamilton" is a parish of Bermuda of 6,000 people and a city of
+            # 500,000 in Ontario, and says nothing of Bermuda.
+            largest_town = max(
+                (
+                    c.place.population
+                    for c in candidates
+                    if c.place.feature == "city" and c.name_kind == 0
+                ),
+                default=0,
+            )
             out.update(
                 c.place.country_code
-                for c in gazetteer.lookup(m.text)
-                if c.place.feature == "admin1" and c.place.country_code
+                for c in candidates
+                if c.place.feature == "admin1"
+                and c.place.country_code
+                and c.place.population >= largest_town
             )
     return out
 

@@ -147,7 +147,7 @@ _TOWN_CUE_AFTER = re.compile(rf"\s+(?:{'|'.join(TOWN_CUES)})\b")
 _EVIDENCE = lexicon.mapping("place_evidence.toml")
 _MUNICIPAL_OFFICE_AFTER = re.compile(
     rf"[ \t]+{lexicon.alternation([re.escape(o) for o in _EVIDENCE['municipal_offices']])}"
-    r"(?![\w.])"
+    r"(?!\w)"
 )
 
 
@@ -508,7 +508,7 @@ def resolve_mentions(
         chosen = _focused(final[index], focus, focus.local_region)
         if chosen is None:
             chosen = _in_a_named_county(
-                final[index], [p for name, p in counties if name != names[index]]
+                final[index], [p for name, p in counties if _county_stem(name) != names[index]]
             )
         if chosen is None and is_dateline(text, mentions[index]):
             chosen = _dateline_in_named_region(final[index], context)
@@ -580,6 +580,15 @@ def resolve_mentions(
     return _place_small_places_in_their_town(text, resolved)
 
 
+_COUNTY_WORD = re.compile(r"\s+(?:county|parish)\Z")
+
+
+def _county_stem(name: str) -> str:
+    """ "lebanon county" -> "lebanon": a county named after a place is no evidence for
+    that place's own name."""
+    return _COUNTY_WORD.sub("", name)
+
+
 def _settled_counties(
     names: Sequence[str],
     choices: Sequence[Place | None],
@@ -610,6 +619,10 @@ def _in_a_named_county(
     if not counties:
         return None
     best = ranked[0][1].place
+    # a country, a region or a capital is meant by its name ("fled Lebanon" beside
+    # "Lebanon County"); only a town yields to a namesake
+    if best.feature != "city" or is_capital(ranked[0][1]):
+        return None
     if any(_km(best, county) <= COLOCATED_KM for county in counties):
         return None
     for _, candidate in ranked[1:]:
@@ -636,6 +649,12 @@ def _dateline_in_named_region(
     best = ranked[0][1]
     if (
         best.place.feature != "city"
+        # a country the article names outright is where it is: "DAMASCUS (Reuters) -" in a
+        # report naming Syria stays Syrian whatever American state an aside names
+        or (
+            best.place.country_code in context.countries
+            and best.place.country_code not in context.implied
+        )
         or (best.place.country_code, best.place.admin1_code) in context.regions
         or normalize_name(best.matched_name) in _STANDALONE_DATELINES
     ):
