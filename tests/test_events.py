@@ -182,6 +182,26 @@ def test_a_statement_date_yields_to_the_event_date() -> None:
     assert event.cited_sources == ("Syrian Observatory for Human Rights",)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # another actor's deed in a relative clause after the happening's word
+        "Rebels were killed in Aleppo trying to reopen a road which troops cut on Tuesday.",
+        # an earlier deed of those the happening befell
+        "Gunmen executed six prisoners in Idlib who had surrendered on Tuesday.",
+    ],
+)
+def test_a_date_in_a_relative_clause_after_the_happening_does_not_date_it(sentence) -> None:
+    (event,) = events_of(sentence)
+    assert event.event_date == THURSDAY and not event.date_from_text
+
+
+def test_a_date_after_a_closed_relative_clause_dates_the_happening() -> None:
+    # the comma closes "which troops held": Tuesday is back in the main clause
+    (event,) = events_of("Shelling hit Aleppo, which troops held, on Tuesday.")
+    assert event.event_date == date(2016, 9, 6) and event.date_from_text
+
+
 def test_attribution_from_the_paragraph_and_denials() -> None:
     text = (
         "A chlorine attack hit Atareb on Tuesday.\n"

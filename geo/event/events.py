@@ -704,11 +704,21 @@ def _event_id(article_id: str, sentence_start: int, place: ResolvedMention) -> s
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def _date_of(sentence: str, published: date | None) -> tuple[DateMention | None, bool]:
-    """The date of what the sentence reports, and whether it is only a statement's date."""
+def _date_of(
+    sentence: str, published: date | None, trigger_at: int | None = None
+) -> tuple[DateMention | None, bool]:
+    """The date of what the sentence reports, and whether it is only a statement's date.
+    `trigger_at`: where the word reporting the happening starts in `sentence`."""
     found = sentence_date(sentence, published)
     if found is not None and _SINCE.search(sentence[: found.start]):
         return None, False  # "the biggest advance since September" dates the past
+    while (
+        found is not None
+        and trigger_at is not None
+        and _in_relative_clause(sentence, trigger_at, found.start)
+    ):
+        sentence = sentence[: found.start] + " " * (found.end - found.start) + sentence[found.end :]
+        found = sentence_date(sentence, published)
     if found is None or not _STATEMENT_BEFORE.search(sentence[: found.start]):
         return found, False
     # a statement date: is there another mention that dates the event itself?
@@ -721,6 +731,24 @@ def _date_of(sentence: str, published: date | None) -> tuple[DateMention | None,
     ):
         return other, False
     return found, True
+
+
+# A relative clause ("which", "who") after the word of the happening tells about the noun
+# before it: another actor's deed ("killed trying to reopen the road which government
+# forces severed on Thursday") or an earlier one ("beheaded eight militants who had
+# surrendered last week"), whose date is not the happening's. Unless a comma or a
+# semicolon closes the clause before the date.
+_RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose)\b[^,;]*$", re.IGNORECASE)
+
+
+def _in_relative_clause(sentence: str, trigger_at: int, date_at: int) -> bool:
+    """Whether a relative clause opens between the happening's word and the date and runs
+    on to the date."""
+    return date_at > trigger_at and bool(_RELATIVE_PRONOUN.search(sentence, trigger_at, date_at))
+
+
+def _leading_space(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _mask_head_date(text: str, published: date | None) -> str:
@@ -966,8 +994,14 @@ def extract_events(
         p.place.country_code for p in places if p.place is not None and p.place.feature == "country"
     }
     dates = [
-        _date_of(dated_text[start:end].strip(), published) if end > start else (None, False)
-        for start, end in sentences
+        _date_of(
+            dated_text[start:end].strip(),
+            published,
+            None if found is None else found[2] - _leading_space(dated_text[start:end]),
+        )
+        if end > start
+        else (None, False)
+        for (start, end), found in zip(sentences, triggers, strict=True)
     ]
     drafts: list[_Draft] = []
     for i, (start, end) in enumerate(sentences):
