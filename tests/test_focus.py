@@ -131,6 +131,12 @@ def test_a_city_that_stands_alone_in_datelines_stays_itself(gazetteer):
     assert place_of(resolve(gazetteer, text, "BOSTON", "New York"), "BOSTON") == BOSTON_MA
 
 
+def test_a_compound_is_no_dateline(gazetteer):
+    # "Columbus-area": the hyphen of a compound, not a dateline's dash
+    text = "Choirs meet for a day. Columbus-area singers of the Nebraska schools gathered."
+    assert place_of(resolve(gazetteer, text, "Nebraska", "Columbus"), "Columbus") == COLUMBUS_OH
+
+
 def test_a_named_region_does_not_move_a_town_that_is_no_dateline(gazetteer):
     text = "Singers of the Nebraska schools league gathered on Saturday, as in Columbus."
     assert place_of(resolve(gazetteer, text, "Nebraska", "Columbus"), "Columbus") == COLUMBUS_OH

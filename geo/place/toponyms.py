@@ -99,7 +99,9 @@ _MONTH = (
 # What follows the place of a dateline: "Damascus, November 9 (RHC)--", "BEIRUT (Reuters) -"
 _DATELINE_TAIL = re.compile(
     rf"^(?:,\s*[A-Z][\w.' ]{{1,30}})?,?\s*(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*)?"
-    r"(?:\([^)\n]{2,40}\))?\s*(?:--|—|–|-|:)"
+    # a single hyphen is spaced on one side at least: "COLUMBUS -", "BEIRUT- ", never the
+    # hyphen of a compound ("Columbus-area residents")
+    r"(?:\([^)\n]{2,40}\))?\s*(?:--|—|–|(?<=\s)-|-(?=\s)|:)"
 )
 
 # Words that are capitalised, sometimes tagged as places, and never are: months, weekdays,
