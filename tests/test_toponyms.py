@@ -287,6 +287,16 @@ def test_a_town_inside_a_persons_whole_name_is_no_place(
     assert places <= found
 
 
+def test_a_name_the_model_cut_short_is_not_the_town_of_its_first_word(gazetteer) -> None:
+    # the model tags "Meadow" of "Meadow Grove" (a village the gazetteer lacks) as NORP;
+    # Meadow, Texas is not the place
+    text = "A jury acquitted a Meadow Grove man in Norfolk, Neb."
+    assert ("Meadow", "NORP") in [(e.text, e.label_) for e in load_nlp()(text).ents]
+    found = names(text, gazetteer)
+    assert "Meadow" not in found
+    assert "Norfolk" in found
+
+
 def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer) -> None:
     # "Brown" is another name of Brown County (Indiana); the article writes it alone for a
     # man, and the model labels it a person each time

@@ -95,10 +95,20 @@ class Entities:
         # the one country of the towns the model tags ("Brookings").
         context.countries |= _countries_of_regions(found, gazetteer)
         context.countries |= _countries_of_towns(found, gazetteer)
+        by_char = {t.idx: t for t in context.tokens.tokens} if deferred else {}
         for start, end, surface, label in deferred:
             # People carry town names ("Austin", "Phoenix"); groups and nationalities that
             # are a large town's name are the town ("Aleppo" tagged NORP).
             anywhere = rules.TOWN_ANYWHERE if label != "PERSON" and not surface.isupper() else None
+            first = by_char.get(start)
+            if (
+                first is not None
+                and rules._inside_longer_proper_name(context.tokens, first, end)
+                and not rules._country_or_own_region(gazetteer, surface, context.countries)
+            ):
+                # the model cut a longer name short ("a Meadow Grove man" tagged "Meadow"
+                # NORP): the town of its first word is not the place it names
+                continue
             if rules._known_place(
                 gazetteer, surface, context.countries, anywhere
             ) or rules._possessive_of_place(gazetteer, surface, context.countries):
