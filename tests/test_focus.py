@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.models import Mention
+from geo.models import Cue, Finder, Mention
 from geo.place.gazetteer import Gazetteer, write_index
 from geo.place.resolve import (
     drop_common_words,
@@ -102,6 +102,23 @@ def test_same_name_towns_the_one_in_the_story_state(gazetteer):
     assert place_of(results, "Lebanon") == LEBANON_PA
     text = "A Lebanon woman won the race, Tennessee officials said on Tuesday in Tennessee."
     assert place_of(resolve(gazetteer, text, "Lebanon", "Tennessee"), "Lebanon") == LEBANON_TN
+
+
+def test_the_name_after_a_street_address_is_a_town(gazetteer):
+    # a postal address ends with its town: "508 Cumberland St., Lebanon" is no country
+    text = "Services will be held at the funeral home, 508 Cumberland St., Lebanon."
+    assert place_of(resolve(gazetteer, text, "Lebanon"), "Lebanon") in (LEBANON_PA, LEBANON_TN)
+    text = "Services will be held in Harrisburg and at 508 Cumberland St., Lebanon."
+    assert place_of(resolve(gazetteer, text, "Harrisburg", "Lebanon"), "Lebanon") == LEBANON_PA
+    # and the street is placed in that town, not in the country of the town's name
+    street = Mention(text.index("Cumberland"), text.index(", Lebanon"), "Cumberland St.",
+                     finder=Finder.CUE, cue=Cue.STREET)  # fmt: skip
+    mentions = sorted([*mentions_of(text, "Harrisburg", "Lebanon"), street], key=lambda m: m.start)
+    results = resolve_mentions(text, mentions, gazetteer)
+    assert place_of(results, "Cumberland St.") == LEBANON_PA
+    # a street without a house number is not an address
+    text = "Protesters marched down Hamra Street, Lebanon, on Sunday."
+    assert place_of(resolve(gazetteer, text, "Lebanon"), "Lebanon") == LEBANON_COUNTRY
 
 
 # --- the town of a bare dateline ---------------------------------------------------------

@@ -59,7 +59,7 @@ from geo.place.gazetteer import (
 from geo.place.geocoders import geocode_place
 from geo.place.overrides import Overrides
 from geo.place.ranking import REGION_CUES, Context, Evidence, is_capital, rank_candidates
-from geo.place.toponyms import is_dateline
+from geo.place.toponyms import after_street_address, is_dateline
 
 # A country named less than a PASSING_SHARE-th as often as the article's main one is named
 # in passing.
@@ -157,8 +157,10 @@ def _mention_has_office_after(mention: Mention, text: str) -> bool:
 
 
 def _mention_has_town_cue(mention: Mention, text: str) -> bool:
-    """ "Deir Ezzor city", "the town of Jarablus"."""
+    """ "Deir Ezzor city", "the town of Jarablus", "508 Cumberland St., Lebanon"."""
     if _TOWN_CUE_AFTER.match(text, mention.end, mention.end + 10):
+        return True
+    if after_street_address(text, mention.start):
         return True
     before = text[max(0, mention.start - 12) : mention.start].lower().rstrip()
     return any(before.endswith(f"{cue} of") for cue in TOWN_CUES)
@@ -1010,6 +1012,8 @@ def _restrict_to_container(
     between = text[mentions[index].end : following.start]
     if between.strip() != ",":
         return options, None
+    if after_street_address(text, following.start):
+        return options, None  # "508 Cumberland St., Lebanon": the town of an address
     is_region = any(
         c.place.feature in ("country", "admin1") and c.name_kind != NAME_VARIANT for c in options
     )

@@ -1190,6 +1190,19 @@ _STREET = re.compile(
     # ("Florida Highway Patrol", "National Highway Traffic Safety Administration")
     r"(?!\s+[A-Z][a-z])"
 )
+# A postal address names its town after the house number and the street ("508 Cumberland
+# St., Lebanon", "775 Main Street in Torrington"): the name after one is a town's, never a
+# country's or a region's.
+_ADDRESS_BEFORE = re.compile(
+    r"(?<![\w.])\d{1,6}[A-Z]?\s+" + _STREET.pattern + r"(?:,\s*|\s+in\s+)\Z"
+)
+
+
+def after_street_address(text: str, start: int) -> bool:
+    """Whether the name at `start` follows a house number and a street (a postal address)."""
+    return _ADDRESS_BEFORE.search(text, max(0, start - 80), start) is not None
+
+
 _NUMBERED_ROAD = re.compile(
     r"(?<![\w.'’-])(?:(?P<of>[A-Z][a-z]{1,20}|U\.S\.|US)\s+)?"
     r"(?:State\s+|County\s+)?(?:Highway|Route|Road|Interstate|Hwy\.)\s+\d{1,4}[A-Z]?\b"
