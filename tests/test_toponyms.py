@@ -297,6 +297,18 @@ def test_a_name_the_model_cut_short_is_not_the_town_of_its_first_word(gazetteer)
     assert "Norfolk" in found
 
 
+def test_a_township_is_not_the_town_of_its_name(gazetteer) -> None:
+    from geo.place.resolve import resolve_mentions
+
+    text = "She was born in Jackson Township, Lebanon County, and lived in Jackson Township."
+    results = resolve_mentions(text, find_mentions(text, gazetteer), gazetteer)
+    townships = [r for r in results if r.mention.text == "Jackson Township"]
+    assert len(townships) == 2  # the township's own name, not "Jackson"
+    # placed in the county the text puts it in, flagged approximate; not at a Jackson
+    assert townships[0].place.name == "Lebanon County" and townships[0].approximate
+    assert all(r.place is None or r.place.feature == "admin2" for r in townships)
+
+
 def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer) -> None:
     # "Brown" is another name of Brown County (Indiana); the article writes it alone for a
     # man, and the model labels it a person each time

@@ -375,5 +375,5 @@ def find_mentions(
         found = [
             part for m in found for part in rules._split_glued(m, gazetteer, context.countries)
         ]
-    found = [rules._mark_adjectival(text, m) for m in found]
+    found = [rules._mark_adjectival(text, rules._with_township(text, m)) for m in found]
     return [rules._mark_dateline(text, m) for m in found]

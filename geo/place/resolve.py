@@ -940,6 +940,7 @@ def _place_small_places_in_their_town(
     """A neighbourhood or road the gazetteer lacks is placed, flagged approximate, at the
     town the text puts it in ("the Ramouseh neighbourhood on the southern edge of Aleppo"),
     else at the town the article is about (the one it names most, at least twice)."""
+    resolved = _place_townships_in_their_county(text, resolved)
     towns = [r for r in resolved if r.place is not None and r.place.feature == "city"]
     if not towns:
         return resolved
@@ -986,6 +987,44 @@ def _place_small_places_in_their_town(
                 method=Method.ENCLOSING,
                 approximate=True,
             )
+        )
+    return out
+
+
+_TOWNSHIP = re.compile(r"\bTownship$")
+_OF_COUNTY_BEFORE = re.compile(r"['’]s?\s+\Z")  # "Warren County's Hamilton Township"
+_COUNTY_AFTER = re.compile(r"\s*,\s*\Z")  # "Jackson Township, Lebanon County"
+
+
+def _place_townships_in_their_county(
+    text: str, resolved: list[ResolvedMention]
+) -> list[ResolvedMention]:
+    """A township the gazetteer lacks (it holds no townships) is placed, flagged
+    approximate, in the county the text puts it in: "Warren County's Hamilton Township",
+    "Jackson Township, Lebanon County". A township lies in one county; elsewhere it is left
+    unplaced, as the town of its name is seldom near it."""
+    out = list(resolved)
+    for index, r in enumerate(resolved):
+        if r.place is not None or not _TOWNSHIP.search(r.mention.text):
+            continue
+        before = resolved[index - 1] if index > 0 else None
+        after = resolved[index + 1] if index + 1 < len(resolved) else None
+        county = None
+        if before is not None and _OF_COUNTY_BEFORE.match(
+            text[before.mention.end : r.mention.start]
+        ):
+            county = before
+        elif after is not None and _COUNTY_AFTER.match(text[r.mention.end : after.mention.start]):
+            county = after
+        if county is None or county.place is None or county.place.feature != "admin2":
+            continue
+        out[index] = ResolvedMention(
+            r.mention,
+            county.place,
+            matched_name=county.matched_name,
+            score=round(county.score * ENCLOSING_SHARE, 4),
+            method=Method.ENCLOSING,
+            approximate=True,
         )
     return out
 

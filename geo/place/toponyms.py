@@ -845,6 +845,22 @@ def _split_glued(mention: Mention, gazetteer: Gazetteer, context: set[str]) -> l
     ]
 
 
+# A township is a civil division of its own (the US Midwest and Northeast, Canada), named
+# after a town or a person and seldom the town's: "Jackson Township" is not Jackson.
+_TOWNSHIP_AFTER = re.compile(r"[ \t]+Township\b")
+
+
+def _with_township(text: str, mention: Mention) -> Mention:
+    """A place name followed by "Township" is the township's name (a place itself, not
+    only the town a body of it serves: "Jackson Township trustees")."""
+    if mention.kind not in ("toponym", "embedded") or mention.text.endswith("Township"):
+        return mention
+    after = _TOWNSHIP_AFTER.match(text, mention.end)
+    if after is None:
+        return mention
+    return replace(mention, end=after.end(), text=text[mention.start : after.end()], kind="toponym")
+
+
 def _mark_adjectival(text: str, mention: Mention) -> Mention:
     """ "US" in "US-led forces" is an adjective: kind "demonym", like "American"."""
     if mention.kind == "toponym" and _ADJECTIVAL_TAIL.match(text[mention.end : mention.end + 20]):
