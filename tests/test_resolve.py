@@ -173,6 +173,9 @@ LONDON = (
         ("Fighting raged in Aleppo on Thursday.", "Aleppo", 170063),
         ("Rebels advanced in the Aleppo province.", "Aleppo", 170062),
         ("Talks between Moscow and Washington stalled.", "Washington", 4140963),
+        # a name means the town that bears it today, not one of the same state that bore it
+        # once (GeoNames gives Saint Albans, West Virginia, "Philippi" as another name)
+        ("A woman of Philippi, West Virginia, fell ill.", "Philippi", 4818074),
         ("Wildfires spread across Washington State.", "Washington State", 5815135),
         ("A court in London, Ontario, ruled on Monday.", "London", 6058560),
         ("Floods hit Suffolk and Norfolk in England.", "Suffolk", 2636561),

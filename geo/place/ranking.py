@@ -19,6 +19,7 @@ from geo.place.gazetteer import (
     NAME_VARIANT,
     Candidate,
     _package_data,
+    _spelled_out,
     normalize_name,
 )
 
@@ -130,6 +131,46 @@ def is_capital(candidate: Candidate) -> bool:
     return (place.country_code, normalize_name(candidate.matched_name)) in _capitals()
 
 
+def _own_names_in_their_region(candidates: Sequence[Candidate]) -> Sequence[Candidate]:
+    """Without the towns that bear the name only as another name (a former one, a
+    quarter's) where a town of the same region bears it as its own: in one state or
+    province, a name means the town called so today ("Philippi, West Virginia" is
+    Philippi, not Saint Albans, once called Philippi)."""
+
+    def own_name(c: Candidate) -> bool:
+        # an abbreviation of its own name is its own name ("St Ives" of Saint Ives)
+        return c.name_kind == NAME_MAIN or (
+            c.name_kind == NAME_ALTERNATE and _spelled(c.matched_name) == _spelled(c.place.name)
+        )
+
+    own = {
+        (c.place.country_code, c.place.admin1_code)
+        for c in candidates
+        if c.place.feature == "city" and own_name(c)
+    }
+    if not own:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if not (
+            c.place.feature == "city"
+            and not own_name(c)
+            and c.name_kind == NAME_ALTERNATE
+            and (c.place.country_code, c.place.admin1_code) in own
+        )
+    ]
+
+
+def _spelled(name: str) -> str:
+    """A name with its abbreviated first word spelled out ("St Ives", "Mt. Pleasant")."""
+    normalized = normalize_name(name)
+    first, _, rest = normalized.partition(" ")
+    if first == "st" and rest:
+        return f"saint {rest}"
+    return _spelled_out(normalized)
+
+
 def rank_candidates(
     candidates: Sequence[Candidate],
     context: Context = Context(),
@@ -138,6 +179,7 @@ def rank_candidates(
 ) -> list[tuple[float, Candidate]]:
     """Candidates with their scores, best first. `evidence(candidate)` adds what the
     article's other places say for it (geo/place/resolve.py)."""
+    candidates = _own_names_in_their_region(candidates)
     scored = ((score(c, context) + (evidence(c) if evidence else 0.0), c) for c in candidates)
     ranked = sorted(scored, key=lambda x: -x[0])
     return _prefer_city_over_same_name_region(ranked, region_cued) if ranked else ranked
