@@ -186,7 +186,8 @@ def test_a_statement_date_yields_to_the_event_date() -> None:
     "sentence",
     [
         # another actor's deed in a relative clause after the happening's word
-        "Rebels were killed in Aleppo trying to reopen a road which troops cut on Tuesday.",
+        "Rebels were killed in Aleppo trying to reopen a road which the army cut on Tuesday.",
+        "Rebels were shelled in Aleppo near a hill which Kurdish forces took on Tuesday.",
         # an earlier deed of those the happening befell
         "Gunmen executed six prisoners in Idlib who had surrendered on Tuesday.",
     ],
@@ -194,6 +195,22 @@ def test_a_statement_date_yields_to_the_event_date() -> None:
 def test_a_date_in_a_relative_clause_after_the_happening_does_not_date_it(sentence) -> None:
     (event,) = events_of(sentence)
     assert event.event_date == THURSDAY and not event.date_from_text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the clause tells of the happening itself
+        "The explosion which hit Aleppo on Tuesday killed five people.",
+        "An attack in Aleppo which killed 12 people on Tuesday was condemned.",
+        "Airstrikes killed 12 people in Aleppo who were gathered at a market on Tuesday.",
+        # WHO is the health agency
+        "A cholera outbreak killed 12 people in Idlib, WHO said on Tuesday.",
+    ],
+)
+def test_a_relative_clause_about_the_happening_keeps_its_date(sentence) -> None:
+    (event,) = events_of(sentence)
+    assert event.event_date == date(2016, 9, 6) and event.date_from_text
 
 
 def test_a_date_after_a_closed_relative_clause_dates_the_happening() -> None:

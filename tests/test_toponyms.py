@@ -300,13 +300,31 @@ def test_a_name_the_model_cut_short_is_not_the_town_of_its_first_word(gazetteer)
 def test_a_township_is_not_the_town_of_its_name(gazetteer) -> None:
     from geo.place.resolve import resolve_mentions
 
-    text = "She was born in Jackson Township, Lebanon County, and lived in Jackson Township."
+    text = "She was born in Jackson Township, Lebanon County, Pa., and lived in Jackson Township."
     results = resolve_mentions(text, find_mentions(text, gazetteer), gazetteer)
     townships = [r for r in results if r.mention.text == "Jackson Township"]
     assert len(townships) == 2  # the township's own name, not "Jackson"
     # placed in the county the text puts it in, flagged approximate; not at a Jackson
     assert townships[0].place.name == "Lebanon County" and townships[0].approximate
     assert all(r.place is None or r.place.feature == "admin2" for r in townships)
+
+
+def test_a_township_abroad_is_its_town_or_quarter(gazetteer) -> None:
+    # outside the US and Canada a township is a quarter or the town itself
+    text = "Police in Alexandra Township near Johannesburg, South Africa, arrested 12."
+    assert "Alexandra" in [m.text for m in find_mentions(text, gazetteer)]
+
+
+def test_a_title_case_headline_keeps_its_places(gazetteer) -> None:
+    # every word of a title-case headline runs on into a capitalised one
+    text = "Aleppo Rebels Reject Russian Truce Offer\nRebels in Aleppo rejected the offer."
+    assert names(text, gazetteer).count("Aleppo") == 2
+
+
+def test_a_dateline_dash_may_follow_the_agency_unspaced() -> None:
+    text = "BEIRUT (Reuters)-Syrian warplanes struck Idlib on Monday."
+    found = find_mentions(text, default_gazetteer())
+    assert [m.kind for m in found if m.text == "BEIRUT"] == ["dateline"]
 
 
 def test_a_surname_the_model_reads_as_a_person_throughout_is_no_county(gazetteer) -> None:

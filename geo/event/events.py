@@ -733,18 +733,24 @@ def _date_of(
     return found, True
 
 
-# A relative clause ("which", "who") after the word of the happening tells about the noun
-# before it: another actor's deed ("killed trying to reopen the road which government
-# forces severed on Thursday") or an earlier one ("beheaded eight militants who had
-# surrendered last week"), whose date is not the happening's. Unless a comma or a
-# semicolon closes the clause before the date.
-_RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose)\b[^,;]*$", re.IGNORECASE)
+# A relative clause after the word of the happening that tells another actor's deed (it
+# has a subject of its own: "the road which the army cut on Thursday", "the town which
+# Kurdish forces took last week") or an earlier one ("militants who had surrendered last
+# week") dates that deed, not the happening. One whose subject is the noun before it
+# tells of the happening itself and keeps its date ("the blast which hit Aleppo on
+# Tuesday", "people who were gathered at a market on Tuesday"). A comma or a semicolon
+# closing the clause before the date gives the date back. Lower case only: "WHO said on
+# Tuesday" is the health agency.
+_RELATIVE_CLAUSE = re.compile(
+    r"\b(?:which|who|whom|whose)\s+"
+    r"(?:had\b|(?:the|a|an|its|their|his|her|our|this|that|these|those)\s|[A-Z])[^,;]*\Z"
+)
 
 
 def _in_relative_clause(sentence: str, trigger_at: int, date_at: int) -> bool:
-    """Whether a relative clause opens between the happening's word and the date and runs
-    on to the date."""
-    return date_at > trigger_at and bool(_RELATIVE_PRONOUN.search(sentence, trigger_at, date_at))
+    """Whether such a clause opens between the happening's word and the date and runs on
+    to the date."""
+    return date_at > trigger_at and bool(_RELATIVE_CLAUSE.search(sentence, trigger_at, date_at))
 
 
 def _leading_space(text: str) -> int:

@@ -103,11 +103,13 @@ class Entities:
             first = by_char.get(start)
             if (
                 first is not None
+                and not rules.in_title_case(text, start)
                 and rules._inside_longer_proper_name(context.tokens, first, end)
                 and not rules._country_or_own_region(gazetteer, surface, context.countries)
             ):
                 # the model cut a longer name short ("a Meadow Grove man" tagged "Meadow"
-                # NORP): the town of its first word is not the place it names
+                # NORP): the town of its first word is not the place it names (in a
+                # headline in title case every word runs on into a capitalised one)
                 continue
             if rules._known_place(
                 gazetteer, surface, context.countries, anywhere
@@ -375,5 +377,8 @@ def find_mentions(
         found = [
             part for m in found for part in rules._split_glued(m, gazetteer, context.countries)
         ]
-    found = [rules._mark_adjectival(text, rules._with_township(text, m)) for m in found]
+    found = [
+        rules._mark_adjectival(text, rules._with_township(text, m, context.countries))
+        for m in found
+    ]
     return [rules._mark_dateline(text, m) for m in found]

@@ -157,10 +157,8 @@ def _mention_has_office_after(mention: Mention, text: str) -> bool:
 
 
 def _mention_has_town_cue(mention: Mention, text: str) -> bool:
-    """ "Deir Ezzor city", "the town of Jarablus", "508 Cumberland St., Lebanon"."""
+    """ "Deir Ezzor city", "the town of Jarablus"."""
     if _TOWN_CUE_AFTER.match(text, mention.end, mention.end + 10):
-        return True
-    if after_street_address(text, mention.start):
         return True
     before = text[max(0, mention.start - 12) : mention.start].lower().rstrip()
     return any(before.endswith(f"{cue} of") for cue in TOWN_CUES)
@@ -452,13 +450,32 @@ def resolve_mentions(
         _mention_has_office_after(m, text) and not cued[i] for i, m in enumerate(mentions)
     ]
     town_cued = [town_cued[i] or office_cued[i] for i in range(len(mentions))]
+    # the countries of the article's other names, each read on its own (the name's own
+    # readings are no evidence: "Lebanon" the country for "508 Cumberland St., Lebanon")
+    read_countries = [ranked[0][1].place.country_code if ranked else None for ranked in alone]
+    address_towns = [
+        _towns_of_an_address(
+            text,
+            m,
+            options,
+            {cc for j, cc in enumerate(read_countries) if cc and names[j] != names[i]},
+        )
+        for i, (m, options) in enumerate(zip(mentions, candidates, strict=True))
+    ]
     narrowed = [
-        _towns_if(town_cued[i], options, own_name=office_cued[i])
+        address_towns[i] or _towns_if(town_cued[i], options, own_name=office_cued[i])
         for i, options in enumerate(candidates)
     ]
+    town_cued = [town_cued[i] or bool(address_towns[i]) for i in range(len(mentions))]
     restricted = [
         _restrict_to_container(
-            text, mentions, candidates, i, options, _in_list_of_regions(i, lists, alone)
+            text,
+            mentions,
+            candidates,
+            i,
+            options,
+            _in_list_of_regions(i, lists, alone),
+            town_after=i + 1 < len(mentions) and bool(address_towns[i + 1]),
         )
         for i, options in enumerate(narrowed)
     ]
@@ -724,6 +741,24 @@ def _same_name_same_place(
             )
         )
     return out
+
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
+
+
+def _towns_of_an_address(
+    text: str, mention: Mention, options: list[Candidate], countries: set[str]
+) -> list[Candidate]:
+    """The towns a name after a postal address may be ("508 Cumberland St., Lebanon"): an
+    address ends with its town. Those of the countries of the article's other names (a
+    Beirut story's "20 Hamra Street, Lebanon" keeps the country: no town of Lebanon bears
+    the name); none for a possessive ("Hamra Street, Lebanon's busiest")."""
+    if not after_street_address(text, mention.start) or _POSSESSIVE_AFTER.match(text, mention.end):
+        return []
+    towns = [c for c in options if c.place.feature == "city"]
+    if countries:
+        towns = [c for c in towns if c.place.country_code in countries]
+    return towns
 
 
 def _towns_if(town_cued: bool, options: list[Candidate], own_name: bool = False) -> list[Candidate]:
@@ -1036,6 +1071,7 @@ def _restrict_to_container(
     index: int,
     options: list[Candidate],
     in_list_of_regions: bool = False,
+    town_after: bool = False,
 ) -> tuple[list[Candidate], Place | None]:
     """'Paris, Texas': keep the candidates inside the place named right after the comma.
 
@@ -1051,7 +1087,7 @@ def _restrict_to_container(
     between = text[mentions[index].end : following.start]
     if between.strip() != ",":
         return options, None
-    if after_street_address(text, following.start):
+    if town_after:
         return options, None  # "508 Cumberland St., Lebanon": the town of an address
     is_region = any(
         c.place.feature in ("country", "admin1") and c.name_kind != NAME_VARIANT for c in options

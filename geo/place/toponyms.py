@@ -98,10 +98,11 @@ _MONTH = (
 )  # fmt: skip
 # What follows the place of a dateline: "Damascus, November 9 (RHC)--", "BEIRUT (Reuters) -"
 _DATELINE_TAIL = re.compile(
-    rf"^(?:,\s*[A-Z][\w.' ]{{1,30}})?,?\s*(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*)?"
-    # a single hyphen is spaced on one side at least: "COLUMBUS -", "BEIRUT- ", never the
-    # hyphen of a compound ("Columbus-area residents")
-    r"(?:\([^)\n]{2,40}\))?\s*(?:--|—|–|(?<=\s)-|-(?=\s)|:)"
+    # a hyphen glued to the name and to the next word is a compound's ("Columbus-area",
+    # "US-led"), not a dateline's dash ("BEIRUT -", "(Reuters)-", ", SANA-")
+    r"^(?!-\w)"
+    rf"(?:,\s*[A-Z][\w.' ]{{1,30}})?,?\s*(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*)?"
+    r"(?:\([^)\n]{2,40}\))?\s*(?:--|—|–|-|:)"
 )
 
 # Words that are capitalised, sometimes tagged as places, and never are: months, weekdays,
@@ -845,15 +846,23 @@ def _split_glued(mention: Mention, gazetteer: Gazetteer, context: set[str]) -> l
     ]
 
 
-# A township is a civil division of its own (the US Midwest and Northeast, Canada), named
-# after a town or a person and seldom the town's: "Jackson Township" is not Jackson.
+# A township of the US Midwest and Northeast and of Canada is a civil division of its own,
+# named after a town or a person and seldom the town's: "Jackson Township" is not Jackson.
+# (Elsewhere a township is a town's quarter, "Yangon's Hlaing Tharyar Township", or the
+# town itself, "Alexandra Township": the name alone places it.)
 _TOWNSHIP_AFTER = re.compile(r"[ \t]+Township\b")
+TOWNSHIP_COUNTRIES = frozenset({"US", "CA"})
 
 
-def _with_township(text: str, mention: Mention) -> Mention:
-    """A place name followed by "Township" is the township's name (a place itself, not
-    only the town a body of it serves: "Jackson Township trustees")."""
-    if mention.kind not in ("toponym", "embedded") or mention.text.endswith("Township"):
+def _with_township(text: str, mention: Mention, countries: set[str]) -> Mention:
+    """In a story of the US or Canada, a place name followed by "Township" is the
+    township's name (a place itself, not only the town a body of it serves: "Jackson
+    Township trustees")."""
+    if (
+        mention.kind not in ("toponym", "embedded")
+        or mention.text.endswith("Township")
+        or not countries & TOWNSHIP_COUNTRIES
+    ):
         return mention
     after = _TOWNSHIP_AFTER.match(text, mention.end)
     if after is None:
@@ -1077,6 +1086,26 @@ def _country_or_own_region(gazetteer: Gazetteer, name: str, countries: set[str])
     )
 
 
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_SENTENCE_OR_LINE_END = re.compile(r"[.!?](?:\s|$)|\n")
+TITLE_CASE_SHARE = 0.8
+TITLE_CASE_WORDS = 4
+
+
+def in_title_case(text: str, start: int) -> bool:
+    """Whether the sentence or line around `start` is written in title case, as headlines
+    often are ("Aleppo Rebels Reject Russian Truce Offer"): at least TITLE_CASE_WORDS words
+    of four letters or more, TITLE_CASE_SHARE of them capitalised."""
+    before = [m.end() for m in _SENTENCE_OR_LINE_END.finditer(text, max(0, start - 200), start)]
+    head = before[-1] if before else max(0, start - 200)
+    after = _SENTENCE_OR_LINE_END.search(text, start, start + 200)
+    words = [w for w in _WORD.findall(text[head : after.start() if after else start + 200])
+             if len(w) >= 4]  # fmt: skip
+    if len(words) < TITLE_CASE_WORDS:
+        return False
+    return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
 def _inside_longer_proper_name(tokens: Tokens, first: Token, end: int) -> bool:
     """Whether the name that starts at token `first` and ends at `end` runs on, with only a
     space between, into a proper noun before or after it: a town's name is also a first
@@ -1206,12 +1235,10 @@ _STREET = re.compile(
     # ("Florida Highway Patrol", "National Highway Traffic Safety Administration")
     r"(?!\s+[A-Z][a-z])"
 )
-# A postal address names its town after the house number and the street ("508 Cumberland
-# St., Lebanon", "775 Main Street in Torrington"): the name after one is a town's, never a
-# country's or a region's.
-_ADDRESS_BEFORE = re.compile(
-    r"(?<![\w.])\d{1,6}[A-Z]?\s+" + _STREET.pattern + r"(?:,\s*|\s+in\s+)\Z"
-)
+# A postal address names its town after the house number, the street and a comma ("508
+# Cumberland St., Lebanon"): the name after one is a town's, not a country's or a
+# region's. ("at 20 Hamra Street in Lebanon" is not the form of an address.)
+_ADDRESS_BEFORE = re.compile(r"(?<![\w.])\d{1,6}[A-Z]?\s+" + _STREET.pattern + r",\s*\Z")
 
 
 def after_street_address(text: str, start: int) -> bool:
