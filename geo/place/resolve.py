@@ -1013,17 +1013,21 @@ def _place_small_places_in_their_town(
         if town is None:
             out.append(r)
             continue
-        out.append(
-            ResolvedMention(
-                r.mention,
-                town.place,
-                matched_name=town.matched_name,
-                score=round(town.score * ENCLOSING_SHARE, 4),
-                method=Method.ENCLOSING,
-                approximate=True,
-            )
-        )
+        out.append(_placed_within(r, town))
     return out
+
+
+def _placed_within(r: ResolvedMention, container: ResolvedMention) -> ResolvedMention:
+    """`r`, a place the gazetteer lacks, placed (flagged approximate) at the place that
+    holds it, with a share of that place's score."""
+    return ResolvedMention(
+        r.mention,
+        container.place,
+        matched_name=container.matched_name,
+        score=round(container.score * ENCLOSING_SHARE, 4),
+        method=Method.ENCLOSING,
+        approximate=True,
+    )
 
 
 _TOWNSHIP = re.compile(r"\bTownship$")
@@ -1034,7 +1038,7 @@ _COUNTY_AFTER = re.compile(r"\s*,\s*\Z")  # "Jackson Township, Lebanon County"
 def _place_townships_in_their_county(
     text: str, resolved: list[ResolvedMention]
 ) -> list[ResolvedMention]:
-    """A township the gazetteer lacks (it holds no townships) is placed, flagged
+    """A township the gazetteer lacks (it holds a few dozen) is placed, flagged
     approximate, in the county the text puts it in: "Warren County's Hamilton Township",
     "Jackson Township, Lebanon County". A township lies in one county; elsewhere it is left
     unplaced, as the town of its name is seldom near it."""
@@ -1053,14 +1057,7 @@ def _place_townships_in_their_county(
             county = after
         if county is None or county.place is None or county.place.feature != "admin2":
             continue
-        out[index] = ResolvedMention(
-            r.mention,
-            county.place,
-            matched_name=county.matched_name,
-            score=round(county.score * ENCLOSING_SHARE, 4),
-            method=Method.ENCLOSING,
-            approximate=True,
-        )
+        out[index] = _placed_within(r, county)
     return out
 
 
