@@ -213,6 +213,12 @@ def test_a_relative_clause_about_the_happening_keeps_its_date(sentence) -> None:
     assert event.event_date == date(2016, 9, 6) and event.date_from_text
 
 
+def test_a_protestant_is_no_protest() -> None:
+    assert events_of("She worshipped in the Protestant faith in Aleppo for 50 years.") == []
+    (event,) = events_of("Hundreds protested in Aleppo on Tuesday.")
+    assert event.event_type == "protest"
+
+
 def test_a_date_after_a_closed_relative_clause_dates_the_happening() -> None:
     # the comma closes "which troops held": Tuesday is back in the main clause
     (event,) = events_of("Shelling hit Aleppo, which troops held, on Tuesday.")
