@@ -1351,7 +1351,7 @@ def _freeze(
             found = dates[j][0]
     start, end = (d.start, d.end) if d.own_place else sentences[d.index]
     sentence = text[start:end].strip()
-    start += len(text[start:end]) - len(text[start:end].lstrip())
+    start += _leading_space(text[start:end])
     if (
         found is not None
         and published is not None

@@ -143,22 +143,23 @@ def _own_names_in_their_region(candidates: Sequence[Candidate]) -> Sequence[Cand
             c.name_kind == NAME_ALTERNATE and _spelled(c.matched_name) == _spelled(c.place.name)
         )
 
+    # a town's name: True for its own, False for another of its names, None for a region
+    # or a transliteration variant (neither kept out nor keeping others out)
+    owns = [
+        own_name(c) if c.place.feature == "city" and c.name_kind != NAME_VARIANT else None
+        for c in candidates
+    ]
     own = {
         (c.place.country_code, c.place.admin1_code)
-        for c in candidates
-        if c.place.feature == "city" and own_name(c)
+        for c, is_own in zip(candidates, owns, strict=True)
+        if is_own
     }
     if not own:
         return candidates
     return [
         c
-        for c in candidates
-        if not (
-            c.place.feature == "city"
-            and not own_name(c)
-            and c.name_kind == NAME_ALTERNATE
-            and (c.place.country_code, c.place.admin1_code) in own
-        )
+        for c, is_own in zip(candidates, owns, strict=True)
+        if not (is_own is False and (c.place.country_code, c.place.admin1_code) in own)
     ]
 
 

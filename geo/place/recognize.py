@@ -22,7 +22,7 @@ from typing import ClassVar, Protocol
 
 from geo.models import Finder, Mention
 from geo.place import toponyms as rules
-from geo.place.gazetteer import Gazetteer
+from geo.place.gazetteer import NAME_MAIN, Gazetteer
 from geo.place.tokens import Tokens, tokens_from_doc
 
 
@@ -170,7 +170,7 @@ def _countries_of_regions(found: list[Mention], gazetteer: Gazetteer) -> set[str
                 (
                     c.place.population
                     for c in candidates
-                    if c.place.feature == "city" and c.name_kind == 0
+                    if c.place.feature == "city" and c.name_kind == NAME_MAIN
                 ),
                 default=0,
             )

@@ -450,17 +450,9 @@ def resolve_mentions(
         _mention_has_office_after(m, text) and not cued[i] for i, m in enumerate(mentions)
     ]
     town_cued = [town_cued[i] or office_cued[i] for i in range(len(mentions))]
-    # the countries of the article's other names, each read on its own (the name's own
-    # readings are no evidence: "Lebanon" the country for "508 Cumberland St., Lebanon")
-    read_countries = [ranked[0][1].place.country_code if ranked else None for ranked in alone]
     address_towns = [
-        _towns_of_an_address(
-            text,
-            m,
-            options,
-            {cc for j, cc in enumerate(read_countries) if cc and names[j] != names[i]},
-        )
-        for i, (m, options) in enumerate(zip(mentions, candidates, strict=True))
+        _towns_of_an_address(text, i, mentions, names, options, alone)
+        for i, options in enumerate(candidates)
     ]
     narrowed = [
         address_towns[i] or _towns_if(town_cued[i], options, own_name=office_cued[i])
@@ -747,14 +739,26 @@ _POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 
 
 def _towns_of_an_address(
-    text: str, mention: Mention, options: list[Candidate], countries: set[str]
+    text: str,
+    index: int,
+    mentions: Sequence[Mention],
+    names: Sequence[str],
+    options: list[Candidate],
+    alone: Sequence[list[tuple[float, Candidate]]],
 ) -> list[Candidate]:
-    """The towns a name after a postal address may be ("508 Cumberland St., Lebanon"): an
-    address ends with its town. Those of the countries of the article's other names (a
-    Beirut story's "20 Hamra Street, Lebanon" keeps the country: no town of Lebanon bears
-    the name); none for a possessive ("Hamra Street, Lebanon's busiest")."""
+    """The towns the name at `index` may be after a postal address ("508 Cumberland St.,
+    Lebanon"): an address ends with its town. Those of the countries of the article's
+    other names, each read on its own (`alone`; the name's own readings are no evidence),
+    so a Beirut story's "20 Hamra Street, Lebanon" keeps the country (no town of Lebanon
+    bears the name); none for a possessive ("Hamra Street, Lebanon's busiest")."""
+    mention = mentions[index]
     if not after_street_address(text, mention.start) or _POSSESSIVE_AFTER.match(text, mention.end):
         return []
+    countries = {
+        ranked[0][1].place.country_code
+        for j, ranked in enumerate(alone)
+        if ranked and ranked[0][1].place.country_code and names[j] != names[index]
+    }
     towns = [c for c in options if c.place.feature == "city"]
     if countries:
         towns = [c for c in towns if c.place.country_code in countries]
