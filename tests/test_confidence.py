@@ -31,6 +31,20 @@ def test_evidence_raises_confidence() -> None:
     assert 0.0 <= unsure < ON_MAP_CONFIDENCE <= sure <= 1.0
 
 
+def test_a_place_inside_an_organisations_name_is_less_sure() -> None:
+    # "the Aleppo Relief Council": the council belongs to Aleppo, its deeds are elsewhere
+    import dataclasses
+
+    from geo.models import Finder
+
+    (aleppo,) = resolve("Aleppo")
+    inside = dataclasses.replace(
+        aleppo, mention=dataclasses.replace(aleppo.mention, finder=Finder.EMBEDDED, label="ORG")
+    )
+    kwargs = dict(own_place=True, strength=1, dated_from_text=False, focus=(1.0, 1.0))
+    assert confidence(inside, **kwargs) < confidence(aleppo, **kwargs)
+
+
 def test_focus_is_the_share_of_places_in_the_events_country() -> None:
     places = resolve("Aleppo, Idlib and Syria.")
     assert focus_share(places[0], places) == (1.0, 1.0)

@@ -6,6 +6,7 @@ names the general fact about news it checks.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -247,3 +248,105 @@ def test_a_place_of_civilians_hit_is_a_harm_of_the_kind_reported() -> None:
     types = {e.location.place.name: e.event_type for e in events_of(text)}
     assert types == {"Aleppo": "airstrike", "Idlib": "airstrike"}
     assert classify_sentence("The school was hit by lightning.") is None
+
+
+# --- a foreign state named bare acts; a happening abroad takes a preposition of place ---
+
+RUSSIA = Place(2017370, "Russia", 60.0, 100.0, "RU", None, None, "country", 140702000)
+TURKEY = Place(298795, "Turkey", 39.0, 35.0, "TR", None, None, "country", 77804122)
+WASHINGTON = Place(4140963, "Washington", 38.89511, -77.03637, "US", "Washington, D.C.", "DC",
+                   "city", 601723)  # fmt: skip
+FOREIGN_STATES = {"Russia": RUSSIA, "Turkey": TURKEY, "Washington": WASHINGTON}
+
+
+def _with_foreign_states(text: str) -> list[ResolvedMention]:
+    places = resolve(text)
+    for name, place in FOREIGN_STATES.items():
+        for m in re.finditer(rf"\b{name}\b", text):
+            places.append(ResolvedMention(Mention(m.start(), m.end(), name), place, name, 0.9))
+    return sorted(places, key=lambda p: p.mention.start)
+
+
+def _foreign_events(text: str) -> list[str]:
+    found = extract_events("a", text, sentences_of(text), _with_foreign_states(text), THURSDAY)
+    return sorted(e.location.place.name for e in found if e.location.place.country_code != "SY")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a country as the doer of a strike told elsewhere
+        "Shelling hit Aleppo on Monday. Warplanes of either Russia or the government "
+        "carried out six strikes on a school complex.",
+        # a country as the one blamed
+        "A convoy was bombed near Aleppo on Monday. He said Russia should be investigated "
+        "for the attack on the convoy.",
+    ],
+)
+def test_a_foreign_state_named_bare_is_no_place_of_the_happening(text) -> None:
+    assert _foreign_events(text) == []
+
+
+def test_a_foreign_capital_named_bare_is_its_government() -> None:
+    from geo.event.events import _state_acting
+
+    text = "The ministry called on Washington to weigh in. Talks were held in Washington."
+    asked, host = (p for p in _with_foreign_states(text) if p.mention.text == "Washington")
+    assert _state_acting(text, asked, "SY", "diplomacy")
+    assert not _state_acting(text, host, "SY", "diplomacy")
+    # the article's own country, and a town that is no capital, are never judged so
+    assert not _state_acting(text, asked, "US", "diplomacy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling hit Aleppo on Monday. Rockets fired by the group also fell in southern "
+        "Turkey, killing two people.",
+        # the object of an attack is where it landed
+        "Shelling hit Aleppo on Monday. Mortar shells also hit Turkey, killing two soldiers.",
+    ],
+)
+def test_a_happening_abroad_told_with_its_place_stays_abroad(text) -> None:
+    assert _foreign_events(text) == ["Turkey"]
+
+
+def test_an_act_of_a_state_still_tells_more_of_the_happening_before() -> None:
+    text = (
+        "Clashes erupted in Aleppo on Monday. Warplanes of Russia later bombed the area, "
+        "killing 12 people."
+    )
+    found = extract_events("a", text, sentences_of(text), _with_foreign_states(text), THURSDAY)
+    assert {e.location.place.name for e in found} == {"Aleppo"}
+    assert 12 in [e.killed for e in found]
+
+
+def test_a_happening_with_no_doer_befalls_the_state_named_bare() -> None:
+    # an outbreak is nobody's act: "Turkey's" is where the cases are
+    text = "Shelling hit Aleppo on Monday. Turkey's ministry confirmed three new cases of cholera."
+    assert _foreign_events(text) == ["Turkey"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Aleppo police said Omar Haddad, 41, of Idlib, was charged on Monday.",
+        "In Aleppo police said Omar Haddad (41) of Idlib was charged on Monday.",
+    ],
+)
+def test_the_home_an_age_introduces_is_no_place_of_the_happening(text) -> None:
+    # court and police reports give a person's age and home: the deed is told apart
+    assert "Idlib" not in [e.location.place.name for e in events_of(text)]
+
+
+def test_a_happening_elsewhere_borrows_no_place_from_its_neighbours() -> None:
+    text = (
+        "Monitors said warplanes had dropped barrel bombs three times elsewhere in the "
+        "country. A car bomb exploded in Aleppo on Monday."
+    )
+    assert [e.event_type for e in events_of(text)] == ["explosion"]
+
+
+def test_a_home_named_alone_is_the_place_of_last_resort() -> None:
+    text = "Omar Haddad, 41, of Idlib, died in the crash on Monday."
+    assert [e.location.place.name for e in events_of(text)] == ["Idlib"]

@@ -163,6 +163,14 @@ def test_name_words_of_the_cue_patterns_are_bounded() -> None:
     assert _ADJECTIVAL.search("US-led forces").group("name") == "US"
 
 
+def test_a_day_after_a_place_cue_is_no_place() -> None:
+    # "the neighborhood of Saturday's gun battle": a day names no place, possessive or not
+    from geo.place.toponyms import _cue_mentions
+
+    text = "Two museums lie in the neighborhood of Saturday's gun battle and the town of Tiko."
+    assert [m.text for m in _cue_mentions(text)] == ["Tiko"]
+
+
 def test_the_model_gets_junk_runs_tamed_with_offsets_kept() -> None:
     from geo.place.toponyms import MAX_RUN_CHARS, MAX_SYMBOL_REPEATS, text_for_model
 

@@ -2,9 +2,10 @@
 
 The weights are data (geo/data/confidence.toml, each with the fact about news it encodes):
 how the place was found (named in the event's own sentence or lent by another, placed
-exactly or at the town around it, corrected by hand), how strong the trigger is, whether
-the sentence dates it, and how far it agrees with the article's focus (the share of the
-article's places that lie in the event's country).
+exactly or at the town around it, read inside an organisation's name, corrected by
+hand), how strong the trigger is, whether the sentence dates it, and how far it agrees
+with the article's focus (the share of the article's places that lie in the event's
+country).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from geo import lexicon
-from geo.models import Method, ResolvedMention
+from geo.models import Finder, Method, ResolvedMention
 
 WEIGHTS: dict[str, float] = lexicon.mapping("confidence.toml")
 # The map shows an event by default when its confidence is at least this (chosen on half A).
@@ -52,6 +53,8 @@ def confidence(
         value += w["outside_focus"]
     if location.approximate:
         value += w["approximate"]
+    if location.mention.finder is Finder.EMBEDDED and location.mention.label == "ORG":
+        value += w["inside_a_name"]
     if location.method == Method.OVERRIDE:
         value += w["override"]
     value += w.get(_TRIGGER_WEIGHT.get(strength, ""), 0.0)  # a toll alone (-1) adds nothing

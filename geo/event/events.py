@@ -46,6 +46,7 @@ from geo.event.dates import (
     sentence_date,
 )
 from geo.models import FEATURE_LEVELS, Event, ResolvedMention
+from geo.place.ranking import is_capital_place
 
 # The type vocabulary: geo/data/event_types.toml gives each type its definition (the README
 # repeats it), its colour on the map, its family and its triggers.
@@ -109,6 +110,9 @@ _CALM = {name for name, entry in _VOCABULARY.items() if entry.get("calm")}
 # Gatherings ("peaceful"): they yield even to a bare "attack" or "killed" in the sentence
 # (an attack "ahead of the festival" is the news), and no toll is theirs.
 _PEACEFUL = {name for name, entry in _VOCABULARY.items() if entry.get("peaceful")}
+# Happenings with no doer (accidents, disasters, outbreaks): a state named bare is where
+# they befell, never a state acting (`_state_acting`).
+_BEFALLS = frozenset(name for name, entry in _VOCABULARY.items() if entry.get("befalls"))
 # Types counted as one kind of happening when reports of one article are merged.
 FAMILY = {name: entry["family"] for name, entry in _VOCABULARY.items() if "family" in entry}
 # The weapon system of a type of attack: one family by two means is two happenings.
@@ -264,12 +268,33 @@ _ORIGIN_BEFORE = re.compile(
     r"|volunteers|musicians)\s+from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# The home a person's age introduces, in the style of court and police reports: "Charles
+# Williams, 39, of Racine, is charged", "John Delaney (18) of Upper Abbey Street, Cahir, is
+# charged with assault ... at Main Street, Tipperary". A sentence's other place is the
+# happening's; a home it names alone is its place too ("John Smith, 39, of Racine, died in
+# the crash"): a local paper's people mostly come to harm near home.
+_AGE_HOME_BEFORE = re.compile(
+    r"(?:,\s*\d{1,3},?|\(\d{1,3}\),?)\s+of\s+(?:\d{1,6}\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,4}$"
+)
 # After a preposition of place, or as the name of a kind of place, a name is no subject:
 # "officials in Liaoning have finished vaccinating", "an attack in the city of Homs has
 # claimed 18 lives" (the actor test below reads "Liaoning have" as a state acting).
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|(?:city|town|village|province|region|district|county)\s+of)"
     r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A foreign state's name (its country or capital) locates a happening only after a
+# preposition of place (place_evidence.toml `happening_in`), with at most an article and a
+# few lower-case words between ("in neighbouring Iraq", "across the southern Turkish
+# border"): bare, it is the state acting ("Russia carried out strikes", "Moscow vetoed").
+_PLACE_EVIDENCE = lexicon.mapping("place_evidence.toml")
+_HAPPENING_IN_BEFORE = re.compile(
+    r"\b(?:"
+    + _ANY(_PLACE_EVIDENCE["happening_in"])
+    + r"|"
+    + _ANY(_PLACE_EVIDENCE["journeys"])
+    + r"\s+to)\s+(?:the\s+)?(?:(?-i:[a-z])[\w-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 # A place name between an article and a person noun names the person's home, not the
@@ -445,6 +470,36 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
     return not (_upper_case_name(p) and _LINE_START.search(before))
 
 
+def _state_acting(
+    text: str, p: ResolvedMention, focus_country: str | None, event_type: str | None
+) -> bool:
+    """Whether `p` names a foreign state as an actor: a country, or a national capital,
+    outside the country the article is about (`focus_country`), with no preposition of
+    place before it. A government is named by its country or its seat when it acts, is
+    asked or is blamed ("Russia's air force targeted the convoy", "Moscow vetoed a draft",
+    "calling on Washington"); a happening abroad is told with a preposition ("rockets
+    fell in southern Turkey"). The article's own country is never judged so: its places
+    are where its news happens, and a happening with no doer (`_BEFALLS`: "China's
+    eleventh case") befalls the state it names."""
+    if (
+        focus_country is None
+        or event_type in _BEFALLS
+        or p.place is None
+        or p.place.country_code == focus_country
+    ):
+        return False
+    if p.place.feature != "country" and not (
+        p.place.feature == "city" and is_capital_place(p.place)
+    ):
+        return False
+    before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
+    return _HAPPENING_IN_BEFORE.search(before) is None
+
+
+def _before(text: str, p: ResolvedMention) -> str:
+    return text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
+
+
 def _upper_case_name(p: ResolvedMention) -> bool:
     return p.mention.text.isupper() and len(p.mention.text) > 3
 
@@ -468,6 +523,7 @@ def event_place(
     text: str = "",
     dominant: tuple[str | None, str | None] = (None, None),
     trigger_at: int | None = None,
+    event_type: str | None = None,
 ) -> ResolvedMention | None:
     """The most specific resolved place of a sentence; demonyms do not locate events.
 
@@ -478,14 +534,20 @@ def event_place(
     there win over places elsewhere (a foreign name is more often a misreading or an
     actor), and among places of one level the one in the dominant admin1 wins.
     """
+    country, admin1 = dominant
     usable = [
         p
         for p in places
-        if (_usable(text, p) if text else p.place is not None and p.mention.kind == "toponym")
+        if (
+            _usable(text, p) and not _state_acting(text, p, country, event_type)
+            if text
+            else p.place is not None and p.mention.kind == "toponym"
+        )
     ]
     if not usable:
         return None
-    country, admin1 = dominant
+    elsewhere = [p for p in usable if not _AGE_HOME_BEFORE.search(_before(text, p))]
+    usable = elsewhere or usable  # a home is the place of last resort
     named = {p.place.geonameid for p in usable if not p.approximate}
 
     def rank(p: ResolvedMention) -> float:
@@ -989,10 +1051,23 @@ def extract_events(
         # "a royal battle", "the Panthers' attack": plays, not violence
         triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
     own = [
-        event_place(ps, text, dominant, start + found[2] if found else None)
+        event_place(
+            ps,
+            text,
+            dominant,
+            start + found[2] if found else None,
+            found[3] if found else None,
+        )
         for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
     ]
-    mentioned = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
+    usable_places = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
+    # the places a sentence lends to the sentences after it (a state acting lends none)
+    mentioned = [
+        [p for p in ps if not _state_acting(text, p, dominant[0], found[3] if found else None)]
+        for ps, found in zip(usable_places, triggers, strict=True)
+    ]
+    # sentences whose only usable places are states acting
+    acting_only = [bool(u) and not m for u, m in zip(usable_places, mentioned, strict=True)]
     for i, ((start, end), found) in enumerate(zip(sentences, triggers, strict=True)):
         if found and found[3] in _RESPONDER_TYPES and _RESPONDERS.search(text[start:end]):
             own[i], mentioned[i] = None, []  # the helpers' towns, not the happening's
@@ -1033,6 +1108,11 @@ def extract_events(
         if event_type in _PEACEFUL and _TO_COME.search(sentence):
             continue  # a gathering to come
         location = own[i]
+        if location is None and acting_only[i] and event_type in _CALM:
+            # a calm sentence whose only places are states acting ("the US involvement
+            # has been protested by Damascus"): what governments do and say, neither more
+            # of the happening before nor one at a neighbour's place
+            continue
         if (
             drafts
             and (location is None or location.place.feature == "country")
@@ -1067,6 +1147,8 @@ def extract_events(
             if told is not None and not another and _same_time(told, dates[i][0]):
                 told.absorb(sentence)
                 continue
+            if _ELSEWHERE.search(sentence):
+                continue  # not at the places told before, and it names its own none
             place_index, location = _context_place(i, own, paragraphs, sentence, mentioned)
             if location is None:
                 continue
@@ -1110,7 +1192,8 @@ def extract_events(
     drafts = _merge(drafts, published)
     _type_tolls(drafts, triggers, title)
     # the places that can locate events (a list's members too, whatever follows the list)
-    located = [p for ps in mentioned for p in ps]
+    # (a state acting among them: the article's focus counts every place it names)
+    located = [p for ps in usable_places for p in ps]
     located += [d.location for d in drafts if d.listed and d.location not in located]
     events = [
         _freeze(article_id, text, d, dates, paragraphs, sentences, published, located)
@@ -1273,6 +1356,15 @@ def _told_before(drafts: list[_Draft], event_type: str, before_trigger: str) -> 
     if event_type not in _CALM or not _DEFINITE_BEFORE.search(before_trigger):
         return None
     return next((d for d in reversed(drafts) if _one_family(d.event_type, event_type)), None)
+
+
+# "Elsewhere in the country" says a happening was not at the places told before ("bombs
+# dropped three times elsewhere in the country"): a sentence that says so and names no
+# place of its own borrows none from its neighbours. ("Elsewhere in the city" may be the
+# same town, and a sentence opening "Elsewhere" is another happening: another_happening.toml.)
+_ELSEWHERE = re.compile(
+    r"\belsewhere\s+in\s+(?:the|that|this)\s+(?:country|region|province|state)\b", re.IGNORECASE
+)
 
 
 def _context_place(

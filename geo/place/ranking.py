@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from geo.models import Place
 from geo.place.gazetteer import (
     NAME_ALTERNATE,
     NAME_MAIN,
@@ -129,6 +130,11 @@ def _capitals() -> frozenset[tuple[str, str]]:
 def is_capital(candidate: Candidate) -> bool:
     place = candidate.place
     return (place.country_code, normalize_name(candidate.matched_name)) in _capitals()
+
+
+def is_capital_place(place: Place) -> bool:
+    """Whether a gazetteer entry is its country's capital (by its own name)."""
+    return (place.country_code, normalize_name(place.name)) in _capitals()
 
 
 def _own_names_in_their_region(candidates: Sequence[Candidate]) -> Sequence[Candidate]:

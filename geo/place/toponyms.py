@@ -1206,6 +1206,8 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
                 words.pop(0)
             if not words or (words[0].isdigit() and cue not in _CUE_FOR_NUMBERS):
                 continue  # "1200 square kilometres" is no place; "the 1070 Apartments area" is
+            if re.sub(r"['’]s$", "", words[0]) in _CALENDAR:
+                continue  # a day names no place: "the neighborhood of Saturday's gun battle"
             start = match.start("name") + name.index(words[0])
             end = match.end("name")
             if cue in _CUE_IN_NAME and pattern is _CUE_AFTER:
