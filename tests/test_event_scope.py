@@ -256,7 +256,8 @@ RUSSIA = Place(2017370, "Russia", 60.0, 100.0, "RU", None, None, "country", 1407
 TURKEY = Place(298795, "Turkey", 39.0, 35.0, "TR", None, None, "country", 77804122)
 WASHINGTON = Place(4140963, "Washington", 38.89511, -77.03637, "US", "Washington, D.C.", "DC",
                    "city", 601723)  # fmt: skip
-FOREIGN_STATES = {"Russia": RUSSIA, "Turkey": TURKEY, "Washington": WASHINGTON}
+ANKARA = Place(323786, "Ankara", 39.91987, 32.85427, "TR", "Ankara", "68", "city", 3517182)
+FOREIGN_STATES = {"Russia": RUSSIA, "Turkey": TURKEY, "Washington": WASHINGTON, "Ankara": ANKARA}
 
 
 def _with_foreign_states(text: str) -> list[ResolvedMention]:
@@ -292,10 +293,11 @@ def test_a_foreign_capital_named_bare_is_its_government() -> None:
 
     text = "The ministry called on Washington to weigh in. Talks were held in Washington."
     asked, host = (p for p in _with_foreign_states(text) if p.mention.text == "Washington")
-    assert _state_acting(text, asked, "SY", "diplomacy")
-    assert not _state_acting(text, host, "SY", "diplomacy")
-    # the article's own country, and a town that is no capital, are never judged so
-    assert not _state_acting(text, asked, "US", "diplomacy")
+    assert _state_acting(text, asked, "SY")
+    assert not _state_acting(text, host, "SY")
+    # the article's own country is never judged so, nor a happening with no doer
+    assert not _state_acting(text, asked, "US")
+    assert not _state_acting(text, asked, "SY", befalls=True)
 
 
 @pytest.mark.parametrize(
@@ -305,10 +307,17 @@ def test_a_foreign_capital_named_bare_is_its_government() -> None:
         "Turkey, killing two people.",
         # the object of an attack is where it landed
         "Shelling hit Aleppo on Monday. Mortar shells also hit Turkey, killing two soldiers.",
+        # a part of a place, and a capital after its country's adjective
+        "Shelling hit Aleppo on Monday. Turkey's police said a car bomb exploded on the "
+        "outskirts of Ankara.",
+        "Shelling hit Aleppo on Monday. Turkey's police said a car bomb exploded in the "
+        "Turkish capital, Ankara.",
+        # a toll counts the dead of the place it names
+        "Shelling hit Aleppo on Monday. Turkey's death toll rose to four.",
     ],
 )
 def test_a_happening_abroad_told_with_its_place_stays_abroad(text) -> None:
-    assert _foreign_events(text) == ["Turkey"]
+    assert set(_foreign_events(text)) in ({"Turkey"}, {"Ankara"})
 
 
 def test_an_act_of_a_state_still_tells_more_of_the_happening_before() -> None:

@@ -169,6 +169,13 @@ def test_a_day_after_a_place_cue_is_no_place() -> None:
 
     text = "Two museums lie in the neighborhood of Saturday's gun battle and the town of Tiko."
     assert [m.text for m in _cue_mentions(text)] == ["Tiko"]
+    # a weekday before a name is the date's; a month may begin a name
+    text = "Shells hit on Sunday al-Hamadaniyeh area, the town of May Pen and Mar Elias camp."
+    assert sorted(m.text for m in _cue_mentions(text)) == [
+        "Mar Elias camp",
+        "May Pen",
+        "al-Hamadaniyeh",
+    ]
 
 
 def test_the_model_gets_junk_runs_tamed_with_offsets_kept() -> None:

@@ -471,7 +471,7 @@ def _usable(text: str, p: ResolvedMention, listed: bool = False) -> bool:
 
 
 def _state_acting(
-    text: str, p: ResolvedMention, focus_country: str | None, event_type: str | None
+    text: str, p: ResolvedMention, focus_country: str | None, befalls: bool = False
 ) -> bool:
     """Whether `p` names a foreign state as an actor: a country, or a national capital,
     outside the country the article is about (`focus_country`), with no preposition of
@@ -481,12 +481,7 @@ def _state_acting(
     fell in southern Turkey"). The article's own country is never judged so: its places
     are where its news happens, and a happening with no doer (`_BEFALLS`: "China's
     eleventh case") befalls the state it names."""
-    if (
-        focus_country is None
-        or event_type in _BEFALLS
-        or p.place is None
-        or p.place.country_code == focus_country
-    ):
+    if focus_country is None or befalls or p.place is None or p.place.country_code == focus_country:
         return False
     if p.place.feature != "country" and not (
         p.place.feature == "city" and is_capital_place(p.place)
@@ -498,6 +493,13 @@ def _state_acting(
 
 def _before(text: str, p: ResolvedMention) -> str:
     return text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
+
+
+def _befalls(found: tuple[int, int, int, str] | None) -> bool:
+    """Whether a sentence's happening (its trigger, `_trigger`) has no doer (`_BEFALLS`),
+    or is a bare toll, which counts the dead of a place: either befalls the state it names
+    ("China's eleventh case", "Bangladesh's death toll rose to four")."""
+    return found is not None and (found[3] in _BEFALLS or _toll(found[3], -found[0]))
 
 
 def _upper_case_name(p: ResolvedMention) -> bool:
@@ -523,7 +525,7 @@ def event_place(
     text: str = "",
     dominant: tuple[str | None, str | None] = (None, None),
     trigger_at: int | None = None,
-    event_type: str | None = None,
+    befalls: bool = False,
 ) -> ResolvedMention | None:
     """The most specific resolved place of a sentence; demonyms do not locate events.
 
@@ -533,13 +535,16 @@ def event_place(
     `dominant` is the (country code, admin1) most places of the article lie in: places
     there win over places elsewhere (a foreign name is more often a misreading or an
     actor), and among places of one level the one in the dominant admin1 wins.
+
+    `befalls`: the happening has no doer (`_befalls`), so a foreign state named bare is
+    where it befell, not a state acting (`_state_acting`).
     """
     country, admin1 = dominant
     usable = [
         p
         for p in places
         if (
-            _usable(text, p) and not _state_acting(text, p, country, event_type)
+            _usable(text, p) and not _state_acting(text, p, country, befalls)
             if text
             else p.place is not None and p.mention.kind == "toponym"
         )
@@ -1051,19 +1056,13 @@ def extract_events(
         # "a royal battle", "the Panthers' attack": plays, not violence
         triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
     own = [
-        event_place(
-            ps,
-            text,
-            dominant,
-            start + found[2] if found else None,
-            found[3] if found else None,
-        )
+        event_place(ps, text, dominant, start + found[2] if found else None, _befalls(found))
         for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
     ]
     usable_places = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
     # the places a sentence lends to the sentences after it (a state acting lends none)
     mentioned = [
-        [p for p in ps if not _state_acting(text, p, dominant[0], found[3] if found else None)]
+        [p for p in ps if not _state_acting(text, p, dominant[0], _befalls(found))]
         for ps, found in zip(usable_places, triggers, strict=True)
     ]
     # sentences whose only usable places are states acting

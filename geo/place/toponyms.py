@@ -111,6 +111,7 @@ _CALENDAR = {
     *(w.title() for w in (*lexicon.months(), *lexicon.month_abbreviations(), *lexicon.weekdays())),
     *lexicon.holidays(),
 }
+_WEEKDAYS = {w.title() for w in lexicon.weekdays()}
 _HONORIFICS = set(_GUARDS["honorifics"])
 # Pathogens named after the place they were found: in news the bare name is the disease
 # ("the spread of Ebola"), unless the text locates something in it ("in Marburg").
@@ -1206,8 +1207,12 @@ def _cue_mentions(text: str) -> Iterable[Mention]:
                 words.pop(0)
             if not words or (words[0].isdigit() and cue not in _CUE_FOR_NUMBERS):
                 continue  # "1200 square kilometres" is no place; "the 1070 Apartments area" is
-            if re.sub(r"['’]s$", "", words[0]) in _CALENDAR:
-                continue  # a day names no place: "the neighborhood of Saturday's gun battle"
+            if len(words) > 1 and words[0] in _WEEKDAYS:
+                words.pop(0)  # "targeted on Sunday al-Hamadaniyeh area": the day is the date's
+            if len(words) == 1 and re.sub(r"['’]s$", "", words[0]) in _CALENDAR:
+                # a day alone names no place: "the neighborhood of Saturday's gun battle"
+                # (a name that begins with a month may: "Mar Elias camp", "May Pen")
+                continue
             start = match.start("name") + name.index(words[0])
             end = match.end("name")
             if cue in _CUE_IN_NAME and pattern is _CUE_AFTER:
