@@ -406,3 +406,22 @@ def test_a_name_after_a_title_is_a_persons(gazetteer) -> None:
 )
 def test_titles_and_generic_words_leave_places_the_text_places(gazetteer, text, place) -> None:
     assert place in names(text, gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("name", "after", "expected"),
+    [
+        # a village the gazetteer gives no population, inside the region the comma names
+        ("Sukoharjo", ", Central Java, died", True),
+        ("Malta", ", Ill., is", True),
+        # not inside the region named, or no region after the comma
+        ("Sukoharjo", ", Texas, died", False),
+        ("Sukoharjo", ", died", False),
+    ],
+)
+def test_a_town_inside_the_region_after_its_comma(gazetteer, name, after, expected) -> None:
+    from geo.place.toponyms import _town_of_the_region_after
+
+    text = f"a trader from {name}{after}"
+    end = text.index(name) + len(name)
+    assert _town_of_the_region_after(gazetteer, name, text, end) is expected

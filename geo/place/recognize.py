@@ -111,9 +111,11 @@ class Entities:
                 # NORP): the town of its first word is not the place it names (in a
                 # headline in title case every word runs on into a capitalised one)
                 continue
-            if rules._known_place(
-                gazetteer, surface, context.countries, anywhere
-            ) or rules._possessive_of_place(gazetteer, surface, context.countries):
+            if (
+                rules._known_place(gazetteer, surface, context.countries, anywhere)
+                or rules._possessive_of_place(gazetteer, surface, context.countries)
+                or rules._town_of_the_region_after(gazetteer, surface, text, end)
+            ):
                 found.append(
                     Mention(start, end, surface, finder=Finder.NER_RELABELLED, label=label)
                 )

@@ -998,6 +998,8 @@ def _proper_noun_places(
                 known = _place_level(gazetteer, name) == "admin1"
             if not known and len(run) == 1 and limit is not None:
                 known = _possessive_of_place(gazetteer, name, context)
+            if not known and limit is not None and len(run) == full:
+                known = _town_of_the_region_after(gazetteer, name, text, end)
             # Part of a longer proper name is a place only as a country or region:
             # "Franklin Elementary" is a school, "Syria Aleppo" a heading.
             if (
@@ -1013,6 +1015,40 @@ def _proper_noun_places(
                 break
             run = run[:-1] if len(run) > 1 else []
         run = [token] if proper(token) else []
+
+
+# A name followed by a comma and a region or country ("from Sukoharjo, Central Java", "in
+# Malta, Ill."): news places a little-known town by the region around it, so a town of the
+# name inside that region is the place however small (the gazetteer gives many villages no
+# population, and a town's size is no evidence here).
+_REGION_AFTER = re.compile(r",\s*(?P<region>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})")
+
+
+def _town_of_the_region_after(gazetteer: Gazetteer, name: str, text: str, end: int) -> bool:
+    found = _REGION_AFTER.match(text, end)
+    if found is None:
+        return False
+    words = found["region"].split()
+    regions: set[tuple[str | None, str | None]] = set()
+    for size in range(len(words), 0, -1):
+        for candidate in gazetteer.lookup(" ".join(words[:size])):
+            if candidate.name_kind < NAME_VARIANT and candidate.place.feature == "admin1":
+                regions.add((candidate.place.country_code, candidate.place.admin1_code))
+            elif candidate.name_kind < NAME_VARIANT and candidate.place.feature == "country":
+                regions.add((candidate.place.country_code, None))
+        if regions:
+            break
+    if not regions:
+        return False
+    return any(
+        c.place.feature == "city"
+        and c.name_kind < NAME_VARIANT
+        and (
+            (c.place.country_code, c.place.admin1_code) in regions
+            or (c.place.country_code, None) in regions
+        )
+        for c in gazetteer.lookup(name)
+    )
 
 
 # Words that may stay lower case inside a place name ("Democratic Republic of the Congo",
