@@ -425,3 +425,9 @@ def test_a_town_inside_the_region_after_its_comma(gazetteer, name, after, expect
     text = f"a trader from {name}{after}"
     end = text.index(name) + len(name)
     assert _town_of_the_region_after(gazetteer, name, text, end) is expected
+
+
+def test_a_name_after_an_initial_is_a_surname(gazetteer) -> None:
+    text = "Officials evacuated the Michael J. Dillon courthouse in Buffalo on Monday."
+    found = [m.text for m in find_mentions(text, gazetteer)]
+    assert "Dillon" not in found and "Buffalo" in found

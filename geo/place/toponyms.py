@@ -956,6 +956,11 @@ def _mark_dateline(text: str, mention: Mention) -> Mention:
     return mention
 
 
+# A name after a person's middle or first initial is a surname ("Michael J. Dillon",
+# "J. Paris"); a compass initial abbreviates a place's word ("N. Korea", "S. Africa").
+_AFTER_AN_INITIAL = re.compile(r"(?<![\w.])(?![NSEW]\.)[A-Z]\.\s+$")
+
+
 def _proper_noun_places(
     tokens: Tokens, text: str, gazetteer: Gazetteer, context: set[str], found: list[Mention]
 ) -> Iterable[Mention]:
@@ -1009,6 +1014,8 @@ def _proper_noun_places(
                 and _place_level(gazetteer, name[:-1]) is None
             ):
                 known = False
+            if known and _AFTER_AN_INITIAL.search(text, max(0, start - 6), start):
+                known = False  # "the Michael J. Dillon courthouse": a surname, not Dillon
             if known and not taken.overlaps(start, end):
                 taken.add(start, end)
                 yield Mention(start, end, text[start:end], finder=Finder.GAZETTEER_PROPN)
@@ -1224,6 +1231,8 @@ def _gazetteer_matches(
             gazetteer, surface, context
         ):
             continue  # as in `_proper_noun_places`: "Fife Whiteside", "John Paul Jeweler's"
+        if _AFTER_AN_INITIAL.search(text, max(0, start - 6), start):
+            continue  # as in `_proper_noun_places`: "the Michael J. Dillon courthouse"
         limit = None if surface.replace(".", "").isupper() else TOWN_ANYWHERE
         if _is_demonym(surface) or not _known_place(
             gazetteer, surface, set() if limit is None else context, limit
