@@ -428,6 +428,12 @@ def test_a_town_inside_the_region_after_its_comma(gazetteer, name, after, expect
 
 
 def test_a_name_after_an_initial_is_a_surname(gazetteer) -> None:
-    text = "Officials evacuated the Michael J. Dillon courthouse in Buffalo on Monday."
+    from geo.place.toponyms import _AFTER_AN_INITIAL
+
+    # the guard both gazetteer finders ask: a person's initial before, not a compass one
+    for before, initial in [("the Michael J. ", True), ("said J. ", True), ("in N. ", False),
+                            ("St. ", False), ("the U.S. ", False)]:  # fmt: skip
+        assert bool(_AFTER_AN_INITIAL.search(before)) is initial, before
+    text = "Officials evacuated the Michael J. Dillon courthouse in Buffalo, New York, on Monday."
     found = [m.text for m in find_mentions(text, gazetteer)]
     assert "Dillon" not in found and "Buffalo" in found
