@@ -430,3 +430,14 @@ def test_names_are_split_only_in_texts_that_lost_their_commas() -> None:
     assert commas_lost(report)
     assert not commas_lost(report.replace(" on Friday", ", on Friday,"))
     assert not commas_lost("Shelling hit Homs.")  # too short to tell
+
+
+def test_a_spelling_variant_is_looked_for_only_where_the_article_is(real_gazetteer) -> None:
+    # Russia named once, as an actor, in a report on Syria: "Zaara" is no Russian Zarya
+    text = (
+        "Fighting spread across Hama and Homs in Syria on Monday, and Syrian troops shelled "
+        "Idlib. Government forces retook the village of Zaara on Tuesday. Russia said its "
+        "jets had helped."
+    )
+    zaara = parsed(text, real_gazetteer)["Zaara"]
+    assert zaara.place is None or zaara.place.country_code != "RU"

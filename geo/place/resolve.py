@@ -403,7 +403,11 @@ def _variant_lookup(
         ]
         if stem:
             return stem
-    return gazetteer.fuzzy_lookup(text, context.countries)
+    # A spelling variant is a weak match: it is looked for only among the places of the
+    # countries the article is about, not those it names in passing ("750,000 people
+    # travelled from India" to a festival in Nepal: "Bariyarpur" is no Indian Bariarpur).
+    about = context.countries - context.passing
+    return gazetteer.fuzzy_lookup(text, about or context.countries)
 
 
 def resolve_mentions(
