@@ -359,3 +359,15 @@ def test_a_happening_elsewhere_borrows_no_place_from_its_neighbours() -> None:
 def test_a_home_named_alone_is_the_place_of_last_resort() -> None:
     text = "Omar Haddad, 41, of Idlib, died in the crash on Monday."
     assert [e.location.place.name for e in events_of(text)] == ["Idlib"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The poodle posed for photos after capturing the Best in Show award in Aleppo.",
+        "She captured 60 percent of the vote in Aleppo.",
+        "The photographer captured the moment in Aleppo.",
+    ],
+)
+def test_a_prize_a_vote_or_a_moment_captured_is_no_ground_taken(sentence) -> None:
+    assert classify_sentence(sentence) != "capture"
