@@ -371,3 +371,16 @@ def test_a_home_named_alone_is_the_place_of_last_resort() -> None:
 )
 def test_a_prize_a_vote_or_a_moment_captured_is_no_ground_taken(sentence) -> None:
     assert classify_sentence(sentence) != "capture"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rebels captured about 20 percent of the territory near Aleppo.",
+        "Troops captured the heart of the old city of Aleppo.",
+        "Rebels captured Aleppo, images posted online showed.",
+        "Rebels captured the gold-mining town near Aleppo.",
+    ],
+)
+def test_ground_taken_is_still_a_capture(sentence) -> None:
+    assert classify_sentence(sentence) == "capture"

@@ -441,3 +441,14 @@ def test_a_spelling_variant_is_looked_for_only_where_the_article_is(real_gazette
     )
     zaara = parsed(text, real_gazetteer)["Zaara"]
     assert zaara.place is None or zaara.place.country_code != "RU"
+
+
+def test_the_country_after_a_name_is_searched_for_its_spelling(real_gazetteer) -> None:
+    # a report on Syria names Russia once, right after a Russian town spelt its own way
+    text = (
+        "Fighting spread across Hama and Homs in Syria on Monday, and Syrian troops shelled "
+        "Idlib. The pilot was from Novoshakhtynsk, Russia."
+    )
+    town = parsed(text, real_gazetteer)["Novoshakhtynsk"]
+    assert town.place is not None and town.place.country_code == "RU"
+    assert town.place.feature == "city"

@@ -379,6 +379,9 @@ def _lookup(gazetteer: Gazetteer, mention: Mention) -> list[Candidate]:
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
+_COUNTRY_AFTER = re.compile(r",\s*(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})(?![\w'’])")
+
+
 def _variant_lookup(
     gazetteer: Gazetteer, mention: Mention, context: Context, article_text: str = ""
 ) -> list[Candidate]:
@@ -406,7 +409,16 @@ def _variant_lookup(
     # A spelling variant is a weak match: it is looked for only among the places of the
     # countries the article is about, not those it names in passing ("750,000 people
     # travelled from India" to a festival in Nepal: "Bariyarpur" is no Indian Bariarpur).
+    # The country written right after the name ("Novoshakhtynsk, Russia") is the one it lies
+    # in, however seldom the article names it.
     about = context.countries - context.passing
+    after = _COUNTRY_AFTER.match(article_text, mention.end) if article_text else None
+    if after is not None:
+        about |= {
+            c.place.country_code
+            for c in gazetteer.lookup(after["name"])
+            if c.place.feature == "country" and c.name_kind < NAME_VARIANT
+        }
     return gazetteer.fuzzy_lookup(text, about or context.countries)
 
 

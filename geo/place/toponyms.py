@@ -956,9 +956,14 @@ def _mark_dateline(text: str, mention: Mention) -> Mention:
     return mention
 
 
-# A name after a person's middle or first initial is a surname ("Michael J. Dillon",
-# "J. Paris"); a compass initial abbreviates a place's word ("N. Korea", "S. Africa").
-_AFTER_AN_INITIAL = re.compile(r"(?<![\w.])(?![NSEW]\.)[A-Z]\.\s+$")
+# A name after a person's middle initial is a surname ("Michael J. Dillon"): a given name,
+# then a single capital letter and a full stop. Not a compass initial ("N. Korea"), nor
+# "I" (a numeral: "World War I. Namibia"), nor the letter of a lettered noun ("Highway A.
+# Aleppo was shelled"; recognition.toml `lettered_nouns`).
+_AFTER_AN_INITIAL = re.compile(
+    r"(?<![\w.])(?!(?:" + "|".join(_GUARDS["lettered_nouns"]) + r")\b)[A-Z][a-z]+\s+"
+    r"(?![NSEWI]\.)[A-Z]\.\s+$"
+)
 
 
 def _proper_noun_places(
@@ -1014,7 +1019,7 @@ def _proper_noun_places(
                 and _place_level(gazetteer, name[:-1]) is None
             ):
                 known = False
-            if known and _AFTER_AN_INITIAL.search(text, max(0, start - 6), start):
+            if known and _AFTER_AN_INITIAL.search(text, max(0, start - 30), start):
                 known = False  # "the Michael J. Dillon courthouse": a surname, not Dillon
             if known and not taken.overlaps(start, end):
                 taken.add(start, end)
@@ -1028,23 +1033,24 @@ def _proper_noun_places(
 # Malta, Ill."): news places a little-known town by the region around it, so a town of the
 # name inside that region is the place however small (the gazetteer gives many villages no
 # population, and a town's size is no evidence here).
-_REGION_AFTER = re.compile(r",\s*(?P<region>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})")
+# The region is the whole run of capitalised words after the comma, no more than three, and
+# not a possessive: in "Hope, Arkansas State Police said" and "Hope, Arkansas' state
+# epidemiologist" the comma is a person's name's, not a town's.
+_REGION_AFTER = re.compile(
+    r",\s*(?P<region>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})(?![\w'’])(?!\s+[A-Z0-9])"
+)
 
 
 def _town_of_the_region_after(gazetteer: Gazetteer, name: str, text: str, end: int) -> bool:
     found = _REGION_AFTER.match(text, end)
     if found is None:
         return False
-    words = found["region"].split()
     regions: set[tuple[str | None, str | None]] = set()
-    for size in range(len(words), 0, -1):
-        for candidate in gazetteer.lookup(" ".join(words[:size])):
-            if candidate.name_kind < NAME_VARIANT and candidate.place.feature == "admin1":
-                regions.add((candidate.place.country_code, candidate.place.admin1_code))
-            elif candidate.name_kind < NAME_VARIANT and candidate.place.feature == "country":
-                regions.add((candidate.place.country_code, None))
-        if regions:
-            break
+    for candidate in gazetteer.lookup(found["region"]):
+        if candidate.name_kind < NAME_VARIANT and candidate.place.feature == "admin1":
+            regions.add((candidate.place.country_code, candidate.place.admin1_code))
+        elif candidate.name_kind < NAME_VARIANT and candidate.place.feature == "country":
+            regions.add((candidate.place.country_code, None))
     if not regions:
         return False
     return any(
@@ -1231,7 +1237,7 @@ def _gazetteer_matches(
             gazetteer, surface, context
         ):
             continue  # as in `_proper_noun_places`: "Fife Whiteside", "John Paul Jeweler's"
-        if _AFTER_AN_INITIAL.search(text, max(0, start - 6), start):
+        if _AFTER_AN_INITIAL.search(text, max(0, start - 30), start):
             continue  # as in `_proper_noun_places`: "the Michael J. Dillon courthouse"
         limit = None if surface.replace(".", "").isupper() else TOWN_ANYWHERE
         if _is_demonym(surface) or not _known_place(
