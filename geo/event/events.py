@@ -487,8 +487,7 @@ def _state_acting(
         p.place.feature == "city" and is_capital_place(p.place)
     ):
         return False
-    before = text[max(0, p.mention.start - _LOOKBACK) : p.mention.start]
-    return _HAPPENING_IN_BEFORE.search(before) is None
+    return _HAPPENING_IN_BEFORE.search(_before(text, p)) is None
 
 
 def _before(text: str, p: ResolvedMention) -> str:
@@ -1055,15 +1054,18 @@ def extract_events(
     if _sports_report(text):
         # "a royal battle", "the Panthers' attack": plays, not violence
         triggers = [None if t is not None and t[3] in _SPORTS_TYPES else t for t in triggers]
+    befalls = [_befalls(found) for found in triggers]
     own = [
-        event_place(ps, text, dominant, start + found[2] if found else None, _befalls(found))
-        for ps, (start, _), found in zip(by_sentence, sentences, triggers, strict=True)
+        event_place(ps, text, dominant, start + found[2] if found else None, befell)
+        for ps, (start, _), found, befell in zip(
+            by_sentence, sentences, triggers, befalls, strict=True
+        )
     ]
     usable_places = [[p for p in ps if _usable(text, p)] for ps in by_sentence]
     # the places a sentence lends to the sentences after it (a state acting lends none)
     mentioned = [
-        [p for p in ps if not _state_acting(text, p, dominant[0], _befalls(found))]
-        for ps, found in zip(usable_places, triggers, strict=True)
+        [p for p in ps if not _state_acting(text, p, dominant[0], befell)]
+        for ps, befell in zip(usable_places, befalls, strict=True)
     ]
     # sentences whose only usable places are states acting
     acting_only = [bool(u) and not m for u, m in zip(usable_places, mentioned, strict=True)]

@@ -964,6 +964,11 @@ _AFTER_AN_INITIAL = re.compile(
     r"(?<![\w.])(?!(?:" + "|".join(_GUARDS["lettered_nouns"]) + r")\b)[A-Z][a-z]+\s+"
     r"(?![NSEWI]\.)[A-Z]\.\s+$"
 )
+_INITIAL_REACH = 30  # characters before a name read for a given name and an initial
+
+
+def _after_an_initial(text: str, start: int) -> bool:
+    return _AFTER_AN_INITIAL.search(text, max(0, start - _INITIAL_REACH), start) is not None
 
 
 def _proper_noun_places(
@@ -1019,7 +1024,7 @@ def _proper_noun_places(
                 and _place_level(gazetteer, name[:-1]) is None
             ):
                 known = False
-            if known and _AFTER_AN_INITIAL.search(text, max(0, start - 30), start):
+            if known and _after_an_initial(text, start):
                 known = False  # "the Michael J. Dillon courthouse": a surname, not Dillon
             if known and not taken.overlaps(start, end):
                 taken.add(start, end)
@@ -1237,7 +1242,7 @@ def _gazetteer_matches(
             gazetteer, surface, context
         ):
             continue  # as in `_proper_noun_places`: "Fife Whiteside", "John Paul Jeweler's"
-        if _AFTER_AN_INITIAL.search(text, max(0, start - 30), start):
+        if _after_an_initial(text, start):
             continue  # as in `_proper_noun_places`: "the Michael J. Dillon courthouse"
         limit = None if surface.replace(".", "").isupper() else TOWN_ANYWHERE
         if _is_demonym(surface) or not _known_place(
